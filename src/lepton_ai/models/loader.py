@@ -1,0 +1,161 @@
+"""Turning a model name or folder into a ready :class:`Encoder`, once per process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.models import onnx_cache
+from lepton_ai.models.encoders import E5Encoder, Encoder, TransformerEncoder, USEEncoder
+from lepton_ai.models.folder import FolderInfo, inspect_folder
+from lepton_ai.models.registry import (
+    E5_ENCODER,
+    HF_ENCODER,
+    MINILM,
+    ONNX_ENCODER,
+    USE_ENCODER,
+    ModelSpec,
+    resolve,
+)
+from lepton_ai.models.runtimes import OnnxRuntime, TorchRuntime
+from lepton_ai.settings import settings
+
+BACKENDS = ("auto", "onnx", "torch")
+PRECISIONS = ("auto", "fp32", "int8")
+
+_cache: dict[tuple[str, str, str], Encoder] = {}
+_lock = threading.Lock()
+
+
+def load_encoder(
+    model: str | Path | ModelSpec, backend: str = "auto", precision: str | None = None
+) -> Encoder:
+    """A loaded encoder for a registered name, alias or local folder (cached).
+
+    Args:
+        model: name, alias, folder path, or a resolved spec.
+        backend: ``"auto"`` (ONNX Runtime when available), ``"onnx"`` or ``"torch"``;
+            only Hugging Face encoders have a choice.
+        precision: ``"fp32"`` (exact), ``"int8"`` (checked against fp32) or
+            ``"auto"`` (int8 only on CPUs with int8 dot-product instructions,
+            where it is faster). Defaults to ``settings.precision``.
+    """
+    spec = model if isinstance(model, ModelSpec) else resolve(model)
+    precision = precision or settings.precision
+    if backend not in BACKENDS:
+        raise LeptonError(E.E105, backend=backend, name=spec.name, supported=", ".join(BACKENDS))
+    if precision not in PRECISIONS:
+        raise LeptonError(
+            E.E105, backend=f"precision={precision}", name=spec.name, supported=", ".join(PRECISIONS)
+        )
+    key = (spec.name, backend, precision)
+    with _lock:
+        if key not in _cache:
+            _cache[key] = _build(spec, backend, precision)
+        return _cache[key]
+
+
+def clear_cache() -> None:
+    """Forget loaded encoders (tests; switching thread settings)."""
+    with _lock:
+        _cache.clear()
+
+
+def _build(spec: ModelSpec, backend: str, precision: str) -> Encoder:
+    if spec.kind == USE_ENCODER:
+        spec.path()  # coded error if the package is missing
+        return USEEncoder(spec)
+    if spec.kind == E5_ENCODER:
+        spec.path()
+        return E5Encoder(spec)
+    if spec.kind == ONNX_ENCODER:
+        tokenizer_folder = MINILM.path()
+        info = inspect_folder(tokenizer_folder)
+        runtime = OnnxRuntime(spec.path(), settings.threads, name="onnx-int8-weights")
+        return TransformerEncoder(spec, info, runtime)
+    if spec.kind == HF_ENCODER:
+        return _build_transformer(spec, backend, precision)
+    raise LeptonError(E.E105, backend=backend, name=spec.name, supported="none")  # pragma: no cover
+
+
+def _build_transformer(spec: ModelSpec, backend: str, precision: str) -> TransformerEncoder:
+    info = inspect_folder(spec.path())
+    if backend == "torch" or (backend == "auto" and not _has("onnxruntime")):
+        if backend == "auto":
+            warn(W.W102, name=spec.name)
+        return TransformerEncoder(spec, info, TorchRuntime(info.path, settings.threads))
+    if info.weights_file is None:  # an ONNX-only folder
+        assert info.onnx_file is not None
+        return TransformerEncoder(spec, info, OnnxRuntime(info.onnx_file, settings.threads))
+    wanted = _effective_precision(precision)
+    checked = onnx_cache.cached(info, settings.cache_dir, wanted)
+    if checked is None:
+        built = onnx_cache.build(info, settings.cache_dir, _reference(spec, info))
+        checked = built[wanted]
+    if not checked.passed and wanted == "int8":
+        fp32 = onnx_cache.cached(info, settings.cache_dir, "fp32")
+        warn(
+            W.W101, precision="int8", name=spec.name, score=checked.min_cosine,
+            threshold=checked.threshold, fallback="fp32",
+        )
+        checked = fp32 if fp32 is not None else checked
+    if not checked.passed:
+        warn(
+            W.W101, precision=checked.precision, name=spec.name, score=checked.min_cosine,
+            threshold=checked.threshold, fallback="torch",
+        )
+        return TransformerEncoder(spec, info, TorchRuntime(info.path, settings.threads))
+    runtime = OnnxRuntime(checked.file, settings.threads, name=f"onnx-{checked.precision}")
+    return TransformerEncoder(spec, info, runtime)
+
+
+def prepare(model: str | Path) -> dict[str, onnx_cache.CheckedModel]:
+    """Export, quantize and check a Hugging Face encoder now (``lai models prepare``)."""
+    spec = resolve(model)
+    if spec.kind != HF_ENCODER:
+        return {}
+    info = inspect_folder(spec.path())
+    if info.weights_file is None:
+        return {}
+    found = {p: onnx_cache.cached(info, settings.cache_dir, p) for p in ("fp32", "int8")}
+    if all(found.values()):
+        return {p: c for p, c in found.items() if c is not None}
+    return onnx_cache.build(info, settings.cache_dir, _reference(spec, info))
+
+
+def _reference(spec: ModelSpec, info: FolderInfo) -> onnx_cache.ReferenceFn:
+    """Vectors through torch (``None``) or through a given ONNX file."""
+
+    def vectors(model_file: Path | None, texts: list[str]) -> np.ndarray:
+        runtime = (
+            TorchRuntime(info.path, settings.threads)
+            if model_file is None
+            else OnnxRuntime(model_file, settings.threads)
+        )
+        return TransformerEncoder(spec, info, runtime).encode(texts)
+
+    return vectors
+
+
+def cpu_has_int8_dot() -> bool:
+    """Whether the CPU has VNNI/AMX int8 dot products (where int8 beats fp32)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return any(flag in flags for flag in ("avx512_vnni", "avx_vnni", "amx_int8"))
+
+
+def _effective_precision(precision: str) -> str:
+    if precision == "auto":
+        return "int8" if cpu_has_int8_dot() else "fp32"
+    return precision
+
+
+def _has(package: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(package) is not None

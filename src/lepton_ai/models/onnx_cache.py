@@ -1,0 +1,205 @@
+"""Export a Hugging Face encoder to ONNX once, quantize it, and check both.
+
+Artefacts live in ``<cache_dir>/onnx/<sha256 of the weights>/``:
+
+- ``model-fp32.onnx``: torch export, fused by ONNX Runtime's BERT optimizer.
+- ``model-int8.onnx``: dynamic int8, per-channel weights (the recipe that kept
+  STS-B within 0.15 points of fp32 in bench/quantization.py).
+- ``check.json``: the accuracy check of each file against torch on a fixed sample.
+
+A file is used only if its check passed; the check is the contract, the file
+merely a cache. Exporting needs torch; loading a cached file does not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lepton_ai.models.folder import FolderInfo, weights_checksum
+from lepton_ai.models.runtimes import require
+
+#: Texts for the accuracy check: short and long, plain and odd, so that
+#: quantization errors on unusual activations show up.
+CHECK_SAMPLE: tuple[str, ...] = (
+    "A man is playing a guitar.",
+    "The quarterly revenue rose 12% to $4.2 billion, beating analysts' estimates.",
+    "hi",
+    "Please reset my password; I cannot log in since yesterday's update!!!",
+    "The mitochondria is the powerhouse of the cell.",
+    "OMG this phone is sooo good 😍😍 best purchase ever",
+    "Interest rates were left unchanged at 5.25 percent by the central bank on Wednesday.",
+    "How do I transfer money to a foreign bank account?",
+    "A woman is slicing an onion in the kitchen while the radio plays.",
+    "ERROR 0x80070005: access denied when writing C:\\Program Files\\app\\config.ini",
+    "The court ruled that the contract was void because one party lacked capacity.",
+    "cheap flights paris london tuesday",
+    "Two dogs run across a snowy field.",
+    "The patient was prescribed 500 mg of amoxicillin three times daily for ten days.",
+    "Why is the sky blue during the day but red at sunset?",
+    "Shares of the company fell sharply after the CEO resigned unexpectedly.",
+)
+
+#: ``reference(model_file_or_None, texts)``: vectors through ONNX file, or torch if None.
+ReferenceFn = Callable[[Path | None, list[str]], np.ndarray]
+
+INT8_MIN_COSINE = 0.95
+FP32_MIN_COSINE = 0.9999
+
+
+@dataclass(frozen=True)
+class CheckedModel:
+    """An ONNX file and the result of its accuracy check."""
+
+    file: Path
+    precision: str
+    min_cosine: float
+    threshold: float
+
+    @property
+    def passed(self) -> bool:
+        return self.min_cosine >= self.threshold
+
+
+def cache_folder(info: FolderInfo, cache_dir: Path) -> Path:
+    """The cache folder for this model's weights (keyed by their checksum)."""
+    assert info.weights_file is not None
+    return cache_dir / "onnx" / weights_checksum(info.weights_file, cache_dir)[:16]
+
+
+def cached(info: FolderInfo, cache_dir: Path, precision: str) -> CheckedModel | None:
+    """The checked ONNX file of this precision, if it was built before."""
+    folder = cache_folder(info, cache_dir)
+    report = _read_report(folder)
+    entry = report.get(precision)
+    file = folder / f"model-{precision}.onnx"
+    if entry is None or not file.is_file():
+        return None
+    return CheckedModel(file, precision, float(entry["min_cosine"]), float(entry["threshold"]))
+
+
+def build(
+    info: FolderInfo, cache_dir: Path, reference_vectors: ReferenceFn
+) -> dict[str, CheckedModel]:
+    """Export, optimize, quantize and check; returns both checked files.
+
+    ``reference_vectors(model_file_or_None, texts)`` embeds texts with the given
+    ONNX file (or with torch when None); the encoder supplies it so the check
+    goes through exactly the tokenization and pooling used for real.
+    """
+    require("torch", "exporting a model to ONNX", "torch==2.13.0")
+    require("onnx", "exporting a model to ONNX", "onnx==1.23.2")
+    folder = cache_folder(info, cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        raw = Path(scratch) / "raw.onnx"
+        _export(info, raw)
+        fp32 = folder / "model-fp32.onnx"
+        _optimize(raw, info, _partial(fp32))
+        os.replace(_partial(fp32), fp32)
+    int8 = folder / "model-int8.onnx"
+    _quantize_int8(fp32, _partial(int8))
+    os.replace(_partial(int8), int8)
+
+    reference = reference_vectors(None, list(CHECK_SAMPLE))
+    results = {}
+    report = {}
+    for precision, file, threshold in (
+        ("fp32", fp32, FP32_MIN_COSINE),
+        ("int8", int8, INT8_MIN_COSINE),
+    ):
+        vectors = reference_vectors(file, list(CHECK_SAMPLE))
+        score = float(np.min(np.sum(vectors * reference, axis=1)))
+        results[precision] = CheckedModel(file, precision, score, threshold)
+        report[precision] = {"min_cosine": score, "threshold": threshold, "sample": len(CHECK_SAMPLE)}
+    (folder / "check.json").write_text(json.dumps(report, indent=2))
+    return results
+
+
+def _partial(file: Path) -> Path:
+    return file.with_suffix(".partial")
+
+
+def _read_report(folder: Path) -> dict:
+    file = folder / "check.json"
+    return json.loads(file.read_text()) if file.is_file() else {}
+
+
+def _export(info: FolderInfo, out: Path) -> None:
+    from lepton_ai.settings import enforce_offline
+
+    enforce_offline()
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(
+        str(info.path), use_safetensors=True, attn_implementation="eager"
+    ).eval()
+    uses_token_types = getattr(model.config, "type_vocab_size", 0) > 0
+
+    class _LastHidden(torch.nn.Module):
+        """Named-argument wrapper: transformers' forward takes many positionals."""
+
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):  # type: ignore[no-untyped-def]
+            extra = {"token_type_ids": token_type_ids} if uses_token_types else {}
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, **extra
+            ).last_hidden_state
+
+    ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 2023, 2003, 102, 0, 0]])
+    mask = (ids > 0).long()
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if uses_token_types else [])
+    args = (ids, mask, torch.zeros_like(ids)) if uses_token_types else (ids, mask)
+    axes = {name: {0: "batch", 1: "sequence"} for name in [*names, "last_hidden_state"]}
+    wrapper = _LastHidden(model).eval()
+    with torch.inference_mode(False), torch.no_grad():
+        torch.onnx.export(
+            wrapper,
+            args,
+            str(out),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def _optimize(raw: Path, info: FolderInfo, out: Path) -> None:
+    """Fuse attention, layer norms and GELU with ONNX Runtime's BERT optimizer."""
+    import json as _json
+
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = _json.loads((info.path / "config.json").read_text())
+    model_type = config.get("model_type", "bert")
+    optimized = optimize_model(
+        str(raw),
+        model_type="bert" if model_type in ("bert", "roberta", "xlm-roberta", "distilbert") else model_type,
+        num_heads=int(config.get("num_attention_heads", 0)),
+        hidden_size=int(config.get("hidden_size", 0)),
+    )
+    optimized.save_model_to_file(str(out))
+
+
+def _quantize_int8(fp32: Path, out: Path) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fp32),
+        str(out),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )

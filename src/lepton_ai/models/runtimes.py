@@ -1,0 +1,104 @@
+"""Runtimes that turn a padded batch of token ids into token vectors.
+
+A runtime has one job: ``forward(input_ids, attention_mask) -> last_hidden_state``
+as NumPy arrays. Tokenization, batching and pooling live in
+:mod:`lepton_ai.models.encoders`, so every runtime behaves identically around it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError
+
+
+class Runtime(Protocol):
+    """What an encoder needs from a backend."""
+
+    #: e.g. ``"onnx-fp32"``, ``"onnx-int8"``, ``"torch"``.
+    name: str
+    #: how many threads may call :meth:`forward` at once.
+    workers: int
+
+    def forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """Token vectors, shape (batch, length, hidden), float32."""
+        ...
+
+
+def require(package: str, purpose: str, requirement: str) -> None:
+    """Raise LAI-E106 with the exact install line when ``package`` is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec(package) is None:
+        raise LeptonError(E.E106, package=package, purpose=purpose, requirement=requirement)
+
+
+class OnnxRuntime:
+    """ONNX Runtime session: single-threaded kernels, called by several workers.
+
+    One session is shared (``InferenceSession.run`` is thread-safe); each call
+    runs its kernels in the calling thread, so ``workers`` batches proceed in
+    parallel without a thread barrier between operators.
+    """
+
+    def __init__(self, model_file: Path, workers: int, name: str = "onnx-fp32") -> None:
+        require("onnxruntime", "the ONNX runtime", "onnxruntime==1.32.0")
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.name = name
+        self.workers = max(1, workers)
+
+    def forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        feed = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        return self._session.run(None, feed)[0]
+
+
+class TorchRuntime:
+    """transformers ``AutoModel`` in eval mode (the backend training builds on).
+
+    torch parallelises inside each operator with its own thread pool, so batches
+    run one at a time (``workers = 1``) with ``threads`` torch threads.
+    """
+
+    def __init__(self, folder: Path, threads: int) -> None:
+        require("torch", "the torch backend", "torch==2.13.0")
+        require("transformers", "the torch backend", "transformers==5.23.0")
+        from lepton_ai.settings import enforce_offline
+
+        enforce_offline()
+        import torch
+        from transformers import AutoModel
+
+        torch.set_num_threads(max(1, threads))
+        self._torch = torch
+        self.model = AutoModel.from_pretrained(str(folder), use_safetensors=True).eval()
+        self._uses_token_types = getattr(self.model.config, "type_vocab_size", 0) > 0
+        self._lock = threading.Lock()
+        self.name = "torch"
+        self.workers = 1
+
+    def forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        torch = self._torch
+        ids = torch.from_numpy(input_ids)
+        extra = {"token_type_ids": torch.zeros_like(ids)} if self._uses_token_types else {}
+        with self._lock, torch.inference_mode():
+            out = self.model(
+                input_ids=ids, attention_mask=torch.from_numpy(attention_mask), **extra
+            )
+        return out.last_hidden_state.float().numpy()

@@ -1,0 +1,76 @@
+"""One settings object for the whole library.
+
+Values come from environment variables ``LEPTON_*`` and may be overridden in code
+(``lai.settings.threads = 1``) or by CLI flags. Thread counts are decided here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _default_cache_dir() -> Path:
+    explicit = os.environ.get("LEPTON_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "lepton-ai"
+
+
+def _default_threads() -> int:
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        available = os.cpu_count() or 1
+    return max(1, available)
+
+
+@dataclass
+class Settings:
+    """Process-wide configuration.
+
+    Attributes:
+        threads: worker threads for inference. Each worker runs single-threaded
+            kernels on its own batch, so a busy core slows only its own worker
+            instead of stalling every operator (``LEPTON_THREADS``).
+        cache_dir: where exported/quantized ONNX models are cached, keyed by the
+            checksum of the source weights (``LEPTON_CACHE_DIR``).
+        token_budget: most tokens (batch size × padded length) in one forward pass
+            (``LEPTON_TOKEN_BUDGET``).
+        max_batch_size: most texts in one forward pass (``LEPTON_MAX_BATCH``).
+        precision: default precision of ONNX encoders: ``"int8"`` (fast, checked
+            against fp32) or ``"fp32"`` (exact) (``LEPTON_PRECISION``).
+        show_progress: show progress bars on long work (``LEPTON_PROGRESS=0`` hides them).
+    """
+
+    threads: int = field(default_factory=lambda: _env_int("LEPTON_THREADS", _default_threads()))
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    token_budget: int = field(default_factory=lambda: _env_int("LEPTON_TOKEN_BUDGET", 4096))
+    max_batch_size: int = field(default_factory=lambda: _env_int("LEPTON_MAX_BATCH", 64))
+    precision: str = field(default_factory=lambda: os.environ.get("LEPTON_PRECISION", "int8"))
+    show_progress: bool = field(
+        default_factory=lambda: os.environ.get("LEPTON_PROGRESS", "1") not in ("0", "false")
+    )
+
+
+settings = Settings()
+
+
+def enforce_offline() -> None:
+    """Tell every Hugging Face library never to reach the network.
+
+    Called before any import of ``transformers``/``huggingface_hub`` so a missing
+    file fails at once instead of hanging on a download.
+    """
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,0 +1,1 @@
+"""One small module per task; each exposes typed functions or a class."""

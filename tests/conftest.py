@@ -1,0 +1,58 @@
+"""Shared fixtures: a tiny random BERT encoder folder built inside the test session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lepton_ai.models.loader import clear_cache
+from lepton_ai.settings import settings
+
+WORDS = (
+    "the a cat dog sat on mat stocks fell rose market bank card password reset "
+    "money transfer hotel room clean dirty good bad music guitar play man woman "
+    "is are was were and or of to in for with"
+).split()
+
+
+def build_tiny_encoder(folder: Path, max_seq_length: int = 16) -> Path:
+    """Write a randomly initialised 2-layer BERT with a WordPiece tokenizer to ``folder``."""
+    import torch
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *"abcdefghijklmnopqrstuvwxyz"]
+    vocab += [f"##{c}" for c in "abcdefghijklmnopqrstuvwxyz"]
+    ids = {token: i for i, token in enumerate(vocab)}
+    tokenizer = Tokenizer(models.WordPiece(ids, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.BertProcessing(("[SEP]", ids["[SEP]"]), ("[CLS]", ids["[CLS]"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(folder / "tokenizer.json"))
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, max_position_embeddings=64,
+    )
+    BertModel(config).eval().save_pretrained(str(folder), safe_serialization=True)
+    (folder / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": max_seq_length}))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_encoder(tmp_path_factory.mktemp("tiny") / "tiny-bert")
+
+
+@pytest.fixture
+def tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Send ONNX exports to a temporary cache and forget loaded encoders after."""
+    monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+    clear_cache()
+    yield settings.cache_dir
+    clear_cache()

@@ -1,0 +1,64 @@
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from lepton_ai.data.tables import count_rows, iter_rows, read_rows, text_column, texts_of
+from lepton_ai.errors import LeptonError
+
+ROWS = [{"id": "1", "text": "hello, world"}, {"id": "2", "text": "机器学习"}]
+
+
+@pytest.fixture(params=["csv", "tsv", "jsonl", "json", "parquet"])
+def table_file(request, tmp_path):
+    path = tmp_path / f"data.{request.param}"
+    if request.param in ("csv", "tsv"):
+        sep = "," if request.param == "csv" else "\t"
+        lines = [f"id{sep}text"] + [f'{r["id"]}{sep}"{r["text"]}"' for r in ROWS]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif request.param == "jsonl":
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS), "utf-8")
+    elif request.param == "json":
+        path.write_text(json.dumps(ROWS, ensure_ascii=False), encoding="utf-8")
+    else:
+        pq.write_table(pa.Table.from_pylist(ROWS), path)
+    return path
+
+
+def test_every_format_reads_the_same_rows(table_file):
+    assert read_rows(table_file) == ROWS
+    assert count_rows(table_file) == 2
+    assert text_column(table_file, "text") == "text"
+
+
+def test_rows_stream_in_batches(tmp_path):
+    path = tmp_path / "many.txt"
+    path.write_text("".join(f"line {i}\n" for i in range(10)), encoding="utf-8")
+    assert [len(b) for b in iter_rows(path, batch_size=4)] == [4, 4, 2]
+    assert text_column(path, None) == "text"
+
+
+def test_missing_column_lists_columns_and_suggests(table_file):
+    with pytest.raises(LeptonError, match="LAI-E303") as info:
+        text_column(table_file, "txt")
+    assert "id, text" in str(info.value) and "Did you mean 'text'" in str(info.value)
+
+
+def test_several_columns_need_a_choice(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(LeptonError, match="LAI-E304"):
+        text_column(path, None)
+
+
+def test_empty_text_names_the_row():
+    with pytest.raises(LeptonError, match=r"LAI-E305.*Row 12 "):
+        texts_of([{"text": "ok"}, {"text": "  "}], "text", "f.csv", first_row=10)
+
+
+@pytest.mark.parametrize(("name", "code"), [("nope.csv", "LAI-E301"), ("data.xlsx", "LAI-E302")])
+def test_bad_paths_are_coded(tmp_path, name, code):
+    (tmp_path / "data.xlsx").write_text("x")
+    with pytest.raises(LeptonError, match=code):
+        read_rows(tmp_path / name)
