@@ -22,7 +22,6 @@ enforce_offline()
 
 if TYPE_CHECKING:
     from lepton_ai.models.loader import load_encoder
-    from lepton_ai.models.registry import PACKAGED as packaged_models
     from lepton_ai.tasks.embed import Embedding, embed, similarity
     from lepton_ai.tasks.search import Hit, Index, search
 
@@ -34,7 +33,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
-    "packaged_models": ("lepton_ai.models.registry", "PACKAGED"),
 }
 
 __all__ = [
@@ -46,7 +44,6 @@ __all__ = [
     "__version__",
     "embed",
     "load_encoder",
-    "packaged_models",
     "search",
     "settings",
     "similarity",

@@ -11,7 +11,7 @@ import warnings
 from enum import Enum
 
 
-class E(str, Enum):
+class E(Enum):
     """Error codes with message templates (``str.format`` fields)."""
 
     # --- model store: 1xx
@@ -117,7 +117,7 @@ class E(str, Enum):
     )
 
 
-class W(str, Enum):
+class W(Enum):
     """Warning codes with message templates."""
 
     W101 = (

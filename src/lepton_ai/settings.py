@@ -46,8 +46,9 @@ class Settings:
         token_budget: most tokens (batch size × padded length) in one forward pass
             (``LEPTON_TOKEN_BUDGET``).
         max_batch_size: most texts in one forward pass (``LEPTON_MAX_BATCH``).
-        precision: default precision of ONNX encoders: ``"int8"`` (fast, checked
-            against fp32) or ``"fp32"`` (exact) (``LEPTON_PRECISION``).
+        precision: default precision of ONNX encoders: ``"auto"`` (int8 on CPUs
+            with VNNI/AMX, where it is faster; fp32 elsewhere), ``"int8"`` or
+            ``"fp32"`` (exact) (``LEPTON_PRECISION``).
         show_progress: show progress bars on long work (``LEPTON_PROGRESS=0`` hides them).
     """
 
@@ -55,7 +56,7 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache_dir)
     token_budget: int = field(default_factory=lambda: _env_int("LEPTON_TOKEN_BUDGET", 4096))
     max_batch_size: int = field(default_factory=lambda: _env_int("LEPTON_MAX_BATCH", 64))
-    precision: str = field(default_factory=lambda: os.environ.get("LEPTON_PRECISION", "int8"))
+    precision: str = field(default_factory=lambda: os.environ.get("LEPTON_PRECISION", "auto"))
     show_progress: bool = field(
         default_factory=lambda: os.environ.get("LEPTON_PROGRESS", "1") not in ("0", "false")
     )

@@ -31,10 +31,11 @@ def run_demo(console: Console) -> None:
     console.rule("[bold]lepton-ai demo: embeddings and semantic search, offline")
     words = ["人工智能", "机器学习", "天气预报"]
     emb = dict(zip(words, lai.embed(words), strict=True))
+    related = lai.similarity(emb["人工智能"], emb["机器学习"])
+    unrelated = lai.similarity(emb["人工智能"], emb["天气预报"])
     console.print(
-        f"similarity(人工智能, 机器学习) = {lai.similarity(emb['人工智能'], emb['机器学习']):.3f}   "
-        f"similarity(人工智能, 天气预报) = {lai.similarity(emb['人工智能'], emb['天气预报']):.3f}   "
-        f"[dim]({emb['人工智能'].model})[/]"
+        f"similarity(人工智能, 机器学习) = {related:.3f}   "
+        f"similarity(人工智能, 天气预报) = {unrelated:.3f}   [dim]({emb['人工智能'].model})[/]"
     )
     console.print(
         "similarity('A man is playing a guitar.', 'Someone plays an instrument.') = "

@@ -7,4 +7,12 @@ from lepton_ai.models.encoders import Encoder, TransformerEncoder
 from lepton_ai.models.loader import load_encoder, prepare
 from lepton_ai.models.registry import PACKAGED, ModelSpec, resolve
 
-__all__ = ["PACKAGED", "Encoder", "ModelSpec", "TransformerEncoder", "load_encoder", "prepare", "resolve"]
+__all__ = [
+    "PACKAGED",
+    "Encoder",
+    "ModelSpec",
+    "TransformerEncoder",
+    "load_encoder",
+    "prepare",
+    "resolve",
+]

@@ -18,7 +18,9 @@ import numpy as np
 T = TypeVar("T")
 
 
-def plan_batches(lengths: Sequence[int], token_budget: int, max_batch_size: int) -> list[np.ndarray]:
+def plan_batches(
+    lengths: Sequence[int], token_budget: int, max_batch_size: int
+) -> list[np.ndarray]:
     """Group indices into batches, longest first, each within the token budget.
 
     >>> [b.tolist() for b in plan_batches([3, 10, 5, 4], token_budget=12, max_batch_size=8)]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.errors import E, LeptonError, LeptonWarning, W, warn
 from lepton_ai.models import onnx_cache
 from lepton_ai.models.encoders import E5Encoder, Encoder, TransformerEncoder, USEEncoder
 from lepton_ai.models.folder import FolderInfo, inspect_folder
@@ -46,10 +47,12 @@ def load_encoder(
     spec = model if isinstance(model, ModelSpec) else resolve(model)
     precision = precision or settings.precision
     if backend not in BACKENDS:
-        raise LeptonError(E.E105, backend=backend, name=spec.name, supported=", ".join(BACKENDS))
+        supported = ", ".join(BACKENDS)
+        raise LeptonError(E.E105, backend=backend, name=spec.name, supported=supported)
     if precision not in PRECISIONS:
+        supported = ", ".join(PRECISIONS)
         raise LeptonError(
-            E.E105, backend=f"precision={precision}", name=spec.name, supported=", ".join(PRECISIONS)
+            E.E105, backend=f"precision={precision}", name=spec.name, supported=supported
         )
     key = (spec.name, backend, precision)
     with _lock:
@@ -135,7 +138,9 @@ def _reference(spec: ModelSpec, info: FolderInfo) -> onnx_cache.ReferenceFn:
             if model_file is None
             else OnnxRuntime(model_file, settings.threads)
         )
-        return TransformerEncoder(spec, info, runtime).encode(texts)
+        with warnings.catch_warnings():  # chunking notices are noise in a self-check
+            warnings.simplefilter("ignore", LeptonWarning)
+            return TransformerEncoder(spec, info, runtime).encode(texts)
 
     return vectors
 

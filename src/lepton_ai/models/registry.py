@@ -57,7 +57,7 @@ class ModelSpec:
         assert self.locator is not None  # every packaged spec has one
         try:
             found = self.locator()
-        except Exception as exc:  # noqa: BLE001 - any failure of a third-party locator
+        except Exception as exc:
             raise LeptonError(
                 E.E104, name=self.name, detail=str(exc), requirement=self.requirement
             ) from exc

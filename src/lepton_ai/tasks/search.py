@@ -179,8 +179,8 @@ class Index:
         q = self._encoder.encode(queries, role="query")
         ids, scores = self.search_vectors(q, k, exact=exact)
         results = [
-            [self._hit(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
-            for row_ids, row_scores in zip(ids, scores, strict=True)
+            [self._hit(int(i), float(s)) for i, s in zip(id_row, score_row, strict=True) if i >= 0]
+            for id_row, score_row in zip(ids, scores, strict=True)
         ]
         return results[0] if single else results
 

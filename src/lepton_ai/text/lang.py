@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable
 
 # CJK unified ideographs (+ extension A, compatibility), kana, hangul, CJK punctuation.
-_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(
+    r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 # Letters outside Latin/Greek/Cyrillic common to English text: Arabic, Hebrew, Thai, Devanagari...
 _OTHER_SCRIPTS = re.compile(r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f\u1100-\u11ff]")
 

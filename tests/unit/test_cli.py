@@ -1,0 +1,70 @@
+"""The `lai` command through typer's runner, on the tiny encoder."""
+
+import json
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from lepton_ai.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "corpus.csv"
+    rows = ["id,text", "1,the cat sat on the mat", "2,stocks fell in the market", "3,the hotel room"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny(tiny_encoder_dir, tmp_cache):
+    return str(tiny_encoder_dir)
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".parquet"])
+def test_embed_a_file(tiny, corpus, tmp_path, suffix):
+    out = tmp_path / f"vectors{suffix}"
+    result = runner.invoke(app, ["embed", str(corpus), "--column", "text", "--out", str(out), "-m", tiny])
+    assert result.exit_code == 0, result.output
+    if suffix == ".npy":
+        vectors = np.load(out, allow_pickle=False)
+    else:
+        table = pq.read_table(out)
+        assert table.column("row").to_pylist() == [0, 1, 2]
+        vectors = np.array(table.column("vector").to_pylist())
+    assert vectors.shape == (3, 32)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_index_build_then_search(tiny, corpus, tmp_path):
+    out = tmp_path / "idx"
+    built = runner.invoke(app, ["index", "build", str(corpus), "-c", "text", "--out", str(out), "-m", tiny])
+    assert built.exit_code == 0, built.output
+    found = runner.invoke(app, ["search", str(out), "stocks fell in the market", "-k", "2", "--json"])
+    assert found.exit_code == 0, found.output
+    hits = [json.loads(line) for line in found.stdout.splitlines()]
+    assert len(hits) == 2 and hits[0]["row"] == {"id": "2", "text": "stocks fell in the market"}
+
+
+def test_similarity_prints_a_number(tiny):
+    result = runner.invoke(app, ["similarity", "the cat", "the cat", "-m", tiny])
+    assert result.exit_code == 0 and float(result.stdout) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_models_lists_the_packaged_defaults():
+    result = runner.invoke(app, ["models"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    for name in ("all-MiniLM-L6-v2", "use-multilingual-v3", "multilingual-e5-small-q4"):
+        assert name in result.stdout
+
+
+def test_errors_exit_2_with_the_code(corpus, tmp_path):
+    result = runner.invoke(app, ["embed", str(corpus), "--column", "txt", "--out", str(tmp_path / "v.npy")])
+    assert result.exit_code == 2
+    assert "LAI-E303" in result.output and "Did you mean 'text'" in result.output
+    bad_out = runner.invoke(app, ["embed", str(corpus), "-c", "text", "--out", str(tmp_path / "v.csv")])
+    assert bad_out.exit_code == 2 and "LAI-E306" in bad_out.output

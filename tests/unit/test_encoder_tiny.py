@@ -1,0 +1,105 @@
+"""The encoder runtime on a tiny random BERT: both backends, export check, chunking."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from lepton_ai.errors import LeptonError, LeptonWarning
+from lepton_ai.models import load_encoder, resolve
+from lepton_ai.models.encoders import TransformerEncoder
+from lepton_ai.models.folder import inspect_folder
+from lepton_ai.models.runtimes import TorchRuntime
+
+TEXTS = ["the cat sat on the mat", "stocks fell", "a", "the bank card password reset"]
+
+
+def test_torch_backend_gives_unit_vectors(tiny_encoder_dir, tmp_cache):
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    vectors = encoder.encode(TEXTS)
+    assert vectors.shape == (4, 32) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    assert encoder.backend == "torch"
+
+
+def test_padding_does_not_change_a_vector(tiny_encoder_dir, tmp_cache):
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    alone = encoder.encode(["stocks fell"])[0]
+    batched = encoder.encode(TEXTS)[1]
+    np.testing.assert_allclose(alone, batched, atol=1e-5)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_onnx_export_is_checked_and_cached(tiny_encoder_dir, tmp_cache, precision):
+    reference = load_encoder(tiny_encoder_dir, backend="torch").encode(TEXTS)
+    encoder = load_encoder(tiny_encoder_dir, backend="onnx", precision=precision)
+    assert encoder.backend in (f"onnx-{precision}", "onnx-fp32", "torch")
+    cosines = np.sum(encoder.encode(TEXTS) * reference, axis=1)
+    assert cosines.min() > (0.9999 if precision == "fp32" else 0.9)
+    report = next(tmp_cache.glob("onnx/*/check.json"))
+    assert "fp32" in report.read_text() and "int8" in report.read_text()
+
+
+def test_a_failed_int8_check_falls_back_with_a_coded_warning(tiny_encoder_dir, tmp_cache, monkeypatch):
+    from lepton_ai.models import onnx_cache
+
+    monkeypatch.setattr(onnx_cache, "INT8_MIN_COSINE", 1.01)  # impossible to meet
+    with pytest.warns(LeptonWarning, match="LAI-W101"):
+        encoder = load_encoder(tiny_encoder_dir, backend="onnx", precision="int8")
+    assert encoder.backend == "onnx-fp32"
+
+
+def test_long_texts_are_chunked_not_truncated(tiny_encoder_dir, tmp_cache):
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    assert isinstance(encoder, TransformerEncoder)
+    head = "the cat sat on the mat " * 3
+    tail = "stocks fell and market rose " * 6
+    with pytest.warns(LeptonWarning, match="LAI-W103"):
+        whole = encoder.encode([head + tail])[0]
+    pieces = encoder.encode_pieces([head + tail])[0]
+    assert len(pieces) > 1
+    # The tail (beyond the first window) moves the vector: nothing was dropped.
+    with pytest.warns(LeptonWarning):
+        other = encoder.encode([head + "good bad hotel room " * 6])[0]
+    assert float(whole @ other) < 0.9999
+    np.testing.assert_allclose(np.linalg.norm(whole), 1.0, rtol=1e-5)
+
+
+def test_token_vectors_include_special_tokens(tiny_encoder_dir, tmp_cache):
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    tokens = encoder.encode_tokens(["the cat"])[0]
+    assert tokens.shape == (4, 32)  # [CLS] the cat [SEP]
+
+
+def test_a_folder_without_tokenizer_names_what_is_missing(tiny_encoder_dir, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_encoder_dir, broken)
+    (broken / "tokenizer.json").unlink()
+    with pytest.raises(LeptonError, match=r"LAI-E102.*tokenizer.json is missing"):
+        resolve(broken)
+
+
+def test_pickle_weights_are_refused(tmp_path):
+    folder = tmp_path / "pickled"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"hidden_size": 8}')
+    (folder / "tokenizer.json").write_text("{}")
+    (folder / "pytorch_model.bin").write_bytes(b"not really")
+    with pytest.raises(LeptonError, match="LAI-E107"):
+        inspect_folder(folder)
+
+
+def test_unknown_names_list_the_registered_models():
+    with pytest.raises(LeptonError, match=r"LAI-E101.*all-MiniLM-L6-v2"):
+        resolve("no-such-model")
+
+
+def test_unknown_backend_is_coded(tiny_encoder_dir):
+    with pytest.raises(LeptonError, match="LAI-E105"):
+        load_encoder(tiny_encoder_dir, backend="tensorflow")
+
+
+def test_torch_runtime_forward_shape(tiny_encoder_dir):
+    runtime = TorchRuntime(inspect_folder(tiny_encoder_dir).path, threads=1)
+    out = runtime.forward(np.array([[2, 5, 3]]), np.array([[1, 1, 1]]))
+    assert out.shape == (1, 3, 32)
