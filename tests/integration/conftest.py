@@ -1,0 +1,27 @@
+"""Integration tests run the real packaged models and read ../shared/data."""
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def stsb_test() -> list[tuple[float, str, str]]:
+    """STS-B test pairs (gold, sentence1, sentence2); tab-separated, no quoting."""
+    path = SHARED_DATA / "stsb" / "sts-test.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not found: ../shared/data must sit beside the repository")
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            rows.append((float(fields[4]), fields[5], fields[6]))
+    return rows
