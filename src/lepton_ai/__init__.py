@@ -22,11 +22,12 @@ enforce_offline()
 
 if TYPE_CHECKING:
     from lepton_ai.models.loader import load_encoder
-    from lepton_ai.tasks.embed import Embedding, embed, similarity
+    from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.search import Hit, Index, search
 
 _LAZY: dict[str, tuple[str, str]] = {
     "embed": ("lepton_ai.tasks.embed", "embed"),
+    "embed_chunks": ("lepton_ai.tasks.embed", "embed_chunks"),
     "similarity": ("lepton_ai.tasks.embed", "similarity"),
     "Embedding": ("lepton_ai.tasks.embed", "Embedding"),
     "Index": ("lepton_ai.tasks.search", "Index"),
@@ -43,6 +44,7 @@ __all__ = [
     "LeptonWarning",
     "__version__",
     "embed",
+    "embed_chunks",
     "load_encoder",
     "search",
     "settings",

@@ -92,3 +92,14 @@ def test_cold_start_never_imports_torch():
         "assert v.shape == (384,); assert 'torch' not in sys.modules, 'torch was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_use_gives_the_same_vectors_sharded_across_workers(monkeypatch):
+    from lepton_ai.settings import settings
+
+    texts = [f"第{i}条评论：这家酒店的服务很好，房间{i % 7}号很干净。" for i in range(150)]
+    encoder = load_encoder("use")
+    sharded = encoder.encode(texts)
+    monkeypatch.setattr(settings, "threads", 1)
+    serial = encoder.encode(texts)
+    np.testing.assert_allclose(sharded, serial, atol=1e-5)

@@ -15,7 +15,7 @@ def test_readme_block_runs(block, tmp_path, monkeypatch, capsys):
     namespace: dict[str, object] = {}
     compiled = compile(block, str(README), "exec")
     # Running our own documentation, never user input.
-    exec(compiled, namespace)  # noqa: S102
+    exec(compiled, namespace)
     assert capsys.readouterr().out.strip()  # each block prints what it shows
 
 

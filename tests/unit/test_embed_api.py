@@ -81,3 +81,11 @@ def test_import_is_light():
     code = "import sys, lepton_ai; print('torch' in sys.modules, 'onnxruntime' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_embed_chunks_gives_one_row_per_window(tiny):
+    short, long = "the cat", "the cat sat on the mat " * 10
+    chunks = lai.embed_chunks([short, long], model=tiny)
+    assert chunks[0].shape == (1, 32) and chunks[1].shape[0] > 1
+    assert chunks[1].model == tiny
+    np.testing.assert_allclose(chunks[0][0], lai.embed(short, model=tiny), atol=1e-5)

