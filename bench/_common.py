@@ -7,19 +7,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from lepton_ai.data.public import read_stsb
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def stsb_pairs(split: str = "test") -> list[tuple[float, str, str]]:
     """STS-B pairs (gold score, sentence 1, sentence 2) from ../shared/data."""
-    path = SHARED_DATA / "stsb" / f"sts-{split}.csv"
-    pairs = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            pairs.append((float(fields[4]), fields[5], fields[6]))
-    return pairs
+    return read_stsb(SHARED_DATA / "stsb" / f"sts-{split}.csv")
 
 
 def stsb_sentences(n: int) -> list[str]:

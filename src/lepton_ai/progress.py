@@ -1,4 +1,4 @@
-"""Progress bars for long work (rich), silent when disabled or not a terminal."""
+"""Progress bars for long work (rich), on stderr so stdout stays clean for pipes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from contextlib import contextmanager
 def progress_bar(
     total: int | None, description: str, enabled: bool = True
 ) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(n)``; shows texts/s and ETA when ``enabled``."""
+    """Yield ``advance(n)``; shows count, elapsed time and ETA when ``enabled``."""
     if not enabled:
         yield lambda _n: None
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -32,6 +33,6 @@ def progress_bar(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     ]
-    with Progress(*columns, transient=False) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n: progress.advance(task, n)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from lepton_ai.data.public import read_stsb
+
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
@@ -19,9 +21,4 @@ def stsb_test() -> list[tuple[float, str, str]]:
     path = SHARED_DATA / "stsb" / "sts-test.csv"
     if not path.is_file():
         pytest.skip(f"{path} not found: ../shared/data must sit beside the repository")
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            rows.append((float(fields[4]), fields[5], fields[6]))
-    return rows
+    return read_stsb(path)

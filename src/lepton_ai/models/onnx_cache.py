@@ -141,7 +141,9 @@ def _export(info: FolderInfo, out: Path) -> None:
     enforce_offline()
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(
         str(info.path), use_safetensors=True, attn_implementation="eager"
     ).eval()
@@ -203,14 +205,24 @@ def _optimize(raw: Path, info: FolderInfo, out: Path) -> None:
 
 
 def _quantize_int8(fp32: Path, out: Path) -> None:
+    import logging
+
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(fp32),
-        str(out),
-        per_channel=True,
-        reduce_range=True,
-        weight_type=QuantType.QInt8,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    # The quantizer logs a pre-processing hint for image models on the root
+    # logger; hide it for this call only.
+    root = logging.getLogger()
+    previous = root.level
+    root.setLevel(max(previous, logging.ERROR))
+    try:
+        quantize_dynamic(
+            str(fp32),
+            str(out),
+            per_channel=True,
+            reduce_range=True,
+            weight_type=QuantType.QInt8,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(previous)

@@ -84,7 +84,9 @@ class TorchRuntime:
         enforce_offline()
         import torch
         from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         torch.set_num_threads(max(1, threads))
         self._torch = torch
         self.model = AutoModel.from_pretrained(str(folder), use_safetensors=True).eval()
