@@ -51,8 +51,13 @@ def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Send ONNX exports to a temporary cache and forget loaded encoders after."""
+    """Send ONNX exports to a temporary cache and forget loaded encoders after.
+
+    Precision is pinned to fp32: ``"auto"`` picks int8 on CPUs with VNNI, whose
+    vectors depend slightly on their batch-mates; int8 is tested explicitly.
+    """
     monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+    monkeypatch.setattr(settings, "precision", "fp32")
     clear_cache()
     yield settings.cache_dir
     clear_cache()

@@ -103,3 +103,13 @@ def test_torch_runtime_forward_shape(tiny_encoder_dir):
     runtime = TorchRuntime(inspect_folder(tiny_encoder_dir).path, threads=1)
     out = runtime.forward(np.array([[2, 5, 3]]), np.array([[1, 1, 1]]))
     assert out.shape == (1, 3, 32)
+
+
+def test_auto_precision_follows_the_cpu(monkeypatch):
+    from lepton_ai.models import loader
+
+    monkeypatch.setattr(loader, "cpu_has_int8_dot", lambda: True)
+    assert loader._effective_precision("auto") == "int8"
+    monkeypatch.setattr(loader, "cpu_has_int8_dot", lambda: False)
+    assert loader._effective_precision("auto") == "fp32"
+    assert loader._effective_precision("int8") == "int8"
