@@ -181,9 +181,11 @@ class TransformerEncoder(Encoder):
             [len(p.ids) for p in pieces], settings.token_budget, settings.max_batch_size
         )
 
+        alone = len(batches) == 1
+
         def work(indices: np.ndarray) -> None:
             input_ids, mask = self._pad([pieces[i] for i in indices])
-            hidden = self.runtime.forward(input_ids, mask)
+            hidden = self.runtime.forward(input_ids, mask, alone=alone)
             out[indices] = self._pool(hidden, mask)
 
         run_batches(batches, work, workers=self.runtime.workers)
