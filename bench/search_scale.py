@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA
+from lepton_ai.models import load_encoder
 from lepton_ai.tasks.search import HnswParams, Index
 
 
@@ -85,21 +86,18 @@ def main() -> None:
     queries = [texts[i] for i in order[args.n : args.n + args.queries]]
 
     cache = Path(f"bench/results/search_vectors_{args.model}_{args.n}.npy")
-    index = Index(model=args.model, backend="exact")
     if cache.is_file():
-        vectors = np.load(cache, allow_pickle=False)
-        index._encoder = __import__("lepton_ai").load_encoder(args.model)
-        index.model = index._encoder.name
-        index._vectors, index._rows = vectors, [{"text": t} for t in docs]
+        index = Index.from_vectors(np.load(cache, allow_pickle=False), docs, args.model,
+                                   backend="exact")
         embed_seconds = float("nan")
     else:
+        index = Index(model=args.model, backend="exact")
         start = time.perf_counter()
         index.add(docs)
         embed_seconds = time.perf_counter() - start
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, index.vectors)
-    assert index._encoder is not None
-    query_vectors = index._encoder.encode(queries, role="query")
+    query_vectors = load_encoder(args.model).encode(queries, role="query")
 
     exact_ms = []
     exact_ids = []
@@ -111,11 +109,8 @@ def main() -> None:
 
     rows = []
     for params in (HnswParams(m=16, ef_construction=100, ef_search=64), HnswParams()):
-        index.hnsw_params = params
-        index.backend = "hnsw"
-        index._graph = None
         start = time.perf_counter()
-        index._update_graph(0)
+        index.build_graph(params)
         build = time.perf_counter() - start
         graph_ms, recalls = [], []
         for q, truth in zip(query_vectors, exact_ids, strict=True):

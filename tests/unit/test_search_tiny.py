@@ -93,3 +93,19 @@ def test_errors_are_coded(tiny, tmp_path):
 
 def test_one_off_search_over_a_list(tiny):
     assert search("stocks fell", DOCS, k=1, model=tiny)[0].id == 1
+
+
+def test_an_index_from_precomputed_vectors_answers_like_a_built_one(tiny):
+    built = Index.from_texts(DOCS, model=tiny)
+    reused = Index.from_vectors(np.asarray(built.vectors), DOCS, tiny)
+    assert [h.id for h in reused.search("stocks fell", k=3)] == [h.id for h in built.search("stocks fell", k=3)]
+    with pytest.raises(LeptonError, match="LAI-E403"):
+        Index.from_vectors(np.asarray(built.vectors)[:2], DOCS, tiny)
+
+
+def test_build_graph_switches_an_exact_index_to_hnsw(tiny):
+    from lepton_ai.tasks.search import HnswParams
+
+    index = Index.from_texts(DOCS, model=tiny, backend="exact")
+    index.build_graph(HnswParams(m=8, ef_construction=50, ef_search=20))
+    assert index.uses_graph and index.search(DOCS[4], k=1)[0].id == 4

@@ -105,6 +105,30 @@ class Index:
             index.add(batch, _path=path, _first_row=len(index))
         return index
 
+    @classmethod
+    def from_vectors(
+        cls,
+        vectors: np.ndarray,
+        docs: Sequence[str] | Sequence[dict[str, Any]],
+        model: str | Path,
+        **options: Any,
+    ) -> Index:
+        """An index over vectors computed earlier (e.g. by ``lai embed``) with ``model``.
+
+        ``docs`` are the texts or rows the vectors belong to, in the same order;
+        queries will be embedded with ``model``.
+        """
+        index = cls(model, **options)
+        rows, _ = index._normalise_docs(list(docs), "<docs>", 0)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        encoder = index._encoder_for([])
+        if vectors.ndim != 2 or len(vectors) != len(rows) or vectors.shape[1] != encoder.dim:
+            raise LeptonError(E.E403, path="<vectors>", n=len(vectors), m=len(rows))
+        index._vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        index._rows = rows
+        index._update_graph(0)
+        return index
+
     def add(
         self,
         docs: str | Sequence[str] | Sequence[dict[str, Any]],
@@ -202,6 +226,15 @@ class Index:
         return Hit(position, score, str(row.get(self.text_column, "")), row)
 
     # -------------------------------------------------------------- HNSW graph
+    def build_graph(self, params: HnswParams | None = None) -> None:
+        """(Re)build the HNSW graph over all documents, e.g. with other parameters."""
+        if params is not None:
+            self.hnsw_params = params
+        if self.backend == "exact":
+            self.backend = "hnsw"
+        self._graph = None
+        self._update_graph(0)
+
     def _update_graph(self, first_new: int) -> None:
         if not self.uses_graph:
             return
