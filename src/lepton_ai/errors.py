@@ -111,6 +111,10 @@ class E(Enum):
     E406 = (
         "The index is empty: add documents with index.add(texts) before searching."
     )
+    E408 = (
+        "Got vectors of shape {shape} for {n} documents and model {model!r} "
+        "(dimension {dim}); pass one row per document, made by that same model."
+    )
     E407 = (
         "Index {path} uses model {model!r}, which cannot be resolved here. "
         "Install it or pass model= pointing at the same model folder."

@@ -99,7 +99,7 @@ def test_an_index_from_precomputed_vectors_answers_like_a_built_one(tiny):
     built = Index.from_texts(DOCS, model=tiny)
     reused = Index.from_vectors(np.asarray(built.vectors), DOCS, tiny)
     assert [h.id for h in reused.search("stocks fell", k=3)] == [h.id for h in built.search("stocks fell", k=3)]
-    with pytest.raises(LeptonError, match="LAI-E403"):
+    with pytest.raises(LeptonError, match="LAI-E408"):
         Index.from_vectors(np.asarray(built.vectors)[:2], DOCS, tiny)
 
 

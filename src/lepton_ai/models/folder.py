@@ -29,7 +29,6 @@ class FolderInfo:
     onnx_file: Path | None
     pooling: str  # "mean" | "cls"
     max_seq_length: int
-    normalize: bool
 
 
 def inspect_folder(path: Path) -> FolderInfo:
@@ -64,15 +63,9 @@ def inspect_folder(path: Path) -> FolderInfo:
         raise LeptonError(E.E102, path=path, missing="config.json has no hidden_size")
     st_config = _read_json(path / "sentence_bert_config.json")
     pooling_config = _read_json(path / "1_Pooling" / "config.json")
-    modules = _read_json(path / "modules.json")
     pooling = "cls" if pooling_config.get("pooling_mode_cls_token") else "mean"
     positions = int(config.get("max_position_embeddings", 512))
     max_seq = int(st_config.get("max_seq_length", min(positions, 512)))
-    normalize = (
-        any("Normalize" in str(m.get("type", "")) for m in modules)
-        if isinstance(modules, list)
-        else True
-    )
     return FolderInfo(
         path=path,
         hidden_size=hidden,
@@ -81,7 +74,6 @@ def inspect_folder(path: Path) -> FolderInfo:
         onnx_file=onnx_file,
         pooling=pooling,
         max_seq_length=min(max_seq, positions),
-        normalize=normalize or not modules,
     )
 
 

@@ -44,8 +44,12 @@ def load_encoder(
             ``"auto"`` (int8 only on CPUs with int8 dot-product instructions,
             where it is faster). Defaults to ``settings.precision``.
     """
-    spec = model if isinstance(model, ModelSpec) else resolve(model)
     precision = precision or settings.precision
+    requested = (model.name if isinstance(model, ModelSpec) else str(model), backend, precision)
+    cached_encoder = _cache.get(requested)
+    if cached_encoder is not None:  # no resolving (and no folder reads) per call
+        return cached_encoder
+    spec = model if isinstance(model, ModelSpec) else resolve(model)
     if backend not in BACKENDS:
         supported = ", ".join(BACKENDS)
         raise LeptonError(E.E105, backend=backend, name=spec.name, supported=supported)
@@ -58,6 +62,7 @@ def load_encoder(
     with _lock:
         if key not in _cache:
             _cache[key] = _build(spec, backend, precision)
+        _cache[requested] = _cache[key]  # aliases and paths find it directly next time
         return _cache[key]
 
 

@@ -98,6 +98,15 @@ def encode_texts(
     return out
 
 
+def _prepare_call(
+    texts: object, model: str | Path | None, lang: str, backend: str, precision: str | None
+) -> tuple[list[str], bool, Encoder]:
+    """Validate the call shape and load the one encoder the whole call uses."""
+    items, single = as_text_list(texts)
+    encoder = load_encoder(choose_model(items, model, lang), backend=backend, precision=precision)
+    return items, single, encoder
+
+
 @overload
 def embed(texts: str, *, model: str | Path | None = ..., lang: Lang = ...,
           backend: str = ..., precision: str | None = ...,
@@ -135,9 +144,7 @@ def embed(
         >>> lai.embed("hello").shape
         (384,)
     """
-    items, single = as_text_list(texts)
-    chosen = choose_model(items, model, lang)
-    encoder = load_encoder(chosen, backend=backend, precision=precision)
+    items, single, encoder = _prepare_call(texts, model, lang, backend, precision)
     vectors = (
         np.zeros((0, encoder.dim), np.float32)
         if not items
@@ -163,8 +170,7 @@ def embed_chunks(
     """
     from lepton_ai.models.encoders import TransformerEncoder
 
-    items, single = as_text_list(texts)
-    encoder = load_encoder(choose_model(items, model, lang), backend=backend, precision=precision)
+    items, single, encoder = _prepare_call(texts, model, lang, backend, precision)
     if isinstance(encoder, TransformerEncoder):
         pieces = encoder.encode_pieces(items)
     else:

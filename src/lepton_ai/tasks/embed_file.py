@@ -2,7 +2,7 @@
 
 Memory stays flat whatever the file's size: rows are read in slices, and the
 output is written as it goes (``.npy`` through a memory map sized by a first,
-cheap counting pass; ``.parquet`` row group by row group).
+cheap counting pass; ``.parquet`` row group by row group, in a single pass).
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def embed_file(
     if suffix not in OUTPUT_SUFFIXES:
         raise LeptonError(E.E306, suffix=suffix, path=out)
     name = text_column(path, column)
-    total = count_rows(path)
+    # .npy needs the row count up front; Parquet input knows it from its metadata.
+    # Otherwise skip the extra pass over the file (the progress bar has no total).
+    needs_count = suffix == ".npy" or path.suffix.lower() == ".parquet"
+    total = count_rows(path) if needs_count else None
     start = time.perf_counter()
     writer: _Writer | None = None
     encoder = None
@@ -65,7 +68,7 @@ def embed_file(
             texts = texts_of(rows, name, path, first_row=done)
             if encoder is None:
                 encoder = load_encoder(choose_model(texts, model, lang))
-                writer = _open_writer(out, total, encoder.dim)
+                writer = _open_writer(out, total or 0, encoder.dim)
             assert writer is not None
             writer.write(done, encoder.encode(texts, role="document"))
             done += len(texts)

@@ -123,7 +123,9 @@ class Index:
         vectors = np.asarray(vectors, dtype=np.float32)
         encoder = index._encoder_for([])
         if vectors.ndim != 2 or len(vectors) != len(rows) or vectors.shape[1] != encoder.dim:
-            raise LeptonError(E.E403, path="<vectors>", n=len(vectors), m=len(rows))
+            raise LeptonError(
+                E.E408, shape=vectors.shape, n=len(rows), model=encoder.name, dim=encoder.dim
+            )
         index._vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         index._rows = rows
         index._update_graph(0)
