@@ -21,9 +21,15 @@ from lepton_ai.settings import enforce_offline, settings
 enforce_offline()
 
 if TYPE_CHECKING:
+    from lepton_ai.bundle import load
+    from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
     from lepton_ai.models.loader import load_encoder
+    from lepton_ai.tasks.classify import TextClassifier
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.search import Hit, Index, search
+    from lepton_ai.train.adapt import adapt_encoder as adapt
+    from lepton_ai.train.api import train
+    from lepton_ai.train.data import LabelledSet
 
 _LAZY: dict[str, tuple[str, str]] = {
     "embed": ("lepton_ai.tasks.embed", "embed"),
@@ -34,21 +40,35 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
+    "train": ("lepton_ai.train.api", "train"),
+    "load": ("lepton_ai.bundle", "load"),
+    "adapt": ("lepton_ai.train.adapt", "adapt_encoder"),
+    "LabelledSet": ("lepton_ai.train.data", "LabelledSet"),
+    "TextClassifier": ("lepton_ai.tasks.classify", "TextClassifier"),
+    "BertForSequenceClassification": ("lepton_ai.compat", "BertForSequenceClassification"),
+    "BertTokenizer": ("lepton_ai.compat", "BertTokenizer"),
 }
 
 __all__ = [
+    "BertForSequenceClassification",
+    "BertTokenizer",
     "Embedding",
     "Hit",
     "Index",
+    "LabelledSet",
     "LeptonError",
     "LeptonWarning",
+    "TextClassifier",
     "__version__",
+    "adapt",
     "embed",
     "embed_chunks",
+    "load",
     "load_encoder",
     "search",
     "settings",
     "similarity",
+    "train",
 ]
 
 

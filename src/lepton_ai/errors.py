@@ -119,6 +119,83 @@ class E(Enum):
         "Index {path} uses model {model!r}, which cannot be resolved here. "
         "Install it or pass model= pointing at the same model folder."
     )
+    # --- training data: 5xx
+    E501 = (
+        "Got {n_texts} texts but {n_labels} labels; pass one label (or list of labels) "
+        "per text."
+    )
+    E502 = (
+        "The {role} column {column!r} is not in {path}. Columns found: {found}.{hint} "
+        "Name the right one with {flag} (Python: {role}=)."
+    )
+    E503 = (
+        "{count} row(s) of {path} have no text in column {column!r} (empty, missing or not "
+        "text): rows {rows}. Fill or drop them; nothing was trained."
+    )
+    E504 = (
+        "{count} row(s) of {path} have no label in column {column!r}: rows {rows}. "
+        "Label or drop them; nothing was trained."
+    )
+    E505 = (
+        "Training needs at least two different labels; {path} has {found}. Check the "
+        "label column (--label), or use zero-shot classification for a single class."
+    )
+    E506 = (
+        "The evaluation data has label(s) never seen in training: {labels}. A model "
+        "cannot predict a label it never saw: add examples of them to the training file "
+        "or remove them from the evaluation file."
+    )
+    E507 = (
+        "{share:.0%} of the training texts are Chinese (or another non-Latin script), but "
+        "base model {base!r} is English-only: most characters become [UNK]. Use "
+        "--base {alternative} (multilingual; method 'head'), or for tagging "
+        "--method charcrf."
+    )
+    E508 = (
+        "Unknown training method {method!r}. Choose one of: {known}."
+    )
+    E509 = (
+        "Method {method!r} fine-tunes the encoder, but base model {base!r} is not a "
+        "Hugging Face transformer folder ({kind}). Use --method head with it, or a "
+        "transformer base such as all-MiniLM-L6-v2 or your own folder."
+    )
+    E510 = (
+        "Bad --search spec {spec!r}: write name=v1,v2 pairs separated by spaces, e.g. "
+        "'lr=1e-5,3e-5 epochs=3,5'. Known names: {known}."
+    )
+    E511 = (
+        "Bad training option {name}={value!r}: {why}."
+    )
+    E512 = (
+        "Cannot read tagged data {path} line {line}: {why}. Expected one token and its tag "
+        "per line (CoNLL: 'token ... TAG'), a blank line between sentences; or JSONL with "
+        "'text' and 'entities' [[start, end, label], ...]."
+    )
+    E513 = (
+        "Nothing to resume in {path}: no checkpoint found. Drop --resume to start over."
+    )
+    # --- model directories: 6xx
+    E601 = (
+        "{path} is not a lepton-ai model directory (no lepton.json). Train one with "
+        "`lai train` or pass a folder written by model.save()."
+    )
+    E602 = (
+        "Model directory {path} was written by format version {found}; this library "
+        "reads up to {supported}. Upgrade lepton-ai."
+    )
+    E603 = (
+        "Model directory {path} is incomplete: {missing} is missing. Save it again with "
+        "model.save(dir) or retrain."
+    )
+    E604 = (
+        "The base model of {path} ({base}) has checksum {found} here but {expected} when "
+        "it was trained: predictions would silently change. Install the same base model "
+        "version or retrain."
+    )
+    E605 = (
+        "Model directory {path} holds a {found!r} model; this call needs a {expected!r} "
+        "model."
+    )
 
 
 class W(Enum):
@@ -135,6 +212,25 @@ class W(Enum):
     W103 = (
         "{n} text(s) were longer than {max_tokens} tokens and were embedded in "
         "chunks whose vectors were averaged (see docs/embeddings.md)."
+    )
+
+
+    W201 = (
+        "Label(s) with a single training example: {labels}. They stay in training but "
+        "cannot be evaluated and are learned poorly; add a few more examples of each."
+    )
+    W202 = (
+        "{count} text(s) appear in both the training and the evaluation data (e.g. "
+        "{example!r}): evaluation figures will be too optimistic. Remove them from one side."
+    )
+    W203 = (
+        "Heavy class imbalance: {most} has {most_n} examples, {least} only {least_n}. "
+        "Training weights classes by inverse frequency; collect more of the rare labels "
+        "if you can."
+    )
+    W204 = (
+        "Training was interrupted; the last checkpoint is in {path}. Continue it with "
+        "--resume (Python: resume=True)."
     )
 
 

@@ -36,3 +36,34 @@ def progress_bar(
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n: progress.advance(task, n)
+
+
+@contextmanager
+def training_bar(
+    total: int, description: str, enabled: bool = True, completed: int = 0
+) -> Iterator[Callable[[int, str], None]]:
+    """Yield ``advance(n, status)``; shows steps, a status text (loss, examples/s) and ETA."""
+    if not enabled:
+        yield lambda _n, _status: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = [
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task(description, total=total, completed=completed, status="")
+        yield lambda n, status: progress.update(task, advance=n, status=status)

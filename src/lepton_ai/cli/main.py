@@ -6,49 +6,15 @@ here holds logic the Python API lacks.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from lepton_ai.errors import LeptonError
-
-app = typer.Typer(
-    name="lai",
-    help="lepton-ai: embeddings, semantic search and more on small local models.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-index_app = typer.Typer(help="Build semantic-search indexes.", no_args_is_help=True)
-models_app = typer.Typer(help="The models available offline.", invoke_without_command=True)
-app.add_typer(index_app, name="index")
-app.add_typer(models_app, name="models")
-
-console = Console()
-errors = Console(stderr=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def coded_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print a coded library error as one line and exit with status 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except LeptonError as exc:
-            errors.print(f"error: {exc}", highlight=False, markup=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
+from lepton_ai.cli.common import app, coded_errors, console, index_app, models_app
 
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Registered name or local model folder.")
@@ -203,6 +169,12 @@ def demo() -> None:
     from lepton_ai.demo.run import run_demo
 
     run_demo(console)
+
+
+# Registers `lai train`, `eval`, `predict`, `compare`, `adapt` on the same app.
+from lepton_ai.cli import training as _training  # noqa: E402
+
+__all__ = ["_training", "app", "main"]
 
 
 def main() -> None:

@@ -105,3 +105,25 @@ def _read_json(file: Path) -> dict | list:
         return {}
     with file.open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+#: Files copied from a base folder so a derived encoder is a complete model folder.
+SIDE_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.txt",
+    "sentence_bert_config.json",
+    "modules.json",
+    "1_Pooling/config.json",
+)
+
+
+def copy_side_files(source: Path, target: Path) -> None:
+    """Copy tokenizer and sentence-transformers settings from ``source`` to ``target``."""
+    import shutil
+
+    for name in SIDE_FILES:
+        if (source / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / name, target / name)

@@ -1,0 +1,96 @@
+"""The saved model directory: one self-describing folder per trained model.
+
+Layout (``docs/training.md``)::
+
+    lepton.json          manifest: task, labels, base model + checksum, method,
+                         metrics, data statistics, created, library version
+    head.safetensors     classifier head (classification models)
+    encoder/             fine-tuned encoder folder (methods fewshot, full)
+    adapter/             LoRA/AdaLoRA adapter (methods lora, adalora), always
+                         saved together with the head
+    tagger.safetensors   token tagger weights (NER)
+    report.json, report.md, confusion_matrix.png   evaluation
+    README.md            model card
+
+Everything is JSON or safetensors: loading never unpickles.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lepton_ai._version import __version__
+from lepton_ai.errors import E, LeptonError
+
+FORMAT_VERSION = 1
+MANIFEST = "lepton.json"
+
+
+@dataclass
+class Manifest:
+    """What ``lepton.json`` records about a trained model."""
+
+    task: str  # "classify" | "ner"
+    labels: list[str]
+    method: str
+    base_model: str
+    base_checksum: str | None
+    encoder: str  # "base" | "encoder" | "adapter" | "none"
+    head: str = "linear"
+    multi_label: bool = False
+    metrics: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    library_version: str = __version__
+    format_version: int = FORMAT_VERSION
+
+    def write(self, folder: Path) -> None:
+        """Write ``lepton.json`` into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(asdict(self), indent=2, ensure_ascii=False, default=str)
+        (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        """Read and validate ``lepton.json`` (LAI-E601/E602)."""
+        file = Path(folder) / MANIFEST
+        if not file.is_file():
+            raise LeptonError(E.E601, path=folder)
+        raw = json.loads(file.read_text(encoding="utf-8"))
+        found = int(raw.get("format_version", 0))
+        if found > FORMAT_VERSION:
+            raise LeptonError(E.E602, path=folder, found=found, supported=FORMAT_VERSION)
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+
+def require_file(folder: Path, name: str) -> Path:
+    """``folder / name``, or LAI-E603 naming what is missing."""
+    path = folder / name
+    if not path.exists():
+        raise LeptonError(E.E603, path=folder, missing=name)
+    return path
+
+
+def load(folder: str | Path, **options: Any) -> Any:
+    """Load any trained model directory: a classifier or a tagger.
+
+    ``options`` go to the task's loader (e.g. ``precision="int8"``).
+    """
+    folder = Path(folder)
+    manifest = Manifest.read(folder)
+    if manifest.task == "classify":
+        from lepton_ai.tasks.classify import TextClassifier
+
+        return TextClassifier.load(folder, **options)
+    if manifest.task == "ner":
+        from lepton_ai.tasks.tagger import load_tagger
+
+        return load_tagger(folder, **options)
+    raise LeptonError(E.E605, path=folder, found=manifest.task, expected="classify or ner")

@@ -1,0 +1,43 @@
+"""What every ``lai`` sub-command shares: the app, consoles, and coded-error handling."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from lepton_ai.errors import LeptonError
+
+app = typer.Typer(
+    name="lai",
+    help="lepton-ai: embeddings, semantic search and more on small local models.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+index_app = typer.Typer(help="Build semantic-search indexes.", no_args_is_help=True)
+models_app = typer.Typer(help="The models available offline.", invoke_without_command=True)
+app.add_typer(index_app, name="index")
+app.add_typer(models_app, name="models")
+
+console = Console()
+errors = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def coded_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print a coded library error as one line and exit with status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except LeptonError as exc:
+            errors.print(f"error: {exc}", highlight=False, markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper

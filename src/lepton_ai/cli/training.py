@@ -1,0 +1,196 @@
+"""``lai train``, ``lai eval``, ``lai predict``, ``lai compare``, ``lai adapt``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from lepton_ai.cli.common import app, coded_errors, console, errors
+from lepton_ai.errors import W, warn
+
+
+@app.command()
+@coded_errors
+def train(
+    data: Annotated[Path, typer.Argument(help="Labelled CSV/TSV/JSONL/JSON/Parquet, or CoNLL.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model directory to write.")],
+    text: Annotated[str, typer.Option("--text", help="Column with the text.")] = "text",
+    label: Annotated[str, typer.Option("--label", help="Column with the label(s).")] = "label",
+    label_sep: Annotated[
+        str | None, typer.Option("--label-sep", help="Split labels on this (multi-label).")
+    ] = None,
+    eval_file: Annotated[
+        Path | None, typer.Option("--eval", help="Held-out file (default: a 10% split).")
+    ] = None,
+    task: Annotated[str, typer.Option("--task", help="classify | ner")] = "classify",
+    method: Annotated[
+        str, typer.Option("--method", help="auto | head | fewshot | full | lora | adalora "
+                          "(ner: auto | full | lora | charcrf)")
+    ] = "auto",
+    base: Annotated[
+        str | None, typer.Option("--base", help="Base encoder: name or folder.")
+    ] = None,
+    from_model: Annotated[
+        Path | None, typer.Option("--from", help="Update this trained model (continual).")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(help="Passes over the data.")] = None,
+    lr: Annotated[float | None, typer.Option(help="Learning rate.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Examples per step.")] = 32,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    checkpoint_every: Annotated[int, typer.Option(help="Steps between checkpoints.")] = 200,
+    resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Grid, e.g. 'lr=1e-5,3e-5 epochs=3,5'.")
+    ] = None,
+    keep_data: Annotated[
+        bool, typer.Option(help="Keep eval split + rehearsal sample in the directory.")
+    ] = True,
+) -> None:
+    """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
+    options: dict[str, Any] = {
+        "method": method, "batch_size": batch_size, "seed": seed,
+        "checkpoint_every": checkpoint_every,
+    }
+    options.update({k: v for k, v in {"epochs": epochs, "lr": lr}.items() if v is not None})
+    try:
+        if task == "ner":
+            from lepton_ai.train.ner.api import train_tagger
+
+            model = train_tagger(
+                data, eval_data=eval_file, base=base, out=out, resume=resume, **options
+            )
+            console.print(f"[green]saved[/] {out}: entity F1 {model.metrics['f1']:.4f}")
+            return
+        from lepton_ai.train.api import parse_search
+        from lepton_ai.train.api import train as train_classifier
+
+        model = train_classifier(
+            data, text=text, label=label, label_sep=label_sep, eval_data=eval_file, base=base,
+            out=out, resume=resume, from_model=from_model,
+            search=parse_search(search) if search else None, keep_data=keep_data, **options,
+        )
+    except KeyboardInterrupt:
+        errors.print("interrupted: checkpoint saved; continue with --resume")
+        raise typer.Exit(130) from None
+    metrics = model.metrics
+    console.print(
+        f"[green]saved[/] {out}: accuracy {metrics['accuracy']:.4f}, "
+        f"macro F1 {metrics['macro']['f1']:.4f} (report: {out / 'report.md'})"
+    )
+    if "forgetting" in metrics:
+        f = metrics["forgetting"]
+        console.print(
+            f"old evaluation set: {f['accuracy_before']:.4f} before → "
+            f"{f['accuracy_after']:.4f} after"
+        )
+
+
+@app.command("eval")
+@coded_errors
+def evaluate(
+    model_dir: Annotated[Path, typer.Argument(help="A trained model directory.")],
+    data: Annotated[Path, typer.Argument(help="Labelled test file.")],
+    text: Annotated[str, typer.Option("--text")] = "text",
+    label: Annotated[str, typer.Option("--label")] = "label",
+    label_sep: Annotated[str | None, typer.Option("--label-sep")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Report folder (default: MODEL/eval-NAME).")
+    ] = None,
+) -> None:
+    """Evaluate a model on a labelled file; writes report.json/.md and a confusion matrix."""
+    from lepton_ai.bundle import load
+
+    model = load(model_dir)
+    target = out or model_dir / f"eval-{data.stem}"
+    if hasattr(model, "evaluate_tagged"):
+        report = model.evaluate_tagged(data, out=target)
+        console.print(f"entity F1 {report['f1']:.4f} (precision {report['precision']:.4f}, "
+                      f"recall {report['recall']:.4f}); report in {target}")
+        return
+    report = model.evaluate(data, text=text, label=label, label_sep=label_sep, out=target)
+    console.print(
+        f"accuracy {report['accuracy']:.4f}, macro F1 {report['macro']['f1']:.4f}, "
+        f"weighted F1 {report['weighted']['f1']:.4f}, ECE {report.get('ece', 0):.4f}; "
+        f"report in {target}"
+    )
+
+
+@app.command()
+@coded_errors
+def predict(
+    model_dir: Annotated[Path, typer.Argument(help="A trained model directory.")],
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts (or use --file).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Table of texts.")] = None,
+    column: Annotated[str | None, typer.Option("--column", "-c")] = None,
+) -> None:
+    """Predict with a trained model; prints one JSON line per text."""
+    from lepton_ai.bundle import load
+    from lepton_ai.data.tables import read_rows, text_column, texts_of
+
+    items = list(texts or [])
+    if file is not None:
+        items += texts_of(read_rows(file), text_column(file, column), file)
+    model = load(model_dir)
+    for text_item, result in zip(items, model.predict(items), strict=True):
+        print(json.dumps({"text": text_item, "prediction": result}, ensure_ascii=False))
+
+
+@app.command()
+@coded_errors
+def compare(
+    model_dirs: Annotated[list[Path], typer.Argument(help="Model directories to compare.")],
+) -> None:
+    """Put trained models side by side: method, metrics, training time, size."""
+    from lepton_ai.train.evaluate import compare_reports
+
+    rows = compare_reports(model_dirs)
+    table = Table(title="Trained models")
+    for column in ("model", "task", "method", "base", "accuracy", "macro F1 / F1", "train s",
+                   "trainable params", "size MB"):
+        table.add_column(column)
+    for row in rows:
+        score = row["macro_f1"] if row["macro_f1"] is not None else row["f1"]
+        table.add_row(
+            row["model"], row["task"], row["method"], row["base"], _fmt(row["accuracy"]),
+            _fmt(score), str(row["train_seconds"]), f"{row['trainable_parameters']:,}"
+            if row["trainable_parameters"] else "", str(row["size_mb"]),
+        )
+    console.print(table)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+@app.command()
+@coded_errors
+def adapt(
+    corpus: Annotated[Path, typer.Argument(help="Unlabelled domain text (TXT/CSV/JSONL...).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the adapted encoder.")],
+    base: Annotated[str | None, typer.Option("--base")] = None,
+    column: Annotated[str | None, typer.Option("--column", "-c")] = None,
+    epochs: Annotated[int, typer.Option()] = 1,
+    lr: Annotated[float, typer.Option()] = 5e-5,
+    batch_size: Annotated[int, typer.Option()] = 32,
+    seed: Annotated[int, typer.Option()] = 42,
+    resume: Annotated[bool, typer.Option()] = False,
+) -> None:
+    """Domain adaptation: continue masked-language-model pre-training on your text."""
+    from lepton_ai.train.adapt import adapt_encoder
+
+    try:
+        result = adapt_encoder(
+            corpus, out, base=base, column=column, epochs=epochs, lr=lr,
+            batch_size=batch_size, seed=seed, resume=resume,
+        )
+    except KeyboardInterrupt:
+        warn(W.W204, path=out / "checkpoints")
+        raise typer.Exit(130) from None
+    console.print(
+        f"[green]saved[/] adapted encoder to {out} (masked-LM loss {result['loss_before']:.3f} "
+        f"→ {result['loss_after']:.3f} on held-out text); use it with --base {out}"
+    )

@@ -1,0 +1,176 @@
+"""A trained text classifier: sentence encoder + head, loaded from a model directory.
+
+Every training method (``head``, ``fewshot``, ``full``, ``lora``, ``adalora``)
+produces the same shape of model: an encoder whose L2-normalised sentence
+vectors feed a small head. At inference the encoder runs on the fast ONNX path
+(fp32 by default, so served predictions equal the evaluated ones) and the head
+in NumPy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+
+from lepton_ai.bundle import Manifest, require_file
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.encoders import Encoder
+from lepton_ai.models.loader import load_encoder
+from lepton_ai.settings import settings
+from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.tasks.heads import HeadWeights
+
+HEAD_FILE = "head.safetensors"
+#: Multi-label: a label is predicted when its probability reaches this.
+MULTI_LABEL_THRESHOLD = 0.5
+
+
+class TextClassifier:
+    """Predicts labels for texts. Get one from ``lai.train`` or ``lai.load(dir)``."""
+
+    def __init__(
+        self, encoder: Encoder, head: HeadWeights, manifest: Manifest, folder: Path
+    ) -> None:
+        self.encoder = encoder
+        self.head = head
+        self.manifest = manifest
+        self.folder = folder
+
+    @property
+    def labels(self) -> list[str]:
+        """Label names, in the order of :meth:`predict_proba`'s columns."""
+        return list(self.manifest.labels)
+
+    @property
+    def multi_label(self) -> bool:
+        """Whether a text may get several labels (or none)."""
+        return self.manifest.multi_label
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Evaluation figures recorded at training time."""
+        return dict(self.manifest.metrics)
+
+    def __repr__(self) -> str:
+        return (
+            f"TextClassifier(method={self.manifest.method!r}, labels={len(self.labels)}, "
+            f"base={self.manifest.base_model!r}, folder={str(self.folder)!r})"
+        )
+
+    @overload
+    def predict_proba(self, texts: str) -> np.ndarray: ...
+    @overload
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+    def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
+        """Probabilities, ``(n_labels,)`` for one text or ``(n, n_labels)`` for a list."""
+        items, single = as_text_list(texts)
+        probabilities = self.head.probabilities(self.encoder.encode(items)) if items else (
+            np.zeros((0, len(self.labels)), dtype=np.float32)
+        )
+        return probabilities[0] if single else probabilities
+
+    def predict(self, texts: str | Sequence[str]) -> Any:
+        """The label of each text (single-label) or its list of labels (multi-label).
+
+        One text in, one result out; a list in, a list out.
+        """
+        items, single = as_text_list(texts)
+        probabilities = self.predict_proba(items)
+        results = [self._decide(row) for row in probabilities]
+        return results[0] if single else results
+
+    def _decide(self, row: np.ndarray) -> str | list[str]:
+        if self.multi_label:
+            return [self.labels[i] for i in np.flatnonzero(row >= MULTI_LABEL_THRESHOLD)]
+        return self.labels[int(np.argmax(row))]
+
+    def evaluate(
+        self,
+        data: Any,
+        *,
+        text: str = "text",
+        label: str = "label",
+        label_sep: str | None = None,
+        out: str | Path | None = None,
+    ) -> dict[str, Any]:
+        """Metrics on labelled data (a file or a ``LabelledSet``); ``out`` writes a report."""
+        from lepton_ai.train.evaluate import evaluate_classifier
+
+        return evaluate_classifier(
+            self, data, text=text, label=label, label_sep=label_sep, out=out
+        )
+
+    def save(self, folder: str | Path) -> Path:
+        """Copy the model directory to ``folder`` (a no-op onto itself)."""
+        target = Path(folder)
+        if target.resolve() != self.folder.resolve():
+            shutil.copytree(self.folder, target, dirs_exist_ok=True)
+            self.folder = target
+        return target
+
+    @classmethod
+    def load(
+        cls, folder: str | Path, *, precision: str = "fp32", backend: str = "auto"
+    ) -> TextClassifier:
+        """Load a classifier directory written by training (never unpickles)."""
+        folder = Path(folder)
+        manifest = Manifest.read(folder)
+        if manifest.task != "classify":
+            raise LeptonError(E.E605, path=folder, found=manifest.task, expected="classify")
+        head = HeadWeights.load(
+            require_file(folder, HEAD_FILE), manifest.head, manifest.multi_label
+        )
+        encoder = load_encoder(encoder_source(folder, manifest), backend, precision)
+        return cls(encoder, head, manifest, folder)
+
+
+def encoder_source(folder: Path, manifest: Manifest) -> str | Path:
+    """Where the classifier's encoder lives: the base model, a saved folder, or base+adapter."""
+    if manifest.encoder == "encoder":
+        return require_file(folder, "encoder")
+    if manifest.encoder == "adapter":
+        return merged_adapter(folder, manifest)
+    check_base(folder, manifest)
+    return manifest.base_model
+
+
+def check_base(folder: Path, manifest: Manifest) -> None:
+    """LAI-E604 when the base model's weights changed since training."""
+    if manifest.base_checksum is None:
+        return
+    from lepton_ai.models.folder import inspect_folder, weights_checksum
+    from lepton_ai.models.registry import resolve
+
+    info = inspect_folder(resolve(manifest.base_model).path())
+    if info.weights_file is None:
+        return
+    found = weights_checksum(info.weights_file, settings.cache_dir)
+    if found != manifest.base_checksum:
+        raise LeptonError(
+            E.E604, path=folder, base=manifest.base_model, found=found[:16],
+            expected=manifest.base_checksum[:16],
+        )
+
+
+def merged_adapter(folder: Path, manifest: Manifest) -> Path:
+    """The base model with the LoRA/AdaLoRA adapter merged in, cached as a plain folder.
+
+    Merging once lets the adapted encoder run on the same ONNX fast path as any
+    other; the cache key is the adapter's content.
+    """
+    adapter = require_file(folder, "adapter")
+    weights = require_file(adapter, "adapter_model.safetensors")
+    key = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
+    merged = settings.cache_dir / "merged" / key
+    if (merged / "model.safetensors").is_file():
+        return merged
+    check_base(folder, manifest)
+    from lepton_ai.models.adapters import merge_adapter
+
+    merge_adapter(manifest.base_model, adapter, merged)
+    return merged

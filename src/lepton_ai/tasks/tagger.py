@@ -1,0 +1,183 @@
+"""Trained entity taggers: load a model directory, find entities in text.
+
+Two kinds share one interface (:class:`Tagger`): a transformer encoder with a
+token-classification layer (English; any user HF folder), and the character
+BiLSTM-CRF (Chinese). Both run on torch.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lepton_ai.bundle import Manifest, require_file
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.text.bio import spans, tokenize
+
+TAGGER_FILE = "tagger.safetensors"
+VOCAB_FILE = "vocab.json"
+BATCH = 32
+
+
+class Tagger(ABC):
+    """Finds entities: ``predict(text)`` → ``[{"text", "label", "start", "end"}, ...]``."""
+
+    def __init__(self, manifest: Manifest, folder: Path) -> None:
+        self.manifest = manifest
+        self.folder = folder
+        self.tags: list[str] = list(manifest.labels)
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Evaluation figures recorded at training time."""
+        return dict(self.manifest.metrics)
+
+    @property
+    def entity_types(self) -> list[str]:
+        """The entity labels this tagger knows."""
+        return sorted({t[2:] for t in self.tags if t != "O"})
+
+    @abstractmethod
+    def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags for pre-tokenized sentences."""
+
+    def predict(self, texts: str | Sequence[str]) -> Any:
+        """Entities with character offsets; one text in, one list out."""
+        items, single = as_text_list(texts)
+        tokenized = [tokenize(text) for text in items]
+        tag_lists = self.tag_tokens([tokens for tokens, _ in tokenized])
+        results = []
+        for text, (tokens, starts), tags in zip(items, tokenized, tag_lists, strict=True):
+            entities = []
+            for first, last, label in spans(tags):
+                start, end = starts[first], starts[last - 1] + len(tokens[last - 1])
+                entities.append({"text": text[start:end], "label": label, "start": start,
+                                 "end": end})
+            results.append(entities)
+        return results[0] if single else results
+
+    def evaluate_tagged(self, data: Any, out: str | Path | None = None) -> dict[str, Any]:
+        """Entity-level precision/recall/F1 (seqeval) on a tagged file or sentences."""
+        from lepton_ai.train.ner.evaluate import evaluate_tagger
+
+        return evaluate_tagger(self, data, out=out)
+
+
+class TransformerTagger(Tagger):
+    """A Hugging Face encoder + linear token classifier over first sub-word tokens."""
+
+    def __init__(self, manifest: Manifest, folder: Path) -> None:
+        super().__init__(manifest, folder)
+        import torch
+        from safetensors.torch import load_file
+
+        from lepton_ai.models.folder import inspect_folder
+        from lepton_ai.models.runtimes import TorchRuntime
+
+        encoder_folder = require_file(folder, "encoder")
+        self.info = inspect_folder(encoder_folder)
+        from lepton_ai.settings import settings
+
+        self.runtime = TorchRuntime(encoder_folder, settings.threads)
+        weights = load_file(str(require_file(folder, TAGGER_FILE)))
+        self.weight = weights["out.weight"].float().numpy()
+        self.bias = weights["out.bias"].float().numpy()
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(self.info.tokenizer_file))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.info.max_seq_length)
+        self._torch = torch
+
+    def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        results: list[list[str]] = []
+        for start in range(0, len(sentences), BATCH):
+            chunk = sentences[start : start + BATCH]
+            encodings = [
+                self.tokenizer.encode(list(words), is_pretokenized=True) if words else None
+                for words in chunk
+            ]
+            present = [e for e in encodings if e is not None]
+            scores = self._scores([e.ids for e in present]) if present else []
+            row = 0
+            for words, encoding in zip(chunk, encodings, strict=True):
+                if encoding is None:
+                    results.append([])
+                    continue
+                tags = ["O"] * len(words)
+                seen: set[int] = set()
+                for position, word in enumerate(encoding.word_ids):
+                    if word is not None and word not in seen:
+                        seen.add(word)
+                        tags[word] = self.tags[int(scores[row][position].argmax())]
+                results.append(_repair(tags))
+                row += 1
+        return results
+
+    def _scores(self, ids: list[list[int]]) -> list[np.ndarray]:
+        length = max(len(i) for i in ids)
+        input_ids = np.zeros((len(ids), length), dtype=np.int64)
+        mask = np.zeros((len(ids), length), dtype=np.int64)
+        for row, sequence in enumerate(ids):
+            input_ids[row, : len(sequence)] = sequence
+            mask[row, : len(sequence)] = 1
+        hidden = self.runtime.forward(input_ids, mask)
+        return list(hidden @ self.weight.T + self.bias)
+
+
+class CharCRFTagger(Tagger):
+    """The character BiLSTM-CRF (``models.char_tagger``)."""
+
+    def __init__(self, manifest: Manifest, folder: Path) -> None:
+        super().__init__(manifest, folder)
+        from safetensors.torch import load_file
+
+        from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab
+
+        vocab = json.loads(require_file(folder, VOCAB_FILE).read_text(encoding="utf-8"))
+        self.vocab = CharVocab(vocab["chars"], vocab["bigrams"], vocab["tags"])
+        self.model = CharBiLSTMCRF(**vocab["network"])
+        self.model.load_state_dict(load_file(str(require_file(folder, TAGGER_FILE))))
+        self.model.eval()
+
+    def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        from lepton_ai.models.char_tagger import pad_batch
+
+        results: list[list[str]] = [[] for _ in sentences]
+        order = [i for i in range(len(sentences)) if sentences[i]]
+        for start in range(0, len(order), BATCH):
+            chosen = order[start : start + BATCH]
+            encoded = [self.vocab.encode(sentences[i]) for i in chosen]
+            paths = self.model.decode(pad_batch([c for c, _ in encoded]),
+                                      pad_batch([b for _, b in encoded]))
+            for index, path in zip(chosen, paths, strict=True):
+                results[index] = [self.vocab.tags[t] for t in path]
+        return results
+
+
+def _repair(tags: list[str]) -> list[str]:
+    """Sub-word decisions can leave an ``I-`` with no start; make it a ``B-``."""
+    out, previous = [], "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        previous = tag
+    return out
+
+
+def load_tagger(folder: str | Path, **_options: Any) -> Tagger:
+    """Load a tagger directory written by ``lai train --task ner``."""
+    folder = Path(folder)
+    manifest = Manifest.read(folder)
+    if manifest.task != "ner":
+        raise LeptonError(E.E605, path=folder, found=manifest.task, expected="ner")
+    if manifest.method == "charcrf":
+        return CharCRFTagger(manifest, folder)
+    return TransformerTagger(manifest, folder)

@@ -1,0 +1,1 @@
+"""Training: labelled data → checks → method → evaluation → model directory."""

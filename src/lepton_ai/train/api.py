@@ -1,0 +1,294 @@
+"""``lai.train``: from labelled data to an evaluated, saved classifier.
+
+The steps are the pipeline of ``architecture.md``: read → check → choose the
+method → train → save the model directory → evaluate the saved model exactly as
+it will be served → write the report and the model card.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import resource
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import numpy as np
+
+from lepton_ai.bundle import Manifest
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.folder import inspect_folder, weights_checksum
+from lepton_ai.models.registry import (
+    DEFAULT_ENGLISH,
+    DEFAULT_MULTILINGUAL,
+    HF_ENCODER,
+    ModelSpec,
+    resolve,
+)
+from lepton_ai.settings import settings
+from lepton_ai.tasks.classify import HEAD_FILE, TextClassifier
+from lepton_ai.tasks.heads import HeadWeights
+from lepton_ai.text.lang import has_cjk
+from lepton_ai.train.checks import check_training_data
+from lepton_ai.train.config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
+from lepton_ai.train.data import LabelledSet, LabelMap, read_labelled, sample_per_label
+from lepton_ai.train.data import stratified_split as split
+from lepton_ai.train.methods import METHOD_FUNCTIONS, Job
+
+MEMORY_FILE = "memory.jsonl"
+EVAL_FILE = "eval.jsonl"
+#: Examples per label kept in the model directory for rehearsal in continual training.
+MEMORY_PER_LABEL = 20
+
+
+def train(
+    data: str | Path | LabelledSet,
+    *,
+    text: str = "text",
+    label: str = "label",
+    label_sep: str | None = None,
+    eval_data: str | Path | LabelledSet | None = None,
+    base: str | Path | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    from_model: str | Path | None = None,
+    search: dict[str, list[Any]] | None = None,
+    keep_data: bool = True,
+    **options: Any,
+) -> TextClassifier:
+    """Train a text classifier and save it as a model directory.
+
+    Args:
+        data: a labelled file (CSV/TSV/JSONL/JSON/Parquet) or a ``LabelledSet``.
+        text, label: column names; ``label_sep`` splits multi-label strings.
+        eval_data: held-out data; default: a stratified 10% split of ``data``.
+        base: encoder to start from (name or folder); default by language.
+        out: model directory; default ``<cache>/runs/<time>``.
+        resume: continue from the last checkpoint in ``out``.
+        from_model: continual learning: update this trained model with ``data``.
+        search: hyper-parameter grid, e.g. ``{"lr": [1e-5, 3e-5], "epochs": [3, 5]}``.
+        keep_data: store the evaluation split and a small rehearsal sample in the
+            directory (used by continual learning).
+        **options: :class:`TrainConfig` fields (``method``, ``epochs``, ``lr``, …).
+    """
+    config = TrainConfig.from_options(**options)
+    train_set = data if isinstance(data, LabelledSet) else read_labelled(
+        data, text, label, label_sep
+    )
+    evaluation = _read_eval(eval_data, text, label, label_sep)
+    out_dir = Path(out) if out is not None else _default_out()
+    previous = Manifest.read(Path(from_model)) if from_model is not None else None
+    if search:
+        from lepton_ai.train.search import grid_search
+
+        return grid_search(
+            search, train_set, evaluation, config, base=base, out=out_dir, keep_data=keep_data
+        )
+    return _train_one(
+        train_set, evaluation, config, base=base, out=out_dir, resume=resume,
+        previous=(Path(from_model), previous) if previous else None, keep_data=keep_data,
+    )
+
+
+def _read_eval(
+    eval_data: str | Path | LabelledSet | None, text: str, label: str, label_sep: str | None
+) -> LabelledSet | None:
+    if eval_data is None or isinstance(eval_data, LabelledSet):
+        return eval_data
+    return read_labelled(eval_data, text, label, label_sep)
+
+
+def _default_out() -> Path:
+    return settings.cache_dir / "runs" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def choose_base(texts: list[str], base: str | Path | None) -> ModelSpec:
+    """The user's base, or the English default unless many texts are Chinese."""
+    if base is not None:
+        return resolve(base)
+    sample = texts[:: max(1, len(texts) // 2000)]
+    cjk = sum(has_cjk(t) for t in sample) / max(1, len(sample))
+    return resolve(DEFAULT_MULTILINGUAL if cjk > 0.2 else DEFAULT_ENGLISH)
+
+
+def choose_method(train_set: LabelledSet, base: ModelSpec) -> str:
+    """``head`` for non-transformer bases, ``fewshot`` for few examples, else ``full``."""
+    if base.kind != HF_ENCODER:
+        return "head"
+    per_label = median(train_set.label_counts().values())
+    return "fewshot" if per_label <= FEWSHOT_MAX_PER_LABEL else "full"
+
+
+def _train_one(
+    train_set: LabelledSet,
+    evaluation: LabelledSet | None,
+    config: TrainConfig,
+    *,
+    base: str | Path | None,
+    out: Path,
+    resume: bool = False,
+    previous: tuple[Path, Manifest] | None = None,
+    keep_data: bool = True,
+) -> TextClassifier:
+    old_eval: LabelledSet | None = None
+    memory: LabelledSet | None = None
+    if previous is not None:
+        prev_dir, prev = previous
+        base = prev.base_model
+        config = config if config.method != "auto" else TrainConfig(
+            **{**config.to_dict(), "method": prev.method}
+        )
+        old_eval = _read_jsonl(prev_dir / EVAL_FILE)
+        memory = _read_jsonl(prev_dir / MEMORY_FILE)
+    spec = choose_base(train_set.texts, base)
+    if evaluation is None:
+        train_set, evaluation = split(train_set, config.eval_fraction, config.seed)
+    if memory is not None:
+        train_set = train_set + memory
+    check_training_data(
+        train_set, evaluation, base_languages=spec.languages, base_name=spec.name,
+        multilingual_alternative=DEFAULT_MULTILINGUAL,
+    )
+    method = config.method if config.method != "auto" else choose_method(train_set, spec)
+    if method in ENCODER_METHODS and spec.kind != HF_ENCODER:
+        raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
+    chosen = config.method == "auto"
+    config = config.resolved(method)
+    _say(
+        f"Training [bold]{method}[/]{' (chosen for this data)' if chosen else ''} on "
+        f"{spec.name}: {len(train_set)} examples, {len(train_set.label_counts())} labels, "
+        f"{len(evaluation)} held out for evaluation"
+    )
+    labels = LabelMap.of(train_set, keep=previous[1].labels if previous else ())
+    job = Job(
+        train=train_set, valid=evaluation, labels=labels, multi_label=train_set.multi_label,
+        base=spec, encoder_source=spec.name, config=config, out=out, resume=resume,
+    )
+    if previous is not None:
+        _continue_from(job, *previous)
+    if out.exists() and not resume and (out / "lepton.json").exists():
+        shutil.rmtree(out / "checkpoints", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    result = METHOD_FUNCTIONS[method](job)
+    seconds = time.perf_counter() - started
+
+    result.head.save(out / HEAD_FILE)
+    manifest = Manifest(
+        task="classify", labels=list(labels.names), method=method, base_model=spec.name,
+        base_checksum=_checksum(spec), encoder=result.encoder, head=result.head.kind,
+        multi_label=job.multi_label, config=config.to_dict(),
+        data={
+            "train_examples": len(train_set), "eval_examples": len(evaluation),
+            "label_counts": dict(train_set.label_counts()), "source": train_set.source,
+            "train_seconds": round(seconds, 1), "trainable_parameters": result.trainable_parameters,
+            "peak_rss_mb": _peak_rss_mb(), "chosen": result.chosen,
+        },
+        history=result.history,
+    )
+    manifest.write(out)
+    model = TextClassifier.load(out)
+    report = model.evaluate(evaluation, out=out)
+    manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece")
+                        if k in report}
+    if previous is not None and old_eval is not None:
+        manifest.metrics["forgetting"] = _forgetting(previous[1], model, old_eval)
+    manifest.write(out)
+    model.manifest = manifest
+    if keep_data:
+        _write_jsonl(out / EVAL_FILE, evaluation)
+        _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
+    from lepton_ai.train.card import write_model_card
+
+    write_model_card(out, manifest)
+    shutil.rmtree(out / "checkpoints", ignore_errors=True)
+    _say(f"Saved to {out}: accuracy {report['accuracy']:.4f} on {len(evaluation)} examples")
+    return model
+
+
+def _continue_from(job: Job, folder: Path, previous: Manifest) -> None:
+    """Start from the previous model: its encoder/adapter and its head, widened."""
+    head = HeadWeights.load(folder / HEAD_FILE, previous.head, previous.multi_label)
+    extra = len(job.labels) - len(previous.labels)
+    if extra:
+        out_w, out_b = head.tensors["out.weight"], head.tensors["out.bias"]
+        head.tensors["out.weight"] = np.vstack([out_w, np.zeros((extra, out_w.shape[1]),
+                                                                 out_w.dtype)])
+        head.tensors["out.bias"] = np.concatenate([out_b, np.full(extra, out_b.min(),
+                                                                  out_b.dtype)])
+    job.init_head = head
+    if previous.encoder == "encoder":
+        job.encoder_source = folder / "encoder"
+    elif previous.encoder == "adapter":
+        job.adapter_source = folder / "adapter"
+
+
+def _forgetting(previous: Manifest, model: TextClassifier, old_eval: LabelledSet) -> dict:
+    before = previous.metrics.get("accuracy")
+    after = model.evaluate(old_eval)["accuracy"]
+    return {"old_eval_examples": len(old_eval), "accuracy_before": before,
+            "accuracy_after": after}
+
+
+def _checksum(spec: ModelSpec) -> str | None:
+    if spec.kind != HF_ENCODER:
+        return None
+    info = inspect_folder(spec.path())
+    return weights_checksum(info.weights_file, settings.cache_dir) if info.weights_file else None
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def _write_jsonl(file: Path, data: LabelledSet) -> None:
+    with file.open("w", encoding="utf-8") as handle:
+        for text, labels in zip(data.texts, data.labels, strict=True):
+            handle.write(json.dumps({"text": text, "label": labels}, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(file: Path) -> LabelledSet | None:
+    return read_labelled(file, "text", "label") if file.is_file() else None
+
+
+def _say(message: str) -> None:
+    if message and settings.show_progress:
+        from rich.console import Console
+
+        Console(stderr=True).print(message)
+
+
+def parse_search(spec: str) -> dict[str, list[Any]]:
+    """``"lr=1e-5,3e-5 epochs=3,5"`` → ``{"lr": [1e-05, 3e-05], "epochs": [3, 5]}``."""
+    known = list(TrainConfig.__dataclass_fields__)
+    grid: dict[str, list[Any]] = {}
+    for part in spec.split():
+        name, _, values = part.partition("=")
+        if not values or name not in known:
+            raise LeptonError(E.E510, spec=spec, known=", ".join(known))
+        grid[name] = [_number(v) for v in values.split(",") if v]
+    if not grid:
+        raise LeptonError(E.E510, spec=spec, known=", ".join(known))
+    return grid
+
+
+def _number(value: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            continue
+    return value
+
+
+def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of a grid."""
+    names = list(grid)
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]

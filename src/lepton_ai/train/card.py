@@ -1,0 +1,82 @@
+"""The model card (README.md) of a trained model directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lepton_ai.bundle import Manifest
+
+
+def write_model_card(folder: Path, manifest: Manifest) -> None:
+    """Describe the model: what it predicts, data, metrics, how to use and reproduce it."""
+    data = manifest.data
+    metrics = manifest.metrics
+    config = manifest.config
+    options = " ".join(
+        f"--{k.replace('_', '-')} {v}" for k, v in config.items()
+        if k in ("epochs", "lr", "batch_size", "seed", "head") and v not in (None, 0, 0.0)
+    )
+    lines = [
+        f"# {folder.name}",
+        "",
+        f"A {manifest.task} model trained with lepton-ai {manifest.library_version} "
+        f"({manifest.created}).",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| method | {manifest.method} |",
+        f"| base model | {manifest.base_model} (weights sha256 "
+        f"{(manifest.base_checksum or 'n/a')[:16]}) |",
+        f"| labels | {len(manifest.labels)}{' (multi-label)' if manifest.multi_label else ''} |",
+        f"| training examples | {data.get('train_examples')} |",
+        f"| evaluation examples | {data.get('eval_examples')} |",
+        f"| training time | {data.get('train_seconds')} s |",
+        f"| trainable parameters | {data.get('trainable_parameters')} |",
+    ]
+    if "accuracy" in metrics:
+        lines.append(f"| accuracy | {metrics['accuracy']:.4f} |")
+    if "macro" in metrics:
+        lines.append(f"| macro F1 | {metrics['macro']['f1']:.4f} |")
+    if "f1" in metrics:
+        lines.append(f"| entity F1 | {metrics['f1']:.4f} |")
+    if "forgetting" in metrics:
+        f = metrics["forgetting"]
+        lines.append(
+            f"| old evaluation set | {f['accuracy_before']} before → "
+            f"{f['accuracy_after']:.4f} after this update |"
+        )
+    counts = data.get("label_counts") or {}
+    if counts:
+        shown = sorted(counts.items(), key=lambda item: -item[1])
+        lines += ["", "## Training data", "", f"Source: `{data.get('source')}`", "",
+                  "| label | examples |", "|---|---|"]
+        lines += [f"| {name} | {n} |" for name, n in shown[:100]]
+    lines += [
+        "",
+        "## Use",
+        "",
+        "```python",
+        "import lepton_ai as lai",
+        f'model = lai.load("{folder}")',
+        'model.predict("some text")',
+        "```",
+        "",
+        "Or `lai predict " + str(folder) + " FILE`, `lai serve " + str(folder) + "`.",
+        "",
+        "## Reproduce",
+        "",
+        "```",
+        f"lai train {data.get('source')} --method {manifest.method} "
+        f"--base {manifest.base_model} {options}".rstrip(),
+        "```",
+        "",
+        "The evaluation report is in `report.md` (figures in `report.json`).",
+        "The directory holds JSON and safetensors only: loading it runs no stored code.",
+    ]
+    if (folder / "eval.jsonl").exists():
+        lines.append(
+            "`eval.jsonl` and `memory.jsonl` keep the evaluation split and a small sample "
+            "of the training data for continual learning (`lai train --from`); delete them "
+            "or train with `--no-keep-data` if the data must not travel with the model."
+        )
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,108 @@
+"""Training options, with defaults that depend on the method and the data size."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from lepton_ai.errors import E, LeptonError
+
+METHODS = ("auto", "head", "fewshot", "full", "lora", "adalora")
+#: Methods that change the encoder's weights (need a Hugging Face transformer base).
+ENCODER_METHODS = ("fewshot", "full", "lora", "adalora")
+#: ``auto`` picks ``fewshot`` when the median label has at most this many examples.
+FEWSHOT_MAX_PER_LABEL = 32
+
+
+@dataclass
+class TrainConfig:
+    """Every knob of a training run; ``None`` means "the method's default".
+
+    Attributes:
+        method: ``auto``, ``head``, ``fewshot``, ``full``, ``lora`` or ``adalora``.
+        epochs: passes over the training data (fine-tuning methods).
+        lr: learning rate of the encoder (or adapter) weights.
+        head_lr: learning rate of the classifier head during fine-tuning.
+        batch_size: examples per optimisation step.
+        weight_decay: AdamW weight decay (not applied to biases and LayerNorm).
+        warmup: share of steps with linearly rising learning rate, then linear decay.
+        dropout: dropout before the head (the encoder keeps its own, 0.1 in BERT-style
+            models); 0 by default because the head starts from a fitted probe.
+        grad_clip: clip the gradient norm to this.
+        patience: stop after this many epochs without a better validation score.
+        seed: seed of every random choice (data order, dropout, initialisation).
+        max_length: tokens per text in training (longer texts are truncated).
+        head: ``linear`` (logistic regression) or ``mlp``.
+        l2: L2 penalty of the head fit; ``None`` chooses it on the validation split.
+        lora_r, lora_alpha, lora_dropout: LoRA settings (AdaLoRA: the target rank).
+        fewshot_visits: how many times, in total, examples are seen in contrastive
+            training; ``None`` is 20 per example, at most 6,000 (bounded time).
+        checkpoint_every: save a checkpoint every this many steps (and each epoch).
+        eval_fraction: share held out for validation when no eval file is given.
+    """
+
+    method: str = "auto"
+    epochs: int | None = None
+    lr: float | None = None
+    head_lr: float = 3e-3
+    batch_size: int = 32
+    weight_decay: float = 0.01
+    warmup: float = 0.1
+    dropout: float = 0.0
+    grad_clip: float = 1.0
+    patience: int = 2
+    seed: int = 42
+    max_length: int = 128
+    head: str = "linear"
+    l2: float | None = None
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.1
+    fewshot_visits: int | None = None
+    checkpoint_every: int = 200
+    eval_fraction: float = 0.1
+
+    def resolved(self, method: str) -> TrainConfig:
+        """A copy with the method and its default epochs / learning rate filled in."""
+        epochs, lr = {
+            "head": (0, 0.0),
+            "fewshot": (1, 2e-5),
+            "full": (4, 8e-5),
+            "lora": (6, 1e-3),
+            "adalora": (6, 1e-3),
+        }[method]
+        return replace(
+            self,
+            method=method,
+            epochs=self.epochs if self.epochs is not None else epochs,
+            lr=self.lr if self.lr is not None else lr,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for the manifest."""
+        return asdict(self)
+
+    @classmethod
+    def from_options(cls, **options: Any) -> TrainConfig:
+        """Build from keyword options; unknown names or bad values get LAI-E511."""
+        known = {f.name: f for f in fields(cls)}
+        for name, value in options.items():
+            if name not in known:
+                raise LeptonError(
+                    E.E511, name=name, value=value, why=f"unknown option; known: {', '.join(known)}"
+                )
+        config = cls(**options)
+        if config.method not in METHODS:
+            raise LeptonError(E.E508, method=config.method, known=", ".join(METHODS))
+        if config.head not in ("linear", "mlp"):
+            raise LeptonError(E.E511, name="head", value=config.head, why="use linear or mlp")
+        for name in ("batch_size", "max_length", "checkpoint_every", "lora_r"):
+            if int(getattr(config, name)) < 1:
+                raise LeptonError(
+                    E.E511, name=name, value=getattr(config, name), why="must be at least 1"
+                )
+        if not 0.0 < config.eval_fraction < 1.0:
+            raise LeptonError(
+                E.E511, name="eval_fraction", value=config.eval_fraction, why="must be in (0, 1)"
+            )
+        return config

@@ -1,0 +1,97 @@
+"""Training classifier heads in torch; ``tasks.heads.HeadWeights`` runs them in NumPy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lepton_ai.tasks.heads import LINEAR, MLP, HeadWeights
+
+
+def build_head(dim: int, n_labels: int, kind: str = LINEAR, dropout: float = 0.1):  # type: ignore[no-untyped-def]
+    """A torch head whose ``state_dict`` names match :class:`HeadWeights`."""
+    from torch import nn
+
+    class Head(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.kind = kind
+            self.drop = nn.Dropout(dropout)
+            if kind == MLP:
+                self.hidden = nn.Linear(dim, dim)
+            self.out = nn.Linear(dim, n_labels)
+
+        def forward(self, x):  # type: ignore[no-untyped-def]
+            x = self.drop(x)
+            if self.kind == MLP:
+                x = self.drop(nn.functional.relu(self.hidden(x)))
+            return self.out(x)
+
+    return Head()
+
+
+def head_from_weights(weights: HeadWeights, dropout: float = 0.1):  # type: ignore[no-untyped-def]
+    """A torch head initialised from saved weights (continual training)."""
+    import torch
+
+    out = weights.tensors["out.weight"]
+    head = build_head(out.shape[1], out.shape[0], weights.kind, dropout)
+    head.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in weights.tensors.items()})
+    return head
+
+
+def weights_of(head, multi_label: bool) -> HeadWeights:  # type: ignore[no-untyped-def]
+    """Copy a torch head's parameters out as NumPy."""
+    tensors = {k: v.detach().float().cpu().numpy().copy() for k, v in head.state_dict().items()}
+    return HeadWeights(head.kind, tensors, multi_label)
+
+
+def fit_head(
+    vectors: np.ndarray,
+    targets: np.ndarray,
+    n_labels: int,
+    *,
+    multi_label: bool,
+    kind: str = LINEAR,
+    l2: float = 1e-3,
+    class_weights: np.ndarray | None = None,
+    init: HeadWeights | None = None,
+    max_iter: int = 200,
+    seed: int = 0,
+):  # type: ignore[no-untyped-def]
+    """Fit a head on fixed vectors, full batch, with L-BFGS (logistic regression).
+
+    ``targets`` is ``(n,)`` class indices (single-label) or an ``(n, n_labels)``
+    0/1 matrix (multi-label). ``l2`` is the penalty on the weights.
+    """
+    import torch
+
+    torch.manual_seed(seed)
+    x = torch.from_numpy(np.asarray(vectors, dtype=np.float32))
+    head = (
+        head_from_weights(init, dropout=0.0)
+        if init is not None
+        else build_head(x.shape[1], n_labels, kind, dropout=0.0)
+    )
+    head.train()
+    weight = None if class_weights is None else torch.from_numpy(class_weights.astype(np.float32))
+    if multi_label:
+        y = torch.from_numpy(np.asarray(targets, dtype=np.float32))
+        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=None)
+    else:
+        y = torch.from_numpy(np.asarray(targets, dtype=np.int64))
+        loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+    params = [p for name, p in head.named_parameters() if name.endswith("weight")]
+    optimizer = torch.optim.LBFGS(
+        head.parameters(), lr=1.0, max_iter=max_iter, history_size=20,
+        line_search_fn="strong_wolfe",
+    )
+
+    def closure():  # type: ignore[no-untyped-def]
+        optimizer.zero_grad()
+        loss = loss_fn(head(x), y) + l2 * sum((p * p).sum() for p in params) / 2
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    head.eval()
+    return head

@@ -1,0 +1,1 @@
+"""Entity recognition (token tagging): data, trainers, evaluation."""

@@ -1,0 +1,121 @@
+"""``lai train --task ner``: token taggers from CoNLL-style or JSONL span files.
+
+Methods: ``full`` / ``lora`` fine-tune a transformer encoder with a token
+classification layer (English, or any user-supplied HF folder, Chinese ones
+included); ``charcrf`` trains a character BiLSTM-CRF from scratch (the default
+for Chinese text, which no packaged encoder can be fine-tuned on).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from lepton_ai.bundle import Manifest
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
+from lepton_ai.tasks.tagger import TAGGER_FILE, VOCAB_FILE, Tagger, load_tagger
+from lepton_ai.text.lang import has_cjk
+from lepton_ai.train.api import _peak_rss_mb, _say
+from lepton_ai.train.checks import check_language
+from lepton_ai.train.config import TrainConfig
+from lepton_ai.train.ner.data import TaggedSentence, entity_counts, read_tagged, tag_set
+from lepton_ai.train.ner.evaluate import entity_scores, write_tagger_report
+
+NER_METHODS = ("auto", "full", "lora", "charcrf")
+
+
+def train_tagger(
+    data: str | Path | list[TaggedSentence],
+    *,
+    eval_data: str | Path | list[TaggedSentence] | None = None,
+    base: str | Path | None = None,
+    out: str | Path,
+    resume: bool = False,
+    **options: Any,
+) -> Tagger:
+    """Train an entity tagger and save it as a model directory; returns it loaded."""
+    method = options.pop("method", "auto")
+    if method not in NER_METHODS:
+        raise LeptonError(E.E508, method=method, known=", ".join(NER_METHODS))
+    config = TrainConfig.from_options(**options)
+    train_set = data if isinstance(data, list) else read_tagged(data)
+    if eval_data is None:
+        shuffled = list(train_set)
+        random.Random(config.seed).shuffle(shuffled)
+        cut = max(1, int(len(shuffled) * config.eval_fraction))
+        evaluation, train_set = shuffled[:cut], shuffled[cut:]
+    else:
+        evaluation = eval_data if isinstance(eval_data, list) else read_tagged(eval_data)
+    texts = ["".join(s.tokens) for s in train_set[:2000]]
+    chinese = sum(has_cjk(t) for t in texts) / max(1, len(texts)) > 0.2
+    if method == "auto":
+        method = "charcrf" if chinese and base is None else "full"
+    spec = resolve(base or DEFAULT_ENGLISH) if method != "charcrf" else None
+    if spec is not None:
+        if spec.kind != HF_ENCODER:
+            raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
+        check_language(texts, spec.languages, spec.name, "a Chinese HF encoder folder")
+    tags = tag_set(train_set + evaluation)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
+         f"{len(tags) // 2} entity types, {len(evaluation)} held out")
+    started = time.perf_counter()
+    if method == "charcrf":
+        from lepton_ai.train.ner.charcrf import train_charcrf
+
+        result = train_charcrf(train_set, evaluation, tags, config, out, resume)
+    else:
+        from lepton_ai.train.ner.transformer import train_token_classifier
+
+        assert spec is not None
+        result = train_token_classifier(train_set, evaluation, tags, spec, method, config, out,
+                                        resume)
+    seconds = time.perf_counter() - started
+    manifest = Manifest(
+        task="ner", labels=tags, method=method,
+        base_model=spec.name if spec else "none (trained from scratch)", base_checksum=None,
+        encoder="encoder" if spec else "none", head="token-linear" if spec else "bilstm-crf",
+        config={**config.to_dict(), "method": method, **result["config"]},
+        data={"train_sentences": len(train_set), "eval_sentences": len(evaluation),
+              "entity_counts": dict(entity_counts(train_set)), "train_seconds": round(seconds, 1),
+              "trainable_parameters": result["trainable_parameters"],
+              "peak_rss_mb": _peak_rss_mb(), "source": str(data) if not isinstance(data, list)
+              else "<memory>"},
+        history=result["history"],
+    )
+    manifest.write(out)
+    tagger = load_tagger(out)
+    report = tagger.evaluate_tagged(evaluation)
+    write_tagger_report(report, out)
+    manifest.metrics = {k: report[k] for k in ("precision", "recall", "f1")}
+    manifest.write(out)
+    tagger.manifest = manifest
+    from lepton_ai.train.card import write_model_card
+
+    write_model_card(out, manifest)
+    shutil.rmtree(out / "checkpoints", ignore_errors=True)
+    _say(f"Saved to {out}: entity F1 {report['f1']:.4f} on {len(evaluation)} sentences")
+    return tagger
+
+
+def save_vocab(out: Path, vocab: dict[str, Any]) -> None:
+    """``vocab.json`` of a character tagger."""
+    (out / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+
+
+def save_tensors(out: Path, tensors: dict[str, Any]) -> None:
+    """``tagger.safetensors``."""
+    from safetensors.torch import save_file
+
+    save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(out / TAGGER_FILE))
+
+
+def validation_f1(gold: list[TaggedSentence], predicted: list[list[str]]) -> float:
+    """Entity F1 used for early stopping."""
+    return entity_scores([s.tags for s in gold], predicted)["f1"]

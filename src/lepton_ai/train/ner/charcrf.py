@@ -1,0 +1,71 @@
+"""Training the character BiLSTM-CRF tagger (Chinese entity recognition)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, pad_batch
+from lepton_ai.train.config import TrainConfig
+from lepton_ai.train.loop import TrainingLoop, adamw, length_batches, set_seed
+from lepton_ai.train.ner.api import save_tensors, save_vocab, validation_f1
+from lepton_ai.train.ner.data import TaggedSentence
+
+#: Defaults for a network trained from scratch: many cheap epochs, a larger step.
+EPOCHS, LR, PATIENCE, BATCH = 30, 2e-3, 5, 16
+
+
+def train_charcrf(
+    train: list[TaggedSentence],
+    evaluation: list[TaggedSentence],
+    tags: list[str],
+    config: TrainConfig,
+    out: Path,
+    resume: bool,
+) -> dict[str, Any]:
+    """Train, keep the epoch with the best validation F1, save weights + vocabulary."""
+    set_seed(config.seed)
+    vocab = CharVocab.build([s.tokens for s in train], tags)
+    model = CharBiLSTMCRF(len(vocab.chars), len(vocab.bigrams), len(tags))
+    tag_index = {t: i for i, t in enumerate(tags)}
+    encoded = [vocab.encode(s.tokens) for s in train]
+    gold = [[tag_index[t] for t in s.tags] for s in train]
+    epochs = config.epochs or EPOCHS
+    batch_size = BATCH if config.batch_size == TrainConfig.batch_size else config.batch_size
+    steps = -(-len(train) // batch_size) * epochs
+    loop = TrainingLoop(
+        model, adamw([(list(model.named_parameters()), config.lr or LR)], 0.0), steps,
+        out / "checkpoints", warmup=0.02, grad_clip=5.0,
+        patience=max(config.patience, PATIENCE), checkpoint_every=config.checkpoint_every,
+        description="BiLSTM-CRF tagger",
+    )
+
+    def step_loss(batch: list[int]) -> torch.Tensor:
+        return model.loss(pad_batch([encoded[i][0] for i in batch]),
+                          pad_batch([encoded[i][1] for i in batch]),
+                          pad_batch([gold[i] for i in batch]))
+
+    def validate() -> float:
+        model.eval()
+        predicted = []
+        for start in range(0, len(evaluation), 64):
+            chunk = [vocab.encode(s.tokens) for s in evaluation[start : start + 64]]
+            paths = model.decode(pad_batch([c for c, _ in chunk]), pad_batch([b for _, b in chunk]))
+            predicted.extend([tags[t] for t in path] for path in paths)
+        model.train()
+        return validation_f1(evaluation, predicted)
+
+    lengths = [len(s.tokens) for s in train]
+    state = loop.run(
+        epochs, lambda epoch: length_batches(lengths, batch_size, config.seed + epoch),
+        step_loss, validate if evaluation else None, resume=resume,
+    )
+    save_tensors(out, dict(model.state_dict()))
+    save_vocab(out, {**vocab.to_dict(), "network": model.config})
+    return {
+        "history": state.history,
+        "trainable_parameters": sum(p.numel() for p in model.parameters()),
+        "config": {"epochs": epochs, "lr": config.lr or LR, "batch_size": batch_size},
+    }

@@ -1,0 +1,126 @@
+"""Entity tagging: tag-scheme conversion, readers, and both taggers on tiny data."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import lepton_ai as lai
+from lepton_ai.errors import LeptonError
+from lepton_ai.settings import settings
+from lepton_ai.text.bio import spans, tokenize
+from lepton_ai.train.ner.api import train_tagger
+from lepton_ai.train.ner.data import read_tagged, to_bio, to_bio_from_iob1
+
+
+def test_tag_schemes_become_bio() -> None:
+    assert to_bio(["B-PER", "M-PER", "E-PER", "S-LOC", "O"]) == [
+        "B-PER", "I-PER", "I-PER", "B-LOC", "O"]
+    assert to_bio(["B-X", "I-X", "L-X", "U-Y"]) == ["B-X", "I-X", "I-X", "I-Y"]
+    # IOB1 (CoNLL-2003): I- starts an entity; B- only separates two adjacent ones.
+    assert to_bio_from_iob1(["I-ORG", "I-ORG", "O", "I-PER", "B-PER"]) == [
+        "B-ORG", "I-ORG", "O", "B-PER", "B-PER"]
+
+
+def test_spans_and_tokenize() -> None:
+    assert spans(["B-PER", "I-PER", "O", "B-LOC", "I-ORG"]) == [
+        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG")]
+    assert tokenize("Hi, Bob!") == (["Hi", ",", "Bob", "!"], [0, 2, 4, 7])
+    assert tokenize("张三 在") == (["张", "三", "在"], [0, 1, 3])
+
+
+def test_readers(tmp_path: Path) -> None:
+    conll = tmp_path / "a.conll"
+    conll.write_text("-DOCSTART- -X- O O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\n"
+                     "German JJ I-NP I-MISC\n\nPeter NNP I-NP I-PER\n")
+    sentences = read_tagged(conll)
+    assert [s.tags for s in sentences] == [["B-ORG", "O", "B-MISC"], ["B-PER"]]
+    bmes = tmp_path / "b.bmes"
+    bmes.write_text("常 B-NAME\n建 M-NAME\n良 E-NAME\n， O\n")
+    (sentence,) = read_tagged(bmes)
+    assert sentence.tags == ["B-NAME", "I-NAME", "I-NAME", "O"] and sentence.text == "常建良，"
+    spans_file = tmp_path / "c.jsonl"
+    spans_file.write_text(json.dumps({"text": "Ann met Bob Lee", "entities": [
+        [0, 3, "PER"], {"start": 8, "end": 15, "label": "PER"}]}) + "\n")
+    (sentence,) = read_tagged(spans_file)
+    assert sentence.tags == ["B-PER", "O", "B-PER", "I-PER"]
+
+
+def test_bad_tagged_files_name_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.conll"
+    bad.write_text("EU I-ORG\nrejects\n")
+    with pytest.raises(LeptonError, match=r"LAI-E512.*line 2.*no tag column"):
+        read_tagged(bad)
+    bad.write_text("EU ORG\n")
+    with pytest.raises(LeptonError, match=r"LAI-E512.*line 1.*unknown tag 'ORG'"):
+        read_tagged(bad)
+    spans_file = tmp_path / "c.jsonl"
+    spans_file.write_text(json.dumps({"text": "Ann", "entities": [[5, 9, "PER"]]}) + "\n")
+    with pytest.raises(LeptonError, match=r"LAI-E512.*covers no token"):
+        read_tagged(spans_file)
+
+
+def _english(path: Path, n: int = 60) -> Path:
+    rng = random.Random(0)
+    lines = []
+    for _ in range(n):
+        name, org = rng.choice(["john", "mary", "smith"]), rng.choice(["bank", "market"])
+        lines += [f"{name} B-PER", "sat O", "on O", "the O", f"{org} B-ORG", ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def _chinese(path: Path, n: int = 80) -> Path:
+    rng = random.Random(0)
+    lines = []
+    for _ in range(n):
+        name, org = rng.choice(["张三", "李四", "王五"]), rng.choice(["银行", "公司"])
+        for ch, tag in [(name[0], "B-NAME"), (name[1], "E-NAME"), ("在", "O"), (org[0], "B-ORG"),
+                        (org[1], "E-ORG"), ("工", "O"), ("作", "O")]:
+            lines.append(f"{ch} {tag}")
+        lines.append("")
+    path.write_text("\n".join(lines))
+    return path
+
+
+@pytest.fixture
+def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
+    monkeypatch.setattr(settings, "show_progress", False)
+    return tmp_cache
+
+
+def test_char_crf_tagger_learns_chinese_entities(quiet: Path, tmp_path: Path) -> None:
+    out = tmp_path / "zh"
+    tagger = train_tagger(_chinese(tmp_path / "zh.bmes"), out=out, epochs=8)
+    assert tagger.manifest.method == "charcrf"
+    assert tagger.metrics["f1"] >= 0.9
+    history = [h["loss"] for h in tagger.manifest.history]
+    assert history[-1] < history[0]
+    again = lai.load(out)
+    text = "王五在公司工作"
+    assert again.predict(text) == tagger.predict(text)
+    assert {"text": "王五", "label": "NAME", "start": 0, "end": 2} in again.predict(text)
+
+
+def test_transformer_tagger_trains_and_reloads(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "en"
+    tagger = train_tagger(_english(tmp_path / "en.conll"), out=out, base=tiny_encoder_dir,
+                          method="full", epochs=4, lr=2e-3)
+    history = [h["loss"] for h in tagger.manifest.history]
+    assert history[-1] < history[0]
+    assert (out / "encoder" / "model.safetensors").is_file()
+    again = lai.load(out)
+    assert again.predict(["mary sat on the bank"]) == tagger.predict(["mary sat on the bank"])
+    report = again.evaluate_tagged(tmp_path / "en.conll")
+    assert 0.0 <= report["f1"] <= 1.0 and report["sentences"] == 60
+
+
+def test_chinese_on_english_base_is_refused(quiet: Path, tmp_path: Path) -> None:
+    with pytest.raises(LeptonError, match="LAI-E507"):
+        train_tagger(_chinese(tmp_path / "zh.bmes"), out=tmp_path / "x", base="minilm",
+                     method="full")

@@ -1,0 +1,310 @@
+"""Training on a tiny random BERT: every method learns, saves and reloads identically."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lepton_ai as lai
+from lepton_ai.errors import LeptonError, LeptonWarning
+from lepton_ai.settings import settings
+from lepton_ai.train.api import parse_search, train
+from lepton_ai.train.data import LabelledSet, read_labelled, stratified_split
+
+TOPICS = {
+    "bank": "bank card password reset money transfer".split(),
+    "pets": "cat dog sat on mat man woman".split(),
+    "market": "stocks fell rose market money".split(),
+}
+PROBES = ["cat on the mat", "bank card password", "stocks fell"]
+
+
+def write_topics(path: Path, per_label: int = 30, seed: int = 0) -> Path:
+    rng = random.Random(seed)
+    rows = [
+        {"text": " ".join(rng.choice(words) for _ in range(6)), "label": label}
+        for label, words in TOPICS.items()
+        for _ in range(per_label)
+    ]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["text", "label"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
+    monkeypatch.setattr(settings, "show_progress", False)
+    return tmp_cache
+
+
+@pytest.fixture
+def topics_csv(tmp_path: Path) -> Path:
+    return write_topics(tmp_path / "topics.csv")
+
+
+OPTIONS = {
+    "head": {},
+    "fewshot": {"lr": 1e-3, "fewshot_visits": 320, "epochs": 2},
+    "full": {"lr": 1e-3, "epochs": 4},
+    "lora": {"lr": 1e-3, "epochs": 4},
+    "adalora": {"lr": 1e-3, "epochs": 4},
+}
+
+
+@pytest.mark.parametrize("method", list(OPTIONS))
+def test_every_method_learns_saves_and_reloads(
+    method: str, quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / f"model-{method}"
+    model = train(topics_csv, base=tiny_encoder_dir, out=out, method=method, **OPTIONS[method])
+    assert model.manifest.method == method
+    assert model.metrics["accuracy"] >= 0.9
+    history = [h["loss"] for h in model.manifest.history if "loss" in h]
+    if len(history) >= 2:  # the fine-tuning methods: loss falls over the epochs
+        assert history[-1] < history[0]
+    for name in ("lepton.json", "head.safetensors", "report.json", "report.md", "README.md",
+                 "confusion_matrix.png"):
+        assert (out / name).is_file(), name
+    assert not (out / "checkpoints").exists()
+    assert not list(out.rglob("*.bin")) and not list(out.rglob("*.pt"))  # no pickles
+    again = lai.load(out)
+    np.testing.assert_allclose(again.predict_proba(PROBES), model.predict_proba(PROBES),
+                               atol=1e-5)
+    assert again.predict(PROBES) == model.predict(PROBES)
+    assert isinstance(again.predict("cat"), str)
+
+
+def test_adapter_and_head_are_saved_together(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "lora"
+    train(topics_csv, base=tiny_encoder_dir, out=out, method="lora", epochs=1)
+    manifest = json.loads((out / "lepton.json").read_text())
+    assert manifest["encoder"] == "adapter"
+    assert (out / "adapter" / "adapter_model.safetensors").is_file()
+    assert (out / "head.safetensors").is_file()
+
+
+def test_multi_label_with_a_separator(quiet: Path, tiny_encoder_dir: Path, tmp_path: Path) -> None:
+    rng = random.Random(1)
+    rows = []
+    for _ in range(40):
+        chosen = rng.sample(list(TOPICS), rng.choice([1, 2]))
+        words = [w for label in chosen for w in TOPICS[label]]
+        rows.append({"text": " ".join(rng.choice(words) for _ in range(8)),
+                     "tags": "|".join(chosen)})
+    file = tmp_path / "multi.jsonl"
+    file.write_text("\n".join(json.dumps(r) for r in rows))
+    model = train(file, label="tags", label_sep="|", base=tiny_encoder_dir,
+                  out=tmp_path / "m", method="head")
+    assert model.multi_label
+    prediction = model.predict("bank card cat dog")
+    assert isinstance(prediction, list)
+    assert set(prediction) <= set(TOPICS)
+
+
+def test_continual_learning_adds_a_label_and_reports_forgetting(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.csv"
+    with first.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        rng = random.Random(0)
+        for label in ("bank", "pets"):
+            for _ in range(25):
+                writer.writerow([" ".join(rng.choice(TOPICS[label]) for _ in range(6)), label])
+    old = train(first, base=tiny_encoder_dir, out=tmp_path / "v1", method="full", lr=1e-3,
+                epochs=2)
+    assert old.labels == ["bank", "pets"]
+    new = write_topics(tmp_path / "new.csv", per_label=15, seed=5)
+    updated = train(new, from_model=tmp_path / "v1", out=tmp_path / "v2", lr=1e-3, epochs=2)
+    assert updated.labels[:2] == ["bank", "pets"] and "market" in updated.labels
+    assert updated.manifest.method == "full"
+    forgetting = updated.metrics["forgetting"]
+    assert forgetting["accuracy_before"] == old.metrics["accuracy"]
+    assert 0.0 <= forgetting["accuracy_after"] <= 1.0
+
+
+def test_hyper_parameter_search_records_every_trial(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    grid = parse_search("l2=0.001,0.1")
+    model = train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "s", method="head",
+                  search=grid)
+    trials = json.loads((tmp_path / "s" / "trials.json").read_text())
+    assert [t["l2"] for t in trials] == [0.001, 0.1]
+    best = max(t["validation_accuracy"] for t in trials)
+    assert model.metrics["accuracy"] == best
+    with pytest.raises(LeptonError, match="LAI-E510"):
+        parse_search("learning_rate=1")
+
+
+def test_evaluation_report_has_every_part(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    model = train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "m", method="head")
+    report = model.evaluate(topics_csv, out=tmp_path / "report")
+    assert 0 <= report["ece"] <= 1
+    assert {"macro", "micro", "weighted", "per_label", "confusion_matrix"} <= report.keys()
+    assert len(report["per_label"]) == 3
+    assert sum(map(sum, report["confusion_matrix"])) == 90
+    assert (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 1000
+    assert "Most confident errors" in (tmp_path / "report" / "report.md").read_text() or (
+        report["accuracy"] == 1.0
+    )
+
+
+def test_confusion_matrix_with_many_labels_is_drawn(tmp_path: Path) -> None:
+    from lepton_ai.train.evaluate import plot_confusion_matrix
+
+    labels = [f"intent_number_{i}_with_a_long_name" for i in range(80)]
+    matrix = np.eye(80, dtype=int) * 5
+    plot_confusion_matrix(matrix, labels, tmp_path / "cm.png")
+    from PIL import Image
+
+    width, height = Image.open(tmp_path / "cm.png").size
+    assert width >= 1500 and height >= 1500  # grows with the label count
+
+
+# --- data checks ------------------------------------------------------------------------
+def _csv(path: Path, rows: list[dict[str, str]], header: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_missing_column_lists_columns_and_closest(tmp_path: Path) -> None:
+    file = _csv(tmp_path / "d.csv", [{"text": "a", "labels": "x"}], ["text", "labels"])
+    with pytest.raises(LeptonError, match=r"LAI-E502.*Columns found: text, labels.*'labels'"):
+        read_labelled(file, label="label")
+
+
+def test_empty_text_and_missing_labels_name_rows(tmp_path: Path) -> None:
+    rows = [{"text": "ok", "label": "a"}, {"text": " ", "label": "a"}, {"text": "x", "label": ""}]
+    file = _csv(tmp_path / "d.csv", rows, ["text", "label"])
+    with pytest.raises(LeptonError, match=r"LAI-E503.*rows 2"):
+        read_labelled(file)
+    file = _csv(tmp_path / "e.csv", [rows[0], rows[2]], ["text", "label"])
+    with pytest.raises(LeptonError, match=r"LAI-E504.*rows 2"):
+        read_labelled(file)
+
+
+def _check(train_set: LabelledSet, evaluation: LabelledSet | None, languages: str = "en") -> None:
+    from lepton_ai.train.checks import check_training_data
+
+    check_training_data(train_set, evaluation, base_languages=languages, base_name="minilm",
+                        multilingual_alternative="use")
+
+
+def test_checks_on_labels() -> None:
+    with pytest.raises(LeptonError, match="LAI-E505"):
+        _check(LabelledSet.from_lists(["a", "b"], ["x", "x"]), None)
+    with pytest.warns(LeptonWarning, match=r"LAI-W201.*'lonely'"):
+        _check(LabelledSet.from_lists(["a", "b", "c"], ["x", "x", "lonely"]), None)
+    with pytest.warns(LeptonWarning, match=r"LAI-W203.*'big' has 20.*'small' only 1"):
+        _check(LabelledSet.from_lists([f"t{i}" for i in range(21)], ["big"] * 20 + ["small"]),
+               None)
+    train_set = LabelledSet.from_lists(["a", "b", "c", "d"], ["x", "x", "y", "y"])
+    with pytest.raises(LeptonError, match=r"LAI-E506.*'z'"):
+        _check(train_set, LabelledSet.from_lists(["e"], ["z"]))
+    with pytest.warns(LeptonWarning, match=r"LAI-W202.*1 text"):
+        _check(train_set, LabelledSet.from_lists(["a"], ["x"]))
+
+
+def test_chinese_text_on_english_base_names_the_alternative() -> None:
+    texts = ["这个产品很好", "质量太差了", "服务不错", "不推荐"]
+    with pytest.raises(LeptonError, match=r"LAI-E507.*--base use"):
+        _check(LabelledSet.from_lists(texts, ["pos", "neg", "pos", "neg"]), None)
+    _check(LabelledSet.from_lists(texts, ["pos", "neg", "pos", "neg"]), None, languages="zh, en")
+
+
+def test_bad_options_are_coded(quiet: Path, topics_csv: Path, tmp_path: Path) -> None:
+    with pytest.raises(LeptonError, match="LAI-E508"):
+        train(topics_csv, method="magic", out=tmp_path / "x")
+    with pytest.raises(LeptonError, match=r"LAI-E511.*learning_rate"):
+        train(topics_csv, learning_rate=1, out=tmp_path / "x")
+
+
+def test_stratified_split_keeps_every_label() -> None:
+    data = LabelledSet.from_lists([f"t{i}" for i in range(40)], ["a"] * 30 + ["b"] * 10)
+    train_set, evaluation = stratified_split(data, 0.2, seed=0)
+    assert len(train_set) + len(evaluation) == 40
+    assert evaluation.label_counts() == {"a": 6, "b": 2}
+
+
+def test_loading_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
+    with pytest.raises(LeptonError, match="LAI-E601"):
+        lai.load(tmp_path)
+
+
+# --- checkpoints and resume -------------------------------------------------------------
+def _loop_run(tmp_path: Path, interrupt_at: int | None, resume: bool = False):  # type: ignore[no-untyped-def]
+    import torch
+
+    from lepton_ai.train.loop import TrainingLoop, adamw, length_batches, set_seed
+
+    set_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.Dropout(0.2),
+                                torch.nn.Linear(16, 3))
+    x = torch.randn(64, 8, generator=torch.Generator().manual_seed(1))
+    y = x[:, :3].argmax(1)
+    loop = TrainingLoop(model, adamw([(list(model.named_parameters()), 1e-2)], 0.01), 5 * 8,
+                        tmp_path / "ck", checkpoint_every=3)
+    calls = {"n": 0}
+
+    def step_loss(batch: list[int]) -> torch.Tensor:
+        calls["n"] += 1
+        if interrupt_at is not None and calls["n"] == interrupt_at:
+            raise KeyboardInterrupt
+        return torch.nn.functional.cross_entropy(model(x[batch]), y[batch])
+
+    loop.run(5, lambda e: length_batches([1] * 64, 8, e), step_loss, resume=resume)
+    return model
+
+
+def test_resume_after_interrupt_gives_identical_weights(
+    quiet: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    straight = _loop_run(tmp_path / "a", None)
+    with pytest.raises(KeyboardInterrupt), pytest.warns(LeptonWarning, match="LAI-W204"):
+        _loop_run(tmp_path / "b", interrupt_at=19)
+    resumed = _loop_run(tmp_path / "b", None, resume=True)
+    for p, q in zip(straight.parameters(), resumed.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
+    with pytest.raises(LeptonError, match="LAI-E513"):
+        _loop_run(tmp_path / "empty", None, resume=True)
+
+
+def test_adapt_continues_masked_lm_training(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus.txt"
+    rng = random.Random(0)
+    corpus.write_text("\n".join(
+        " ".join(rng.choice(TOPICS["bank"]) for _ in range(8)) for _ in range(300)))
+    result = lai.adapt(corpus, tmp_path / "adapted", base=tiny_encoder_dir, epochs=3, lr=3e-3)
+    assert result["loss_after"] < result["loss_before"]
+    vectors = lai.embed(["bank card"], model=tmp_path / "adapted")
+    assert vectors.shape == (1, 32)
+
+
+def test_bert_compat_names_unknown_models() -> None:
+    with pytest.raises(LeptonError, match="LAI-E101"):
+        lai.BertForSequenceClassification.from_pretrained("bert-base-chinese", num_labels=2)
+
+
+def test_bert_compat_loads_local_folders(tiny_encoder_dir: Path) -> None:
+    model = lai.BertForSequenceClassification.from_pretrained(tiny_encoder_dir, num_labels=2)
+    assert model.config.num_labels == 2
