@@ -82,6 +82,9 @@ def run(args: argparse.Namespace, seed: int) -> dict:
             train_set = sample_per_label(train_set, args.per_label, seed)
     out = RESULTS / "models" / f"{args.dataset}-{args.method}-{args.per_label or 'all'}-s{seed}"
     options = {k: v for k, v in {"epochs": args.epochs, "lr": args.lr}.items() if v is not None}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        options[name] = _number(value)
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
         model = train(train_set, method=args.method, base=args.base, out=out, seed=seed,
@@ -102,6 +105,15 @@ def run(args: argparse.Namespace, seed: int) -> dict:
     }
 
 
+def _number(value: str) -> int | float | str:
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            continue
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dataset", choices=sorted(DATASETS))
@@ -111,6 +123,8 @@ def main() -> None:
     parser.add_argument("--base", default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="any other TrainConfig option, e.g. --set fewshot_visits=2000")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     results = []

@@ -164,7 +164,8 @@ class E(Enum):
         "'lr=1e-5,3e-5 epochs=3,5'. Known names: {known}."
     )
     E511 = (
-        "Bad training option {name}={value!r}: {why}."
+        "Bad training option {name}={value!r}: {why}. See `lai train --help` or "
+        "docs/training.md for the options and their ranges."
     )
     E512 = (
         "Cannot read tagged data {path} line {line}: {why}. Expected one token and its tag "
@@ -227,6 +228,11 @@ class W(Enum):
         "Heavy class imbalance: {most} has {most_n} examples, {least} only {least_n}. "
         "Training weights classes by inverse frequency; collect more of the rare labels "
         "if you can."
+    )
+    W205 = (
+        "No label has enough examples ({minimum}+) to hold some out, so all {n} were used "
+        "for training and the report's figures are on the training data. Pass a separate "
+        "evaluation file with --eval (Python: eval_data=) for honest figures."
     )
     W204 = (
         "Training was interrupted; the last checkpoint is in {path}. Continue it with "

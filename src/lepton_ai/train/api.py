@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from lepton_ai.bundle import Manifest
-from lepton_ai.errors import E, LeptonError
+from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.models.folder import inspect_folder, weights_checksum
 from lepton_ai.models.registry import (
     DEFAULT_ENGLISH,
@@ -36,7 +36,13 @@ from lepton_ai.tasks.heads import HeadWeights
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.train.checks import check_training_data
 from lepton_ai.train.config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
-from lepton_ai.train.data import LabelledSet, LabelMap, read_labelled, sample_per_label
+from lepton_ai.train.data import (
+    MIN_PER_LABEL_TO_SPLIT,
+    LabelledSet,
+    LabelMap,
+    read_labelled,
+    sample_per_label,
+)
 from lepton_ai.train.data import stratified_split as split
 from lepton_ai.train.methods import METHOD_FUNCTIONS, Job
 
@@ -148,6 +154,10 @@ def _train_one(
     spec = choose_base(train_set.texts, base)
     if evaluation is None:
         train_set, evaluation = split(train_set, config.eval_fraction, config.seed)
+    report_data = evaluation
+    if not len(evaluation):
+        warn(W.W205, minimum=MIN_PER_LABEL_TO_SPLIT, n=len(train_set))
+        report_data = train_set
     if memory is not None:
         train_set = train_set + memory
     check_training_data(
@@ -194,9 +204,10 @@ def _train_one(
     )
     manifest.write(out)
     model = TextClassifier.load(out)
-    report = model.evaluate(evaluation, out=out)
+    report = model.evaluate(report_data, out=out)
     manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece")
                         if k in report}
+    manifest.metrics["evaluated_on"] = "held-out split" if len(evaluation) else "training data"
     if previous is not None and old_eval is not None:
         manifest.metrics["forgetting"] = _forgetting(previous[1], model, old_eval)
     manifest.write(out)
@@ -208,7 +219,8 @@ def _train_one(
 
     write_model_card(out, manifest)
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
-    _say(f"Saved to {out}: accuracy {report['accuracy']:.4f} on {len(evaluation)} examples")
+    _say(f"Saved to {out}: accuracy {report['accuracy']:.4f} on {len(report_data)} "
+         f"{manifest.metrics['evaluated_on']} examples")
     return model
 
 

@@ -35,8 +35,11 @@ class TrainConfig:
         head: ``linear`` (logistic regression) or ``mlp``.
         l2: L2 penalty of the head fit; ``None`` chooses it on the validation split.
         lora_r, lora_alpha, lora_dropout: LoRA settings (AdaLoRA: the target rank).
-        fewshot_visits: how many times, in total, examples are seen in contrastive
-            training; ``None`` is 20 per example, at most 6,000 (bounded time).
+        fewshot_visits: how many sentences, in total, contrastive training encodes;
+            ``None``: SetFit's 20 iterations (80 per example for ``pairs``, 20 for
+            ``supcon``), at most 6,000 (bounded time).
+        fewshot_loss: ``pairs`` (SetFit: cosine similarity of sampled pairs → 1 / 0)
+            or ``supcon`` (supervised contrastive over P labels × K examples batches).
         checkpoint_every: save a checkpoint every this many steps (and each epoch).
         eval_fraction: share held out for validation when no eval file is given.
     """
@@ -59,6 +62,7 @@ class TrainConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.1
     fewshot_visits: int | None = None
+    fewshot_loss: str = "pairs"
     checkpoint_every: int = 200
     eval_fraction: float = 0.1
 
@@ -94,6 +98,10 @@ class TrainConfig:
         config = cls(**options)
         if config.method not in METHODS:
             raise LeptonError(E.E508, method=config.method, known=", ".join(METHODS))
+        if config.fewshot_loss not in ("pairs", "supcon"):
+            raise LeptonError(
+                E.E511, name="fewshot_loss", value=config.fewshot_loss, why="use pairs or supcon"
+            )
         if config.head not in ("linear", "mlp"):
             raise LeptonError(E.E511, name="head", value=config.head, why="use linear or mlp")
         for name in ("batch_size", "max_length", "checkpoint_every", "lora_r"):

@@ -148,13 +148,19 @@ def _row_list(rows: list[int], shown: int = 10) -> str:
     return head + (f" … ({len(rows) - shown} more)" if len(rows) > shown else "")
 
 
+#: Labels with fewer examples than this are not split (all stay in training).
+MIN_PER_LABEL_TO_SPLIT = 10
+
+
 def stratified_split(
     data: LabelledSet, eval_fraction: float = 0.1, seed: int = 0
 ) -> tuple[LabelledSet, LabelledSet]:
     """Split off an evaluation set with every label in proportion.
 
-    Labels with fewer than two examples stay entirely in training (they cannot
-    be both learned and evaluated). Multi-label sets stratify on the first label.
+    Labels with fewer than ``MIN_PER_LABEL_TO_SPLIT`` examples stay entirely in
+    training: with a handful per label, every example is worth more for learning
+    than a one-example evaluation is for measuring. Multi-label sets stratify on
+    the first label.
     """
     by_label: dict[str, list[int]] = defaultdict(list)
     for index, labels in enumerate(data.labels):
@@ -165,8 +171,10 @@ def stratified_split(
     for key in sorted(by_label):
         members = by_label[key]
         rng.shuffle(members)
-        n_eval = round(len(members) * eval_fraction) if len(members) >= 2 else 0
-        n_eval = min(max(n_eval, 1 if len(members) >= 4 else 0), len(members) - 1)
+        if len(members) < MIN_PER_LABEL_TO_SPLIT:
+            n_eval = 0
+        else:
+            n_eval = min(max(round(len(members) * eval_fraction), 1), len(members) - 1)
         eval_idx.extend(members[:n_eval])
         train_idx.extend(members[n_eval:])
     return data.subset(sorted(train_idx)), data.subset(sorted(eval_idx))

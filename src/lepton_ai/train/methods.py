@@ -91,7 +91,12 @@ def fit_best_head(
     """Fit the head for each L2 penalty (or the given one); keep the best on validation."""
     from lepton_ai.train.heads import fit_head, weights_of
 
-    grid = (job.config.l2,) if job.config.l2 is not None else L2_GRID
+    if job.config.l2 is not None:
+        grid: tuple[float, ...] = (job.config.l2,)
+    elif len(job.valid):
+        grid = L2_GRID
+    else:  # nothing to choose on: logistic regression's usual C = 1
+        grid = (1.0 / max(1, len(job.train)),)
     best: tuple[HeadWeights, float, float] | None = None
     for l2 in grid:
         head = fit_head(
@@ -303,6 +308,48 @@ def label_batches(
     return batches
 
 
+def pair_batches(
+    labels: list[int], pairs_per_batch: int, n_batches: int, seed: int
+) -> list[list[int]]:
+    """Batches of sentence pairs, flattened ``[a0, b0, a1, b1, ...]``, half of them positive.
+
+    SetFit's sampling (every anchor gets a same-label and an other-label partner in
+    turn), drawn step by step: memory and time are bounded by the number of
+    batches, never by the number of possible pairs.
+    """
+    rng = random.Random(seed)
+    by_label: dict[int, list[int]] = defaultdict(list)
+    for index, label in enumerate(labels):
+        by_label[label].append(index)
+    order: list[int] = []
+    batches = []
+    for _ in range(n_batches):
+        batch: list[int] = []
+        for j in range(pairs_per_batch):
+            if not order:
+                order = list(range(len(labels)))
+                rng.shuffle(order)
+            anchor = order.pop()
+            same = by_label[labels[anchor]]
+            if j % 2 == 0 and len(same) > 1:
+                partner = rng.choice([i for i in same if i != anchor] if len(same) < 64 else same)
+            else:
+                other = rng.choice([lab for lab in by_label if lab != labels[anchor]])
+                partner = rng.choice(by_label[other])
+            batch += [anchor, partner]
+        batches.append(batch)
+    return batches
+
+
+def cosine_pair_loss(vectors, labels):  # type: ignore[no-untyped-def]
+    """SetFit's CosineSimilarityLoss: cos(a, b) → 1 for same-label pairs, 0 otherwise."""
+    import torch
+
+    a, b = vectors[0::2], vectors[1::2]
+    target = (labels[0::2] == labels[1::2]).to(a.dtype)
+    return torch.nn.functional.mse_loss((a * b).sum(-1), target)
+
+
 def supervised_contrastive_loss(vectors, labels):  # type: ignore[no-untyped-def]
     """Supervised contrastive loss over a batch of L2-normalised vectors.
 
@@ -332,7 +379,10 @@ def train_fewshot(job: Job) -> Result:
     backbone = _backbone(job)
     ids = backbone.token_ids(job.train.texts)
     first_labels = [job.labels.index(labels[0]) for labels in job.train.labels]
-    visits = config.fewshot_visits or min(20 * len(ids), MAX_FEWSHOT_VISITS)
+    pairs = config.fewshot_loss == "pairs"
+    # SetFit's default: 20 iterations × 2 pairs per example (4 sentences per pair set).
+    per_example = 80 if pairs else 20
+    visits = config.fewshot_visits or min(per_example * len(ids), MAX_FEWSHOT_VISITS)
     steps_per_epoch = max(1, visits // config.batch_size)
     total = steps_per_epoch * int(config.epochs or 1)
     optimizer = adamw([(list(backbone.named_parameters()), config.lr)], config.weight_decay)
@@ -343,18 +393,20 @@ def train_fewshot(job: Job) -> Result:
     )
     label_tensor = torch.tensor(first_labels)
 
+    loss_fn = cosine_pair_loss if pairs else supervised_contrastive_loss
+
     def step_loss(batch: list[int]) -> torch.Tensor:
         input_ids, mask = backbone.pad([ids[i] for i in batch])
-        return supervised_contrastive_loss(backbone(input_ids, mask), label_tensor[batch])
+        return loss_fn(backbone(input_ids, mask), label_tensor[batch])
 
-    state = loop.run(
-        int(config.epochs or 1),
-        lambda epoch: label_batches(
-            first_labels, config.batch_size, steps_per_epoch, config.seed + epoch
-        ),
-        step_loss,
-        resume=job.resume,
-    )
+    def batches(epoch: int) -> list[list[int]]:
+        if pairs:
+            return pair_batches(first_labels, config.batch_size // 2, steps_per_epoch,
+                                config.seed + epoch)
+        return label_batches(first_labels, config.batch_size, steps_per_epoch,
+                             config.seed + epoch)
+
+    state = loop.run(int(config.epochs or 1), batches, step_loss, resume=job.resume)
     train_vectors = backbone.encode(job.train.texts)
     valid_vectors = backbone.encode(job.valid.texts) if len(job.valid) else train_vectors[:0]
     head, value, l2 = fit_best_head(job, train_vectors, valid_vectors)
