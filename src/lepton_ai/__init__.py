@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.classify import TextClassifier
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.search import Hit, Index, search
-    from lepton_ai.train.adapt import adapt_encoder as adapt
-    from lepton_ai.train.api import train
-    from lepton_ai.train.data import LabelledSet
+    from lepton_ai.training.adapt import adapt_encoder as adapt
+    from lepton_ai.training.api import train
+    from lepton_ai.training.data import LabelledSet
 
 _LAZY: dict[str, tuple[str, str]] = {
     "embed": ("lepton_ai.tasks.embed", "embed"),
@@ -40,10 +40,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
-    "train": ("lepton_ai.train.api", "train"),
+    "train": ("lepton_ai.training.api", "train"),
     "load": ("lepton_ai.bundle", "load"),
-    "adapt": ("lepton_ai.train.adapt", "adapt_encoder"),
-    "LabelledSet": ("lepton_ai.train.data", "LabelledSet"),
+    "adapt": ("lepton_ai.training.adapt", "adapt_encoder"),
+    "LabelledSet": ("lepton_ai.training.data", "LabelledSet"),
     "TextClassifier": ("lepton_ai.tasks.classify", "TextClassifier"),
     "BertForSequenceClassification": ("lepton_ai.compat", "BertForSequenceClassification"),
     "BertTokenizer": ("lepton_ai.compat", "BertTokenizer"),

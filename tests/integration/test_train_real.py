@@ -13,7 +13,7 @@ import lepton_ai as lai
 from lepton_ai.cli.main import app
 from lepton_ai.errors import LeptonError
 from lepton_ai.settings import settings
-from lepton_ai.train.data import LabelledSet, sample_per_label
+from lepton_ai.training.data import LabelledSet, sample_per_label
 
 from .conftest import SHARED_DATA
 

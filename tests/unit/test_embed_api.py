@@ -89,3 +89,15 @@ def test_embed_chunks_gives_one_row_per_window(tiny):
     assert chunks[0].shape == (1, 32) and chunks[1].shape[0] > 1
     assert chunks[1].model == tiny
     np.testing.assert_allclose(chunks[0][0], lai.embed(short, model=tiny), atol=1e-5)
+
+
+def test_public_functions_survive_importing_every_subpackage():
+    """A subpackage named like a public function (``lepton_ai.train``) would replace it."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(lai.__path__, prefix="lepton_ai."):
+        importlib.import_module(info.name)
+    for name in lai.__all__:
+        value = getattr(lai, name)
+        assert not isinstance(value, type(lai)), f"lai.{name} is a module, not the public API"

@@ -12,8 +12,8 @@ import lepton_ai as lai
 from lepton_ai.errors import LeptonError
 from lepton_ai.settings import settings
 from lepton_ai.text.bio import spans, tokenize
-from lepton_ai.train.ner.api import train_tagger
-from lepton_ai.train.ner.data import read_tagged, to_bio, to_bio_from_iob1
+from lepton_ai.training.ner.api import train_tagger
+from lepton_ai.training.ner.data import read_tagged, to_bio, to_bio_from_iob1
 
 
 def test_tag_schemes_become_bio() -> None:

@@ -13,8 +13,8 @@ import pytest
 import lepton_ai as lai
 from lepton_ai.errors import LeptonError, LeptonWarning
 from lepton_ai.settings import settings
-from lepton_ai.train.api import parse_search, train
-from lepton_ai.train.data import LabelledSet, read_labelled, stratified_split
+from lepton_ai.training.api import parse_search, train
+from lepton_ai.training.data import LabelledSet, read_labelled, stratified_split
 
 TOPICS = {
     "bank": "bank card password reset money transfer".split(),
@@ -163,7 +163,7 @@ def test_evaluation_report_has_every_part(
 
 
 def test_confusion_matrix_with_many_labels_is_drawn(tmp_path: Path) -> None:
-    from lepton_ai.train.evaluate import plot_confusion_matrix
+    from lepton_ai.training.evaluate import plot_confusion_matrix
 
     labels = [f"intent_number_{i}_with_a_long_name" for i in range(80)]
     matrix = np.eye(80, dtype=int) * 5
@@ -200,7 +200,7 @@ def test_empty_text_and_missing_labels_name_rows(tmp_path: Path) -> None:
 
 
 def _check(train_set: LabelledSet, evaluation: LabelledSet | None, languages: str = "en") -> None:
-    from lepton_ai.train.checks import check_training_data
+    from lepton_ai.training.checks import check_training_data
 
     check_training_data(train_set, evaluation, base_languages=languages, base_name="minilm",
                         multilingual_alternative="use")
@@ -251,7 +251,7 @@ def test_loading_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
 def _loop_run(tmp_path: Path, interrupt_at: int | None, resume: bool = False):  # type: ignore[no-untyped-def]
     import torch
 
-    from lepton_ai.train.loop import TrainingLoop, adamw, length_batches, set_seed
+    from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 
     set_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.Dropout(0.2),

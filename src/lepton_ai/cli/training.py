@@ -58,15 +58,15 @@ def train(
     options.update({k: v for k, v in {"epochs": epochs, "lr": lr}.items() if v is not None})
     try:
         if task == "ner":
-            from lepton_ai.train.ner.api import train_tagger
+            from lepton_ai.training.ner.api import train_tagger
 
             model = train_tagger(
                 data, eval_data=eval_file, base=base, out=out, resume=resume, **options
             )
             console.print(f"[green]saved[/] {out}: entity F1 {model.metrics['f1']:.4f}")
             return
-        from lepton_ai.train.api import parse_search
-        from lepton_ai.train.api import train as train_classifier
+        from lepton_ai.training.api import parse_search
+        from lepton_ai.training.api import train as train_classifier
 
         model = train_classifier(
             data, text=text, label=label, label_sep=label_sep, eval_data=eval_file, base=base,
@@ -145,7 +145,7 @@ def compare(
     model_dirs: Annotated[list[Path], typer.Argument(help="Model directories to compare.")],
 ) -> None:
     """Put trained models side by side: method, metrics, training time, size."""
-    from lepton_ai.train.evaluate import compare_reports
+    from lepton_ai.training.evaluate import compare_reports
 
     rows = compare_reports(model_dirs)
     table = Table(title="Trained models")
@@ -180,7 +180,7 @@ def adapt(
     resume: Annotated[bool, typer.Option()] = False,
 ) -> None:
     """Domain adaptation: continue masked-language-model pre-training on your text."""
-    from lepton_ai.train.adapt import adapt_encoder
+    from lepton_ai.training.adapt import adapt_encoder
 
     try:
         result = adapt_encoder(

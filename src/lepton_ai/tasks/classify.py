@@ -99,7 +99,7 @@ class TextClassifier:
         out: str | Path | None = None,
     ) -> dict[str, Any]:
         """Metrics on labelled data (a file or a ``LabelledSet``); ``out`` writes a report."""
-        from lepton_ai.train.evaluate import evaluate_classifier
+        from lepton_ai.training.evaluate import evaluate_classifier
 
         return evaluate_classifier(
             self, data, text=text, label=label, label_sep=label_sep, out=out

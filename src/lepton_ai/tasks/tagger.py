@@ -64,7 +64,7 @@ class Tagger(ABC):
 
     def evaluate_tagged(self, data: Any, out: str | Path | None = None) -> dict[str, Any]:
         """Entity-level precision/recall/F1 (seqeval) on a tagged file or sentences."""
-        from lepton_ai.train.ner.evaluate import evaluate_tagger
+        from lepton_ai.training.ner.evaluate import evaluate_tagger
 
         return evaluate_tagger(self, data, out=out)
 

@@ -48,7 +48,7 @@ def adapt_encoder(
     )
     from transformers.utils import logging as hf_logging
 
-    from lepton_ai.train.loop import TrainingLoop, adamw, length_batches, set_seed
+    from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()

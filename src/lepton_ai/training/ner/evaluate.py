@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lepton_ai.train.ner.data import TaggedSentence, read_tagged
+from lepton_ai.training.ner.data import TaggedSentence, read_tagged
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.tagger import Tagger

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.train.data import LabelledSet, read_labelled
+from lepton_ai.training.data import LabelledSet, read_labelled
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.classify import TextClassifier

@@ -19,8 +19,8 @@ import numpy as np
 
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.tasks.heads import HeadWeights
-from lepton_ai.train.config import TrainConfig
-from lepton_ai.train.data import LabelledSet, LabelMap
+from lepton_ai.training.config import TrainConfig
+from lepton_ai.training.data import LabelledSet, LabelMap
 
 L2_GRID = (1e-4, 1e-3, 1e-2)
 
@@ -89,7 +89,7 @@ def fit_best_head(
     job: Job, train_vectors: np.ndarray, valid_vectors: np.ndarray
 ) -> tuple[HeadWeights, float, float]:
     """Fit the head for each L2 penalty (or the given one); keep the best on validation."""
-    from lepton_ai.train.heads import fit_head, weights_of
+    from lepton_ai.training.heads import fit_head, weights_of
 
     if job.config.l2 is not None:
         grid: tuple[float, ...] = (job.config.l2,)
@@ -133,7 +133,7 @@ def train_head(job: Job) -> Result:
 # --- shared by the fine-tuning methods ---------------------------------------------------
 def _backbone(job: Job):  # type: ignore[no-untyped-def]
     from lepton_ai.models.registry import resolve
-    from lepton_ai.train.backbone import SentenceBackbone
+    from lepton_ai.training.backbone import SentenceBackbone
 
     source = job.encoder_source
     folder = source if isinstance(source, Path) else resolve(source).path()
@@ -141,7 +141,7 @@ def _backbone(job: Job):  # type: ignore[no-untyped-def]
 
 
 def _validator(job: Job, backbone, head) -> Callable[[], float]:  # type: ignore[no-untyped-def]
-    from lepton_ai.train.heads import weights_of
+    from lepton_ai.training.heads import weights_of
 
     def validate() -> float:
         if not len(job.valid):
@@ -168,8 +168,8 @@ def train_finetune(job: Job) -> Result:
     """
     import torch
 
-    from lepton_ai.train.heads import head_from_weights, weights_of
-    from lepton_ai.train.loop import TrainingLoop, adamw, length_batches, set_seed
+    from lepton_ai.training.heads import head_from_weights, weights_of
+    from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 
     config = job.config
     set_seed(config.seed)
@@ -372,7 +372,7 @@ def train_fewshot(job: Job) -> Result:
     """Contrastive fine-tuning of the encoder on in-batch pairs, then a fitted head."""
     import torch
 
-    from lepton_ai.train.loop import TrainingLoop, adamw, set_seed
+    from lepton_ai.training.loop import TrainingLoop, adamw, set_seed
 
     config = job.config
     set_seed(config.seed)

@@ -20,11 +20,11 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
 from lepton_ai.tasks.tagger import TAGGER_FILE, VOCAB_FILE, Tagger, load_tagger
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.train.api import _peak_rss_mb, _say
-from lepton_ai.train.checks import check_language
-from lepton_ai.train.config import TrainConfig
-from lepton_ai.train.ner.data import TaggedSentence, entity_counts, read_tagged, tag_set
-from lepton_ai.train.ner.evaluate import entity_scores, write_tagger_report
+from lepton_ai.training.api import _peak_rss_mb, _say
+from lepton_ai.training.checks import check_language
+from lepton_ai.training.config import TrainConfig
+from lepton_ai.training.ner.data import TaggedSentence, entity_counts, read_tagged, tag_set
+from lepton_ai.training.ner.evaluate import entity_scores, write_tagger_report
 
 NER_METHODS = ("auto", "full", "lora", "charcrf")
 
@@ -67,11 +67,11 @@ def train_tagger(
          f"{len(tags) // 2} entity types, {len(evaluation)} held out")
     started = time.perf_counter()
     if method == "charcrf":
-        from lepton_ai.train.ner.charcrf import train_charcrf
+        from lepton_ai.training.ner.charcrf import train_charcrf
 
         result = train_charcrf(train_set, evaluation, tags, config, out, resume)
     else:
-        from lepton_ai.train.ner.transformer import train_token_classifier
+        from lepton_ai.training.ner.transformer import train_token_classifier
 
         assert spec is not None
         result = train_token_classifier(train_set, evaluation, tags, spec, method, config, out,
@@ -96,7 +96,7 @@ def train_tagger(
     manifest.metrics = {k: report[k] for k in ("precision", "recall", "f1")}
     manifest.write(out)
     tagger.manifest = manifest
-    from lepton_ai.train.card import write_model_card
+    from lepton_ai.training.card import write_model_card
 
     write_model_card(out, manifest)
     shutil.rmtree(out / "checkpoints", ignore_errors=True)

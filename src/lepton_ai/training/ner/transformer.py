@@ -9,11 +9,11 @@ import numpy as np
 import torch
 
 from lepton_ai.models.registry import ModelSpec
-from lepton_ai.train.backbone import SentenceBackbone
-from lepton_ai.train.config import TrainConfig
-from lepton_ai.train.loop import TrainingLoop, adamw, length_batches, set_seed
-from lepton_ai.train.ner.api import save_tensors, validation_f1
-from lepton_ai.train.ner.data import TaggedSentence
+from lepton_ai.training.backbone import SentenceBackbone
+from lepton_ai.training.config import TrainConfig
+from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
+from lepton_ai.training.ner.api import save_tensors, validation_f1
+from lepton_ai.training.ner.data import TaggedSentence
 
 IGNORE = -100
 #: Defaults: a few epochs at a learning rate suited to small (MiniLM-size) encoders.
@@ -55,7 +55,7 @@ def train_token_classifier(
     if method == "lora":
         from peft import LoraConfig, get_peft_model
 
-        from lepton_ai.train.methods import _lora_targets
+        from lepton_ai.training.methods import _lora_targets
 
         backbone.model = get_peft_model(backbone.model, LoraConfig(
             r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,

@@ -13,6 +13,7 @@ import resource
 import shutil
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
@@ -34,17 +35,17 @@ from lepton_ai.settings import settings
 from lepton_ai.tasks.classify import HEAD_FILE, TextClassifier
 from lepton_ai.tasks.heads import HeadWeights
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.train.checks import check_training_data
-from lepton_ai.train.config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
-from lepton_ai.train.data import (
+from lepton_ai.training.checks import check_training_data
+from lepton_ai.training.config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
+from lepton_ai.training.data import (
     MIN_PER_LABEL_TO_SPLIT,
     LabelledSet,
     LabelMap,
     read_labelled,
     sample_per_label,
 )
-from lepton_ai.train.data import stratified_split as split
-from lepton_ai.train.methods import METHOD_FUNCTIONS, Job
+from lepton_ai.training.data import stratified_split as split
+from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
 
 MEMORY_FILE = "memory.jsonl"
 EVAL_FILE = "eval.jsonl"
@@ -90,7 +91,7 @@ def train(
     out_dir = Path(out) if out is not None else _default_out()
     previous = Manifest.read(Path(from_model)) if from_model is not None else None
     if search:
-        from lepton_ai.train.search import grid_search
+        from lepton_ai.training.search import grid_search
 
         return grid_search(
             search, train_set, evaluation, config, base=base, out=out_dir, keep_data=keep_data
@@ -146,9 +147,8 @@ def _train_one(
     if previous is not None:
         prev_dir, prev = previous
         base = prev.base_model
-        config = config if config.method != "auto" else TrainConfig(
-            **{**config.to_dict(), "method": prev.method}
-        )
+        if config.method == "auto":  # keep the previous model's method
+            config = replace(config, method=prev.method)
         old_eval = _read_jsonl(prev_dir / EVAL_FILE)
         memory = _read_jsonl(prev_dir / MEMORY_FILE)
     spec = choose_base(train_set.texts, base)
@@ -215,7 +215,7 @@ def _train_one(
     if keep_data:
         _write_jsonl(out / EVAL_FILE, evaluation)
         _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
-    from lepton_ai.train.card import write_model_card
+    from lepton_ai.training.card import write_model_card
 
     write_model_card(out, manifest)
     shutil.rmtree(out / "checkpoints", ignore_errors=True)

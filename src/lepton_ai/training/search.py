@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from lepton_ai.tasks.classify import TextClassifier
-from lepton_ai.train.config import TrainConfig
-from lepton_ai.train.data import LabelledSet, stratified_split
+from lepton_ai.training.config import TrainConfig
+from lepton_ai.training.data import LabelledSet, stratified_split
 
 TRIALS_FILE = "trials.json"
 
@@ -29,7 +29,7 @@ def grid_search(
     The choice is made on the validation split (never on a test file), and every
     trial's options and score are recorded in ``out/trials.json``.
     """
-    from lepton_ai.train.api import _train_one, grid_points
+    from lepton_ai.training.api import _train_one, grid_points
 
     if evaluation is None:
         train_set, evaluation = stratified_split(train_set, config.eval_fraction, config.seed)
