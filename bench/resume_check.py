@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from lepton_ai.train.data import sample_per_label
+from lepton_ai.training.data import sample_per_label
 from train_classify import RESULTS, banking77
 
 LAI = str(Path(sys.executable).with_name("lai"))

@@ -26,8 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter
-from lepton_ai.train.api import train
-from lepton_ai.train.data import LabelledSet, sample_per_label
+from lepton_ai.models.loader import clear_cache
+from lepton_ai.training.api import train
+from lepton_ai.training.data import LabelledSet, sample_per_label
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -129,6 +130,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     results = []
     for seed in range(args.seeds):
+        clear_cache()  # each seed's model would otherwise stay loaded (peak RSS grows)
         result = run(args, seed)
         results.append(result)
         print(json.dumps(result), flush=True)
