@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,19 @@ from lepton_ai.data.public import read_stsb
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def code_version() -> str:
+    """The commit the benchmark ran on, with ``+dirty`` when the source tree had edits."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, check=True,
+                                capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=root, check=True,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")
 
 
 def stsb_pairs(split: str = "test") -> list[tuple[float, str, str]]:

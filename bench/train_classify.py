@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SHARED_DATA, LoadMeter
+from _common import SHARED_DATA, LoadMeter, code_version
 from lepton_ai.models.loader import clear_cache
 from lepton_ai.training.api import train
 from lepton_ai.training.data import LabelledSet, sample_per_label
@@ -103,6 +103,7 @@ def run(args: argparse.Namespace, seed: int) -> dict:
         "trainable_parameters": model.manifest.data["trainable_parameters"],
         "model_dir_mb": round(size / 1e6, 1), "peak_rss_mb": model.manifest.data["peak_rss_mb"],
         "foreign_cpu_cores": round(meter.foreign_cores, 2), "options": options,
+        "code": code_version(),
     }
 
 
@@ -121,6 +122,7 @@ def main() -> None:
     parser.add_argument("--method", default="auto")
     parser.add_argument("--per-label", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--base", default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
@@ -129,7 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     results = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         clear_cache()  # each seed's model would otherwise stay loaded (peak RSS grows)
         result = run(args, seed)
         results.append(result)

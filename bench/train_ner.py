@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SHARED_DATA, LoadMeter
+from _common import SHARED_DATA, LoadMeter, code_version
 from lepton_ai.training.ner.api import train_tagger
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -57,6 +57,7 @@ def main() -> None:
         "trainable_parameters": tagger.manifest.data["trainable_parameters"],
         "peak_rss_mb": tagger.manifest.data["peak_rss_mb"],
         "foreign_cpu_cores": round(meter.foreign_cores, 2), "options": options,
+        "code": code_version(),
     }
     print(json.dumps(result), flush=True)
     RESULTS.mkdir(exist_ok=True)
