@@ -197,6 +197,10 @@ class E(Enum):
         "Model directory {path} holds a {found!r} model; this call needs a {expected!r} "
         "model."
     )
+    E606 = (
+        "Model directory file {path} is damaged: {why}. Save the model again with "
+        "model.save(dir) or retrain."
+    )
 
 
 class W(Enum):

@@ -308,3 +308,43 @@ def test_bert_compat_names_unknown_models() -> None:
 def test_bert_compat_loads_local_folders(tiny_encoder_dir: Path) -> None:
     model = lai.BertForSequenceClassification.from_pretrained(tiny_encoder_dir, num_labels=2)
     assert model.config.num_labels == 2
+
+
+def test_ngram_tfidf_matches_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from lepton_ai.text.ngrams import NgramVocabulary, ngrams_of
+
+    texts = ["退款什么时候到账？", "The card was declined twice", "卡被拒了 twice", "退款 到账了"]
+    vocabulary = NgramVocabulary.fit(texts, min_count=1)
+    assert "退 款" in vocabulary.terms and "card was" in vocabulary.terms
+    reference = TfidfVectorizer(analyzer=ngrams_of, sublinear_tf=True,
+                                vocabulary=vocabulary.terms).fit(texts)
+    np.testing.assert_allclose(vocabulary.idf, reference.idf_, rtol=1e-6)
+    rows, cols, values = vocabulary.sparse_rows(texts)
+    ours = np.zeros((len(texts), len(vocabulary)), np.float32)
+    ours[rows, cols] = values
+    np.testing.assert_allclose(ours, reference.transform(texts).toarray(), atol=1e-6)
+
+
+def test_head_weighs_ngrams_with_enough_examples_and_reloads_them(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    model = train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "lexical", method="head")
+    assert model.manifest.data["chosen"]["ngrams"] > 0
+    assert (tmp_path / "lexical" / "ngrams.json").is_file()
+    plain = train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "plain", method="head",
+                  ngrams=False)
+    assert not (tmp_path / "plain" / "ngrams.json").exists()
+    assert not np.allclose(plain.predict_proba(PROBES), model.predict_proba(PROBES))
+    (tmp_path / "lexical" / "ngrams.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(LeptonError, match="LAI-E606"):
+        lai.load(tmp_path / "lexical")
+
+
+def test_ngrams_only_go_with_a_linear_head(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(LeptonError, match=r"LAI-E511.*ngrams"):
+        train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "m", method="fewshot",
+              ngrams=True)

@@ -49,13 +49,20 @@ def train(
     keep_data: Annotated[
         bool, typer.Option(help="Keep eval split + rehearsal sample in the directory.")
     ] = True,
+    ngrams: Annotated[
+        bool | None,
+        typer.Option(help="Head also weighs word / Chinese-character n-grams "
+                     "(default: on with 20+ examples per label)."),
+    ] = None,
 ) -> None:
     """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
     options: dict[str, Any] = {
         "method": method, "batch_size": batch_size, "seed": seed,
         "checkpoint_every": checkpoint_every,
     }
-    options.update({k: v for k, v in {"epochs": epochs, "lr": lr}.items() if v is not None})
+    options.update(
+        {k: v for k, v in {"epochs": epochs, "lr": lr, "ngrams": ngrams}.items() if v is not None}
+    )
     try:
         if task == "ner":
             from lepton_ai.training.ner.api import train_tagger

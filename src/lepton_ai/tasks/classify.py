@@ -69,7 +69,7 @@ class TextClassifier:
     def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
         """Probabilities, ``(n_labels,)`` for one text or ``(n, n_labels)`` for a list."""
         items, single = as_text_list(texts)
-        probabilities = self.head.probabilities(self.encoder.encode(items)) if items else (
+        probabilities = self.head.probabilities(self.encoder.encode(items), items) if items else (
             np.zeros((0, len(self.labels)), dtype=np.float32)
         )
         return probabilities[0] if single else probabilities

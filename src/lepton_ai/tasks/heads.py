@@ -1,19 +1,27 @@
 """Classifier heads on sentence vectors, run in NumPy.
 
 A head is a linear layer (multinomial logistic regression) or a one-hidden-layer
-MLP. Its weights are stored as safetensors; inference needs only NumPy, so a
-classifier whose encoder runs on ONNX Runtime never imports torch.
+MLP. A linear head may also weigh the text's n-grams (``ngram.weight`` over a
+TF-IDF vocabulary saved beside it as ``ngrams.json``). Weights are stored as
+safetensors; inference needs only NumPy, so a classifier whose encoder runs on
+ONNX Runtime never imports torch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from lepton_ai.bundle import require_file
+from lepton_ai.text.ngrams import NgramVocabulary
+
 LINEAR = "linear"
 MLP = "mlp"
+NGRAM_WEIGHT = "ngram.weight"
+NGRAM_FILE = "ngrams.json"
 
 
 @dataclass
@@ -23,18 +31,26 @@ class HeadWeights:
     kind: str
     tensors: dict[str, np.ndarray]
     multi_label: bool = False
+    ngrams: NgramVocabulary | None = None
 
-    def logits(self, vectors: np.ndarray) -> np.ndarray:
-        """Raw scores, ``(n, n_labels)``."""
+    def logits(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """Raw scores, ``(n, n_labels)``; ``texts`` are needed when the head weighs n-grams."""
         t = self.tensors
         if self.kind == MLP:
             hidden = np.maximum(vectors @ t["hidden.weight"].T + t["hidden.bias"], 0.0)
             return hidden @ t["out.weight"].T + t["out.bias"]
-        return vectors @ t["out.weight"].T + t["out.bias"]
+        scores = vectors @ t["out.weight"].T + t["out.bias"]
+        if self.ngrams is not None:
+            if texts is None:
+                raise TypeError("this head weighs n-grams: pass the texts with their vectors")
+            scores = scores + self.ngrams.scores(texts, t[NGRAM_WEIGHT])
+        return scores
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+    def probabilities(
+        self, vectors: np.ndarray, texts: Sequence[str] | None = None
+    ) -> np.ndarray:
         """Softmax (single-label) or per-label sigmoid (multi-label) probabilities."""
-        scores = self.logits(vectors.astype(np.float32))
+        scores = self.logits(vectors.astype(np.float32), texts)
         if self.multi_label:
             return 1.0 / (1.0 + np.exp(-scores))
         scores = scores - scores.max(axis=1, keepdims=True)
@@ -46,10 +62,16 @@ class HeadWeights:
         from safetensors.numpy import save_file
 
         save_file({k: np.ascontiguousarray(v) for k, v in self.tensors.items()}, str(file))
+        if self.ngrams is not None:
+            self.ngrams.save(file.parent / NGRAM_FILE)
 
     @classmethod
     def load(cls, file: Path, kind: str, multi_label: bool) -> HeadWeights:
-        """Read tensors written by :meth:`save` (safetensors: no code runs on load)."""
+        """Read tensors written by :meth:`save` (safetensors and JSON: no code runs on load)."""
         from safetensors.numpy import load_file
 
-        return cls(kind, load_file(str(file)), multi_label)
+        tensors = load_file(str(file))
+        ngrams = None
+        if NGRAM_WEIGHT in tensors:
+            ngrams = NgramVocabulary.load(require_file(file.parent, NGRAM_FILE))
+        return cls(kind, tensors, multi_label, ngrams)

@@ -12,6 +12,8 @@ METHODS = ("auto", "head", "fewshot", "full", "lora", "adalora")
 ENCODER_METHODS = ("fewshot", "full", "lora", "adalora")
 #: ``auto`` picks ``fewshot`` when the median label has at most this many examples.
 FEWSHOT_MAX_PER_LABEL = 32
+#: ``ngrams=None`` turns n-gram features on when the median label has this many examples.
+NGRAM_MIN_PER_LABEL = 20
 
 
 @dataclass
@@ -34,6 +36,9 @@ class TrainConfig:
         max_length: tokens per text in training (longer texts are truncated).
         head: ``linear`` (logistic regression) or ``mlp``.
         l2: L2 penalty of the head fit; ``None`` chooses it on the validation split.
+        ngrams: let a linear ``head`` also weigh the texts' word / Chinese-character
+            n-grams (TF-IDF, 1-3 tokens); ``None``: on for single-label data with at
+            least ``NGRAM_MIN_PER_LABEL`` examples in the median label.
         lora_r, lora_alpha, lora_dropout: LoRA settings (AdaLoRA: the target rank).
         fewshot_visits: how many sentences, in total, contrastive training encodes;
             ``None``: SetFit's 20 iterations (80 per example for ``pairs``, 20 for
@@ -58,6 +63,7 @@ class TrainConfig:
     max_length: int = 128
     head: str = "linear"
     l2: float | None = None
+    ngrams: bool | None = None
     lora_r: int = 8
     lora_alpha: int = 16
     lora_dropout: float = 0.1
@@ -104,6 +110,11 @@ class TrainConfig:
             )
         if config.head not in ("linear", "mlp"):
             raise LeptonError(E.E511, name="head", value=config.head, why="use linear or mlp")
+        if config.ngrams and (config.head != "linear" or config.method not in ("auto", "head")):
+            raise LeptonError(
+                E.E511, name="ngrams", value=config.ngrams,
+                why="n-gram features go with --method head and a linear head",
+            )
         for name in ("batch_size", "max_length", "checkpoint_every", "lora_r"):
             if int(getattr(config, name)) < 1:
                 raise LeptonError(

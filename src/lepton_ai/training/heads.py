@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from lepton_ai.tasks.heads import LINEAR, MLP, HeadWeights
+from lepton_ai.tasks.heads import LINEAR, MLP, NGRAM_WEIGHT, HeadWeights
+from lepton_ai.text.ngrams import NgramVocabulary
 
 
 def build_head(dim: int, n_labels: int, kind: str = LINEAR, dropout: float = 0.1):  # type: ignore[no-untyped-def]
@@ -95,3 +98,40 @@ def fit_head(
     optimizer.step(closure)
     head.eval()
     return head
+
+
+def fit_lexical_head(
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    targets: np.ndarray,
+    n_labels: int,
+    vocabulary: NgramVocabulary,
+    *,
+    c: float,
+    class_weights: np.ndarray | None = None,
+) -> HeadWeights:
+    """Multinomial logistic regression on ``[vector ‖ TF-IDF n-grams]`` (scikit-learn).
+
+    The features are sparse (up to 100,000 n-grams), which the full-batch torch
+    fit above would hold densely. Single-label only.
+    """
+    import scipy.sparse as sparse
+    from sklearn.linear_model import LogisticRegression
+
+    rows, cols, values = vocabulary.sparse_rows(texts)
+    lexical = sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), len(vocabulary)))
+    features = sparse.hstack([sparse.csr_matrix(vectors), lexical]).tocsr()
+    weight_of = None if class_weights is None else dict(enumerate(class_weights.tolist()))
+    model = LogisticRegression(C=c, max_iter=2000, class_weight=weight_of)
+    model.fit(features, targets)
+    coef = model.coef_.astype(np.float32)
+    bias = model.intercept_.astype(np.float32)
+    if coef.shape[0] == 1:  # binary: sigmoid(z) == softmax([-z/2, z/2])
+        coef = np.vstack([-coef / 2, coef / 2])
+        bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
+    if len(model.classes_) != n_labels:
+        raise ValueError("every label needs training examples")  # checks.py guarantees it
+    dim = vectors.shape[1]
+    tensors = {"out.weight": coef[:, :dim].copy(), "out.bias": bias,
+               NGRAM_WEIGHT: coef[:, dim:].copy()}
+    return HeadWeights(LINEAR, tensors, multi_label=False, ngrams=vocabulary)

@@ -17,12 +17,16 @@ from typing import Any
 
 import numpy as np
 
+from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.tasks.heads import HeadWeights
-from lepton_ai.training.config import TrainConfig
+from lepton_ai.training.config import NGRAM_MIN_PER_LABEL, TrainConfig
 from lepton_ai.training.data import LabelledSet, LabelMap
 
 L2_GRID = (1e-4, 1e-3, 1e-2)
+#: Inverse L2 strength of the vectors + n-grams logistic regression (scikit-learn's C).
+LEXICAL_C_GRID = (3.0, 10.0, 30.0)
+LEXICAL_C_DEFAULT = 10.0
 
 
 @dataclass
@@ -125,9 +129,50 @@ def train_head(job: Job) -> Result:
         encoder.encode(job.valid.texts, role="document")
         if len(job.valid) else np.zeros((0, encoder.dim), np.float32)
     )
-    head, value, l2 = fit_best_head(job, train_vectors, valid_vectors)
+    if wants_ngrams(job):
+        head, value, chosen = fit_best_lexical_head(job, train_vectors, valid_vectors)
+    else:
+        head, value, l2 = fit_best_head(job, train_vectors, valid_vectors)
+        chosen = {"l2": l2}
     n_params = sum(v.size for v in head.tensors.values())
-    return Result(head, "base", n_params, [{"epoch": 1, "validation": value}], {"l2": l2})
+    return Result(head, "base", n_params, [{"epoch": 1, "validation": value}], chosen)
+
+
+def wants_ngrams(job: Job) -> bool:
+    """The ``ngrams`` option, or (``None``) whether the data is large enough to use them."""
+    if job.config.ngrams is not None:
+        return job.config.ngrams
+    if job.multi_label or job.config.head != "linear":
+        return False
+    counts = np.bincount(job.targets(job.train), minlength=len(job.labels))
+    return float(np.median(counts)) >= NGRAM_MIN_PER_LABEL
+
+
+def fit_best_lexical_head(
+    job: Job, train_vectors: np.ndarray, valid_vectors: np.ndarray
+) -> tuple[HeadWeights, float, dict[str, Any]]:
+    """Vectors + n-gram TF-IDF into one logistic regression; C chosen on validation."""
+    from lepton_ai.text.ngrams import NgramVocabulary
+    from lepton_ai.training.heads import fit_lexical_head
+
+    if job.multi_label:
+        raise LeptonError(E.E511, name="ngrams", value=True,
+                          why="n-gram features are for single-label data")
+    vocabulary = NgramVocabulary.fit(job.train.texts)
+    grid = LEXICAL_C_GRID if len(job.valid) else (LEXICAL_C_DEFAULT,)
+    best: tuple[HeadWeights, float, dict[str, Any]] | None = None
+    for c in grid:
+        weights = fit_lexical_head(
+            train_vectors, job.train.texts, job.targets(job.train), len(job.labels),
+            vocabulary, c=c, class_weights=job.class_weights(),
+        )
+        value = score(
+            job, weights.probabilities(valid_vectors, job.valid.texts), job.valid
+        ) if len(job.valid) else 0.0
+        if best is None or value > best[1]:
+            best = (weights, value, {"ngrams": len(vocabulary), "C": c})
+    assert best is not None
+    return best
 
 
 # --- shared by the fine-tuning methods ---------------------------------------------------
