@@ -5,6 +5,7 @@
     .venv/bin/python bench/train_classify.py agnews --method fewshot --per-label 8 --seeds 5
     .venv/bin/python bench/train_classify.py sst2 --method fewshot --per-label 8 --seeds 5
     .venv/bin/python bench/train_classify.py chnsenticorp --method head --base use
+    .venv/bin/python bench/train_classify.py sst2-phrases --method full --epochs 1
 
 Each run trains with ``lai.train`` into bench/results/models/, evaluates on the
 test split, and appends one JSON line to bench/results/train_classify.jsonl with
@@ -58,6 +59,17 @@ def sst2(split: str) -> LabelledSet:
                                   f"sst2/{split}")
 
 
+def sst2_phrases(split: str) -> LabelledSet:
+    """GLUE SST-2: 67,349 training phrases; dev and test are the sentence-level splits."""
+    if split != "train":
+        return sst2(split)
+    with open(SHARED_DATA / "sst2" / "glue" / "train.tsv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return LabelledSet.from_lists([r["sentence"].strip() for r in rows],
+                                  ["positive" if r["label"] == "1" else "negative" for r in rows],
+                                  "sst2/glue/train.tsv")
+
+
 def chnsenticorp(split: str) -> LabelledSet:
     name = {"train": "train", "test": "test", "dev": "dev"}[split]
     with open(SHARED_DATA / "chnsenticorp" / f"{name}.tsv", encoding="utf-8") as handle:
@@ -67,9 +79,10 @@ def chnsenticorp(split: str) -> LabelledSet:
                                   f"chnsenticorp/{split}")
 
 
-DATASETS = {"banking77": banking77, "agnews": agnews, "sst2": sst2, "chnsenticorp": chnsenticorp}
+DATASETS = {"banking77": banking77, "agnews": agnews, "sst2": sst2,
+            "sst2-phrases": sst2_phrases, "chnsenticorp": chnsenticorp}
 #: Datasets with a published dev split: full-data runs choose on it instead of a 10% split.
-HAS_DEV = ("sst2", "chnsenticorp")
+HAS_DEV = ("sst2", "sst2-phrases", "chnsenticorp")
 
 
 def run(args: argparse.Namespace, seed: int) -> dict:
