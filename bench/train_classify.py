@@ -124,7 +124,9 @@ def run(args: argparse.Namespace, seed: int) -> dict:
     }
 
 
-def _number(value: str) -> int | float | str:
+def _number(value: str) -> bool | int | float | str:
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
     for cast in (int, float):
         try:
             return cast(value)

@@ -348,3 +348,10 @@ def test_ngrams_only_go_with_a_linear_head(
     with pytest.raises(LeptonError, match=r"LAI-E511.*ngrams"):
         train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "m", method="fewshot",
               ngrams=True)
+
+
+def test_ngrams_must_be_a_boolean() -> None:
+    from lepton_ai.training.config import TrainConfig
+
+    with pytest.raises(LeptonError, match=r"LAI-E511.*ngrams"):
+        TrainConfig.from_options(ngrams="False")  # a string would read as "on"

@@ -110,6 +110,8 @@ class TrainConfig:
             )
         if config.head not in ("linear", "mlp"):
             raise LeptonError(E.E511, name="head", value=config.head, why="use linear or mlp")
+        if config.ngrams not in (None, True, False):
+            raise LeptonError(E.E511, name="ngrams", value=config.ngrams, why="use true or false")
         if config.ngrams and (config.head != "linear" or config.method not in ("auto", "head")):
             raise LeptonError(
                 E.E511, name="ngrams", value=config.ngrams,
