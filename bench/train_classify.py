@@ -112,7 +112,8 @@ def run(args: argparse.Namespace, seed: int) -> dict:
     return {
         "dataset": args.dataset, "method": model.manifest.method, "per_label": args.per_label,
         "seed": seed, "base": model.manifest.base_model, "train_examples": len(train_set),
-        "test_examples": len(test), "validation": "dev split" if dev else "10% of train",
+        "test_examples": len(test),
+        "validation": "dev split" if dev else model.metrics.get("evaluated_on"),
         "test_accuracy": round(report["accuracy"] * 100, 2),
         "test_macro_f1": round(report["macro"]["f1"] * 100, 2),
         "validation_accuracy": round(model.metrics["accuracy"] * 100, 2),
