@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.tasks.classify import TextClassifier
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
+    from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.training.adapt import adapt_encoder as adapt
     from lepton_ai.training.api import train
@@ -37,6 +38,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "similarity": ("lepton_ai.tasks.embed", "similarity"),
     "Embedding": ("lepton_ai.tasks.embed", "Embedding"),
     "Index": ("lepton_ai.tasks.search", "Index"),
+    "keywords": ("lepton_ai.tasks.keywords", "keywords"),
+    "Keyword": ("lepton_ai.tasks.keywords", "Keyword"),
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
@@ -55,6 +58,7 @@ __all__ = [
     "Embedding",
     "Hit",
     "Index",
+    "Keyword",
     "LabelledSet",
     "LeptonError",
     "LeptonWarning",
@@ -63,6 +67,7 @@ __all__ = [
     "adapt",
     "embed",
     "embed_chunks",
+    "keywords",
     "load",
     "load_encoder",
     "search",

@@ -89,7 +89,7 @@ class E(Enum):
         "Fill it or drop the row; nothing was embedded."
     )
     E306 = (
-        "Unsupported output type {suffix!r} for {path}. Use .npy or .parquet."
+        "Unsupported output type {suffix!r} for {path}. Use {allowed}."
     )
     # --- search index: 4xx
     E401 = (
@@ -200,6 +200,16 @@ class E(Enum):
     E606 = (
         "Model directory file {path} is damaged: {why}. Save the model again with "
         "model.save(dir) or retrain."
+    )
+    # --- language understanding tasks: 7xx
+    E701 = (
+        "k (key phrases per text) must be a positive integer, got {k!r}. "
+        "Pass e.g. k=10."
+    )
+    E702 = "Unknown keywords method {method!r}. Use one of: {allowed}."
+    E703 = (
+        "diversity must be between 0 (rank by relevance only) and 1, got {diversity!r}. "
+        "Values around 0.3 keep near-duplicates out without losing relevance."
     )
 
 

@@ -22,6 +22,9 @@ ModelOpt = Annotated[
 LangOpt = Annotated[
     str, typer.Option("--lang", help="auto | en | zh | multi (ignored with --model).")
 ]
+InputFile = Annotated[
+    Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")
+]
 ColumnOpt = Annotated[
     str | None, typer.Option("--column", "-c", help="Column holding the text.")
 ]
@@ -30,7 +33,7 @@ ColumnOpt = Annotated[
 @app.command()
 @coded_errors
 def embed(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")],
+    file: InputFile,
     out: Annotated[Path, typer.Option("--out", "-o", help="vectors.npy or vectors.parquet")],
     column: ColumnOpt = None,
     model: ModelOpt = None,
@@ -59,6 +62,30 @@ def similarity(
 
     score = similarity_fn(a, b, model=model, lang=lang)  # type: ignore[arg-type]
     console.print(f"{score:.4f}")
+
+
+@app.command()
+@coded_errors
+def keywords(
+    file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    column: ColumnOpt = None,
+    k: Annotated[int, typer.Option("--k", "-k", help="Key phrases per text.")] = 10,
+    method: Annotated[
+        str, typer.Option("--method", help="auto | embedding | statistical")
+    ] = "auto",
+    model: ModelOpt = None,
+    lang: LangOpt = "auto",
+) -> None:
+    """Key phrases of each row: one JSON line per row with phrases, scores and offsets."""
+    from lepton_ai.tasks.keywords import keywords as keywords_fn
+    from lepton_ai.tasks.run_file import run_over_file
+
+    def task(texts: list[str]) -> list:
+        return keywords_fn(texts, k, method=method, model=model, lang=lang)  # type: ignore[arg-type]
+
+    rows, seconds = run_over_file(file, out, task, column=column, description="key phrases of")
+    console.print(f"[green]wrote[/] key phrases of {rows} rows to {out} in {seconds:.1f}s")
 
 
 @index_app.command("build")

@@ -50,7 +50,7 @@ def embed_file(
     path, out = Path(path), Path(out)
     suffix = out.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
-        raise LeptonError(E.E306, suffix=suffix, path=out)
+        raise LeptonError(E.E306, suffix=suffix, path=out, allowed=".npy or .parquet")
     name = text_column(path, column)
     # .npy needs the row count up front; Parquet input knows it from its metadata.
     # Otherwise skip the extra pass over the file (the progress bar has no total).

