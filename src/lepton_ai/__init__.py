@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from lepton_ai.bundle import load
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
     from lepton_ai.models.loader import load_encoder
-    from lepton_ai.tasks.classify import TextClassifier
+    from lepton_ai.tasks.classify import Classification, TextClassifier, classify
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.search import Hit, Index, search
@@ -48,6 +48,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "adapt": ("lepton_ai.training.adapt", "adapt_encoder"),
     "LabelledSet": ("lepton_ai.training.data", "LabelledSet"),
     "TextClassifier": ("lepton_ai.tasks.classify", "TextClassifier"),
+    "classify": ("lepton_ai.tasks.classify", "classify"),
+    "Classification": ("lepton_ai.tasks.classify", "Classification"),
     "BertForSequenceClassification": ("lepton_ai.compat", "BertForSequenceClassification"),
     "BertTokenizer": ("lepton_ai.compat", "BertTokenizer"),
 }
@@ -55,6 +57,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 __all__ = [
     "BertForSequenceClassification",
     "BertTokenizer",
+    "Classification",
     "Embedding",
     "Hit",
     "Index",
@@ -65,6 +68,7 @@ __all__ = [
     "TextClassifier",
     "__version__",
     "adapt",
+    "classify",
     "embed",
     "embed_chunks",
     "keywords",

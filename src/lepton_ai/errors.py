@@ -211,6 +211,20 @@ class E(Enum):
         "diversity must be between 0 (rank by relevance only) and 1, got {diversity!r}. "
         "Values around 0.3 keep near-duplicates out without losing relevance."
     )
+    E704 = (
+        "labels must be a list of label names or a dict name -> description, got "
+        "{type_name}. Example: labels=['sports', 'politics'] or "
+        "labels={{'sports': 'news about sport'}}."
+    )
+    E705 = (
+        "Zero-shot classification needs at least 2 labels, got {n}. Add the "
+        "alternatives the text could belong to (e.g. a catch-all 'other')."
+    )
+    E706 = "Label names must be unique; repeated: {names}. Merge or rename them."
+    E707 = (
+        "Pass either labels= (zero-shot) or model= (a trained model directory), not "
+        "{what}. Example: lai.classify(texts, labels=['sports', 'politics'])."
+    )
 
 
 class W(Enum):

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
 
-from lepton_ai.bundle import Manifest, require_file
+from lepton_ai.bundle import MANIFEST, Manifest, require_file
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
@@ -174,3 +176,71 @@ def merged_adapter(folder: Path, manifest: Manifest) -> Path:
 
     merge_adapter(manifest.base_model, adapter, merged)
     return merged
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The result of :func:`classify` for one text.
+
+    ``label`` is the most probable label; ``labels`` the labels a multi-label
+    model assigns (``[label]`` otherwise); ``scores`` every label's probability.
+    """
+
+    label: str
+    score: float
+    labels: list[str]
+    scores: dict[str, float]
+
+
+@overload
+def classify(texts: str, *, labels: Sequence[str] | Mapping[str, str] | None = ...,
+             model: str | Path | None = ..., lang: str = ...) -> Classification: ...
+@overload
+def classify(texts: Sequence[str], *, labels: Sequence[str] | Mapping[str, str] | None = ...,
+             model: str | Path | None = ..., lang: str = ...) -> list[Classification]: ...
+def classify(
+    texts: str | Sequence[str],
+    *,
+    labels: Sequence[str] | Mapping[str, str] | None = None,
+    model: str | Path | None = None,
+    lang: str = "auto",
+) -> Classification | list[Classification]:
+    """Classify texts zero-shot (``labels=``) or with a trained model (``model=DIR``).
+
+    ``labels`` are names or a dict name → description; with them, ``model`` may
+    name the encoder to compare with (default: by ``lang``, as in ``lai.embed``).
+    """
+    items, single = as_text_list(texts)
+    manifest = Path(model) / MANIFEST if model is not None else None
+    trained = labels is None and manifest is not None and manifest.is_file()
+    if labels is None and not trained:
+        raise LeptonError(E.E707, what="neither" if model is None else f"model={model!r} "
+                          f"(no {MANIFEST} there: not a trained model directory)")
+    if trained:
+        assert manifest is not None
+        classifier: Any = _trained(str(manifest.parent.resolve()), manifest.stat().st_mtime)
+        names, multi = classifier.labels, classifier.multi_label
+    else:
+        from lepton_ai.tasks.zero_shot import zero_shot
+
+        classifier = zero_shot(labels, items, model, lang)  # type: ignore[arg-type]
+        names, multi = classifier.labels, False
+    probabilities = classifier.predict_proba(items)
+    results = [_classification(row, names, multi) for row in probabilities]
+    return results[0] if single else results
+
+
+@lru_cache(maxsize=4)
+def _trained(folder: str, _written: float) -> TextClassifier:
+    # Keyed by the manifest's modification time too: a retrained folder reloads.
+    return TextClassifier.load(folder)
+
+
+def _classification(row: np.ndarray, names: list[str], multi: bool) -> Classification:
+    best = int(np.argmax(row))
+    chosen = (
+        [names[i] for i in np.flatnonzero(row >= MULTI_LABEL_THRESHOLD)] if multi
+        else [names[best]]
+    )
+    scores = {name: round(float(p), 6) for name, p in zip(names, row, strict=True)}
+    return Classification(names[best], scores[names[best]], chosen, scores)
