@@ -88,6 +88,35 @@ def keywords(
     console.print(f"[green]wrote[/] key phrases of {rows} rows to {out} in {seconds:.1f}s")
 
 
+@app.command()
+@coded_errors
+def classify(
+    file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    labels: Annotated[
+        str | None, typer.Option("--labels", "-l", help="Zero-shot: comma-separated names.")
+    ] = None,
+    column: ColumnOpt = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="A trained model directory, or with --labels the "
+                     "encoder to compare with."),
+    ] = None,
+    lang: LangOpt = "auto",
+) -> None:
+    """Label each row: zero-shot with --labels, or with a trained --model directory."""
+    from lepton_ai.tasks.classify import classify as classify_fn
+    from lepton_ai.tasks.run_file import run_over_file
+
+    names = [name.strip() for name in labels.split(",") if name.strip()] if labels else None
+
+    def task(texts: list[str]) -> list:
+        return classify_fn(texts, labels=names, model=model, lang=lang)
+
+    rows, seconds = run_over_file(file, out, task, column=column, description="classifying")
+    console.print(f"[green]wrote[/] labels of {rows} rows to {out} in {seconds:.1f}s")
+
+
 @index_app.command("build")
 @coded_errors
 def index_build(
