@@ -69,6 +69,7 @@ def test_cli_train_eval_predict_compare(quiet: Path, tmp_path: Path) -> None:
     assert json.loads(result.stdout)["prediction"] == "lost_or_stolen_card"
     result = runner.invoke(app, ["compare", str(tmp_path / "m"), str(tmp_path / "m")], env=env)
     assert result.exit_code == 0 and "head" in result.output
+    assert "held-out split" in result.output and "lai eval" in result.output
     result = runner.invoke(app, ["train", str(data), "--label", "intent", "--out",
                                  str(tmp_path / "x")], env=env)
     assert result.exit_code == 2 and "LAI-E502" in result.output

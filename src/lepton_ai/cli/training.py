@@ -155,16 +155,21 @@ def compare(
     from lepton_ai.training.evaluate import compare_reports
 
     rows = compare_reports(model_dirs)
-    table = Table(title="Trained models")
-    for column in ("model", "task", "method", "base", "accuracy", "macro F1 / F1", "train s",
-                   "trainable params", "size MB"):
+    table = Table(
+        title="Trained models",
+        caption="Figures recorded at training time on each model's own evaluation data; "
+        "`lai eval DIR test.csv` scores every model on one test set.",
+    )
+    for column in ("model", "task", "method", "base", "accuracy", "macro F1 / F1",
+                   "evaluated on", "train s", "trainable params", "size MB"):
         table.add_column(column)
     for row in rows:
         score = row["macro_f1"] if row["macro_f1"] is not None else row["f1"]
         table.add_row(
             row["model"], row["task"], row["method"], row["base"], _fmt(row["accuracy"]),
-            _fmt(score), str(row["train_seconds"]), f"{row['trainable_parameters']:,}"
-            if row["trainable_parameters"] else "", str(row["size_mb"]),
+            _fmt(score), row["evaluated_on"], str(row["train_seconds"]),
+            f"{row['trainable_parameters']:,}" if row["trainable_parameters"] else "",
+            str(row["size_mb"]),
         )
     console.print(table)
 

@@ -223,6 +223,7 @@ def compare_reports(folders: list[Path]) -> list[dict[str, Any]]:
             "base": manifest.base_model, "accuracy": metrics.get("accuracy"),
             "macro_f1": (metrics.get("macro") or {}).get("f1"),
             "f1": metrics.get("f1"),
+            "evaluated_on": metrics.get("evaluated_on", ""),
             "train_seconds": manifest.data.get("train_seconds"),
             "trainable_parameters": manifest.data.get("trainable_parameters"),
             "size_mb": round(size / 1e6, 1),
