@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.search import Hit, Index, search
+    from lepton_ai.tasks.sentiment import Sentiment, sentiment
     from lepton_ai.training.adapt import adapt_encoder as adapt
     from lepton_ai.training.api import train
     from lepton_ai.training.data import LabelledSet
@@ -42,6 +43,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Keyword": ("lepton_ai.tasks.keywords", "Keyword"),
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
+    "sentiment": ("lepton_ai.tasks.sentiment", "sentiment"),
+    "Sentiment": ("lepton_ai.tasks.sentiment", "Sentiment"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
     "train": ("lepton_ai.training.api", "train"),
     "load": ("lepton_ai.bundle", "load"),
@@ -65,6 +68,7 @@ __all__ = [
     "LabelledSet",
     "LeptonError",
     "LeptonWarning",
+    "Sentiment",
     "TextClassifier",
     "__version__",
     "adapt",
@@ -75,6 +79,7 @@ __all__ = [
     "load",
     "load_encoder",
     "search",
+    "sentiment",
     "settings",
     "similarity",
     "train",

@@ -225,6 +225,26 @@ class E(Enum):
         "Pass either labels= (zero-shot) or model= (a trained model directory), not "
         "{what}. Example: lai.classify(texts, labels=['sports', 'politics'])."
     )
+    E708 = (
+        "The model in {path} has labels {found}, which are not sentiment names "
+        "(positive, negative, neutral). Map them with labels=, e.g. "
+        "lai.sentiment(texts, model=..., labels={example}), or retrain with those names."
+    )
+    E709 = (
+        "Unknown sentiment model {name!r}: neither a model name ({known}) nor a model "
+        "directory. Check the path, or train one with: lai train data.csv --out DIR."
+    )
+    E710 = (
+        "No sentiment model for domain {domain!r} in language {lang!r}; available: "
+        "{choices}. For another domain, train one on your labelled texts "
+        "(lai train data.csv --out DIR) and pass model=DIR."
+    )
+    E711 = "lang must be 'auto', 'en' or 'zh', got {lang!r}."
+    E712 = (
+        "neutral_band must be in [0, 1), got {value!r}: the polarity |P(pos) - P(neg)| "
+        "below which a binary model answers neutral. 0.05 is the default; 0 never "
+        "answers neutral."
+    )
 
 
 class W(Enum):

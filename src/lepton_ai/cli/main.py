@@ -117,6 +117,33 @@ def classify(
     console.print(f"[green]wrote[/] labels of {rows} rows to {out} in {seconds:.1f}s")
 
 
+@app.command()
+@coded_errors
+def sentiment(
+    file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    column: ColumnOpt = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="reviews | social (default: general)")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="vader | snownlp | sst2-minilm | a trained "
+                     "model directory with positive/negative labels."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")] = "auto",
+) -> None:
+    """Positive / negative / neutral of each row, with score and polarity."""
+    from lepton_ai.tasks.run_file import run_over_file
+    from lepton_ai.tasks.sentiment import sentiment as sentiment_fn
+
+    def task(texts: list[str]) -> list:
+        return sentiment_fn(texts, lang=lang, domain=domain, model=model)
+
+    rows, seconds = run_over_file(file, out, task, column=column, description="sentiment of")
+    console.print(f"[green]wrote[/] sentiment of {rows} rows to {out} in {seconds:.1f}s")
+
+
 @index_app.command("build")
 @coded_errors
 def index_build(

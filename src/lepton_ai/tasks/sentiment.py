@@ -1,0 +1,223 @@
+"""Sentiment: positive / negative / neutral, English and Chinese.
+
+Every sentiment model here gives, per text, probabilities over the sentiment
+labels it knows. Binary models (positive/negative) call a text neutral when
+they are undecided: ``|P(positive) - P(negative)| < neutral_band``. Models
+trained with a ``neutral`` label decide it themselves.
+
+Models, by name (``model=``):
+
+- ``sst2-minilm`` — the shipped English default: a LoRA adapter + logistic head on
+  all-MiniLM-L6-v2, trained by this project on SST-2 (model card in its folder).
+- ``vader`` — VADER's English lexicon and rules (``nltk-vader-sentiment``).
+- ``snownlp`` — SnowNLP's naive Bayes model trained on Chinese product reviews;
+  the shipped Chinese default (no permissively licensed Chinese sentiment data
+  is available to train a better one that may be shipped).
+- a directory written by ``lai.train`` whose labels are sentiment names (or
+  mapped to them with ``labels=``), e.g. a ChnSentiCorp model the user trains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, overload
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.text.lang import has_cjk
+
+POSITIVE, NEGATIVE, NEUTRAL = "positive", "negative", "neutral"
+SENTIMENT_LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
+SHIPPED = Path(__file__).resolve().parent.parent / "defaults" / "sentiment"
+
+#: (language, domain) -> model name. "general" is what ``domain=None`` means.
+DEFAULT_MODELS: dict[tuple[str, str], str] = {
+    ("en", "general"): "sst2-minilm",
+    ("en", "reviews"): "sst2-minilm",
+    ("en", "social"): "vader",
+    ("zh", "general"): "snownlp",
+    ("zh", "reviews"): "snownlp",
+}
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """The sentiment of one text.
+
+    ``label``: positive, negative or neutral; ``score``: the model's confidence
+    in it (0–1); ``polarity``: P(positive) − P(negative), from −1 to 1;
+    ``model``: which model decided.
+    """
+
+    label: str
+    score: float
+    polarity: float
+    model: str
+
+
+class SentimentModel(Protocol):
+    """Probabilities over ``labels`` (a subset of positive/negative/neutral)."""
+
+    name: str
+    labels: tuple[str, ...]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class VaderModel:
+    """VADER's compound score in [−1, 1], read as P(positive) = (1 + compound) / 2."""
+
+    name = "vader"
+    labels = (NEGATIVE, POSITIVE)
+
+    def __init__(self) -> None:
+        from lepton_ai.models.runtimes import require
+
+        require("vader", "the VADER English sentiment lexicon",
+                "nltk-vader-sentiment==1.0.0  (or: pip install 'lepton-ai[nlp]')")
+        from vader import SentimentIntensityAnalyzer
+
+        self.analyzer = SentimentIntensityAnalyzer()
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        positive = np.array(
+            [(1.0 + self.analyzer.polarity_scores(t)["compound"]) / 2.0 for t in texts]
+        )
+        return np.stack([1.0 - positive, positive], axis=1) if texts else np.zeros((0, 2))
+
+
+class SnowNLPModel:
+    """SnowNLP's P(positive) for Chinese text (naive Bayes on product reviews)."""
+
+    name = "snownlp"
+    labels = (NEGATIVE, POSITIVE)
+
+    def __init__(self) -> None:
+        from lepton_ai.models.runtimes import require
+
+        require("snownlp", "the SnowNLP Chinese sentiment model",
+                "snownlp==0.12.3  (or: pip install 'lepton-ai[nlp]')")
+        from snownlp.sentiment import classifier
+
+        self.classifier = classifier
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        # Empty text has no words; SnowNLP would answer its class prior.
+        positive = np.array([self.classifier.classify(t) if t.strip() else 0.5 for t in texts])
+        return np.stack([1.0 - positive, positive], axis=1) if texts else np.zeros((0, 2))
+
+
+class TrainedSentimentModel:
+    """A classifier directory from ``lai.train`` whose labels mean sentiments."""
+
+    def __init__(self, folder: Path, label_names: Mapping[str, str] | None = None) -> None:
+        from lepton_ai.tasks.classify import TextClassifier
+
+        self.classifier = TextClassifier.load(folder)
+        self.name = folder.name
+        mapping = dict(label_names or {})
+        found = self.classifier.labels
+        named = [mapping.get(label, label).lower() for label in found]
+        if any(n not in SENTIMENT_LABELS for n in named) or len(set(named)) != len(named):
+            raise LeptonError(E.E708, path=folder, found=found,
+                              example={label: "negative|positive" for label in found[:2]})
+        self.labels = tuple(named)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return self.classifier.predict_proba(list(texts))
+
+
+@lru_cache(maxsize=8)
+def load_sentiment_model(
+    name: str, label_names: tuple[tuple[str, str], ...] = ()
+) -> SentimentModel:
+    """A sentiment model by name (see the module docstring) or directory path."""
+    if name == "vader":
+        return VaderModel()
+    if name == "snownlp":
+        return SnowNLPModel()
+    folder = SHIPPED / name if (SHIPPED / name).is_dir() else Path(name)
+    if not folder.is_dir():
+        raise LeptonError(E.E709, name=name, known=sorted(_named_models()))
+    return TrainedSentimentModel(folder, dict(label_names))
+
+
+def _named_models() -> set[str]:
+    shipped = SHIPPED.iterdir() if SHIPPED.is_dir() else ()
+    return {"vader", "snownlp", *(p.name for p in shipped if p.is_dir())}
+
+
+def default_model(lang: str, domain: str | None) -> str:
+    """The model name for a language and domain; LAI-E710 lists the choices."""
+    key = (lang, domain or "general")
+    if key not in DEFAULT_MODELS:
+        choices = sorted({d for (lg, d) in DEFAULT_MODELS if lg == lang})
+        raise LeptonError(E.E710, domain=domain, lang=lang, choices=choices)
+    return DEFAULT_MODELS[key]
+
+
+def decide(
+    row: np.ndarray, labels: Sequence[str], model: str, neutral_band: float
+) -> Sentiment:
+    """Turn one row of probabilities into a :class:`Sentiment`."""
+    probability = dict(zip(labels, (float(p) for p in row), strict=True))
+    polarity = probability.get(POSITIVE, 0.0) - probability.get(NEGATIVE, 0.0)
+    if NEUTRAL in probability:
+        label = max(probability, key=probability.__getitem__)
+        score = probability[label]
+    elif abs(polarity) < neutral_band:
+        label, score = NEUTRAL, 1.0 - abs(polarity)
+    else:
+        label = POSITIVE if polarity > 0 else NEGATIVE
+        score = probability[label]
+    return Sentiment(label, round(score, 6), round(polarity, 6), model)
+
+
+@overload
+def sentiment(texts: str, *, lang: str = ..., domain: str | None = ...,
+              model: str | Path | None = ..., labels: Mapping[str, str] | None = ...,
+              neutral_band: float = ...) -> Sentiment: ...
+@overload
+def sentiment(texts: Sequence[str], *, lang: str = ..., domain: str | None = ...,
+              model: str | Path | None = ..., labels: Mapping[str, str] | None = ...,
+              neutral_band: float = ...) -> list[Sentiment]: ...
+def sentiment(
+    texts: str | Sequence[str],
+    *,
+    lang: str = "auto",
+    domain: str | None = None,
+    model: str | Path | None = None,
+    labels: Mapping[str, str] | None = None,
+    neutral_band: float = 0.05,
+) -> Sentiment | list[Sentiment]:
+    """Positive, negative or neutral, with a score, for each text.
+
+    ``lang="auto"`` decides per text (Chinese characters → Chinese model).
+    ``domain`` picks a default model for a kind of text ("reviews", "social");
+    ``model`` names one ("vader", "snownlp", "sst2-minilm") or a trained model
+    directory, whose label names ``labels`` may map, e.g. ``{"0": "negative",
+    "1": "positive"}``. A binary model calls a text neutral when
+    ``|polarity| < neutral_band``; pass 0 to always choose a side.
+    """
+    items, single = as_text_list(texts)
+    if lang not in ("auto", "en", "zh"):
+        raise LeptonError(E.E711, lang=lang)
+    if not 0.0 <= neutral_band < 1.0:
+        raise LeptonError(E.E712, value=neutral_band)
+    languages = [lang if lang != "auto" else ("zh" if has_cjk(t) else "en") for t in items]
+    results: list[Sentiment | None] = [None] * len(items)
+    mapping = tuple(sorted((labels or {}).items()))
+    for language in sorted(set(languages)):
+        chosen = str(model) if model is not None else default_model(language, domain)
+        engine = load_sentiment_model(chosen, mapping)
+        positions = [i for i, lg in enumerate(languages) if lg == language]
+        rows = engine.probabilities([items[i] for i in positions])
+        for position, row in zip(positions, rows, strict=True):
+            results[position] = decide(row, engine.labels, engine.name, neutral_band)
+    final = [r for r in results if r is not None]
+    return final[0] if single else final
