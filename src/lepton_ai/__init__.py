@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.classify import Classification, TextClassifier, classify
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.keywords import Keyword, keywords
+    from lepton_ai.tasks.ner import Entity, ner
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.tasks.sentiment import Sentiment, sentiment
     from lepton_ai.training.adapt import adapt_encoder as adapt
@@ -43,6 +44,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Keyword": ("lepton_ai.tasks.keywords", "Keyword"),
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
+    "ner": ("lepton_ai.tasks.ner", "ner"),
+    "Entity": ("lepton_ai.tasks.ner", "Entity"),
     "sentiment": ("lepton_ai.tasks.sentiment", "sentiment"),
     "Sentiment": ("lepton_ai.tasks.sentiment", "Sentiment"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
@@ -62,6 +65,7 @@ __all__ = [
     "BertTokenizer",
     "Classification",
     "Embedding",
+    "Entity",
     "Hit",
     "Index",
     "Keyword",
@@ -78,6 +82,7 @@ __all__ = [
     "keywords",
     "load",
     "load_encoder",
+    "ner",
     "search",
     "sentiment",
     "settings",

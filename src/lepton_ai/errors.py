@@ -239,6 +239,11 @@ class E(Enum):
         "{choices}. For another domain, train one on your labelled texts "
         "(lai train data.csv --out DIR) and pass model=DIR."
     )
+    E713 = (
+        "Unknown entity model {name!r}: neither 'spacy' (English), 'jieba' (Chinese) nor "
+        "a model directory. Check the path, or train a tagger with: "
+        "lai train data.conll --task ner --out DIR."
+    )
     E711 = "lang must be 'auto', 'en' or 'zh', got {lang!r}."
     E712 = (
         "neutral_band must be in [0, 1), got {value!r}: the polarity |P(pos) - P(neg)| "

