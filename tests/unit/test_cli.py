@@ -68,3 +68,21 @@ def test_errors_exit_2_with_the_code(corpus, tmp_path):
     assert "LAI-E303" in result.output and "Did you mean 'text'" in result.output
     bad_out = runner.invoke(app, ["embed", str(corpus), "-c", "text", "--out", str(tmp_path / "v.csv")])
     assert bad_out.exit_code == 2 and "LAI-E306" in bad_out.output
+
+
+def test_task_registry_snapshot():
+    from lepton_ai.tasks.registry import tasks
+
+    snapshot = {t.name: t.defaults for t in tasks()}
+    assert snapshot == {
+        "embed": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
+        "search": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
+        "classify": {"en": "zero-shot on all-MiniLM-L6-v2",
+                     "zh": "zero-shot on use-multilingual-v3"},
+        "keywords": {"en": "spaCy candidates ranked by all-MiniLM-L6-v2 + MMR",
+                     "zh": "jieba TF-IDF"},
+        "sentiment": {"en": "sst2-minilm", "zh": "snownlp"},
+        "ner": {"en": "spacy", "zh": "jieba"},
+    }
+    result = runner.invoke(app, ["tasks"])
+    assert result.exit_code == 0 and "sentiment" in result.output

@@ -168,6 +168,21 @@ def ner(
     console.print(f"[green]wrote[/] entities of {rows} rows to {out} in {seconds:.1f}s")
 
 
+@app.command("tasks")
+@coded_errors
+def tasks_command() -> None:
+    """List the language tasks, their commands and default models per language."""
+    from lepton_ai.tasks.registry import tasks
+
+    table = Table(title="tasks")
+    for column in ("task", "python", "command", "English default", "Chinese default"):
+        table.add_column(column)
+    for task in tasks():
+        table.add_row(task.name, task.call, task.command, task.defaults.get("en", "-"),
+                      task.defaults.get("zh", "-"))
+    console.print(table)
+
+
 @index_app.command("build")
 @coded_errors
 def index_build(
