@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from lepton_ai.bundle import load
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
     from lepton_ai.models.loader import load_encoder
+    from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.classify import Classification, TextClassifier, classify
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.keywords import Keyword, keywords
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, tuple[str, str]] = {
     "embed": ("lepton_ai.tasks.embed", "embed"),
+    "analyze": ("lepton_ai.tasks.analyze", "analyze"),
+    "Analysis": ("lepton_ai.tasks.analyze", "Analysis"),
     "embed_chunks": ("lepton_ai.tasks.embed", "embed_chunks"),
     "similarity": ("lepton_ai.tasks.embed", "similarity"),
     "Embedding": ("lepton_ai.tasks.embed", "Embedding"),
@@ -61,6 +64,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 __all__ = [
+    "Analysis",
     "BertForSequenceClassification",
     "BertTokenizer",
     "Classification",
@@ -76,6 +80,7 @@ __all__ = [
     "TextClassifier",
     "__version__",
     "adapt",
+    "analyze",
     "classify",
     "embed",
     "embed_chunks",

@@ -244,6 +244,14 @@ class E(Enum):
         "a model directory. Check the path, or train a tagger with: "
         "lai train data.conll --task ner --out DIR."
     )
+    E714 = (
+        "Unknown analysis task(s): {unknown}. Choose from: {allowed}, e.g. "
+        "lai.analyze(texts, tasks=['sentiment', 'ner'])."
+    )
+    E715 = (
+        "The 'topic' task needs the topics to choose from: pass topics=['sports', "
+        "'business', ...] (or a dict name -> description), or leave 'topic' out of tasks."
+    )
     E711 = "lang must be 'auto', 'en' or 'zh', got {lang!r}."
     E712 = (
         "neutral_band must be in [0, 1), got {value!r}: the polarity |P(pos) - P(neg)| "

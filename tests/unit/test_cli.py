@@ -83,6 +83,8 @@ def test_task_registry_snapshot():
                      "zh": "jieba TF-IDF"},
         "sentiment": {"en": "sst2-minilm", "zh": "snownlp"},
         "ner": {"en": "spacy", "zh": "jieba"},
+        "analyze": {"en": "the tasks' defaults, shared encoder and spaCy passes",
+                    "zh": "the tasks' Chinese defaults"},
     }
     result = runner.invoke(app, ["tasks"])
     assert result.exit_code == 0 and "sentiment" in result.output

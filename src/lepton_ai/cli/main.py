@@ -168,6 +168,35 @@ def ner(
     console.print(f"[green]wrote[/] entities of {rows} rows to {out} in {seconds:.1f}s")
 
 
+@app.command()
+@coded_errors
+def analyze(
+    file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    tasks: Annotated[
+        str, typer.Option("--tasks", "-t", help="Comma-separated: sentiment, topic, ner, "
+                          "keywords.")
+    ] = "sentiment,ner,keywords",
+    topics: Annotated[
+        str | None, typer.Option("--topics", help="Comma-separated topic names (for topic).")
+    ] = None,
+    column: ColumnOpt = None,
+    k: Annotated[int, typer.Option("--k", "-k", help="Key phrases per text.")] = 5,
+) -> None:
+    """Several tasks per row in one pass: one JSON line per row with every result."""
+    from lepton_ai.tasks.analyze import analyze as analyze_fn
+    from lepton_ai.tasks.run_file import run_over_file
+
+    chosen = [name.strip() for name in tasks.split(",") if name.strip()]
+    names = [name.strip() for name in topics.split(",") if name.strip()] if topics else None
+
+    def task(texts: list[str]) -> list:
+        return analyze_fn(texts, chosen, topics=names, k=k)  # type: ignore[return-value]
+
+    rows, seconds = run_over_file(file, out, task, column=column, description="analysing")
+    console.print(f"[green]wrote[/] analyses of {rows} rows to {out} in {seconds:.1f}s")
+
+
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:

@@ -226,7 +226,7 @@ def classify(
         classifier = zero_shot(labels, items, model, lang)  # type: ignore[arg-type]
         names, multi = classifier.labels, False
     probabilities = classifier.predict_proba(items)
-    results = [_classification(row, names, multi) for row in probabilities]
+    results = [classification_of(row, names, multi) for row in probabilities]
     return results[0] if single else results
 
 
@@ -236,7 +236,8 @@ def _trained(folder: str, _written: float) -> TextClassifier:
     return TextClassifier.load(folder)
 
 
-def _classification(row: np.ndarray, names: list[str], multi: bool) -> Classification:
+def classification_of(row: np.ndarray, names: list[str], multi: bool) -> Classification:
+    """One row of label probabilities as a :class:`Classification`."""
     best = int(np.argmax(row))
     chosen = (
         [names[i] for i in np.flatnonzero(row >= MULTI_LABEL_THRESHOLD)] if multi

@@ -29,6 +29,7 @@ from typing import Literal, overload
 import numpy as np
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.tasks.embed import Lang, as_text_list, choose_model
 from lepton_ai.text.lang import has_cjk
@@ -110,10 +111,26 @@ def _extract(
     if method == "statistical":
         return TfIdfScorer(candidates, background).top(candidates, k)
     encoder = load_encoder(choose_model(texts, model, encoder_lang))
-    # One encoder call for every text and candidate: the encoder batches by length.
+    return embedding_keywords(texts, candidates, encoder, k, diversity)
+
+
+def embedding_keywords(
+    texts: Sequence[str], candidates: Sequence[Sequence[Candidate]], encoder: Encoder,
+    k: int, diversity: float, text_vectors: np.ndarray | None = None,
+) -> list[list[Keyword]]:
+    """Rank each text's candidates by the embedding scorer.
+
+    ``text_vectors`` (the texts' vectors from ``encoder``, when the caller has
+    them already) spare encoding the texts again.
+    """
     phrases = [c.phrase for found in candidates for c in found]
-    vectors = encoder.encode([*texts, *phrases], role="document")
-    text_vectors, phrase_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    if text_vectors is None:
+        # One encoder call for every text and candidate: the encoder batches by length.
+        vectors = encoder.encode([*texts, *phrases], role="document")
+        text_vectors, phrase_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    else:
+        phrase_vectors = encoder.encode(phrases, role="document") if phrases else (
+            np.zeros((0, text_vectors.shape[1]), dtype=np.float32))
     results, first = [], 0
     for text_vector, found in zip(text_vectors, candidates, strict=True):
         own = phrase_vectors[first : first + len(found)]

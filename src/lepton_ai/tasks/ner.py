@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, overload
+from typing import Any, Protocol, overload
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
@@ -64,21 +64,15 @@ class SpacyEntities:
 
     name = "spacy"
 
-    def __init__(self) -> None:
-        from lepton_ai.models.runtimes import require
-        from lepton_ai.text.phrases import SPACY_MODEL, SPACY_REQUIREMENT
-
-        require(SPACY_MODEL, "English entity recognition", SPACY_REQUIREMENT)
-        import spacy
-
-        self.nlp = spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "tagger",
-                                                    "attribute_ruler", "senter"])
-
     def find(self, texts: Sequence[str]) -> list[list[Entity]]:
-        return [
-            [Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
-            for doc in self.nlp.pipe(texts, batch_size=64)
-        ]
+        from lepton_ai.text.phrases import english_docs
+
+        return [entities_of(doc) for doc in english_docs(texts, tags=False)]
+
+
+def entities_of(doc: Any) -> list[Entity]:
+    """The entities of one spaCy doc."""
+    return [Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
 
 
 class JiebaEntities:

@@ -41,4 +41,7 @@ def tasks() -> list[TaskInfo]:
                  {lang: model for (lang, domain), model in SENTIMENT_DEFAULTS.items()
                   if domain == "general"}),
         TaskInfo("ner", "lai.ner", "lai ner", dict(NER_DEFAULTS)),
+        TaskInfo("analyze", "lai.analyze", "lai analyze",
+                 {"en": "the tasks' defaults, shared encoder and spaCy passes",
+                  "zh": "the tasks' Chinese defaults"}),
     ]

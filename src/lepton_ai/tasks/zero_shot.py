@@ -42,8 +42,11 @@ class ZeroShotClassifier:
         """Probabilities, ``(n, n_labels)``."""
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        logits = self.encoder.encode(list(texts), role="document") @ self.label_vectors.T
-        logits = logits * self.scale
+        return self.probabilities_from_vectors(self.encoder.encode(list(texts), role="document"))
+
+    def probabilities_from_vectors(self, vectors: np.ndarray) -> np.ndarray:
+        """Probabilities for texts already embedded by this classifier's encoder."""
+        logits = (vectors @ self.label_vectors.T) * self.scale
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)

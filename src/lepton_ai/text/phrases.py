@@ -47,28 +47,46 @@ class Candidate:
 
 
 @lru_cache(maxsize=1)
-def english_tagger() -> Any:
-    """spaCy's small English pipeline with only what part-of-speech tags need."""
-    require(SPACY_MODEL, "English key-phrase candidates", SPACY_REQUIREMENT)
+def english_pipeline() -> Any:
+    """spaCy's small English pipeline: part-of-speech tagger and entity recognizer.
+
+    One pipeline serves key phrases (tags) and entities (``tasks/ner.py``), so a
+    call that needs both (``lai.analyze``) tokenizes each text once.
+    """
+    require(SPACY_MODEL, "English tagging and entities", SPACY_REQUIREMENT)
     import spacy
 
-    return spacy.load(SPACY_MODEL, exclude=["parser", "ner", "lemmatizer"])
+    return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer"])
 
 
-def english_candidates(texts: Sequence[str], batch_size: int = 64) -> list[list[Candidate]]:
+def english_docs(
+    texts: Sequence[str], *, tags: bool = True, entities: bool = True, batch_size: int = 64
+) -> Iterator[Any]:
+    """spaCy docs of ``texts``, running only the components asked for.
+
+    The entity recognizer has its own token vectors; the tagger listens to the
+    shared ``tok2vec``, which is skipped when tags are not needed.
+    """
+    disable = ([] if entities else ["ner"]) + (
+        [] if tags else ["tok2vec", "tagger", "attribute_ruler"])
+    return english_pipeline().pipe(texts, batch_size=batch_size, disable=disable)
+
+
+def english_candidates(texts: Sequence[str]) -> list[list[Candidate]]:
     """Noun-phrase candidates of each English text (one list per text)."""
-    nlp = english_tagger()
-    results = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        spans = []
-        for run in _runs(_units(doc)):
-            while run and run[-1].kind != "noun":
-                run = run[:-1]
-            run = run[-MAX_WORDS:]  # longer runs are mostly lists of nouns
-            if run:
-                spans.append((run[0].start, run[-1].end, run[0].position, len(run)))
-        results.append(_collect(doc.text, spans))
-    return results
+    return [candidates_of(doc) for doc in english_docs(texts, entities=False)]
+
+
+def candidates_of(doc: Any) -> list[Candidate]:
+    """Noun-phrase candidates of one tagged spaCy doc."""
+    spans = []
+    for run in _runs(_units(doc)):
+        while run and run[-1].kind != "noun":
+            run = run[:-1]
+        run = run[-MAX_WORDS:]  # longer runs are mostly lists of nouns
+        if run:
+            spans.append((run[0].start, run[-1].end, run[0].position, len(run)))
+    return _collect(doc.text, spans)
 
 
 @dataclass(frozen=True)

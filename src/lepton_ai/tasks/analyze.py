@@ -1,0 +1,118 @@
+"""Several tasks over the same texts in one call, sharing the work they have in common.
+
+For English texts, ``topic`` (zero-shot) and ``keywords`` (embedding scorer)
+share one sentence-encoder pass over the texts, and ``ner`` and ``keywords``
+share one spaCy pass (tokenizer; tagger and entity recognizer together).
+Chinese texts go through each task's own Chinese path. ``sentiment`` runs its
+own model (its encoder is adapted, so its vectors differ from the base one's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.classify import Classification, classification_of, classify
+from lepton_ai.tasks.embed import as_text_list, choose_model
+from lepton_ai.tasks.keywords import Keyword, embedding_keywords, keywords
+from lepton_ai.tasks.ner import Entity, entities_of, ner
+from lepton_ai.tasks.sentiment import Sentiment, sentiment
+from lepton_ai.text.lang import has_cjk
+
+TASKS = ("sentiment", "topic", "ner", "keywords")
+KEYWORD_DIVERSITY = 0.3
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The results of :func:`analyze` for one text; tasks not asked for are None."""
+
+    sentiment: Sentiment | None = None
+    topic: Classification | None = None
+    entities: list[Entity] | None = None
+    keywords: list[Keyword] | None = None
+
+
+def analyze(
+    texts: str | Sequence[str],
+    tasks: Sequence[str] = TASKS,
+    *,
+    topics: Sequence[str] | Mapping[str, str] | None = None,
+    k: int = 5,
+) -> Analysis | list[Analysis]:
+    """Run ``tasks`` ("sentiment", "topic", "ner", "keywords") on each text.
+
+    ``topics`` are the zero-shot labels of the "topic" task (names, or a dict
+    name → description). Language is decided per text, as in each task.
+    """
+    items, single = as_text_list(texts)
+    wanted = _check(tasks, topics, k)
+    chinese = [i for i, t in enumerate(items) if has_cjk(t)]
+    english = [i for i in range(len(items)) if i not in set(chinese)]
+    fields: list[dict[str, Any]] = [{} for _ in items]
+    for positions, run in ((english, _english), (chinese, _chinese)):
+        if positions:
+            for position, found in zip(positions, run([items[i] for i in positions], wanted,
+                                                      topics, k), strict=True):
+                fields[position] = found
+    results = [Analysis(**f) for f in fields]
+    return results[0] if single else results
+
+
+def _check(tasks: Sequence[str], topics: object, k: int) -> set[str]:
+    if isinstance(tasks, str):
+        tasks = [tasks]
+    wanted = set(tasks)
+    unknown = sorted(wanted - set(TASKS))
+    if unknown or not wanted:
+        raise LeptonError(E.E714, unknown=unknown or "none given", allowed=", ".join(TASKS))
+    if "topic" in wanted and topics is None:
+        raise LeptonError(E.E715)
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise LeptonError(E.E701, k=k)
+    return wanted
+
+
+def _english(texts: list[str], wanted: set[str], topics: Any, k: int) -> list[dict[str, Any]]:
+    from lepton_ai.models.loader import load_encoder
+    from lepton_ai.tasks.zero_shot import ZeroShotClassifier
+    from lepton_ai.text.phrases import candidates_of, english_docs
+
+    found: dict[str, list[Any]] = {}
+    if "sentiment" in wanted:
+        found["sentiment"] = sentiment(texts, lang="en")
+    docs = list(english_docs(texts, tags="keywords" in wanted, entities="ner" in wanted)) if (
+        wanted & {"ner", "keywords"}) else []
+    if "ner" in wanted:
+        found["entities"] = [entities_of(doc) for doc in docs]
+    if wanted & {"topic", "keywords"}:
+        encoder = load_encoder(choose_model(texts, None, "en"))
+        vectors = encoder.encode(texts, role="document")  # the shared pass
+        if "topic" in wanted:
+            classifier = ZeroShotClassifier(topics, encoder)
+            found["topic"] = [classification_of(row, classifier.labels, False)
+                              for row in classifier.probabilities_from_vectors(vectors)]
+        if "keywords" in wanted:
+            candidates = [candidates_of(doc) for doc in docs]
+            found["keywords"] = embedding_keywords(texts, candidates, encoder, k,
+                                                   KEYWORD_DIVERSITY, text_vectors=vectors)
+    return _per_text(found, len(texts))
+
+
+def _chinese(texts: list[str], wanted: set[str], topics: Any, k: int) -> list[dict[str, Any]]:
+    found: dict[str, list[Any]] = {}
+    if "sentiment" in wanted:
+        found["sentiment"] = sentiment(texts, lang="zh")
+    if "topic" in wanted:
+        found["topic"] = classify(texts, labels=topics, lang="zh")
+    if "ner" in wanted:
+        found["entities"] = ner(texts, lang="zh")
+    if "keywords" in wanted:
+        found["keywords"] = keywords(texts, k, lang="zh")
+    return _per_text(found, len(texts))
+
+
+def _per_text(found: dict[str, list[Any]], n: int) -> list[dict[str, Any]]:
+    return [{name: values[i] for name, values in found.items()} for i in range(n)]
