@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.classify import Classification, TextClassifier, classify
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
+    from lepton_ai.tasks.explain import Explanation, explain
     from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.ner import Entity, ner
     from lepton_ai.tasks.search import Hit, Index, search
@@ -44,6 +45,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Embedding": ("lepton_ai.tasks.embed", "Embedding"),
     "Index": ("lepton_ai.tasks.search", "Index"),
     "keywords": ("lepton_ai.tasks.keywords", "keywords"),
+    "explain": ("lepton_ai.tasks.explain", "explain"),
+    "Explanation": ("lepton_ai.tasks.explain", "Explanation"),
     "Keyword": ("lepton_ai.tasks.keywords", "Keyword"),
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
@@ -70,6 +73,7 @@ __all__ = [
     "Classification",
     "Embedding",
     "Entity",
+    "Explanation",
     "Hit",
     "Index",
     "Keyword",
@@ -84,6 +88,7 @@ __all__ = [
     "classify",
     "embed",
     "embed_chunks",
+    "explain",
     "keywords",
     "load",
     "load_encoder",

@@ -252,6 +252,11 @@ class E(Enum):
         "The 'topic' task needs the topics to choose from: pass topics=['sports', "
         "'business', ...] (or a dict name -> description), or leave 'topic' out of tasks."
     )
+    E716 = "explain needs one non-empty text (a str), got {got}. Explain texts one at a time."
+    E717 = (
+        "explain cannot explain task {task!r}; it explains: {allowed}. Example: "
+        "lai.explain(text, task='classify', labels=['sports', 'politics'])."
+    )
     E711 = "lang must be 'auto', 'en' or 'zh', got {lang!r}."
     E712 = (
         "neutral_band must be in [0, 1), got {value!r}: the polarity |P(pos) - P(neg)| "

@@ -197,6 +197,36 @@ def analyze(
     console.print(f"[green]wrote[/] analyses of {rows} rows to {out} in {seconds:.1f}s")
 
 
+@app.command()
+@coded_errors
+def explain(
+    text: Annotated[str, typer.Argument(help="The text whose prediction to explain.")],
+    task: Annotated[str, typer.Option("--task", help="sentiment | classify")] = "sentiment",
+    labels: Annotated[
+        str | None, typer.Option("--labels", "-l", help="classify: comma-separated labels.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="The task's model name or directory.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Also write the highlighted text here.")
+    ] = None,
+) -> None:
+    """Which words made the prediction (occlusion): a table, and HTML on request."""
+    from lepton_ai.tasks.explain import explain as explain_fn
+
+    names = [name.strip() for name in labels.split(",") if name.strip()] if labels else None
+    explanation = explain_fn(text, task, model=model, labels=names)
+    table = Table(title=f"{explanation.label} ({explanation.score:.3f})", title_justify="left")
+    table.add_column("word")
+    table.add_column("weight", justify="right")
+    for piece in explanation.top(10):
+        table.add_row(piece.text, f"{piece.weight:+.4f}")
+    console.print(table)
+    if html_out is not None:
+        console.print(f"[green]wrote[/] {explanation.save_html(html_out)}")
+
+
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:

@@ -41,6 +41,9 @@ def tasks() -> list[TaskInfo]:
                  {lang: model for (lang, domain), model in SENTIMENT_DEFAULTS.items()
                   if domain == "general"}),
         TaskInfo("ner", "lai.ner", "lai ner", dict(NER_DEFAULTS)),
+        TaskInfo("explain", "lai.explain", "lai explain",
+                 {"en": "occlusion over the task's default model",
+                  "zh": "occlusion over the task's default model"}),
         TaskInfo("analyze", "lai.analyze", "lai analyze",
                  {"en": "the tasks' defaults, shared encoder and spaCy passes",
                   "zh": "the tasks' Chinese defaults"}),

@@ -1,0 +1,153 @@
+"""Which words made the prediction: occlusion attributions, as data and as HTML.
+
+Each word (each character in Chinese) is removed in turn and the text scored
+again; a word's weight is how much the predicted label's probability drops
+without it (negative: the label gets likelier without it). Model-agnostic, so it
+works for every classifier here, ONNX or torch. A text of more than
+``max_pieces`` words is occluded in runs of neighbouring words, keeping the cost
+at ``max_pieces + 1`` predictions.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.text.bio import tokenize
+
+Scorer = Callable[[list[str]], np.ndarray]
+TASKS = ("sentiment", "classify")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One word (or run of words) and its weight for the predicted label."""
+
+    text: str
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A prediction and the attribution of each piece of the text."""
+
+    text: str
+    label: str
+    score: float
+    attributions: list[Attribution]
+
+    def top(self, n: int = 5) -> list[Attribution]:
+        """The ``n`` pieces that support the label most."""
+        return sorted(self.attributions, key=lambda a: -a.weight)[:n]
+
+    def to_html(self) -> str:
+        """The text with each piece shaded: green supports the label, red opposes it."""
+        scale = max((abs(a.weight) for a in self.attributions), default=0.0) or 1.0
+        parts, position = [], 0
+        for piece in self.attributions:
+            parts.append(html.escape(self.text[position : piece.start]))
+            alpha = abs(piece.weight) / scale
+            colour = "0,160,60" if piece.weight >= 0 else "220,40,40"
+            parts.append(
+                f'<span title="{piece.weight:+.4f}" style="background:rgba({colour},'
+                f'{alpha:.2f})">{html.escape(piece.text)}</span>'
+            )
+            position = piece.end
+        parts.append(html.escape(self.text[position:]))
+        return (f'<div class="lai-explain"><p><b>{html.escape(self.label)}</b> '
+                f'({self.score:.3f})</p><p>{"".join(parts)}</p></div>')
+
+    def save_html(self, path: str | Path) -> Path:
+        """Write :meth:`to_html` as a standalone page."""
+        target = Path(path)
+        target.write_text(f'<!doctype html><meta charset="utf-8">{self.to_html()}\n',
+                          encoding="utf-8")
+        return target
+
+
+def occlusion(
+    text: str, scorer: Scorer, labels: Sequence[str], max_pieces: int = 64
+) -> Explanation:
+    """Explain ``scorer``'s (texts → probabilities over ``labels``) prediction for ``text``."""
+    words, starts = tokenize(text)
+    ends = [start + len(word) for word, start in zip(words, starts, strict=True)]
+    group = max(1, math.ceil(len(starts) / max_pieces))
+    pieces = [(starts[i], ends[min(i + group, len(starts)) - 1])
+              for i in range(0, len(starts), group)]
+    variants = [text, *(_without(text, start, end) for start, end in pieces)]
+    probabilities = np.asarray(scorer(variants))
+    best = int(np.argmax(probabilities[0]))
+    base = float(probabilities[0, best])
+    attributions = [
+        Attribution(text[start:end], start, end, round(base - float(row[best]), 6))
+        for (start, end), row in zip(pieces, probabilities[1:], strict=True)
+    ]
+    return Explanation(text, labels[best], round(base, 6), attributions)
+
+
+def _without(text: str, start: int, end: int) -> str:
+    before, after = text[:start].rstrip(" "), text[end:].lstrip(" ")
+    joiner = " " if before and after and not (before[-1].isspace() or after[0].isspace()) else ""
+    return before + joiner + after
+
+
+def explain(
+    text: str,
+    task: str = "sentiment",
+    *,
+    model: str | Path | None = None,
+    labels: Sequence[str] | Mapping[str, str] | None = None,
+    lang: str = "auto",
+    max_pieces: int = 64,
+) -> Explanation:
+    """Per-word attributions for a prediction of ``task`` ("sentiment" or "classify").
+
+    ``model`` and ``labels`` mean what they mean in that task's call
+    (``lai.sentiment`` / ``lai.classify``).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise LeptonError(E.E716, got=type(text).__name__ if not isinstance(text, str) else "''")
+    if task == "sentiment":
+        scorer, names = _sentiment_scorer(text, model, labels, lang)
+    elif task == "classify":
+        scorer, names = _classify_scorer(text, model, labels, lang)
+    else:
+        raise LeptonError(E.E717, task=task, allowed=", ".join(TASKS))
+    return occlusion(text, scorer, names, max_pieces)
+
+
+def _sentiment_scorer(
+    text: str, model: str | Path | None, labels: object, lang: str
+) -> tuple[Scorer, list[str]]:
+    from lepton_ai.tasks.sentiment import default_model, load_sentiment_model
+    from lepton_ai.text.lang import has_cjk
+
+    language = lang if lang != "auto" else ("zh" if has_cjk(text) else "en")
+    mapping = tuple(sorted(dict(labels or {}).items()))  # type: ignore[call-overload]
+    engine = load_sentiment_model(str(model) if model is not None
+                                  else default_model(language, None), mapping)
+    return engine.probabilities, list(engine.labels)
+
+
+def _classify_scorer(
+    text: str, model: str | Path | None, labels: object, lang: str
+) -> tuple[Scorer, list[str]]:
+    if labels is None:
+        from lepton_ai.tasks.classify import TextClassifier
+
+        if model is None:
+            raise LeptonError(E.E707, what="neither")
+        classifier: object = TextClassifier.load(model)
+    else:
+        from lepton_ai.tasks.zero_shot import zero_shot
+
+        classifier = zero_shot(labels, [text], model, lang)  # type: ignore[arg-type]
+    return classifier.predict_proba, list(classifier.labels)  # type: ignore[attr-defined]
