@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.explain import Explanation, explain
     from lepton_ai.tasks.keywords import Keyword, keywords
+    from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.ner import Entity, ner
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.tasks.sentiment import Sentiment, sentiment
@@ -45,6 +46,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Embedding": ("lepton_ai.tasks.embed", "Embedding"),
     "Index": ("lepton_ai.tasks.search", "Index"),
     "keywords": ("lepton_ai.tasks.keywords", "keywords"),
+    "Knowledge": ("lepton_ai.tasks.knowledge", "Knowledge"),
     "explain": ("lepton_ai.tasks.explain", "explain"),
     "Explanation": ("lepton_ai.tasks.explain", "Explanation"),
     "Keyword": ("lepton_ai.tasks.keywords", "Keyword"),
@@ -77,6 +79,7 @@ __all__ = [
     "Hit",
     "Index",
     "Keyword",
+    "Knowledge",
     "LabelledSet",
     "LeptonError",
     "LeptonWarning",

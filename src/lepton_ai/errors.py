@@ -257,6 +257,11 @@ class E(Enum):
         "explain cannot explain task {task!r}; it explains: {allowed}. Example: "
         "lai.explain(text, task='classify', labels=['sports', 'politics'])."
     )
+    E718 = (
+        "Knowledge {where} is not usable: {why}. Each entry needs a label and either a "
+        "name (with optional id and aliases) or a regex pattern, e.g. "
+        '{{"name": "China Merchants Bank", "label": "ORG", "aliases": ["CMB"]}}.'
+    )
     E711 = "lang must be 'auto', 'en' or 'zh', got {lang!r}."
     E712 = (
         "neutral_band must be in [0, 1), got {value!r}: the polarity |P(pos) - P(neg)| "

@@ -41,4 +41,21 @@ def test_cli_writes_entities_per_row(tmp_path):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows[0]["row"] == 0
     assert {"text": "Angela Merkel", "label": "PERSON", "start": 0, "end": 13,
-            "score": None} in rows[0]["result"]
+            "score": None, "id": None} in rows[0]["result"]
+    terms = tmp_path / "terms.csv"
+    terms.write_text("name,label,id\nAirbus,COMPANY,airbus-se\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ner", str(source), "--out", str(out), "--knowledge",
+                                      str(terms)])
+    assert result.exit_code == 0, result.output
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["result"]
+    assert {"text": "Airbus", "label": "COMPANY", "start": 64, "end": 70, "score": None,
+            "id": "airbus-se"} in first
+
+
+def test_knowledge_adds_types_and_ids_the_model_does_not_know():
+    kb = lai.Knowledge([{"name": "Airbus", "label": "COMPANY", "id": "airbus-se"},
+                        {"name": "Emmanuel Macron", "label": "PERSON", "id": "Q3052772"}])
+    found = {(e.text, e.label, e.id) for e in lai.ner(ENGLISH, knowledge=kb)}
+    assert ("Airbus", "COMPANY", "airbus-se") in found
+    assert ("Emmanuel Macron", "PERSON", "Q3052772") in found
+    assert ("Angela Merkel", "PERSON", None) in found

@@ -156,13 +156,20 @@ def ner(
                      "lai train --task ner"),
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")] = "auto",
+    knowledge: Annotated[
+        Path | None, typer.Option("--knowledge", "-k", help="Your entity dictionary / rules "
+                                  "(JSONL or CSV: name, label, id, aliases | pattern, label).")
+    ] = None,
 ) -> None:
     """Entities of each row: text, type and character offsets."""
+    from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.ner import ner as ner_fn
     from lepton_ai.tasks.run_file import run_over_file
 
+    known = Knowledge.from_file(knowledge) if knowledge is not None else None
+
     def task(texts: list[str]) -> list:
-        return ner_fn(texts, lang=lang, model=model)
+        return ner_fn(texts, lang=lang, model=model, knowledge=known)
 
     rows, seconds = run_over_file(file, out, task, column=column, description="entities of")
     console.print(f"[green]wrote[/] entities of {rows} rows to {out} in {seconds:.1f}s")

@@ -25,11 +25,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import has_cjk
+
+if TYPE_CHECKING:
+    from lepton_ai.tasks.knowledge import Knowledge
 
 DEFAULT_MODELS = {"en": "spacy", "zh": "jieba"}
 #: jieba part-of-speech flags of proper names → entity types.
@@ -42,13 +45,14 @@ _SENTENCE_END = re.compile(r"[.!?。！？；;\n]+[\"'”’)）]*\s*")
 @dataclass(frozen=True)
 class Entity:
     """One entity: ``text == original[start:end]``; ``score`` is None when the
-    model gives no confidence."""
+    model gives no confidence; ``id`` is set when your knowledge links it."""
 
     text: str
     label: str
     start: int
     end: int
     score: float | None = None
+    id: str | None = None
 
 
 class EntityModel(Protocol):
@@ -160,18 +164,23 @@ def load_entity_model(name: str) -> EntityModel:
 
 
 @overload
-def ner(texts: str, *, lang: str = ..., model: str | Path | None = ...) -> list[Entity]: ...
+def ner(texts: str, *, lang: str = ..., model: str | Path | None = ...,
+        knowledge: Knowledge | None = ...) -> list[Entity]: ...
 @overload
-def ner(texts: Sequence[str], *, lang: str = ...,
-        model: str | Path | None = ...) -> list[list[Entity]]: ...
+def ner(texts: Sequence[str], *, lang: str = ..., model: str | Path | None = ...,
+        knowledge: Knowledge | None = ...) -> list[list[Entity]]: ...
 def ner(
-    texts: str | Sequence[str], *, lang: str = "auto", model: str | Path | None = None
+    texts: str | Sequence[str], *, lang: str = "auto", model: str | Path | None = None,
+    knowledge: Knowledge | None = None,
 ) -> list[Entity] | list[list[Entity]]:
     """Entities of each text, with type and character offsets into that text.
 
     ``lang="auto"`` decides per text (Chinese characters → the Chinese model);
-    ``model`` names one ("spacy", "jieba") or a trained tagger directory.
-    One text in, one list of entities out; a list in, a list of lists out.
+    ``model`` names one ("spacy", "jieba") or a trained tagger directory;
+    ``knowledge`` (a :class:`~lepton_ai.tasks.knowledge.Knowledge`) adds your
+    dictionary terms and patterns, overriding overlapping model entities, and
+    links entities to your ids. One text in, one list of entities out; a list
+    in, a list of lists out.
     """
     items, single = as_text_list(texts)
     if lang not in ("auto", "en", "zh"):
@@ -184,5 +193,8 @@ def ner(
         for position, found in zip(positions, engine.find([items[i] for i in positions]),
                                    strict=True):
             results[position] = found
+    if knowledge is not None:
+        results = [knowledge.apply(text, found) for text, found in zip(items, results,
+                                                                          strict=True)]
     return results[0] if single else results
 
