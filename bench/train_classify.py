@@ -6,6 +6,7 @@
     .venv/bin/python bench/train_classify.py sst2 --method fewshot --per-label 8 --seeds 5
     .venv/bin/python bench/train_classify.py chnsenticorp --method head --base use
     .venv/bin/python bench/train_classify.py sst2-phrases --method full --epochs 1
+    .venv/bin/python bench/train_classify.py semeval --method lora    # relations, marked text
 
 Each run trains with ``lai.train`` into bench/results/models/, evaluates on the
 test split, and appends one JSON line to bench/results/train_classify.jsonl with
@@ -79,8 +80,22 @@ def chnsenticorp(split: str) -> LabelledSet:
                                   f"chnsenticorp/{split}")
 
 
+def semeval(split: str) -> LabelledSet:
+    """SemEval-2010 Task 8: sentences with <e1>..</e1> <e2>..</e2> kept as the input."""
+    name = {"train": "SemEval2010_task8_training/TRAIN_FILE.TXT",
+            "test": "SemEval2010_task8_testing_keys/TEST_FILE_FULL.TXT"}[split]
+    texts, labels = [], []
+    blocks = (SHARED_DATA / "semeval2010_task8" / name).read_text(encoding="utf-8").split("\n\n")
+    for block in blocks:
+        lines = [line.strip() for line in block.strip().splitlines()]
+        if len(lines) >= 2:
+            texts.append(lines[0].split("\t", 1)[1].strip().strip('"'))
+            labels.append(lines[1])
+    return LabelledSet.from_lists(texts, labels, f"semeval2010_task8/{split}")
+
+
 DATASETS = {"banking77": banking77, "agnews": agnews, "sst2": sst2,
-            "sst2-phrases": sst2_phrases, "chnsenticorp": chnsenticorp}
+            "sst2-phrases": sst2_phrases, "chnsenticorp": chnsenticorp, "semeval": semeval}
 #: Datasets with a published dev split: full-data runs choose on it instead of a 10% split.
 HAS_DEV = ("sst2", "sst2-phrases", "chnsenticorp")
 
