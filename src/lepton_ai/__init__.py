@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.ner import Entity, ner
+    from lepton_ai.tasks.relations import Relation, relations
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.tasks.sentiment import Sentiment, sentiment
     from lepton_ai.training.adapt import adapt_encoder as adapt
@@ -53,6 +54,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Hit": ("lepton_ai.tasks.search", "Hit"),
     "search": ("lepton_ai.tasks.search", "search"),
     "ner": ("lepton_ai.tasks.ner", "ner"),
+    "relations": ("lepton_ai.tasks.relations", "relations"),
+    "Relation": ("lepton_ai.tasks.relations", "Relation"),
     "Entity": ("lepton_ai.tasks.ner", "Entity"),
     "sentiment": ("lepton_ai.tasks.sentiment", "sentiment"),
     "Sentiment": ("lepton_ai.tasks.sentiment", "Sentiment"),
@@ -83,6 +86,7 @@ __all__ = [
     "LabelledSet",
     "LeptonError",
     "LeptonWarning",
+    "Relation",
     "Sentiment",
     "TextClassifier",
     "__version__",
@@ -96,6 +100,7 @@ __all__ = [
     "load",
     "load_encoder",
     "ner",
+    "relations",
     "search",
     "sentiment",
     "settings",

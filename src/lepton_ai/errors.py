@@ -262,6 +262,28 @@ class E(Enum):
         "name (with optional id and aliases) or a regex pattern, e.g. "
         '{{"name": "China Merchants Bank", "label": "ORG", "aliases": ["CMB"]}}.'
     )
+    E719 = (
+        "Cannot mark the pair {first} / {second} in a text of {length} characters: each "
+        "span must be (start, end) inside the text, non-empty, and the two must not overlap."
+    )
+    E720 = (
+        "Unknown relation model {name!r}: neither 'semeval-minilm' nor a model directory. "
+        "Train one on marked sentences (<e1>..</e1> <e2>..</e2>) with lai train, or teach "
+        "relation types by example: lai.relations(texts, examples={{...}})."
+    )
+    E721 = (
+        "examples must be a dict relation -> marked sentences with at least 2 relations, got "
+        "{got}. Example: examples={{'founded': ['<e1>Jobs</e1> founded <e2>Apple</e2>.'], "
+        "'Other': ['<e1>Jobs</e1> liked <e2>tea</e2>.']}}."
+    )
+    E722 = (
+        "The examples of relation {label!r} are empty or not marked: write each as a "
+        "sentence with <e1>first mention</e1> and <e2>second mention</e2>."
+    )
+    E723 = (
+        "pairs must have one list of ((start, end), (start, end)) pairs per text: got "
+        "{pairs} lists for {texts} texts."
+    )
     E711 = "lang must be 'auto', 'en' or 'zh', got {lang!r}."
     E712 = (
         "neutral_band must be in [0, 1), got {value!r}: the polarity |P(pos) - P(neg)| "

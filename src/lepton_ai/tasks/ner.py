@@ -130,12 +130,7 @@ class TrainedEntities:
 def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
     """``(offset, piece)`` covering ``text``: whole sentences packed up to ``limit``
     characters; a longer sentence is cut at whitespace (or hard, for Chinese)."""
-    sentences, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        sentences.append((start, match.end()))
-        start = match.end()
-    if start < len(text):
-        sentences.append((start, len(text)))
+    sentences = sentence_spans(text)
     piece_start = piece_end = 0
     for begin, end in sentences:
         if end - piece_start > limit and piece_end > piece_start:
@@ -149,6 +144,17 @@ def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
         piece_end = end
     if piece_end > piece_start:
         yield piece_start, text[piece_start:piece_end]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text`` (ends: . ! ? 。！？ ; newline)."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
 
 
 @lru_cache(maxsize=8)
