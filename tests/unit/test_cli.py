@@ -83,6 +83,7 @@ def test_task_registry_snapshot():
                      "zh": "jieba TF-IDF"},
         "sentiment": {"en": "sst2-minilm", "zh": "snownlp"},
         "ner": {"en": "spacy", "zh": "jieba"},
+        "relations": {"en": "semeval-minilm", "zh": "relation types taught by example"},
         "explain": {"en": "occlusion over the task's default model",
                     "zh": "occlusion over the task's default model"},
         "analyze": {"en": "the tasks' defaults, shared encoder and spaCy passes",

@@ -177,6 +177,31 @@ def ner(
 
 @app.command()
 @coded_errors
+def relations(
+    file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    column: ColumnOpt = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="semeval-minilm (default) or a "
+                                 "classifier directory trained on marked sentences.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Drop relations scored below this.")
+    ] = 0.5,
+) -> None:
+    """(head, relation, tail, score) triples of each row (marked or plain sentences)."""
+    from lepton_ai.tasks.relations import relations as relations_fn
+    from lepton_ai.tasks.run_file import run_over_file
+
+    def task(texts: list[str]) -> list:
+        return relations_fn(texts, model=model, threshold=threshold)
+
+    rows, seconds = run_over_file(file, out, task, column=column, description="relations of")
+    console.print(f"[green]wrote[/] relations of {rows} rows to {out} in {seconds:.1f}s")
+
+
+@app.command()
+@coded_errors
 def analyze(
     file: InputFile,
     out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],

@@ -24,6 +24,7 @@ class TaskInfo:
 def tasks() -> list[TaskInfo]:
     """The tasks, each with its defaults read from the task module itself."""
     from lepton_ai.tasks.ner import DEFAULT_MODELS as NER_DEFAULTS
+    from lepton_ai.tasks.relations import DEFAULT_MODEL as DEFAULT_RELATIONS
     from lepton_ai.tasks.sentiment import DEFAULT_MODELS as SENTIMENT_DEFAULTS
 
     return [
@@ -41,6 +42,8 @@ def tasks() -> list[TaskInfo]:
                  {lang: model for (lang, domain), model in SENTIMENT_DEFAULTS.items()
                   if domain == "general"}),
         TaskInfo("ner", "lai.ner", "lai ner", dict(NER_DEFAULTS)),
+        TaskInfo("relations", "lai.relations", "lai relations",
+                 {"en": DEFAULT_RELATIONS, "zh": "relation types taught by example"}),
         TaskInfo("explain", "lai.explain", "lai explain",
                  {"en": "occlusion over the task's default model",
                   "zh": "occlusion over the task's default model"}),
