@@ -155,20 +155,21 @@ def prototype_scorer(examples: Mapping[str, Sequence[str]], model: str | None) -
 def candidate_pairs(texts: Sequence[str]) -> list[list[tuple[Span, Span]]]:
     """Mention pairs within each sentence of each (English) text, in reading order.
 
-    Mentions: named entities (not dates or numbers) and the last word of each
-    noun phrase that no entity covers (SemEval's nominals are head nouns).
+    English mentions: named entities (not dates or numbers) and the last word of
+    each noun phrase that no entity covers (SemEval's nominals are head nouns).
+    Chinese mentions: the names jieba tags (people, places, organisations).
     """
-    from lepton_ai.tasks.ner import sentence_spans
-    from lepton_ai.text.phrases import candidates_of, english_docs
+    from lepton_ai.tasks.ner import load_entity_model, sentence_spans
+    from lepton_ai.text.lang import has_cjk
 
+    chinese = [has_cjk(t) for t in texts]
+    english = iter(_english_mentions([t for t, zh in zip(texts, chinese, strict=True)
+                                      if not zh]))
+    named = iter(load_entity_model("jieba").find([t for t, zh in zip(texts, chinese,
+                                                                      strict=True) if zh]))
     results = []
-    for text, doc in zip(texts, english_docs(texts), strict=True):
-        mentions = {(e.start_char, e.end_char) for e in doc.ents if e.label_ not in _NUMERIC}
-        for candidate in candidates_of(doc):
-            for start, end in candidate.offsets:
-                head = (max(text.rfind(" ", start, end) + 1, start), end)
-                if not any(s < head[1] and head[0] < e for s, e in mentions):
-                    mentions.add(head)
+    for text, zh in zip(texts, chinese, strict=True):
+        mentions = {(e.start, e.end) for e in next(named)} if zh else next(english)
         sentence_of = _sentence_index(sentence_spans(text))
         ordered = sorted(mentions)
         results.append([
@@ -178,6 +179,21 @@ def candidate_pairs(texts: Sequence[str]) -> list[list[tuple[Span, Span]]]:
             and sentence_of(first[0]) == sentence_of(second[0])
         ])
     return results
+
+
+def _english_mentions(texts: Sequence[str]) -> list[set[Span]]:
+    from lepton_ai.text.phrases import candidates_of, english_docs
+
+    found = []
+    for text, doc in zip(texts, english_docs(texts), strict=True):
+        mentions = {(e.start_char, e.end_char) for e in doc.ents if e.label_ not in _NUMERIC}
+        for candidate in candidates_of(doc):
+            for start, end in candidate.offsets:
+                head = (max(text.rfind(" ", start, end) + 1, start), end)
+                if not any(s < head[1] and head[0] < e for s, e in mentions):
+                    mentions.add(head)
+        found.append(mentions)
+    return found
 
 
 _NUMERIC = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY")
