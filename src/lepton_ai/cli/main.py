@@ -25,6 +25,10 @@ LangOpt = Annotated[
 InputFile = Annotated[
     Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")
 ]
+TaskInput = Annotated[
+    Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file; - reads stdin "
+                         "(JSON lines or lines of text).")
+]
 ColumnOpt = Annotated[
     str | None, typer.Option("--column", "-c", help="Column holding the text.")
 ]
@@ -67,8 +71,8 @@ def similarity(
 @app.command()
 @coded_errors
 def keywords(
-    file: InputFile,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    file: TaskInput,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
     column: ColumnOpt = None,
     k: Annotated[int, typer.Option("--k", "-k", help="Key phrases per text.")] = 10,
     method: Annotated[
@@ -91,8 +95,8 @@ def keywords(
 @app.command()
 @coded_errors
 def classify(
-    file: InputFile,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    file: TaskInput,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
     labels: Annotated[
         str | None, typer.Option("--labels", "-l", help="Zero-shot: comma-separated names.")
     ] = None,
@@ -120,8 +124,8 @@ def classify(
 @app.command()
 @coded_errors
 def sentiment(
-    file: InputFile,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    file: TaskInput,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
     column: ColumnOpt = None,
     domain: Annotated[
         str | None, typer.Option("--domain", help="reviews | social (default: general)")
@@ -147,8 +151,8 @@ def sentiment(
 @app.command()
 @coded_errors
 def ner(
-    file: InputFile,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    file: TaskInput,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
     column: ColumnOpt = None,
     model: Annotated[
         str | None,
@@ -178,8 +182,8 @@ def ner(
 @app.command()
 @coded_errors
 def relations(
-    file: InputFile,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    file: TaskInput,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
     column: ColumnOpt = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="semeval-minilm (default) or a "
@@ -203,8 +207,8 @@ def relations(
 @app.command()
 @coded_errors
 def analyze(
-    file: InputFile,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl")],
+    file: TaskInput,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
     tasks: Annotated[
         str, typer.Option("--tasks", "-t", help="Comma-separated: sentiment, topic, ner, "
                           "keywords.")

@@ -1,18 +1,24 @@
-"""Run a text task over one column of a file and write one JSON line per row.
+"""Run a text task over one column of a file (or stdin) and write one record per row.
 
-Shared by the task commands (``lai keywords FILE ...``): rows stream in slices,
-so files larger than memory are fine, and each output line carries the 0-based
-row number it belongs to.
+Shared by the task commands (``lai sentiment FILE ...``): rows stream in slices,
+so files larger than memory are fine, and each record carries the 0-based row
+number it belongs to. Output by suffix: ``.jsonl`` (``{"row": i, "result": ...}``),
+``.csv`` or ``.parquet`` (a ``row`` column, one column per result field; lists
+and nested objects as JSON text). Input ``-`` reads stdin: JSON lines (the text
+from ``column``, default "text") or plain lines of text.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from lepton_ai.data.tables import count_rows, iter_rows, text_column, texts_of
 from lepton_ai.errors import E, LeptonError
@@ -21,6 +27,8 @@ from lepton_ai.settings import settings
 #: Rows per task call (the statistical keyword scorer counts document
 #: frequencies within one slice).
 FILE_SLICE = 1024
+OUTPUTS = (".jsonl", ".ndjson", ".csv", ".parquet")
+STDIN = "-"
 
 
 def run_over_file(
@@ -32,38 +40,155 @@ def run_over_file(
     description: str = "processing",
     show_progress: bool | None = None,
 ) -> tuple[int, float]:
-    """Apply ``task`` (texts → one result per text) to ``column``; returns (rows, seconds).
-
-    Results are written to ``out`` (``.jsonl``) as ``{"row": i, "result": ...}``;
-    dataclasses become objects.
-    """
-    path, out = Path(path), Path(out)
-    if out.suffix.lower() not in (".jsonl", ".ndjson"):
-        raise LeptonError(E.E306, suffix=out.suffix.lower(), path=out, allowed=".jsonl")
-    name = text_column(path, column)
-    total = count_rows(path) if path.suffix.lower() == ".parquet" else None
-    started = time.perf_counter()
-    done = 0
+    """Apply ``task`` (texts → one result per text) to ``column``; returns (rows, seconds)."""
+    out = Path(out)
+    if out.suffix.lower() not in OUTPUTS:
+        raise LeptonError(E.E306, suffix=out.suffix.lower(), path=out, allowed=", ".join(OUTPUTS))
+    from_stdin = str(path) == STDIN
+    slices = _stdin_slices(sys.stdin, column) if from_stdin else _file_slices(Path(path), column)
+    total = None if from_stdin or Path(path).suffix.lower() != ".parquet" else count_rows(path)
     show = settings.show_progress if show_progress is None else show_progress
     from lepton_ai.progress import progress_bar
 
+    started = time.perf_counter()
+    done = 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as handle, progress_bar(
-        total, f"{description} {path.name}", enabled=show
-    ) as advance:
-        for rows in iter_rows(path, batch_size=FILE_SLICE):
-            texts = texts_of(rows, name, path, first_row=done)
-            for offset, result in enumerate(task(texts)):
-                record = {"row": done + offset, "result": _plain(result)}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    name = "stdin" if from_stdin else Path(path).name
+    with _writer(out) as writer, progress_bar(total, f"{description} {name}",
+                                              enabled=show) as advance:
+        for rows, texts in slices:
+            writer.write(rows, [plain(result) for result in task(texts)])
             done += len(texts)
             advance(len(texts))
     return done, time.perf_counter() - started
 
 
-def _plain(value: Any) -> Any:
+def _file_slices(path: Path, column: str | None) -> Iterator[tuple[list[int], list[str]]]:
+    name = text_column(path, column)
+    first = 0
+    for rows in iter_rows(path, batch_size=FILE_SLICE):
+        texts = texts_of(rows, name, path, first_row=first)
+        yield list(range(first, first + len(texts))), texts
+        first += len(texts)
+
+
+def _stdin_slices(
+    stream: TextIO, column: str | None
+) -> Iterator[tuple[list[int], list[str]]]:
+    """Non-blank lines of ``stream``: JSON objects give ``column``, other lines are text."""
+    rows: list[int] = []
+    texts: list[str] = []
+    for number, line in enumerate(stream):
+        if not line.strip():
+            continue
+        texts.append(_line_text(line, column, number))
+        rows.append(number)
+        if len(texts) >= FILE_SLICE:
+            yield rows, texts
+            rows, texts = [], []
+    if texts:
+        yield rows, texts
+
+
+def _line_text(line: str, column: str | None, number: int) -> str:
+    stripped = line.strip()
+    if not stripped.startswith("{"):
+        return line.rstrip("\n").rstrip("\r")
+    try:
+        record = json.loads(stripped)
+    except json.JSONDecodeError:
+        return line.rstrip("\n").rstrip("\r")
+    name = column or "text"
+    value = record.get(name) if isinstance(record, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        found = ", ".join(record) if isinstance(record, dict) else "none"
+        raise LeptonError(E.E303, column=name, path=f"stdin line {number + 1}", found=found,
+                          hint=" Pass --column with the field holding the text.")
+    return value
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses as dicts, recursively (JSON-ready)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
+
+
+class _JsonLines:
+    def __init__(self, out: Path) -> None:
+        self.handle = out.open("w", encoding="utf-8")
+
+    def write(self, rows: list[int], results: list[Any]) -> None:
+        for row, result in zip(rows, results, strict=True):
+            self.handle.write(json.dumps({"row": row, "result": result}, ensure_ascii=False)
+                              + "\n")
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def flat_record(row: int, result: Any) -> dict[str, Any]:
+    """A table row: ``row`` plus one column per field; nested values as JSON text."""
+    fields = result if isinstance(result, dict) else {"result": result}
+    record: dict[str, Any] = {"row": row}
+    for key, value in fields.items():
+        record[key] = (json.dumps(value, ensure_ascii=False)
+                       if isinstance(value, (list, dict)) else value)
+    return record
+
+
+class _Csv:
+    def __init__(self, out: Path) -> None:
+        self.handle = out.open("w", newline="", encoding="utf-8")
+        self.writer: csv.DictWriter[str] | None = None
+
+    def write(self, rows: list[int], results: list[Any]) -> None:
+        records = [flat_record(row, result) for row, result in zip(rows, results, strict=True)]
+        if records and self.writer is None:
+            self.writer = csv.DictWriter(self.handle, fieldnames=list(records[0]))
+            self.writer.writeheader()
+        if self.writer is not None:
+            self.writer.writerows(records)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class _Parquet:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.writer: Any = None
+        self.schema: Any = None
+
+    def write(self, rows: list[int], results: list[Any]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        records = [flat_record(row, result) for row, result in zip(rows, results, strict=True)]
+        if not records:
+            return
+        if self.writer is None:
+            inferred = pa.Table.from_pylist(records).schema
+            # A column that is empty in the first slice holds text later on.
+            self.schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type)
+                                              else f.type) for f in inferred])
+            self.writer = pq.ParquetWriter(str(self.out), self.schema)
+        self.writer.write_table(pa.Table.from_pylist(records, schema=self.schema))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+@contextmanager
+def _writer(out: Path) -> Iterator[_JsonLines | _Csv | _Parquet]:
+    """The writer for ``out``'s suffix, closed on exit."""
+    suffix = out.suffix.lower()
+    target = _Csv(out) if suffix == ".csv" else _Parquet(out) if suffix == ".parquet" else (
+        _JsonLines(out))
+    try:
+        yield target
+    finally:
+        target.close()
