@@ -52,8 +52,12 @@ def _row_stream(path: Path, suffix: str) -> Iterator[Row]:
     if suffix in (".csv", ".tsv"):
         csv.field_size_limit(sys.maxsize)
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            delimiter = "\t" if suffix == ".tsv" else ","
-            yield from csv.DictReader(handle, delimiter=delimiter)
+            if suffix == ".tsv":
+                # TSV (IANA) has no quoting: a text that starts with a quote mark must
+                # not swallow the rows after it.
+                yield from csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            else:
+                yield from csv.DictReader(handle)
     elif suffix in (".jsonl", ".ndjson"):
         with path.open(encoding="utf-8") as handle:
             for line in handle:
