@@ -68,7 +68,8 @@ def test_tsv_quote_marks_are_text_not_quoting(tmp_path):
     from lepton_ai.data.tables import read_rows
 
     path = tmp_path / "reviews.tsv"
-    path.write_text('label\ttext\n1\t"Great" hotel, said everyone\n0\tnoisy "room\n1\tfine\n',
-                    encoding="utf-8")
+    path.write_text('label\ttext\n1\t"Great" hotel, said everyone\n0\tnoisy "room\n'
+                    '1\t"pandas ""quoted"" it"\n', encoding="utf-8")
     rows = read_rows(path)
-    assert [r["text"] for r in rows] == ['"Great" hotel, said everyone', 'noisy "room', "fine"]
+    assert [r["text"] for r in rows] == ['"Great" hotel, said everyone', 'noisy "room',
+                                         'pandas "quoted" it']

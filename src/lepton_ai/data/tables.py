@@ -53,9 +53,11 @@ def _row_stream(path: Path, suffix: str) -> Iterator[Row]:
         csv.field_size_limit(sys.maxsize)
         with path.open(encoding="utf-8-sig", newline="") as handle:
             if suffix == ".tsv":
-                # TSV (IANA) has no quoting: a text that starts with a quote mark must
-                # not swallow the rows after it.
-                yield from csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                # Rows are lines: a text that starts with a stray quote mark must not
+                # swallow the rows after it. Fields quoted whole (as pandas writes them)
+                # are unquoted.
+                for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                    yield {key: _unquote(value) for key, value in row.items()}
             else:
                 yield from csv.DictReader(handle)
     elif suffix in (".jsonl", ".ndjson"):
@@ -75,6 +77,16 @@ def _row_stream(path: Path, suffix: str) -> Iterator[Row]:
                 text = line.rstrip("\n")
                 if text.strip():
                     yield {TXT_COLUMN: text}
+
+
+def _unquote(value: str | None) -> str | None:
+    """Undo whole-field quoting (outer quote marks, doubled inner ones); else as is."""
+    if value is None or len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return value
+    inner = value[1:-1]
+    if inner.replace('""', "").count('"'):
+        return value
+    return inner.replace('""', '"')
 
 
 def _parquet_batches(path: Path, batch_size: int) -> Iterator[list[Row]]:
