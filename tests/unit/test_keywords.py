@@ -90,4 +90,4 @@ def test_run_over_file_writes_one_line_per_row_with_its_number(tmp_path):
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows == 2 and lines == [{"row": 0, "result": 5}, {"row": 1, "result": 10}]
     with pytest.raises(LeptonError, match="LAI-E306"):
-        run_over_file(source, tmp_path / "out.csv", len, column="text")
+        run_over_file(source, tmp_path / "out.xlsx", len, column="text")
