@@ -355,3 +355,15 @@ def test_ngrams_must_be_a_boolean() -> None:
 
     with pytest.raises(LeptonError, match=r"LAI-E511.*ngrams"):
         TrainConfig.from_options(ngrams="False")  # a string would read as "on"
+
+
+def test_class_weights_are_inverse_frequency_and_capped():
+    import numpy as np
+
+    from lepton_ai.training.methods import MAX_CLASS_WEIGHT, inverse_frequency_weights
+
+    assert inverse_frequency_weights(np.array([50, 60, 70])) is None  # balanced enough
+    weights = inverse_frequency_weights(np.array([1000, 100, 1, 0]))
+    assert weights is not None
+    assert weights[0] < weights[1] < weights[2] == MAX_CLASS_WEIGHT and weights[3] == 0.0
+    assert weights[1] == pytest.approx(1101 / 100 / 3)
