@@ -69,3 +69,41 @@ def test_from_file_jsonl_and_csv(tmp_path: Path):
 def test_bad_entries_name_the_entry_and_the_problem(entry, why):
     with pytest.raises(LeptonError, match=rf"LAI-E718.*entry 2.*{why}"):
         Knowledge([ENTRIES[0], entry])
+
+
+GRAPH = [
+    {"name": "Steve Jobs", "label": "PERSON", "id": "jobs"},
+    {"name": "Apple", "label": "ORG", "id": "apple", "aliases": ["Apple Inc."]},
+    {"head": "Steve Jobs", "relation": "founded", "tail": "apple"},  # name, then id
+    {"relation": "founded", "head_label": "PERSON", "tail_label": "ORG"},
+]
+
+
+def test_facts_fire_when_both_entities_are_in_the_text_by_name_alias_or_id():
+    kb = Knowledge(GRAPH)
+    ((head, relation, tail),) = kb.facts_in("Apple Inc. was started by Steve Jobs.")
+    assert (head.text, relation, tail.text) == ("Steve Jobs", "founded", "Apple Inc.")
+    assert kb.facts_in("Steve Jobs liked music.") == []
+
+
+def test_type_rules_restrict_relations_with_rules_only():
+    kb = Knowledge(GRAPH)
+    assert kb.allows("founded", "PERSON", "ORG")
+    assert not kb.allows("founded", "ORG", "PERSON") and not kb.allows("founded", None, "ORG")
+    assert kb.allows("located_in", None, None)  # no rule: anything goes
+
+
+def test_relations_add_facts_and_drop_what_the_rules_forbid():
+    from lepton_ai.tasks.relations import Relation, apply_knowledge
+
+    text = "Apple was founded by Steve Jobs."
+    wrong = Relation("Apple", "founded", "Steve Jobs", 0.9, (0, 5), (21, 31))  # ORG -> PERSON
+    kept = Relation("Apple", "mentions", "Steve Jobs", 0.8, (0, 5), (21, 31))
+    result = apply_knowledge(text, [wrong, kept], Knowledge(GRAPH))
+    assert kept in result and wrong not in result
+    assert Relation("Steve Jobs", "founded", "Apple", 1.0, (21, 31), (0, 5)) in result
+
+
+def test_relation_entries_need_both_ends():
+    with pytest.raises(LeptonError, match=r"LAI-E718.*entry 1.*head and tail"):
+        Knowledge([{"relation": "founded", "head": "X"}])

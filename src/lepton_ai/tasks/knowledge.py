@@ -1,4 +1,5 @@
-"""Your own knowledge on top of a model: entity dictionaries, aliases → ids, regex rules.
+"""Your own knowledge on top of a model: entity dictionaries, aliases → ids, regex rules,
+and a small knowledge graph (relation facts, and which entity types a relation joins).
 
     kb = lai.Knowledge.from_file("bank_terms.jsonl")
     lai.ner(texts, knowledge=kb)
@@ -13,6 +14,12 @@ File format (JSON lines, or CSV with the same columns; aliases separated by ``|`
 
     {"name": "China Merchants Bank", "label": "ORG", "id": "cmb", "aliases": ["CMB", "招商银行"]}
     {"pattern": "\\\\b\\\\d{16}\\\\b", "label": "CARD_NUMBER"}
+    {"head": "Steve Jobs", "relation": "founded", "tail": "Apple"}
+    {"relation": "founded", "head_label": "PERSON", "tail_label": "ORG"}
+
+In ``lai.relations(..., knowledge=kb)`` facts whose two entities (dictionary names,
+aliases or ids) occur in a text are reported with score 1.0, and a relation that has
+type rules is kept only between entities of those types.
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ class Knowledge:
         self.case_sensitive = case_sensitive
         self.terms: dict[str, Term] = {}
         self.patterns: list[tuple[re.Pattern[str], str]] = []
+        self.facts: set[tuple[str, str, str]] = set()
+        self.signatures: dict[str, set[tuple[str, str]]] = {}
         self._matcher: re.Pattern[str] | None = None
         for number, entry in enumerate(entries, start=1):
             self.add(entry, where=f"entry {number}")
@@ -61,7 +70,10 @@ class Knowledge:
         return cls(rows, case_sensitive=case_sensitive)
 
     def add(self, entry: Mapping[str, Any], where: str = "entry") -> None:
-        """Add one dictionary entry (``name``) or rule (``pattern``)."""
+        """Add one dictionary entry (``name``), rule (``pattern``) or relation fact/rule."""
+        if str(entry.get("relation") or "").strip():
+            self._add_relation(entry, where)
+            return
         label = str(entry.get("label") or "").strip()
         if not label:
             raise LeptonError(E.E718, where=where, why="it has no 'label'")
@@ -86,8 +98,44 @@ class Knowledge:
                 self.terms[self._key(surface)] = Term(surface, label, identifier)
         self._matcher = None
 
+    def _add_relation(self, entry: Mapping[str, Any], where: str) -> None:
+        relation = str(entry["relation"]).strip()
+        head, tail = (str(entry.get(k) or "").strip() for k in ("head", "tail"))
+        head_label, tail_label = (str(entry.get(k) or "").strip()
+                                  for k in ("head_label", "tail_label"))
+        if head and tail:
+            self.facts.add((head, relation, tail))
+        elif head_label and tail_label:
+            self.signatures.setdefault(relation, set()).add((head_label, tail_label))
+        else:
+            raise LeptonError(E.E718, where=where, why=f"relation {relation!r} needs head and "
+                              "tail (a fact) or head_label and tail_label (a type rule)")
+
+    def _id_of(self, name: str) -> str:
+        """The id of a dictionary name or alias; anything else is taken as an id."""
+        term = self.terms.get(self._key(name))
+        return term.id if term is not None and term.id is not None else name
+
+    def allows(self, relation: str, head_label: str | None, tail_label: str | None) -> bool:
+        """Whether type rules let ``relation`` hold between these entity types.
+
+        Relations without rules are always allowed; with rules, both types must be
+        known and match one of them.
+        """
+        allowed = self.signatures.get(relation)
+        return allowed is None or (head_label, tail_label) in allowed
+
+    def facts_in(self, text: str) -> list[tuple[Entity, str, Entity]]:
+        """Known facts (head, relation, tail) whose two entities are both in ``text``."""
+        facts = {(self._id_of(h), r, self._id_of(t)) for h, r, t in self.facts}
+        found = [e for e in self.find(text) if e.id is not None]
+        return [(head, relation, tail) for head in found for tail in found if head is not tail
+                for relation in sorted({r for h, r, t in facts
+                                        if h == head.id and t == tail.id})]
+
     def __len__(self) -> int:
-        return len(self.terms) + len(self.patterns)
+        return len(self.terms) + len(self.patterns) + len(self.facts) + sum(
+            len(s) for s in self.signatures.values())
 
     def _key(self, text: str) -> str:
         return text if self.case_sensitive else text.casefold()

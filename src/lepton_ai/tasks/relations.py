@@ -24,12 +24,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
+
+if TYPE_CHECKING:
+    from lepton_ai.tasks.knowledge import Knowledge
 
 SHIPPED = Path(__file__).resolve().parent.parent / "defaults" / "relations"
 DEFAULT_MODEL = "semeval-minilm"
@@ -214,12 +217,14 @@ def _sentence_index(spans: Sequence[Span]) -> Any:
 def relations(texts: str, *, model: str | Path | None = ...,
               pairs: Sequence[Sequence[tuple[Span, Span]]] | None = ...,
               examples: Mapping[str, Sequence[str]] | None = ...,
-              threshold: float = ...) -> list[Relation]: ...
+              threshold: float = ...,
+              knowledge: Knowledge | None = ...) -> list[Relation]: ...
 @overload
 def relations(texts: Sequence[str], *, model: str | Path | None = ...,
               pairs: Sequence[Sequence[tuple[Span, Span]]] | None = ...,
               examples: Mapping[str, Sequence[str]] | None = ...,
-              threshold: float = ...) -> list[list[Relation]]: ...
+              threshold: float = ...,
+              knowledge: Knowledge | None = ...) -> list[list[Relation]]: ...
 def relations(
     texts: str | Sequence[str],
     *,
@@ -227,6 +232,7 @@ def relations(
     pairs: Sequence[Sequence[tuple[Span, Span]]] | None = None,
     examples: Mapping[str, Sequence[str]] | None = None,
     threshold: float = 0.5,
+    knowledge: Knowledge | None = None,
 ) -> list[Relation] | list[list[Relation]]:
     """Relations in each text, as (head, relation, tail, score) with spans.
 
@@ -236,6 +242,9 @@ def relations(
     teaches your own relation types; ``model`` picks a trained model (default:
     ``semeval-minilm``) or, with ``examples``, the encoder. Pairs whose best
     label is "no relation" or scores under ``threshold`` are left out.
+    ``knowledge`` adds the facts it knows about the entities in each text (score
+    1.0) and drops relations its type rules forbid (entity types from ``lai.ner``
+    with that knowledge).
     """
     items, single = as_text_list(texts)
     if pairs is not None and len(pairs) != len(items):
@@ -270,4 +279,29 @@ def relations(
         text = plain[row]
         results[row].append(Relation(text[head[0] : head[1]], name, text[tail[0] : tail[1]],
                                      round(float(scores[best]), 6), head, tail))
+    if knowledge is not None:
+        results = [apply_knowledge(text, found, knowledge)
+                   for text, found in zip(plain, results, strict=True)]
     return results[0] if single else results
+
+
+def apply_knowledge(text: str, found: list[Relation], knowledge: Knowledge) -> list[Relation]:
+    """``found`` filtered by the knowledge's type rules, plus its facts about ``text``."""
+    if knowledge.signatures:
+        from lepton_ai.tasks.ner import ner
+
+        entities = ner(text, knowledge=knowledge)
+
+        def label_of(span: Span) -> str | None:
+            return next((e.label for e in entities if e.start < span[1] and span[0] < e.end),
+                        None)
+
+        found = [r for r in found
+                 if knowledge.allows(r.relation, label_of(r.head_span), label_of(r.tail_span))]
+    seen = {(r.head_span, r.relation, r.tail_span) for r in found}
+    for head, relation, tail in knowledge.facts_in(text):
+        key = ((head.start, head.end), relation, (tail.start, tail.end))
+        if key not in seen:
+            seen.add(key)
+            found.append(Relation(head.text, relation, tail.text, 1.0, key[0], key[2]))
+    return found
