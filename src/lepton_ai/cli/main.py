@@ -192,13 +192,20 @@ def relations(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Drop relations scored below this.")
     ] = 0.5,
+    knowledge: Annotated[
+        Path | None, typer.Option("--knowledge", "-k", help="Your dictionary, facts and "
+                                  "type rules (JSONL or CSV).")
+    ] = None,
 ) -> None:
     """(head, relation, tail, score) triples of each row (marked or plain sentences)."""
+    from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.relations import relations as relations_fn
     from lepton_ai.tasks.run_file import run_over_file
 
+    known = Knowledge.from_file(knowledge) if knowledge is not None else None
+
     def task(texts: list[str]) -> list:
-        return relations_fn(texts, model=model, threshold=threshold)
+        return relations_fn(texts, model=model, threshold=threshold, knowledge=known)
 
     rows, seconds = run_over_file(file, out, task, column=column, description="relations of")
     console.print(f"[green]wrote[/] relations of {rows} rows to {out} in {seconds:.1f}s")
