@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,15 @@ TaskInput = Annotated[
 ColumnOpt = Annotated[
     str | None, typer.Option("--column", "-c", help="Column holding the text.")
 ]
+
+
+def _run_task(file: Path, out: Path, task: Callable[[list[str]], list], column: str | None,
+              what: str) -> None:
+    """Stream ``file`` through ``task`` into ``out`` with progress, then say what was written."""
+    from lepton_ai.tasks.run_file import run_over_file
+
+    rows, seconds = run_over_file(file, out, task, column=column, description=what)
+    console.print(f"[green]wrote[/] {what} {rows} rows to {out} in {seconds:.1f}s")
 
 
 @app.command()
@@ -83,13 +93,11 @@ def keywords(
 ) -> None:
     """Key phrases of each row: one JSON line per row with phrases, scores and offsets."""
     from lepton_ai.tasks.keywords import keywords as keywords_fn
-    from lepton_ai.tasks.run_file import run_over_file
 
     def task(texts: list[str]) -> list:
         return keywords_fn(texts, k, method=method, model=model, lang=lang)  # type: ignore[arg-type]
 
-    rows, seconds = run_over_file(file, out, task, column=column, description="key phrases of")
-    console.print(f"[green]wrote[/] key phrases of {rows} rows to {out} in {seconds:.1f}s")
+    _run_task(file, out, task, column, "key phrases of")
 
 
 @app.command()
@@ -110,15 +118,13 @@ def classify(
 ) -> None:
     """Label each row: zero-shot with --labels, or with a trained --model directory."""
     from lepton_ai.tasks.classify import classify as classify_fn
-    from lepton_ai.tasks.run_file import run_over_file
 
     names = [name.strip() for name in labels.split(",") if name.strip()] if labels else None
 
     def task(texts: list[str]) -> list:
         return classify_fn(texts, labels=names, model=model, lang=lang)
 
-    rows, seconds = run_over_file(file, out, task, column=column, description="classifying")
-    console.print(f"[green]wrote[/] labels of {rows} rows to {out} in {seconds:.1f}s")
+    _run_task(file, out, task, column, "labels of")
 
 
 @app.command()
@@ -138,14 +144,12 @@ def sentiment(
     lang: Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")] = "auto",
 ) -> None:
     """Positive / negative / neutral of each row, with score and polarity."""
-    from lepton_ai.tasks.run_file import run_over_file
     from lepton_ai.tasks.sentiment import sentiment as sentiment_fn
 
     def task(texts: list[str]) -> list:
         return sentiment_fn(texts, lang=lang, domain=domain, model=model)
 
-    rows, seconds = run_over_file(file, out, task, column=column, description="sentiment of")
-    console.print(f"[green]wrote[/] sentiment of {rows} rows to {out} in {seconds:.1f}s")
+    _run_task(file, out, task, column, "sentiment of")
 
 
 @app.command()
@@ -168,15 +172,13 @@ def ner(
     """Entities of each row: text, type and character offsets."""
     from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.ner import ner as ner_fn
-    from lepton_ai.tasks.run_file import run_over_file
 
     known = Knowledge.from_file(knowledge) if knowledge is not None else None
 
     def task(texts: list[str]) -> list:
         return ner_fn(texts, lang=lang, model=model, knowledge=known)
 
-    rows, seconds = run_over_file(file, out, task, column=column, description="entities of")
-    console.print(f"[green]wrote[/] entities of {rows} rows to {out} in {seconds:.1f}s")
+    _run_task(file, out, task, column, "entities of")
 
 
 @app.command()
@@ -200,15 +202,13 @@ def relations(
     """(head, relation, tail, score) triples of each row (marked or plain sentences)."""
     from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.relations import relations as relations_fn
-    from lepton_ai.tasks.run_file import run_over_file
 
     known = Knowledge.from_file(knowledge) if knowledge is not None else None
 
     def task(texts: list[str]) -> list:
         return relations_fn(texts, model=model, threshold=threshold, knowledge=known)
 
-    rows, seconds = run_over_file(file, out, task, column=column, description="relations of")
-    console.print(f"[green]wrote[/] relations of {rows} rows to {out} in {seconds:.1f}s")
+    _run_task(file, out, task, column, "relations of")
 
 
 @app.command()
@@ -228,7 +228,6 @@ def analyze(
 ) -> None:
     """Several tasks per row in one pass: one JSON line per row with every result."""
     from lepton_ai.tasks.analyze import analyze as analyze_fn
-    from lepton_ai.tasks.run_file import run_over_file
 
     chosen = [name.strip() for name in tasks.split(",") if name.strip()]
     names = [name.strip() for name in topics.split(",") if name.strip()] if topics else None
@@ -236,8 +235,7 @@ def analyze(
     def task(texts: list[str]) -> list:
         return analyze_fn(texts, chosen, topics=names, k=k)  # type: ignore[return-value]
 
-    rows, seconds = run_over_file(file, out, task, column=column, description="analysing")
-    console.print(f"[green]wrote[/] analyses of {rows} rows to {out} in {seconds:.1f}s")
+    _run_task(file, out, task, column, "analyses of")
 
 
 @app.command()
