@@ -82,3 +82,14 @@ class LoadMeter:
         busy = _busy_ticks() - self.start_busy
         own = _own_ticks(self.pids) - self.start_own
         self.foreign_cores = max(0.0, (busy - own) / CLOCK_TICKS / self.wall)
+
+
+def record(name: str, result: dict) -> None:
+    """Print ``result`` and append it as a JSON line to bench/results/<name>.jsonl."""
+    import json
+
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    with (results / f"{name}.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -12,7 +12,6 @@ line to bench/results/analyze.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -20,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from _common import LoadMeter, code_version
-from train_classify import RESULTS, agnews
+from _common import LoadMeter, code_version, record
+from train_classify import agnews
 
 TOPICS = ["World", "Sports", "Business", "Sci/Tech"]
 
@@ -61,9 +60,7 @@ def main() -> None:
         "seconds": {k: [round(v, 1) for v in vs] for k, vs in seconds.items()},
         "foreign_cpu_cores": round(meter.foreign_cores, 2), "code": code_version(),
     }
-    print(json.dumps(result))
-    with (RESULTS / "analyze.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result) + "\n")
+    record("analyze", result)
 
 
 if __name__ == "__main__":

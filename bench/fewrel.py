@@ -24,7 +24,7 @@ from rich.progress import track
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from _common import SHARED_DATA, LoadMeter, code_version
+from _common import SHARED_DATA, LoadMeter, code_version, record
 from lepton_ai.tasks.relations import mark
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -79,9 +79,7 @@ def main() -> None:
         "seconds": round(seconds, 1), "foreign_cpu_cores": round(meter.foreign_cores, 2),
         "code": code_version(),
     }
-    print(json.dumps(result))
-    with (RESULTS / "fewrel.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result) + "\n")
+    record("fewrel", result)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ run through the same call. Appends JSON lines to bench/results/ner.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from _common import SHARED_DATA, LoadMeter, code_version
+from _common import SHARED_DATA, LoadMeter, code_version, record
 from lepton_ai.training.ner.data import TaggedSentence, read_tagged
 from lepton_ai.training.ner.evaluate import entity_scores
 
@@ -90,9 +89,7 @@ def main() -> None:
                 "sentences_per_second": round(len(sentences) / seconds, 1),
                 "foreign_cpu_cores": round(meter.foreign_cores, 2), "code": code_version(),
             }
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-            with (RESULTS / "ner.jsonl").open("a", encoding="utf-8") as handle:
-                handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+            record("ner", result)
 
 
 if __name__ == "__main__":

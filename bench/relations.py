@@ -12,7 +12,6 @@ bench/results/relations.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -20,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from _common import LoadMeter, code_version
+from _common import LoadMeter, code_version, record
 from lepton_ai.tasks.relations import unmark
 from lepton_ai.training.relation_metrics import official_scores
-from train_classify import RESULTS, semeval
+from train_classify import semeval
 
 
 def directed_label(marked: str, found: list) -> str:
@@ -59,9 +58,7 @@ def main() -> None:
         "sentences_per_second": round(len(gold) / seconds, 1),
         "foreign_cpu_cores": round(meter.foreign_cores, 2), "code": code_version(),
     }
-    print(json.dumps(result))
-    with (RESULTS / "relations.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result) + "\n")
+    record("relations", result)
 
 
 if __name__ == "__main__":

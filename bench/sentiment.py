@@ -14,7 +14,6 @@ lines to bench/results/sentiment.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from _common import LoadMeter, code_version
+from _common import LoadMeter, code_version, record
 from train_classify import RESULTS, chnsenticorp, sst2
 
 CHINESE_TRAINED = RESULTS / "models" / "chnsenticorp-head-all-s0"
@@ -57,9 +56,7 @@ def main() -> None:
                       "bench/train_classify.py chnsenticorp --method head", file=sys.stderr)
                 continue
             result = measure(dataset, data.texts, gold, model, lang)
-            print(json.dumps(result))
-            with (RESULTS / "sentiment.jsonl").open("a", encoding="utf-8") as handle:
-                handle.write(json.dumps(result) + "\n")
+            record("sentiment", result)
 
 
 if __name__ == "__main__":
