@@ -116,6 +116,8 @@ def test_transformer_tagger_trains_and_reloads(
     assert (out / "encoder" / "model.safetensors").is_file()
     again = lai.load(out)
     assert again.predict(["mary sat on the bank"]) == tagger.predict(["mary sat on the bank"])
+    for entity in lai.ner("mary sat on the bank", model=out):
+        assert entity.score is not None and 0.0 < entity.score <= 1.0
     report = again.evaluate_tagged(tmp_path / "en.conll")
     assert 0.0 <= report["f1"] <= 1.0 and report["sentences"] == 60
 

@@ -14,8 +14,9 @@ Models, by name (``model=``):
   sentence ends into pieces the tagger reads whole; offsets stay in the
   original text.
 
-Neither packaged model exposes a confidence per entity, so their ``score`` is
-``None``; it is never invented.
+Transformer taggers give each entity a ``score``, the mean probability of its
+token tags; spaCy, jieba and the character CRF tagger expose no confidence per
+entity, so their ``score`` is ``None`` — it is never invented.
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ class TrainedEntities:
         results: list[list[Entity]] = [[] for _ in texts]
         for (row, start, _), entities in zip(pieces, found, strict=True):
             results[row].extend(
-                Entity(e["text"], e["label"], e["start"] + start, e["end"] + start)
+                Entity(e["text"], e["label"], e["start"] + start, e["end"] + start,
+                       e.get("score"))
                 for e in entities
             )
         return results

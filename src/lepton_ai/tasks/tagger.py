@@ -47,18 +47,33 @@ class Tagger(ABC):
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO tags for pre-tokenized sentences."""
 
+    def tag_tokens_scored(
+        self, sentences: Sequence[Sequence[str]]
+    ) -> tuple[list[list[str]], list[list[float]] | None]:
+        """BIO tags and, where the model has them, each token's tag probability."""
+        return self.tag_tokens(sentences), None
+
     def predict(self, texts: str | Sequence[str]) -> Any:
-        """Entities with character offsets; one text in, one list out."""
+        """Entities with character offsets; one text in, one list out.
+
+        Taggers with per-token probabilities add ``score``: the mean probability
+        of the entity's token tags.
+        """
         items, single = as_text_list(texts)
         tokenized = [tokenize(text) for text in items]
-        tag_lists = self.tag_tokens([tokens for tokens, _ in tokenized])
+        tag_lists, confidences = self.tag_tokens_scored([tokens for tokens, _ in tokenized])
         results = []
-        for text, (tokens, starts), tags in zip(items, tokenized, tag_lists, strict=True):
+        for row, (text, (tokens, starts), tags) in enumerate(
+            zip(items, tokenized, tag_lists, strict=True)
+        ):
             entities = []
             for first, last, label in spans(tags):
                 start, end = starts[first], starts[last - 1] + len(tokens[last - 1])
-                entities.append({"text": text[start:end], "label": label, "start": start,
-                                 "end": end})
+                entity: dict[str, Any] = {"text": text[start:end], "label": label,
+                                          "start": start, "end": end}
+                if confidences is not None:
+                    entity["score"] = round(float(np.mean(confidences[row][first:last])), 6)
+                entities.append(entity)
             results.append(entities)
         return results[0] if single else results
 
@@ -96,7 +111,13 @@ class TransformerTagger(Tagger):
         self._torch = torch
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        return self.tag_tokens_scored(sentences)[0]
+
+    def tag_tokens_scored(
+        self, sentences: Sequence[Sequence[str]]
+    ) -> tuple[list[list[str]], list[list[float]] | None]:
         results: list[list[str]] = []
+        confidences: list[list[float]] = []
         for start in range(0, len(sentences), BATCH):
             chunk = sentences[start : start + BATCH]
             encodings = [
@@ -109,16 +130,22 @@ class TransformerTagger(Tagger):
             for words, encoding in zip(chunk, encodings, strict=True):
                 if encoding is None:
                     results.append([])
+                    confidences.append([])
                     continue
                 tags = ["O"] * len(words)
+                confidence = [1.0] * len(words)  # words cut off by truncation stay "O"
+                probabilities = _softmax(scores[row])
                 seen: set[int] = set()
                 for position, word in enumerate(encoding.word_ids):
                     if word is not None and word not in seen:
                         seen.add(word)
-                        tags[word] = self.tags[int(scores[row][position].argmax())]
+                        best = int(probabilities[position].argmax())
+                        tags[word] = self.tags[best]
+                        confidence[word] = float(probabilities[position, best])
                 results.append(_repair(tags))
+                confidences.append(confidence)
                 row += 1
-        return results
+        return results, confidences
 
     def _scores(self, ids: list[list[int]]) -> list[np.ndarray]:
         length = max(len(i) for i in ids)
@@ -159,6 +186,11 @@ class CharCRFTagger(Tagger):
             for index, path in zip(chosen, paths, strict=True):
                 results[index] = [self.vocab.tags[t] for t in path]
         return results
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
 def _repair(tags: list[str]) -> list[str]:
