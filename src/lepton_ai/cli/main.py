@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -26,6 +26,15 @@ LangOpt = Annotated[
 InputFile = Annotated[
     Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")
 ]
+TaskOut = Annotated[
+    Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")
+]
+TaskLang = Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")]
+KnowledgeOpt = Annotated[
+    Path | None,
+    typer.Option("--knowledge", "-k", help="Your dictionary, rules, facts and type rules "
+                 "(JSONL or CSV; see docs/understanding.md)."),
+]
 TaskInput = Annotated[
     Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file; - reads stdin "
                          "(JSON lines or lines of text).")
@@ -33,6 +42,15 @@ TaskInput = Annotated[
 ColumnOpt = Annotated[
     str | None, typer.Option("--column", "-c", help="Column holding the text.")
 ]
+
+
+def _knowledge(path: Path | None) -> Any:
+    """The ``--knowledge`` file read once, or None."""
+    if path is None:
+        return None
+    from lepton_ai.tasks.knowledge import Knowledge
+
+    return Knowledge.from_file(path)
 
 
 def _run_task(file: Path, out: Path, task: Callable[[list[str]], list], column: str | None,
@@ -82,7 +100,7 @@ def similarity(
 @coded_errors
 def keywords(
     file: TaskInput,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    out: TaskOut,
     column: ColumnOpt = None,
     k: Annotated[int, typer.Option("--k", "-k", help="Key phrases per text.")] = 10,
     method: Annotated[
@@ -104,7 +122,7 @@ def keywords(
 @coded_errors
 def classify(
     file: TaskInput,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    out: TaskOut,
     labels: Annotated[
         str | None, typer.Option("--labels", "-l", help="Zero-shot: comma-separated names.")
     ] = None,
@@ -131,7 +149,7 @@ def classify(
 @coded_errors
 def sentiment(
     file: TaskInput,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    out: TaskOut,
     column: ColumnOpt = None,
     domain: Annotated[
         str | None, typer.Option("--domain", help="reviews | social (default: general)")
@@ -141,7 +159,7 @@ def sentiment(
         typer.Option("--model", "-m", help="vader | snownlp | sst2-minilm | a trained "
                      "model directory with positive/negative labels."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")] = "auto",
+    lang: TaskLang = "auto",
 ) -> None:
     """Positive / negative / neutral of each row, with score and polarity."""
     from lepton_ai.tasks.sentiment import sentiment as sentiment_fn
@@ -156,24 +174,20 @@ def sentiment(
 @coded_errors
 def ner(
     file: TaskInput,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    out: TaskOut,
     column: ColumnOpt = None,
     model: Annotated[
         str | None,
         typer.Option("--model", "-m", help="spacy | jieba | a tagger directory from "
                      "lai train --task ner"),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")] = "auto",
-    knowledge: Annotated[
-        Path | None, typer.Option("--knowledge", "-k", help="Your entity dictionary / rules "
-                                  "(JSONL or CSV: name, label, id, aliases | pattern, label).")
-    ] = None,
+    lang: TaskLang = "auto",
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """Entities of each row: text, type and character offsets."""
-    from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.ner import ner as ner_fn
 
-    known = Knowledge.from_file(knowledge) if knowledge is not None else None
+    known = _knowledge(knowledge)
 
     def task(texts: list[str]) -> list:
         return ner_fn(texts, lang=lang, model=model, knowledge=known)
@@ -185,7 +199,7 @@ def ner(
 @coded_errors
 def relations(
     file: TaskInput,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    out: TaskOut,
     column: ColumnOpt = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="semeval-minilm (default) or a "
@@ -194,16 +208,12 @@ def relations(
     threshold: Annotated[
         float, typer.Option("--threshold", help="Drop relations scored below this.")
     ] = 0.5,
-    knowledge: Annotated[
-        Path | None, typer.Option("--knowledge", "-k", help="Your dictionary, facts and "
-                                  "type rules (JSONL or CSV).")
-    ] = None,
+    knowledge: KnowledgeOpt = None,
 ) -> None:
     """(head, relation, tail, score) triples of each row (marked or plain sentences)."""
-    from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.relations import relations as relations_fn
 
-    known = Knowledge.from_file(knowledge) if knowledge is not None else None
+    known = _knowledge(knowledge)
 
     def task(texts: list[str]) -> list:
         return relations_fn(texts, model=model, threshold=threshold, knowledge=known)
@@ -215,7 +225,7 @@ def relations(
 @coded_errors
 def analyze(
     file: TaskInput,
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    out: TaskOut,
     tasks: Annotated[
         str, typer.Option("--tasks", "-t", help="Comma-separated: sentiment, topic, ner, "
                           "keywords.")

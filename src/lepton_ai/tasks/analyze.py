@@ -19,7 +19,7 @@ from lepton_ai.tasks.embed import as_text_list, choose_model
 from lepton_ai.tasks.keywords import Keyword, embedding_keywords, keywords
 from lepton_ai.tasks.ner import Entity, entities_of, ner
 from lepton_ai.tasks.sentiment import Sentiment, sentiment
-from lepton_ai.text.lang import has_cjk
+from lepton_ai.text.lang import group_by_language
 
 TASKS = ("sentiment", "topic", "ner", "keywords")
 KEYWORD_DIVERSITY = 0.3
@@ -49,14 +49,12 @@ def analyze(
     """
     items, single = as_text_list(texts)
     wanted = _check(tasks, topics, k)
-    chinese = [i for i, t in enumerate(items) if has_cjk(t)]
-    english = [i for i in range(len(items)) if i not in set(chinese)]
     fields: list[dict[str, Any]] = [{} for _ in items]
-    for positions, run in ((english, _english), (chinese, _chinese)):
-        if positions:
-            for position, found in zip(positions, run([items[i] for i in positions], wanted,
-                                                      topics, k), strict=True):
-                fields[position] = found
+    for language, positions in group_by_language(items).items():
+        run = _chinese if language == "zh" else _english
+        for position, found in zip(positions, run([items[i] for i in positions], wanted,
+                                                  topics, k), strict=True):
+            fields[position] = found
     results = [Analysis(**f) for f in fields]
     return results[0] if single else results
 
@@ -91,7 +89,7 @@ def _english(texts: list[str], wanted: set[str], topics: Any, k: int) -> list[di
         encoder = load_encoder(choose_model(texts, None, "en"))
         vectors = encoder.encode(texts, role="document")  # the shared pass
         if "topic" in wanted:
-            classifier = ZeroShotClassifier(topics, encoder)
+            classifier = ZeroShotClassifier.from_labels(topics, encoder)
             found["topic"] = [classification_of(row, classifier.labels, False)
                               for row in classifier.probabilities_from_vectors(vectors)]
         if "keywords" in wanted:

@@ -128,9 +128,9 @@ def _sentiment_scorer(
     text: str, model: str | Path | None, labels: object, lang: str
 ) -> tuple[Scorer, list[str]]:
     from lepton_ai.tasks.sentiment import default_model, load_sentiment_model
-    from lepton_ai.text.lang import has_cjk
+    from lepton_ai.text.lang import group_by_language
 
-    language = lang if lang != "auto" else ("zh" if has_cjk(text) else "en")
+    (language,) = group_by_language([text], lang)
     mapping = tuple(sorted(dict(labels or {}).items()))  # type: ignore[call-overload]
     engine = load_sentiment_model(str(model) if model is not None
                                   else default_model(language, None), mapping)

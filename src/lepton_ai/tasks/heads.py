@@ -24,6 +24,12 @@ NGRAM_WEIGHT = "ngram.weight"
 NGRAM_FILE = "ngrams.json"
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis, stable for large logits."""
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
 @dataclass
 class HeadWeights:
     """The numbers of a trained head, and how to apply them."""
@@ -53,9 +59,7 @@ class HeadWeights:
         scores = self.logits(vectors.astype(np.float32), texts)
         if self.multi_label:
             return 1.0 / (1.0 + np.exp(-scores))
-        scores = scores - scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(scores)
 
     def save(self, file: Path) -> None:
         """Write the tensors as safetensors."""

@@ -55,19 +55,16 @@ class Knowledge:
         self.facts: set[tuple[str, str, str]] = set()
         self.signatures: dict[str, set[tuple[str, str]]] = {}
         self._matcher: re.Pattern[str] | None = None
+        self._resolved: set[tuple[str, str, str]] | None = None
         for number, entry in enumerate(entries, start=1):
             self.add(entry, where=f"entry {number}")
 
     @classmethod
     def from_file(cls, path: str | Path, *, case_sensitive: bool = False) -> Knowledge:
         """Read a JSONL / JSON / CSV / Parquet file of entries (see the module docstring)."""
-        from lepton_ai.data.tables import iter_rows
+        from lepton_ai.data.tables import read_rows
 
-        path = Path(path)
-        if not path.is_file():
-            raise LeptonError(E.E301, path=path, cwd=Path.cwd())
-        rows = [row for batch in iter_rows(path) for row in batch]
-        return cls(rows, case_sensitive=case_sensitive)
+        return cls(read_rows(path), case_sensitive=case_sensitive)
 
     def add(self, entry: Mapping[str, Any], where: str = "entry") -> None:
         """Add one dictionary entry (``name``), rule (``pattern``) or relation fact/rule."""
@@ -96,7 +93,7 @@ class Knowledge:
             surface = str(surface).strip()
             if surface:
                 self.terms[self._key(surface)] = Term(surface, label, identifier)
-        self._matcher = None
+        self._matcher = self._resolved = None
 
     def _add_relation(self, entry: Mapping[str, Any], where: str) -> None:
         relation = str(entry["relation"]).strip()
@@ -105,6 +102,7 @@ class Knowledge:
                                   for k in ("head_label", "tail_label"))
         if head and tail:
             self.facts.add((head, relation, tail))
+            self._resolved = None
         elif head_label and tail_label:
             self.signatures.setdefault(relation, set()).add((head_label, tail_label))
         else:
@@ -127,7 +125,9 @@ class Knowledge:
 
     def facts_in(self, text: str) -> list[tuple[Entity, str, Entity]]:
         """Known facts (head, relation, tail) whose two entities are both in ``text``."""
-        facts = {(self._id_of(h), r, self._id_of(t)) for h, r, t in self.facts}
+        if self._resolved is None:  # names resolve to ids once, not per text
+            self._resolved = {(self._id_of(h), r, self._id_of(t)) for h, r, t in self.facts}
+        facts = self._resolved
         found = [e for e in self.find(text) if e.id is not None]
         return [(head, relation, tail) for head in found for tail in found if head is not tail
                 for relation in sorted({r for h, r, t in facts

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.text.lang import has_cjk
+from lepton_ai.text.lang import group_by_language
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.knowledge import Knowledge
@@ -191,13 +191,9 @@ def ner(
     in, a list of lists out.
     """
     items, single = as_text_list(texts)
-    if lang not in ("auto", "en", "zh"):
-        raise LeptonError(E.E711, lang=lang)
-    languages = [lang if lang != "auto" else ("zh" if has_cjk(t) else "en") for t in items]
     results: list[list[Entity]] = [[] for _ in items]
-    for language in sorted(set(languages)):
+    for language, positions in group_by_language(items, lang).items():
         engine = load_entity_model(str(model) if model is not None else DEFAULT_MODELS[language])
-        positions = [i for i, lg in enumerate(languages) if lg == language]
         for position, found in zip(positions, engine.find([items[i] for i in positions]),
                                    strict=True):
             results[position] = found

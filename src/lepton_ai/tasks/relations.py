@@ -20,6 +20,7 @@ in the base encoder's space).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,7 @@ import numpy as np
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.training.relation_metrics import parse_label
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.knowledge import Knowledge
@@ -40,7 +42,6 @@ NO_RELATION = ("Other", "other", "no_relation", "NA")
 #: Most characters between two mentions proposed as a pair in plain text.
 MAX_GAP = 120
 _MARKED = re.compile(r"<e([12])>(.*?)</e\1>", re.DOTALL)
-_DIRECTED = re.compile(r"^(?P<name>.+)\((?P<first>e[12]),(?P<second>e[12])\)$")
 Span = tuple[int, int]
 
 
@@ -94,10 +95,8 @@ def read_label(label: str) -> tuple[str, bool] | None:
     """``(relation name, e1 is the head)``; None for "no relation" labels."""
     if label in NO_RELATION:
         return None
-    match = _DIRECTED.match(label)
-    if match is None:
-        return label, True
-    return match.group("name"), match.group("first") == "e1"
+    name, first_is_e1 = parse_label(label)
+    return name, first_is_e1 is not False
 
 
 class RelationScorer:
@@ -124,13 +123,15 @@ def trained_scorer(name: str) -> RelationScorer:
 
 
 def prototype_scorer(examples: Mapping[str, Sequence[str]], model: str | None) -> RelationScorer:
-    """Relation types taught by marked examples: the nearest class mean, softmax × 20.
+    """Relation types taught by marked examples: zero-shot classification whose
+    label vectors are the (normalised) mean vectors of each relation's examples.
 
     A label "Other" among the examples stands for "no relation"; without one,
     every pair gets one of the taught relations (filter by ``threshold``).
     """
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.tasks.embed import choose_model
+    from lepton_ai.tasks.zero_shot import ZeroShotClassifier
 
     if not isinstance(examples, Mapping) or len(examples) < 2:
         raise LeptonError(E.E721, got=len(examples) if isinstance(examples, Mapping) else
@@ -144,15 +145,8 @@ def prototype_scorer(examples: Mapping[str, Sequence[str]], model: str | None) -
     for marked in examples.values():
         mean = encoder.encode(list(marked), role="document").mean(axis=0)
         prototypes.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-    matrix = np.stack(prototypes)
-
-    def predict(marked: list[str]) -> np.ndarray:
-        logits = encoder.encode(marked, role="document") @ matrix.T * 20.0
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
-
-    return RelationScorer(list(examples), predict)
+    classifier = ZeroShotClassifier(list(examples), np.stack(prototypes), encoder)
+    return RelationScorer(classifier.labels, classifier.predict_proba)
 
 
 def candidate_pairs(texts: Sequence[str]) -> list[list[tuple[Span, Span]]]:
@@ -173,13 +167,13 @@ def candidate_pairs(texts: Sequence[str]) -> list[list[tuple[Span, Span]]]:
     results = []
     for text, zh in zip(texts, chinese, strict=True):
         mentions = {(e.start, e.end) for e in next(named)} if zh else next(english)
-        sentence_of = _sentence_index(sentence_spans(text))
+        starts = [start for start, _ in sentence_spans(text)]
         ordered = sorted(mentions)
         results.append([
             (first, second)
             for index, first in enumerate(ordered) for second in ordered[index + 1 :]
             if second[0] >= first[1] and second[0] - first[1] <= MAX_GAP
-            and sentence_of(first[0]) == sentence_of(second[0])
+            and bisect_right(starts, first[0]) == bisect_right(starts, second[0])  # same sentence
         ])
     return results
 
@@ -200,17 +194,6 @@ def _english_mentions(texts: Sequence[str]) -> list[set[Span]]:
 
 
 _NUMERIC = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY")
-
-
-def _sentence_index(spans: Sequence[Span]) -> Any:
-    starts = [start for start, _ in spans]
-
-    def index(offset: int) -> int:
-        import bisect
-
-        return bisect.bisect_right(starts, offset) - 1
-
-    return index
 
 
 @overload
@@ -280,20 +263,32 @@ def relations(
         results[row].append(Relation(text[head[0] : head[1]], name, text[tail[0] : tail[1]],
                                      round(float(scores[best]), 6), head, tail))
     if knowledge is not None:
-        results = [apply_knowledge(text, found, knowledge)
-                   for text, found in zip(plain, results, strict=True)]
+        from lepton_ai.tasks.ner import ner
+
+        # One batched entity pass for the type rules, not one call per text.
+        typed = ner(plain, knowledge=knowledge) if knowledge.signatures else [None] * len(plain)
+        results = [apply_knowledge(text, found, knowledge, entities)
+                   for text, found, entities in zip(plain, results, typed, strict=True)]
     return results[0] if single else results
 
 
-def apply_knowledge(text: str, found: list[Relation], knowledge: Knowledge) -> list[Relation]:
-    """``found`` filtered by the knowledge's type rules, plus its facts about ``text``."""
-    if knowledge.signatures:
-        from lepton_ai.tasks.ner import ner
+def apply_knowledge(
+    text: str, found: list[Relation], knowledge: Knowledge, entities: list[Any] | None = None
+) -> list[Relation]:
+    """``found`` filtered by the knowledge's type rules, plus its facts about ``text``.
 
-        entities = ner(text, knowledge=knowledge)
+    ``entities`` (``lai.ner`` of ``text`` with this knowledge) give the types the
+    rules check; they are found here when not given.
+    """
+    if knowledge.signatures:
+        if entities is None:
+            from lepton_ai.tasks.ner import ner
+
+            entities = ner(text, knowledge=knowledge)
+        typed = entities
 
         def label_of(span: Span) -> str | None:
-            return next((e.label for e in entities if e.start < span[1] and span[0] < e.end),
+            return next((e.label for e in typed if e.start < span[1] and span[0] < e.end),
                         None)
 
         found = [r for r in found

@@ -29,7 +29,7 @@ import numpy as np
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.text.lang import has_cjk
+from lepton_ai.text.lang import group_by_language
 
 POSITIVE, NEGATIVE, NEUTRAL = "positive", "negative", "neutral"
 SENTIMENT_LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
@@ -69,11 +69,25 @@ class SentimentModel(Protocol):
     def probabilities(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class VaderModel:
+class BinaryPackagedModel:
+    """A packaged baseline that gives P(positive) per text (labels negative, positive)."""
+
+    name = ""
+    labels = (NEGATIVE, POSITIVE)
+
+    def positive(self, text: str) -> float:
+        """P(positive) of one text."""
+        raise NotImplementedError
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        positive = np.array([self.positive(t) for t in texts], dtype=float)
+        return np.stack([1.0 - positive, positive], axis=1) if texts else np.zeros((0, 2))
+
+
+class VaderModel(BinaryPackagedModel):
     """VADER's compound score in [−1, 1], read as P(positive) = (1 + compound) / 2."""
 
     name = "vader"
-    labels = (NEGATIVE, POSITIVE)
 
     def __init__(self) -> None:
         from lepton_ai.models.runtimes import require
@@ -84,18 +98,14 @@ class VaderModel:
 
         self.analyzer = SentimentIntensityAnalyzer()
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        positive = np.array(
-            [(1.0 + self.analyzer.polarity_scores(t)["compound"]) / 2.0 for t in texts]
-        )
-        return np.stack([1.0 - positive, positive], axis=1) if texts else np.zeros((0, 2))
+    def positive(self, text: str) -> float:
+        return (1.0 + self.analyzer.polarity_scores(text)["compound"]) / 2.0
 
 
-class SnowNLPModel:
+class SnowNLPModel(BinaryPackagedModel):
     """SnowNLP's P(positive) for Chinese text (naive Bayes on product reviews)."""
 
     name = "snownlp"
-    labels = (NEGATIVE, POSITIVE)
 
     def __init__(self) -> None:
         from lepton_ai.models.runtimes import require
@@ -106,10 +116,9 @@ class SnowNLPModel:
 
         self.classifier = classifier
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+    def positive(self, text: str) -> float:
         # Empty text has no words; SnowNLP would answer its class prior.
-        positive = np.array([self.classifier.classify(t) if t.strip() else 0.5 for t in texts])
-        return np.stack([1.0 - positive, positive], axis=1) if texts else np.zeros((0, 2))
+        return float(self.classifier.classify(text)) if text.strip() else 0.5
 
 
 class TrainedSentimentModel:
@@ -205,17 +214,14 @@ def sentiment(
     ``|polarity| < neutral_band``; pass 0 to always choose a side.
     """
     items, single = as_text_list(texts)
-    if lang not in ("auto", "en", "zh"):
-        raise LeptonError(E.E711, lang=lang)
+    groups = group_by_language(items, lang)
     if not 0.0 <= neutral_band < 1.0:
         raise LeptonError(E.E712, value=neutral_band)
-    languages = [lang if lang != "auto" else ("zh" if has_cjk(t) else "en") for t in items]
     results: list[Sentiment | None] = [None] * len(items)
     mapping = tuple(sorted((labels or {}).items()))
-    for language in sorted(set(languages)):
+    for language, positions in groups.items():
         chosen = str(model) if model is not None else default_model(language, domain)
         engine = load_sentiment_model(chosen, mapping)
-        positions = [i for i, lg in enumerate(languages) if lg == language]
         rows = engine.probabilities([items[i] for i in positions])
         for position, row in zip(positions, rows, strict=True):
             results[position] = decide(row, engine.labels, engine.name, neutral_band)

@@ -18,6 +18,7 @@ import numpy as np
 from lepton_ai.bundle import Manifest, require_file
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.tasks.heads import softmax
 from lepton_ai.text.bio import spans, tokenize
 
 TAGGER_FILE = "tagger.safetensors"
@@ -134,7 +135,7 @@ class TransformerTagger(Tagger):
                     continue
                 tags = ["O"] * len(words)
                 confidence = [1.0] * len(words)  # words cut off by truncation stay "O"
-                probabilities = _softmax(scores[row])
+                probabilities = softmax(scores[row])
                 seen: set[int] = set()
                 for position, word in enumerate(encoding.word_ids):
                     if word is not None and word not in seen:
@@ -186,11 +187,6 @@ class CharCRFTagger(Tagger):
             for index, path in zip(chosen, paths, strict=True):
                 results[index] = [self.vocab.tags[t] for t in path]
         return results
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
 def _repair(tags: list[str]) -> list[str]:

@@ -16,27 +16,37 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.tasks.embed import as_text_list, choose_model
+from lepton_ai.tasks.heads import softmax
 
 #: Cosine → logit scale of the softmax (cosines between sentences span ~0.0-0.7).
 ZERO_SHOT_SCALE = 20.0
 
 
 class ZeroShotClassifier:
-    """Classifies by similarity to label names or descriptions.
+    """Classifies by cosine similarity to one vector per label.
 
-    ``labels`` is a list of names, or a mapping name → description (the
-    description is what gets embedded: "questions about card payments" reads
-    better to an encoder than "card_payment").
+    Build it with :meth:`from_labels` (label names, or a mapping name →
+    description: "questions about card payments" reads better to an encoder
+    than "card_payment") or from ready label vectors (e.g. the mean vector of a
+    few examples per label).
     """
 
     def __init__(
-        self, labels: Sequence[str] | Mapping[str, str], encoder: Encoder,
+        self, labels: Sequence[str], label_vectors: np.ndarray, encoder: Encoder,
         scale: float = ZERO_SHOT_SCALE,
     ) -> None:
-        self.labels, descriptions = _label_texts(labels)
+        self.labels = list(labels)
+        self.label_vectors = label_vectors
         self.encoder = encoder
         self.scale = scale
-        self.label_vectors = encoder.encode(descriptions, role="query")
+
+    @classmethod
+    def from_labels(
+        cls, labels: Sequence[str] | Mapping[str, str], encoder: Encoder
+    ) -> ZeroShotClassifier:
+        """Label vectors from the names or descriptions, embedded by ``encoder``."""
+        names, descriptions = _label_texts(labels)
+        return cls(names, encoder.encode(descriptions, role="query"), encoder)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, ``(n, n_labels)``."""
@@ -46,10 +56,7 @@ class ZeroShotClassifier:
 
     def probabilities_from_vectors(self, vectors: np.ndarray) -> np.ndarray:
         """Probabilities for texts already embedded by this classifier's encoder."""
-        logits = (vectors @ self.label_vectors.T) * self.scale
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+        return softmax((vectors @ self.label_vectors.T) * self.scale).astype(np.float32)
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """The closest label of each text."""
@@ -63,7 +70,7 @@ def zero_shot(
     """A zero-shot classifier on the encoder ``model`` / ``lang`` picks for ``texts``."""
     _, descriptions = _label_texts(labels)
     encoder = load_encoder(choose_model([*texts, *descriptions], model, lang))
-    return ZeroShotClassifier(labels, encoder)
+    return ZeroShotClassifier.from_labels(labels, encoder)
 
 
 def _label_texts(labels: object) -> tuple[list[str], list[str]]:

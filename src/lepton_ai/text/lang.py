@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # CJK unified ideographs (+ extension A, compatibility), kana, hangul, CJK punctuation.
 _CJK = re.compile(
@@ -25,3 +25,21 @@ def needs_multilingual(texts: Iterable[str]) -> bool:
     returns always share one vector space.
     """
     return any(_CJK.search(t) or _OTHER_SCRIPTS.search(t) for t in texts)
+
+
+def group_by_language(texts: Sequence[str], lang: str = "auto") -> dict[str, list[int]]:
+    """Positions of ``texts`` per task language, "en" or "zh" (in that order).
+
+    ``lang="auto"`` decides per text (any Chinese character → "zh"); "en" or "zh"
+    sends every text there. Tasks that pick a model per language use this, so
+    each text goes to a model that reads it. LAI-E711 for any other ``lang``.
+    """
+    if lang not in ("auto", "en", "zh"):
+        from lepton_ai.errors import E, LeptonError
+
+        raise LeptonError(E.E711, lang=lang)
+    groups: dict[str, list[int]] = {}
+    for position, text in enumerate(texts):
+        language = lang if lang != "auto" else ("zh" if has_cjk(text) else "en")
+        groups.setdefault(language, []).append(position)
+    return dict(sorted(groups.items()))

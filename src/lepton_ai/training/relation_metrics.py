@@ -18,10 +18,18 @@ from typing import Any
 _DIRECTED = re.compile(r"^(?P<name>.+)\((?P<first>e[12]),(?P<second>e[12])\)$")
 
 
+def parse_label(label: str) -> tuple[str, bool | None]:
+    """``(name, e1 first)``: ``Cause-Effect(e2,e1)`` gives ``("Cause-Effect", False)``;
+    an undirected label gives ``(label, None)``."""
+    match = _DIRECTED.match(label)
+    if match is None:
+        return label, None
+    return match.group("name"), match.group("first") == "e1"
+
+
 def relation_name(label: str) -> str:
     """``Cause-Effect(e2,e1)`` → ``Cause-Effect``; undirected labels stay as they are."""
-    match = _DIRECTED.match(label)
-    return match.group("name") if match else label
+    return parse_label(label)[0]
 
 
 def official_scores(
