@@ -290,6 +290,48 @@ class E(Enum):
         "below which a binary model answers neutral. 0.05 is the default; 0 never "
         "answers neutral."
     )
+    # --- serving: 8xx (HTTP statuses: serve/errors.py)
+    E801 = (
+        "The server is at capacity ({queued} texts queued for {route}, about {wait:.2f} s of "
+        "work). Retry after {retry_after} s, send fewer texts per request, or start the "
+        "server with more capacity (--max-queue, more replicas with --ray)."
+    )
+    E802 = (
+        "The request did not finish within its {timeout:.1f} s deadline (the server is "
+        "busy). Retry later, or raise the limit with --timeout."
+    )
+    E803 = (
+        "The request body is larger than {limit} bytes. Split the texts over several "
+        "requests, or raise the limit with --max-body-bytes."
+    )
+    E804 = "Missing or invalid API key."
+    E805 = "Unknown {kind} {name!r}. Available: {known}."
+    E806 = (
+        "Too many texts in one request ({count}; the limit is {limit}). Split them over "
+        "several requests, or raise the limit with --max-texts."
+    )
+    E807 = (
+        "Text {index} has {length} characters; the limit is {limit}. Shorten or split it, "
+        "or raise the limit with --max-chars."
+    )
+    E808 = (
+        "Model {name!r} has no version {version!r}. Loaded versions: {known}. Load it "
+        "first: POST /admin/models/{name}/versions with {{\"path\": ..., \"version\": ...}}."
+    )
+    E809 = (
+        "Model {name!r} has no earlier version to roll back to (history: {history})."
+    )
+    E810 = (
+        "{what} is not accepted by this server: {why}."
+    )
+    E811 = (
+        "The API key file {path} has no keys. Write one key per line (lines starting "
+        "with # are comments), or pass --api-key."
+    )
+    E812 = (
+        "Serving {name}={path}: {why}. Pass a trained model directory (with lepton.json), "
+        "optionally as NAME=DIR or NAME@VERSION=DIR."
+    )
 
 
 class W(Enum):

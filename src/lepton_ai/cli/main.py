@@ -403,10 +403,11 @@ def demo() -> None:
     run_demo(console)
 
 
-# Registers `lai train`, `eval`, `predict`, `compare`, `adapt` on the same app.
+# Registers `lai train`, `eval`, `predict`, `compare`, `adapt` and `lai serve` on the same app.
+from lepton_ai.cli import serving as _serving  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_training", "app", "main"]
+__all__ = ["_serving", "_training", "app", "main"]
 
 
 def main() -> None:

@@ -1,0 +1,80 @@
+"""``lai serve``: the HTTP service over every task and your trained models."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lepton_ai.cli.common import app, coded_errors, console
+
+
+@app.command()
+@coded_errors
+def serve(
+    models: Annotated[list[str] | None, typer.Argument(
+        help="Trained model directories: DIR, NAME=DIR or NAME@VERSION=DIR.")] = None,
+    host: Annotated[str, typer.Option(help="Interface to bind (0.0.0.0 exposes it).")] = (
+        "127.0.0.1"),
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    api_key: Annotated[str | None, typer.Option(
+        "--api-key", envvar="LAI_API_KEY", show_envvar=True,
+        help="Require this key (Authorization: Bearer KEY or X-API-Key).")] = None,
+    api_keys: Annotated[Path | None, typer.Option(
+        "--api-keys", help="File of accepted keys, one per line.")] = None,
+    admin_key: Annotated[str | None, typer.Option(
+        "--admin-key", envvar="LAI_ADMIN_KEY", show_envvar=True,
+        help="Key for /admin routes (default: the API keys).")] = None,
+    max_queue: Annotated[int, typer.Option(help="Most texts waiting per route.")] = 1024,
+    max_queue_seconds: Annotated[float, typer.Option(
+        help="Refuse work (429) when the queue holds more than this many seconds.")] = 0.5,
+    max_wait_ms: Annotated[float, typer.Option(
+        help="Longest wait to fill a batch (only under concurrent load).")] = 2.0,
+    timeout: Annotated[float, typer.Option(help="Seconds before a request gets 503.")] = 10.0,
+    max_texts: Annotated[int, typer.Option(help="Most texts in one request.")] = 256,
+    max_chars: Annotated[int, typer.Option(help="Most characters in one text.")] = 20_000,
+    max_body_bytes: Annotated[int, typer.Option(help="Largest request body.")] = 4 * 2**20,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        "--cors-origin", help="Allow this browser origin (repeatable); CORS is off without.")
+    ] = None,
+    access_log: Annotated[bool, typer.Option(help="JSON access log on stderr.")] = True,
+) -> None:
+    """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
+    import uvicorn
+
+    from lepton_ai.serve import ModelSource, ServeConfig, build_app
+    from lepton_ai.serve.batcher import BatcherLimits
+    from lepton_ai.serve.config import read_key_file
+
+    keys = set(read_key_file(api_keys)) if api_keys else set()
+    if api_key:
+        keys.add(api_key)
+    config = ServeConfig(
+        host=host, port=port, api_keys=frozenset(keys),
+        admin_keys=frozenset({admin_key}) if admin_key else frozenset(),
+        models=tuple(ModelSource.parse(spec) for spec in models or []),
+        max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
+        batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,
+                               max_wait_s=max_wait_ms / 1000, timeout_s=timeout),
+        cors_origins=tuple(cors_origin or ()),
+    )
+    _configure_logging(access_log)
+    where = f"http://{host}:{port}"
+    console.print(f"lepton-ai serving on [bold]{where}[/] — API docs {where}/docs, "
+                  f"health {where}/readyz; auth {'on' if keys else 'off'}; Ctrl-C stops")
+    uvicorn.run(build_app(config), host=host, port=port, access_log=False,
+                log_level="warning", loop="auto", http="auto")
+
+
+def _configure_logging(access_log: bool) -> None:
+    from lepton_ai.serve.observe import ACCESS_LOG, AccessLogFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(AccessLogFormatter())
+    ACCESS_LOG.handlers[:] = [handler]
+    ACCESS_LOG.setLevel(logging.INFO if access_log else logging.WARNING)
+    ACCESS_LOG.propagate = False
+    logging.getLogger("lepton_ai.serve").addHandler(logging.StreamHandler(sys.stderr))

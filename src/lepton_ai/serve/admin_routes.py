@@ -1,0 +1,61 @@
+"""``/admin``: load a model version, switch the current one, roll back — no restart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.models import load_model
+from lepton_ai.serve.security import require_admin_key
+
+router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin_key)], tags=["admin"])
+
+
+class LoadVersion(BaseModel):
+    """A trained model directory on the server's disk to load as a new version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(..., description="Model directory (with lepton.json) on the server.")
+    version: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    make_current: bool = Field(True, description="Switch the name to it once loaded.")
+
+
+class SwitchVersion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(..., min_length=1, max_length=64)
+
+
+@router.get("/models", summary="Served models, their versions and history")
+async def list_versions(request: Request) -> list[dict[str, Any]]:
+    return request.app.state.lai.models.describe()
+
+
+@router.post("/models/{name}/versions", summary="Load a new version (optionally switch to it)")
+async def load_version(name: str, body: LoadVersion, request: Request) -> dict[str, Any]:
+    state = request.app.state.lai
+    if name in state.models.names() and body.version in {
+            v["version"] for m in state.models.describe() if m["name"] == name
+            for v in m["versions"]}:
+        raise LeptonError(E.E810, what=f"version {body.version!r} of {name!r}",
+                          why="it is already loaded; load it under a new version name")
+    loaded = await state.run_blocking(lambda: load_model(name, body.version, body.path))
+    state.models.add(loaded, make_current=body.make_current)
+    state.metrics.load_seconds.labels(name, body.version).set(loaded.load_seconds)
+    return {"loaded": loaded.describe(), "current": state.models.get(name).version}
+
+
+@router.put("/models/{name}/current", summary="Switch the name to a loaded version")
+async def switch_version(name: str, body: SwitchVersion, request: Request) -> dict[str, Any]:
+    loaded = request.app.state.lai.models.switch(name, body.version)
+    return {"name": name, "current": loaded.version}
+
+
+@router.post("/models/{name}/rollback", summary="Return to the previous current version")
+async def rollback(name: str, request: Request) -> dict[str, Any]:
+    loaded = request.app.state.lai.models.rollback(name)
+    return {"name": name, "current": loaded.version}

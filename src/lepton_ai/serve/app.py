@@ -1,0 +1,93 @@
+"""The FastAPI app of ``lai serve``: routes, error handlers, middleware, lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException
+
+from lepton_ai._version import __version__
+from lepton_ai.errors import LeptonError
+from lepton_ai.serve import admin_routes, openai_routes, task_routes
+from lepton_ai.serve.config import ServeConfig
+from lepton_ai.serve.http_errors import (
+    on_http_error,
+    on_lepton_error,
+    on_unexpected_error,
+    on_validation_error,
+)
+from lepton_ai.serve.middleware import ServeMiddleware
+from lepton_ai.serve.responses import JSONBytes
+from lepton_ai.serve.security import require_api_key
+from lepton_ai.serve.state import ServerState
+
+DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
+
+* OpenAI-compatible: `POST /v1/embeddings`, `GET /v1/models`.
+* Tasks: `POST /v1/{task}` with `{"input": "text" | ["texts"], "options": {...}}`.
+* Your models: `POST /v1/models/{name}/predict`; versions under `/admin`.
+* Errors: `{"error": {"code": "LAI-E###", "message": ...}}`; 429/503 carry Retry-After.
+"""
+
+
+def build_app(config: ServeConfig | None = None) -> FastAPI:
+    """The server app; models load (and warm) on start-up, then ``/readyz`` turns 200."""
+    config = config or ServeConfig()
+    state = ServerState(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await state.run_blocking(state.load_configured_models)
+        if config.warm:
+            await state.run_blocking(state.warm_defaults)
+        state.ready = True
+        yield
+        state.ready = False
+        await state.close()
+
+    app = FastAPI(title="lepton-ai", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan, default_response_class=JSONBytes)
+    app.state.lai = state
+    app.include_router(openai_routes.router)
+    app.include_router(task_routes.router)
+    app.include_router(admin_routes.router)
+    _add_health_routes(app)
+    app.add_exception_handler(LeptonError, on_lepton_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)
+    if config.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
+                           allow_methods=["GET", "POST", "PUT"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+    app.add_middleware(ServeMiddleware, metrics=state.metrics,
+                       max_body_bytes=config.max_body_bytes)
+    return app
+
+
+def _add_health_routes(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["operations"], summary="Alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], summary="Models loaded and warmed",
+             responses={503: {"description": "Still loading"}})
+    async def readyz(request: Request) -> Any:
+        if request.app.state.lai.ready:
+            return {"status": "ready"}
+        return JSONBytes({"status": "loading"}, status_code=503)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics",
+             dependencies=[Depends(require_api_key)], response_class=Response)
+    async def metrics(request: Request) -> Response:
+        state = request.app.state.lai
+        state.queue_depths()
+        return Response(generate_latest(state.metrics.registry),
+                        media_type=CONTENT_TYPE_LATEST)

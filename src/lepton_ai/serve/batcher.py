@@ -1,0 +1,242 @@
+"""Dynamic batching across concurrent requests, with a bounded queue.
+
+Requests of one route put their texts in one queue; a loop takes what is queued
+(up to a token cap) and runs it as one batched model call on a worker thread.
+While a batch runs, the next requests accumulate, so batches grow with load
+and a lone request goes straight through. The loop waits a few milliseconds
+for more only when the previous batch was larger than what is queued now:
+concurrent clients are then likely to be sending.
+
+Admission is bounded twice: by queued texts, and by the estimated time to
+clear the queue (queued cost ÷ measured throughput). Work beyond either bound
+is refused at once (HTTP 429) rather than queued into seconds of latency; a
+request that still misses its deadline is answered 503 and its texts, if not
+yet started, are dropped from the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from lepton_ai.errors import E, LeptonError
+
+#: Measured throughput (cost units per second) is smoothed with this weight.
+EWMA_WEIGHT = 0.2
+
+
+def estimated_tokens(text: str) -> int:
+    """A cheap token estimate used for batch caps: UTF-8 bytes ÷ 3, plus specials.
+
+    Exact for Chinese (3 bytes per character, ~1 token each); ~1.5× over for
+    English (~4.5 bytes per token), which errs towards smaller batches.
+    """
+    return len(text.encode("utf-8")) // 3 + 2
+
+
+@dataclass
+class _Request:
+    items: list[Any]
+    cost: int
+    future: asyncio.Future[list[Any]]
+    started: bool = False
+
+
+@dataclass
+class BatchStats:
+    """What the batcher reports to metrics after each batch."""
+
+    items: int
+    requests: int
+    seconds: float
+
+
+@dataclass
+class BatcherLimits:
+    """Bounds of one batcher (see :class:`~lepton_ai.serve.config.ServeConfig`)."""
+
+    max_batch_cost: int = 4096
+    max_batch_items: int = 256
+    max_queue_items: int = 1024
+    max_queue_seconds: float = 0.5
+    max_wait_s: float = 0.002
+    timeout_s: float = 10.0
+
+
+@dataclass
+class DynamicBatcher:
+    """One queue and its batching loops for one route (and model version).
+
+    ``predict`` takes a flat list of items and returns one result per item; it
+    runs on ``executor`` so the event loop stays free. ``cost`` estimates the
+    work of one item (tokens).
+    """
+
+    name: str
+    predict: Callable[[list[Any]], Sequence[Any]]
+    executor: Executor
+    limits: BatcherLimits = field(default_factory=BatcherLimits)
+    cost: Callable[[Any], int] = lambda item: 1
+    pipelines: int = 1
+    on_batch: Callable[[BatchStats], None] | None = None
+    _queue: deque[_Request] = field(default_factory=deque, init=False)
+    _queued_items: int = field(default=0, init=False)
+    _queued_cost: int = field(default=0, init=False)
+    _throughput: float | None = field(default=None, init=False)
+    _last_batch_requests: int = field(default=1, init=False)
+    _arrived: asyncio.Event | None = field(default=None, init=False)
+    _loops: list[asyncio.Task[None]] = field(default_factory=list, init=False)
+
+    @property
+    def queued_items(self) -> int:
+        """Texts waiting (not yet in a running batch)."""
+        return self._queued_items
+
+    def estimated_wait(self, extra_cost: int = 0) -> float:
+        """Seconds to clear the queue (plus ``extra_cost``) at the measured rate."""
+        if not self._throughput:
+            return 0.0
+        return (self._queued_cost + extra_cost) / self._throughput
+
+    async def submit(self, items: list[Any]) -> list[Any]:
+        """Queue ``items`` as one request; their results, in order.
+
+        Raises LAI-E801 (queue full) at once, or LAI-E802 after the deadline.
+        """
+        if not items:
+            return []
+        self._ensure_started()
+        cost = sum(self.cost(item) for item in items)
+        self._admit(len(items), cost)
+        loop = asyncio.get_running_loop()
+        request = _Request(items, cost, loop.create_future())
+        self._queue.append(request)
+        self._queued_items += len(items)
+        self._queued_cost += cost
+        assert self._arrived is not None
+        self._arrived.set()
+        try:
+            return await asyncio.wait_for(asyncio.shield(request.future), self.limits.timeout_s)
+        except TimeoutError:
+            self._withdraw(request)
+            raise LeptonError(E.E802, timeout=self.limits.timeout_s) from None
+        except asyncio.CancelledError:  # the client went away
+            self._withdraw(request)
+            raise
+
+    def _admit(self, count: int, cost: int) -> None:
+        full = self._queued_items + count > self.limits.max_queue_items
+        wait = self.estimated_wait(cost)
+        if full or (self._queued_items and wait > self.limits.max_queue_seconds):
+            retry_after = max(1, round(wait))
+            raise LeptonError(E.E801, queued=self._queued_items, route=self.name, wait=wait,
+                              retry_after=retry_after)
+
+    def _withdraw(self, request: _Request) -> None:
+        if not request.started and request in self._queue:
+            self._queue.remove(request)
+            self._queued_items -= len(request.items)
+            self._queued_cost -= request.cost
+        if not request.future.done():
+            request.future.cancel()
+
+    def _ensure_started(self) -> None:
+        if self._loops:
+            return
+        self._arrived = asyncio.Event()
+        self._loops = [asyncio.create_task(self._run(), name=f"batcher-{self.name}-{i}")
+                       for i in range(max(1, self.pipelines))]
+
+    async def close(self) -> None:
+        """Stop the loops; queued requests are answered with LAI-E802."""
+        for task in self._loops:
+            task.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        self._loops = []
+        while self._queue:
+            request = self._queue.popleft()
+            if not request.future.done():
+                request.future.set_exception(LeptonError(E.E802, timeout=0.0))
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = await self._next_batch()
+            items = [item for request in batch for item in request.items]
+            started = time.perf_counter()
+            try:
+                results = await loop.run_in_executor(self.executor, self.predict, items)
+            except Exception as error:  # answered to every caller of the batch
+                for request in batch:
+                    if not request.future.done():
+                        request.future.set_exception(error)
+                continue
+            seconds = time.perf_counter() - started
+            self._record(batch, len(items), seconds)
+            position = 0
+            for request in batch:
+                part = list(results[position : position + len(request.items)])
+                position += len(request.items)
+                if not request.future.done():
+                    request.future.set_result(part)
+
+    def _record(self, batch: list[_Request], count: int, seconds: float) -> None:
+        cost = sum(request.cost for request in batch)
+        rate = cost / max(seconds, 1e-6)
+        self._throughput = rate if self._throughput is None else (
+            (1 - EWMA_WEIGHT) * self._throughput + EWMA_WEIGHT * rate)
+        self._last_batch_requests = len(batch)
+        if self.on_batch is not None:
+            self.on_batch(BatchStats(count, len(batch), seconds))
+
+    async def _next_batch(self) -> list[_Request]:
+        assert self._arrived is not None
+        batch: list[_Request] = []
+        while not batch:
+            while not self._queue:
+                self._arrived.clear()
+                await self._arrived.wait()
+            self._take(self._queue.popleft(), batch)
+        deadline = time.perf_counter() + self.limits.max_wait_s
+        expected = self._last_batch_requests
+        while len(batch) < expected and not self._batch_full(batch):
+            self._drain_into(batch)
+            remaining = deadline - time.perf_counter()
+            if len(batch) >= expected or remaining <= 0 or self._batch_full(batch):
+                break
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                break
+        self._drain_into(batch)
+        return batch
+
+    def _batch_full(self, batch: list[_Request]) -> bool:
+        items = sum(len(r.items) for r in batch)
+        cost = sum(r.cost for r in batch)
+        return items >= self.limits.max_batch_items or cost >= self.limits.max_batch_cost
+
+    def _drain_into(self, batch: list[_Request]) -> None:
+        items = sum(len(r.items) for r in batch)
+        cost = sum(r.cost for r in batch)
+        while self._queue:
+            following = self._queue[0]
+            if (items + len(following.items) > self.limits.max_batch_items
+                    or cost + following.cost > self.limits.max_batch_cost):
+                return
+            self._take(self._queue.popleft(), batch)
+            items += len(following.items)
+            cost += following.cost
+
+    def _take(self, request: _Request, batch: list[_Request]) -> None:
+        self._queued_items -= len(request.items)
+        self._queued_cost -= request.cost
+        if not request.future.done():  # a withdrawn request is dropped here
+            request.started = True
+            batch.append(request)

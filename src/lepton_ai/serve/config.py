@@ -1,0 +1,81 @@
+"""Everything ``lai serve`` can be told, with safe defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.batcher import BatcherLimits
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """A trained model directory to serve as ``name`` (version ``version``)."""
+
+    name: str
+    version: str
+    path: Path
+
+    @classmethod
+    def parse(cls, spec: str) -> ModelSource:
+        """``DIR``, ``NAME=DIR`` or ``NAME@VERSION=DIR`` (version defaults to "1")."""
+        label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
+        name, _, version = label.partition("@")
+        folder = Path(path)
+        name = name or folder.resolve().name
+        if not (folder / "lepton.json").is_file():
+            raise LeptonError(E.E812, name=name, path=path, why="no lepton.json there")
+        return cls(name=name, version=version or "1", path=folder)
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Limits, security and batching of one server.
+
+    Attributes:
+        host: interface to bind; 127.0.0.1 unless you mean to expose it.
+        port: TCP port.
+        api_keys: keys accepted for every route but health checks; empty = no auth.
+        admin_keys: keys for ``/admin`` routes (default: the API keys).
+        models: trained model directories to serve.
+        max_texts: most texts in one request (413 above).
+        max_chars: most characters in one text (413 above).
+        max_body_bytes: largest request body (413 above).
+        batching: per-route batch and queue bounds.
+        pipelines: batches of one route that may run at the same time.
+        threads: worker threads running model calls, shared by all routes.
+        cors_origins: origins allowed by CORS; empty = CORS off.
+        warm: load and warm the default embedding models at start-up.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_keys: frozenset[str] = frozenset()
+    admin_keys: frozenset[str] = frozenset()
+    models: tuple[ModelSource, ...] = ()
+    max_texts: int = 256
+    max_chars: int = 20_000
+    max_body_bytes: int = 4 * 1024 * 1024
+    batching: BatcherLimits = field(default_factory=BatcherLimits)
+    pipelines: int = 1
+    threads: int = 2
+    cors_origins: tuple[str, ...] = ()
+    warm: bool = True
+
+    @property
+    def effective_admin_keys(self) -> frozenset[str]:
+        """Admin keys, falling back to the API keys."""
+        return self.admin_keys or self.api_keys
+
+
+def read_key_file(path: str | Path) -> frozenset[str]:
+    """Keys from a file, one per line; ``#`` starts a comment (LAI-E811 if none)."""
+    file = Path(path)
+    if not file.is_file():
+        raise LeptonError(E.E301, path=file, cwd=Path.cwd())
+    keys = {line.split("#", 1)[0].strip() for line in file.read_text("utf-8").splitlines()}
+    keys.discard("")
+    if not keys:
+        raise LeptonError(E.E811, path=file)
+    return frozenset(keys)

@@ -1,0 +1,92 @@
+"""Coded library errors as HTTP answers, in the OpenAI error shape.
+
+``{"error": {"code": "LAI-E201", "message": "...", "type": "invalid_request_error"}}``:
+the official ``openai`` client surfaces ``message``; our ``lai.Client`` raises
+:class:`~lepton_ai.errors.LeptonError`-like errors with the code.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from lepton_ai.errors import LeptonError
+from lepton_ai.serve.responses import JSONBytes
+
+LOG = logging.getLogger("lepton_ai.serve")
+
+#: HTTP status of each serving error; every other coded error is the caller's input (422).
+STATUS: dict[str, int] = {
+    "LAI-E801": 429,
+    "LAI-E802": 503,
+    "LAI-E803": 413,
+    "LAI-E804": 401,
+    "LAI-E805": 404,
+    "LAI-E806": 413,
+    "LAI-E807": 413,
+    "LAI-E808": 404,
+    "LAI-E809": 409,
+}
+KIND: dict[int, str] = {
+    401: "authentication_error", 404: "not_found_error", 409: "conflict_error",
+    413: "request_too_large", 429: "rate_limit_error", 503: "overloaded_error",
+}
+
+
+def error_body(code: str, message: str, status: int, **extra: Any) -> dict[str, Any]:
+    """The JSON body of an error answer."""
+    kind = KIND.get(status, "invalid_request_error" if status < 500 else "server_error")
+    return {"error": {"code": code, "message": message, "type": kind, **extra}}
+
+
+def error_response(code: str, message: str, status: int,
+                   headers: dict[str, str] | None = None, **extra: Any) -> JSONBytes:
+    """An error answer, noted for the access log and metrics."""
+    return JSONBytes(error_body(code, message, status, **extra), status_code=status,
+                          headers=headers)
+
+
+async def on_lepton_error(request: Request, error: Exception) -> JSONBytes:
+    """A coded error: its mapped status (422 by default), Retry-After when useful."""
+    assert isinstance(error, LeptonError)
+    status = STATUS.get(error.code, 422)
+    request.scope.setdefault("lai", {})["error"] = error.code
+    headers = None
+    if status in (429, 503):
+        headers = {"Retry-After": str(error.fields.get("retry_after", 1))}
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return error_response(error.code, str(error), status, headers)
+
+
+async def on_validation_error(request: Request, error: Exception) -> JSONBytes:
+    """A request that does not match the documented schema: 422 naming the fields."""
+    assert isinstance(error, RequestValidationError)
+    request.scope.setdefault("lai", {})["error"] = "LAI-E810"
+    problems = [
+        {"field": ".".join(str(part) for part in item.get("loc", ())), "problem": item.get("msg")}
+        for item in error.errors()
+    ]
+    where = "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5])
+    message = f"[LAI-E810] The request does not match the API ({where}). See /docs."
+    return error_response("LAI-E810", message, 422, problems=problems)
+
+
+async def on_http_error(request: Request, error: Exception) -> JSONBytes:
+    """Starlette's own errors (404 route, 405 method) in the same shape."""
+    assert isinstance(error, HTTPException)
+    return error_response(f"HTTP-{error.status_code}", str(error.detail), error.status_code,
+                          dict(error.headers) if error.headers else None)
+
+
+async def on_unexpected_error(request: Request, error: Exception) -> JSONBytes:
+    """A bug: logged with its traceback (never the request body), answered 500."""
+    rid = request.scope.get("lai", {}).get("request_id", "")
+    request.scope.setdefault("lai", {})["error"] = "LAI-E500"
+    LOG.error("unexpected error in request %s", rid, exc_info=error)
+    return error_response("LAI-E500", f"Internal error (request id {rid}); it was logged.",
+                          500)

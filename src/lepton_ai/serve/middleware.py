@@ -1,0 +1,104 @@
+"""One pure-ASGI middleware: request ids, body-size limit, access log and metrics.
+
+Pure ASGI (not ``BaseHTTPMiddleware``) keeps the per-request cost to a few
+microseconds, which matters at hundreds of requests per second on two cores.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import orjson
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.http_errors import error_body
+from lepton_ai.serve.observe import Metrics, log_access, request_id
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+
+
+class BodyTooLargeError(Exception):
+    """The body grew past the limit while it was being read."""
+
+
+class ServeMiddleware:
+    """Wraps the app: every HTTP request is counted, timed, logged and size-checked."""
+
+    def __init__(self, app: Any, metrics: Metrics, max_body_bytes: int) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        rid = request_id(scope.get("headers", []))
+        scope["lai"] = note = {"request_id": rid}
+        status = {"code": 500, "sent": False}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["sent"] = True
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        try:
+            if self._declared_too_large(scope):
+                raise BodyTooLargeError
+            await self.app(scope, self._limited(receive), send_with_id)
+        except BodyTooLargeError:
+            if status["sent"]:
+                raise
+            note["error"] = "LAI-E803"
+            await self._send_413(send_with_id)
+        finally:
+            self._record(scope, note, status["code"], time.perf_counter() - started)
+
+    def _declared_too_large(self, scope: Scope) -> bool:
+        for key, value in scope.get("headers", []):
+            if key == b"content-length":
+                try:
+                    return int(value) > self.max_body_bytes
+                except ValueError:
+                    return False
+        return False
+
+    def _limited(self, receive: Any) -> Any:
+        seen = 0
+
+        async def receive_limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body_bytes:
+                    raise BodyTooLargeError
+            return message
+
+        return receive_limited
+
+    async def _send_413(self, send: Any) -> None:
+        error = LeptonError(E.E803, limit=self.max_body_bytes)
+        body = orjson.dumps(error_body(error.code, str(error), 413))
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    def _record(self, scope: Scope, note: dict[str, Any], status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        model = note.get("model", "")
+        self.metrics.requests.labels(route, model, str(status)).inc()
+        self.metrics.latency.labels(route, model).observe(seconds)
+        if "error" in note:
+            self.metrics.errors.labels(route, note["error"]).inc()
+        if status in (429, 503):
+            self.metrics.rejected.labels(route, "overload" if status == 429 else "deadline").inc()
+        log_access({"request_id": note["request_id"], "method": scope.get("method"),
+                    "route": route, "status": status, "ms": round(seconds * 1000, 2),
+                    "model": model or None, "error": note.get("error")})

@@ -1,0 +1,93 @@
+"""Prometheus metrics and structured access logs.
+
+The access log is one JSON line per request: request id, method, route,
+status, latency, model and error code. Request bodies, texts, query strings
+and API keys are never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from lepton_ai.serve.batcher import BatchStats
+
+ACCESS_LOG = logging.getLogger("lepton_ai.serve.access")
+
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+
+
+class Metrics:
+    """The server's Prometheus metrics, in a registry of its own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "lai_requests", "HTTP requests answered.", ["route", "model", "status"],
+            registry=self.registry)
+        self.latency = Histogram(
+            "lai_request_seconds", "Time to answer a request.", ["route", "model"],
+            buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.batch_items = Histogram(
+            "lai_batch_items", "Texts per model call.", ["batcher"],
+            buckets=BATCH_BUCKETS, registry=self.registry)
+        self.batch_requests = Histogram(
+            "lai_batch_requests", "Requests sharing one model call.", ["batcher"],
+            buckets=BATCH_BUCKETS, registry=self.registry)
+        self.batch_seconds = Histogram(
+            "lai_batch_seconds", "Time of one batched model call.", ["batcher"],
+            buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.queue_depth = Gauge(
+            "lai_queue_texts", "Texts waiting in a batcher's queue.", ["batcher"],
+            registry=self.registry)
+        self.rejected = Counter(
+            "lai_rejected_requests", "Requests refused or dropped.", ["route", "reason"],
+            registry=self.registry)
+        self.errors = Counter(
+            "lai_errors", "Error answers by code.", ["route", "code"], registry=self.registry)
+        self.load_seconds = Gauge(
+            "lai_model_load_seconds", "Time to load and warm a model.", ["model", "version"],
+            registry=self.registry)
+
+    def batch_observer(self, batcher: str) -> Any:
+        """A callback that records one batcher's batches."""
+        items = self.batch_items.labels(batcher)
+        requests = self.batch_requests.labels(batcher)
+        seconds = self.batch_seconds.labels(batcher)
+
+        def observe(stats: BatchStats) -> None:
+            items.observe(stats.items)
+            requests.observe(stats.requests)
+            seconds.observe(stats.seconds)
+
+        return observe
+
+
+def request_id(headers: list[tuple[bytes, bytes]]) -> str:
+    """The caller's ``X-Request-ID`` when it is short and plain, else a new one."""
+    for key, value in headers:
+        if key == b"x-request-id":
+            text = value.decode("latin-1")
+            if 0 < len(text) <= 64 and all(c.isalnum() or c in "-_." for c in text):
+                return text
+    return uuid.uuid4().hex
+
+
+def log_access(record: dict[str, Any]) -> None:
+    """Write one access-log line (JSON) if access logging is on."""
+    if ACCESS_LOG.isEnabledFor(logging.INFO):
+        ACCESS_LOG.info(json.dumps(record, separators=(",", ":")))
+
+
+class AccessLogFormatter(logging.Formatter):
+    """Passes the JSON line through, adding the time."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        return f'{{"time":"{stamp}Z",{record.getMessage()[1:]}'

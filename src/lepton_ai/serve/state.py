@@ -1,0 +1,92 @@
+"""What one running server holds: config, metrics, models, batchers, worker threads."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.batcher import DynamicBatcher, estimated_tokens
+from lepton_ai.serve.config import ServeConfig
+from lepton_ai.serve.models import ModelTable, load_model
+from lepton_ai.serve.observe import Metrics
+
+
+@dataclass
+class ServerState:
+    """Shared by every route of one app (``app.state.lai``)."""
+
+    config: ServeConfig
+    metrics: Metrics = field(default_factory=Metrics)
+    models: ModelTable = field(default_factory=ModelTable)
+    ready: bool = False
+    started: float = field(default_factory=time.time)
+    _batchers: dict[str, DynamicBatcher] = field(default_factory=dict)
+    _executor: ThreadPoolExecutor | None = None
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        """Worker threads for model calls, shared by all routes."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.config.threads,
+                                                thread_name_prefix="lai-serve")
+        return self._executor
+
+    def batcher(self, key: str, predict: Callable[[list[Any]], Sequence[Any]]) -> DynamicBatcher:
+        """The batcher of ``key`` (created on first use), items being (text, ...) tuples."""
+        found = self._batchers.get(key)
+        if found is None:
+            found = DynamicBatcher(
+                key, predict, self.executor, self.config.batching,
+                cost=lambda item: estimated_tokens(item[0]), pipelines=self.config.pipelines,
+                on_batch=self.metrics.batch_observer(key))
+            self._batchers[key] = found
+        return found
+
+    def queue_depths(self) -> None:
+        """Refresh the queue-depth gauge of every batcher (before a metrics scrape)."""
+        for key, batcher in self._batchers.items():
+            self.metrics.queue_depth.labels(key).set(batcher.queued_items)
+
+    def check_texts(self, texts: list[str]) -> None:
+        """Enforce the per-request limits (LAI-E806/E807, answered 413)."""
+        if len(texts) > self.config.max_texts:
+            raise LeptonError(E.E806, count=len(texts), limit=self.config.max_texts)
+        for index, text in enumerate(texts):
+            if len(text) > self.config.max_chars:
+                raise LeptonError(E.E807, index=index, length=len(text),
+                                  limit=self.config.max_chars)
+
+    async def run_blocking(self, work: Callable[[], Any]) -> Any:
+        """Run unbatched work (loading, warming) on the worker threads."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+
+    def load_configured_models(self) -> None:
+        """Load the model directories named at start-up (blocking)."""
+        for source in self.config.models:
+            loaded = load_model(source.name, source.version, source.path)
+            self.models.add(loaded)
+            self.metrics.load_seconds.labels(source.name, source.version).set(
+                loaded.load_seconds)
+
+    def warm_defaults(self) -> None:
+        """Load and run the default embedding models once (blocking)."""
+        from lepton_ai.tasks.embed import embed
+
+        started = time.perf_counter()
+        embed(["warm up"], lang="en")
+        self.metrics.load_seconds.labels("embed-en", "default").set(
+            time.perf_counter() - started)
+
+    async def close(self) -> None:
+        """Stop batchers and worker threads."""
+        for batcher in self._batchers.values():
+            await batcher.close()
+        self._batchers.clear()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None

@@ -1,0 +1,166 @@
+"""Routes through FastAPI's test client: auth, limits, errors, versions, metrics.
+
+Trained models here are tiny (a random BERT + a head); the real packaged models
+are served in tests/integration/test_serve_real.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lepton_ai.serve import ModelSource, ServeConfig, build_app
+from lepton_ai.settings import settings
+from lepton_ai.training.api import train
+from .test_train_tiny import write_topics
+
+KEY = "test-key-123"
+ADMIN = "admin-key-456"
+
+
+@pytest.fixture
+def two_versions(tmp_path: Path, tiny_encoder_dir: Path, tmp_cache: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.setattr(settings, "show_progress", False)
+    first = train(write_topics(tmp_path / "a.csv"), base=tiny_encoder_dir,
+                  out=tmp_path / "v1", method="head")
+    second = train(write_topics(tmp_path / "b.csv", seed=1), base=tiny_encoder_dir,
+                   out=tmp_path / "v2", method="head", l2=10.0)
+    return first.folder, second.folder
+
+
+@pytest.fixture
+def client(two_versions: tuple[Path, Path]) -> Iterator[TestClient]:
+    config = ServeConfig(api_keys=frozenset({KEY}), admin_keys=frozenset({ADMIN}),
+                         models=(ModelSource("topics", "1", two_versions[0]),),
+                         warm=False, max_texts=4, max_chars=50, max_body_bytes=2000)
+    with TestClient(build_app(config)) as test_client:
+        yield test_client
+
+
+def auth(key: str = KEY) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_health_is_open_and_everything_else_needs_a_key(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    for method, path in (("get", "/v1/models"), ("get", "/metrics"),
+                         ("post", "/v1/models/topics/predict"), ("get", "/admin/models")):
+        answer = client.request(method, path, json={"input": "cat"})
+        assert answer.status_code == 401, path
+        assert answer.json()["error"] == {"code": "LAI-E804", "type": "authentication_error",
+                                          "message": "[LAI-E804] Missing or invalid API key."}
+    assert client.get("/v1/models", headers=auth("wrong")).status_code == 401
+    assert client.get("/v1/models", headers={"X-API-Key": KEY}).status_code == 200
+    assert client.get("/admin/models", headers=auth(KEY)).status_code == 401
+    assert client.get("/admin/models", headers=auth(ADMIN)).status_code == 200
+
+
+def test_predict_matches_the_python_api(client: TestClient,
+                                        two_versions: tuple[Path, Path]) -> None:
+    import lepton_ai as lai
+
+    texts = ["cat on the mat", "bank card password", "stocks fell"]
+    answer = client.post("/v1/models/topics/predict", json={"input": texts}, headers=auth())
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["model"], body["version"]) == ("topics", "1")
+    expected = lai.load(two_versions[0]).predict_proba(texts)
+    for result, row in zip(body["data"], expected, strict=True):
+        assert list(result["scores"].values()) == pytest.approx(row.tolist(), abs=1e-5)
+    single = client.post("/v1/models/topics/predict", json={"input": texts[0]}, headers=auth())
+    assert single.json()["data"] == body["data"][0]
+
+
+def test_limits_answer_413_with_the_flag_that_raises_them(client: TestClient) -> None:
+    many = client.post("/v1/models/topics/predict", json={"input": ["a"] * 5}, headers=auth())
+    assert many.status_code == 413 and many.json()["error"]["code"] == "LAI-E806"
+    assert "--max-texts" in many.json()["error"]["message"]
+    long = client.post("/v1/models/topics/predict", json={"input": "x" * 51}, headers=auth())
+    assert long.status_code == 413 and long.json()["error"]["code"] == "LAI-E807"
+    body = client.post("/v1/models/topics/predict", content=b"{" + b" " * 3000 + b"}",
+                       headers={**auth(), "content-type": "application/json"})
+    assert body.status_code == 413 and body.json()["error"]["code"] == "LAI-E803"
+
+
+def test_bad_requests_get_422_naming_the_field_and_unknown_names_404(
+        client: TestClient) -> None:
+    wrong = client.post("/v1/models/topics/predict", json={"inputs": ["a"]}, headers=auth())
+    assert wrong.status_code == 422
+    error = wrong.json()["error"]
+    assert error["code"] == "LAI-E810" and "body.input" in error["message"]
+    missing = client.post("/v1/models/nope/predict", json={"input": "a"}, headers=auth())
+    assert missing.status_code == 404 and "topics" in missing.json()["error"]["message"]
+    embed = client.post("/v1/embeddings", json={"input": "a", "model": "gpt-4"}, headers=auth())
+    assert embed.status_code == 404 and embed.json()["error"]["code"] == "LAI-E805"
+    path = client.post("/v1/embed", json={"input": "a", "options": {"model": "/etc"}},
+                       headers=auth())
+    assert path.status_code == 422 and path.json()["error"]["code"] == "LAI-E810"
+    assert client.get("/nowhere").status_code == 404
+
+
+def test_versions_load_switch_and_roll_back_without_restart(
+        client: TestClient, two_versions: tuple[Path, Path]) -> None:
+    def current() -> str:
+        answer = client.post("/v1/models/topics/predict", json={"input": "cat"}, headers=auth())
+        return answer.json()["version"]
+
+    loaded = client.post("/admin/models/topics/versions",
+                         json={"path": str(two_versions[1]), "version": "2"}, headers=auth(ADMIN))
+    assert loaded.status_code == 200 and loaded.json()["current"] == "2"
+    assert current() == "2"
+    pinned = client.post("/v1/models/topics/predict", json={"input": "cat", "version": "1"},
+                         headers=auth())
+    assert pinned.json()["version"] == "1"
+    assert client.post("/admin/models/topics/rollback", headers=auth(ADMIN)).json()[
+        "current"] == "1"
+    assert current() == "1"
+    assert client.put("/admin/models/topics/current", json={"version": "2"},
+                      headers=auth(ADMIN)).json()["current"] == "2"
+    again = client.post("/admin/models/topics/versions",
+                        json={"path": str(two_versions[1]), "version": "2"}, headers=auth(ADMIN))
+    assert again.status_code == 422
+    unknown = client.put("/admin/models/topics/current", json={"version": "9"},
+                         headers=auth(ADMIN))
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "LAI-E808"
+    listing = client.get("/admin/models", headers=auth(ADMIN)).json()
+    assert listing[0]["current"] == "2" and len(listing[0]["versions"]) == 2
+
+
+def test_metrics_count_requests_batches_and_errors(client: TestClient) -> None:
+    client.post("/v1/models/topics/predict", json={"input": ["cat", "dog"]}, headers=auth())
+    client.post("/v1/models/nope/predict", json={"input": "a"}, headers=auth())
+    text = client.get("/metrics", headers=auth()).text
+    assert ('lai_requests_total{model="topics@1",route="/v1/models/{name}/predict",'
+            'status="200"} 1.0') in text
+    assert 'lai_errors_total{code="LAI-E805",route="/v1/models/{name}/predict"} 1.0' in text
+    assert 'lai_batch_items_sum{batcher="model:topics@1"} 2.0' in text
+    assert 'lai_model_load_seconds{model="topics",version="1"}' in text
+
+
+def test_request_ids_are_echoed_and_bodies_are_never_logged(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    secret = "my secret text"
+    with caplog.at_level(logging.INFO, logger="lepton_ai.serve.access"):
+        answer = client.post("/v1/models/topics/predict", json={"input": secret},
+                             headers={**auth(), "X-Request-ID": "abc-123"})
+    assert answer.headers["x-request-id"] == "abc-123"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert '"request_id":"abc-123"' in logged and '"status":200' in logged
+    assert secret not in logged and KEY not in logged
+
+
+def test_model_source_parsing(two_versions: tuple[Path, Path], tmp_path: Path) -> None:
+    folder = two_versions[0]
+    assert ModelSource.parse(str(folder)) == ModelSource(folder.resolve().name, "1", folder)
+    assert ModelSource.parse(f"intents@7={folder}") == ModelSource("intents", "7", folder)
+    from lepton_ai.errors import LeptonError
+
+    with pytest.raises(LeptonError, match="LAI-E812"):
+        ModelSource.parse(str(tmp_path))

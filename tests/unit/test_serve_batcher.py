@@ -1,0 +1,151 @@
+"""The dynamic batcher: sharing, bounds, deadlines, errors — with plain Python work."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from lepton_ai.errors import LeptonError
+from lepton_ai.serve.batcher import BatcherLimits, BatchStats, DynamicBatcher, estimated_tokens
+
+
+def make(predict, **limits) -> tuple[DynamicBatcher, list[BatchStats]]:
+    seen: list[BatchStats] = []
+    batcher = DynamicBatcher("test", predict, ThreadPoolExecutor(2), BatcherLimits(**limits),
+                             cost=lambda item: 1, on_batch=seen.append)
+    return batcher, seen
+
+
+def test_lone_request_does_not_wait_for_company() -> None:
+    batcher, seen = make(lambda items: [x * 2 for x in items], max_wait_s=30.0, timeout_s=60.0)
+
+    async def main() -> list[int]:
+        try:
+            # A batcher that waited max_wait_s for company would miss this 5 s bound.
+            return await asyncio.wait_for(batcher.submit([1, 2, 3]), 5.0)
+        finally:
+            await batcher.close()
+
+    assert asyncio.run(main()) == [2, 4, 6]
+    assert [s.requests for s in seen] == [1]
+
+
+def test_requests_queued_during_a_batch_share_the_next_one_and_get_their_own_results() -> None:
+    release = threading.Event()
+
+    def predict(items: list[int]) -> list[int]:
+        if items == [0]:
+            release.wait(10)
+        return [x * 10 for x in items]
+
+    batcher, seen = make(predict)
+
+    async def main() -> list[list[int]]:
+        first = asyncio.create_task(batcher.submit([0]))
+        await asyncio.sleep(0.05)  # the first batch is now running
+        others = [asyncio.create_task(batcher.submit([i, i + 100])) for i in range(1, 11)]
+        await asyncio.sleep(0.05)
+        release.set()
+        results = await asyncio.gather(first, *others)
+        await batcher.close()
+        return results
+
+    results = asyncio.run(main())
+    assert results[0] == [0]
+    assert results[1:] == [[i * 10, (i + 100) * 10] for i in range(1, 11)]
+    assert [s.requests for s in seen] == [1, 10]
+    assert [s.items for s in seen] == [1, 20]
+
+
+def test_batches_respect_the_item_cap() -> None:
+    release = threading.Event()
+
+    def predict(items: list[int]) -> list[int]:
+        if items == [-1]:
+            release.wait(10)
+        return items
+
+    batcher, seen = make(predict, max_batch_items=4)
+
+    async def main() -> None:
+        blocker = asyncio.create_task(batcher.submit([-1]))
+        await asyncio.sleep(0.05)
+        tasks = [asyncio.create_task(batcher.submit([i, i])) for i in range(5)]
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.gather(blocker, *tasks)
+        await batcher.close()
+
+    asyncio.run(main())
+    assert all(s.items <= 4 for s in seen)
+    assert sum(s.items for s in seen) == 11
+
+
+def test_full_queue_is_refused_at_once_with_e801() -> None:
+    release = threading.Event()
+    batcher, _ = make(lambda items: (release.wait(10), items)[1], max_queue_items=3)
+
+    async def main() -> str:
+        running = asyncio.create_task(batcher.submit([1]))
+        await asyncio.sleep(0.05)
+        queued = asyncio.create_task(batcher.submit([2, 3]))
+        await asyncio.sleep(0.01)
+        try:
+            await batcher.submit([4, 5])
+        except LeptonError as error:
+            code = error.code
+        release.set()
+        await asyncio.gather(running, queued)
+        await batcher.close()
+        return code
+
+    assert asyncio.run(main()) == "LAI-E801"
+
+
+def test_deadline_gives_e802_and_withdraws_the_queued_texts() -> None:
+    release = threading.Event()
+    batcher, _ = make(lambda items: (release.wait(10), items)[1], timeout_s=0.2)
+
+    async def main() -> tuple[str, str, int]:
+        running = asyncio.create_task(batcher.submit([1]))
+        await asyncio.sleep(0.05)
+        codes = []
+        for task in (running, asyncio.create_task(batcher.submit([2, 3]))):
+            try:
+                await task
+            except LeptonError as error:
+                codes.append(error.code)
+        depth = batcher.queued_items
+        release.set()
+        await batcher.close()
+        return codes[0], codes[1], depth
+
+    first, second, depth = asyncio.run(main())
+    assert first == second == "LAI-E802"
+    assert depth == 0
+
+
+def test_a_failing_batch_answers_its_callers_and_the_loop_goes_on() -> None:
+    def predict(items: list[int]) -> list[int]:
+        if 13 in items:
+            raise ValueError("unlucky")
+        return items
+
+    batcher, _ = make(predict)
+
+    async def main() -> list[int]:
+        with pytest.raises(ValueError, match="unlucky"):
+            await batcher.submit([13])
+        result = await batcher.submit([7])
+        await batcher.close()
+        return result
+
+    assert asyncio.run(main()) == [7]
+
+
+def test_token_estimate_counts_chinese_characters_and_english_words() -> None:
+    assert estimated_tokens("你好世界") == 4 + 2
+    assert 6 <= estimated_tokens("the cat sat on the mat") <= 12
