@@ -22,6 +22,7 @@ enforce_offline()
 
 if TYPE_CHECKING:
     from lepton_ai.bundle import load
+    from lepton_ai.client import Client
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.tasks.analyze import Analysis, analyze
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from lepton_ai.training.data import LabelledSet
 
 _LAZY: dict[str, tuple[str, str]] = {
+    "Client": ("lepton_ai.client", "Client"),
     "embed": ("lepton_ai.tasks.embed", "embed"),
     "analyze": ("lepton_ai.tasks.analyze", "analyze"),
     "Analysis": ("lepton_ai.tasks.analyze", "Analysis"),
@@ -76,6 +78,7 @@ __all__ = [
     "BertForSequenceClassification",
     "BertTokenizer",
     "Classification",
+    "Client",
     "Embedding",
     "Entity",
     "Explanation",

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from lepton_ai.serve import ModelSource, ServeConfig, build_app
 from lepton_ai.settings import settings
 from lepton_ai.training.api import train
+
 from .test_train_tiny import write_topics
 
 KEY = "test-key-123"

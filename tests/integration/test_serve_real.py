@@ -1,0 +1,137 @@
+"""The server on the real packaged models: same results as Python, OpenAI client, overload."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict
+
+import httpx
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+import lepton_ai as lai
+from lepton_ai.serve import ServeConfig, build_app
+
+from .serve_process import running_server
+
+TEXTS = ["The bank approved my loan quickly.", "The hotel room was dirty and loud.",
+         "Tim Cook met Angela Merkel in Berlin.", "我很喜欢这部电影。"]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(build_app(ServeConfig())) as test_client:
+        yield test_client
+
+
+def test_embeddings_equal_lai_embed_in_float_and_base64(client: TestClient) -> None:
+    expected = lai.embed(TEXTS[:3], lang="en")
+    floats = client.post("/v1/embeddings", json={"input": TEXTS[:3], "model": "all-MiniLM-L6-v2"})
+    assert floats.status_code == 200
+    body = floats.json()
+    assert body["model"] == "all-MiniLM-L6-v2" and body["usage"]["prompt_tokens"] > 10
+    got = np.array([item["embedding"] for item in body["data"]], dtype=np.float32)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    packed = client.post("/v1/embeddings", json={"input": TEXTS[0], "model": "minilm",
+                                                  "encoding_format": "base64"}).json()
+    vector = np.frombuffer(base64.b64decode(packed["data"][0]["embedding"]), dtype="<f4")
+    np.testing.assert_allclose(vector, expected[0], atol=1e-5)
+
+
+def test_concurrent_requests_are_batched_and_get_the_unbatched_results() -> None:
+    app = build_app(ServeConfig(warm=True))
+    sentences = [f"sentence number {i} about {topic}" for i, topic in
+                 enumerate(["banks", "hotels", "football", "music"] * 6)]
+    alone = lai.embed(sentences, lang="en")
+
+    async def main() -> list[np.ndarray]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                answers = await asyncio.gather(*(
+                    http.post("/v1/embeddings", json={"input": s, "model": "minilm"})
+                    for s in sentences))
+                metrics = (await http.get("/metrics")).text
+        assert 'lai_batch_requests_count{batcher="embeddings:all-MiniLM-L6-v2"}' in metrics
+        batches = float(metrics.split(
+            'lai_batch_requests_count{batcher="embeddings:all-MiniLM-L6-v2"} ')[1].split()[0])
+        assert batches < len(sentences)  # some requests shared a model call
+        return [np.array(a.json()["data"][0]["embedding"], np.float32) for a in answers]
+
+    vectors = np.stack(asyncio.run(main()))
+    np.testing.assert_allclose(vectors, alone, atol=1e-5)
+
+
+@pytest.mark.parametrize(("route", "options", "call"), [
+    ("sentiment", {}, lambda texts: lai.sentiment(texts)),
+    ("ner", {}, lambda texts: lai.ner(texts)),
+    ("keywords", {"k": 3}, lambda texts: lai.keywords(texts, 3)),
+    ("classify", {"labels": ["finance", "travel", "politics"]},
+     lambda texts: lai.classify(texts, labels=["finance", "travel", "politics"])),
+])
+def test_task_routes_give_the_python_results(client: TestClient, route: str, options: dict,
+                                             call: object) -> None:
+    answer = client.post(f"/v1/{route}", json={"input": TEXTS, "options": options})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["task"] == f"{route}.v1"
+    expected = call(TEXTS)  # type: ignore[operator]
+
+    def plain(value: object) -> object:
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return asdict(value)  # type: ignore[call-overload]
+
+    assert _rounded(body["data"]) == _rounded(plain(expected))
+
+
+def _rounded(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def test_openai_client_works_unchanged_against_lai_serve() -> None:
+    from openai import NotFoundError, OpenAI
+
+    with running_server("--api-key", "sk-local") as base:
+        openai = OpenAI(base_url=f"{base}/v1", api_key="sk-local")
+        created = openai.embeddings.create(model="all-MiniLM-L6-v2", input=TEXTS[:2])
+        got = np.array([item.embedding for item in created.data], dtype=np.float32)
+        np.testing.assert_allclose(got, lai.embed(TEXTS[:2], lang="en"), atol=1e-5)
+        assert "all-MiniLM-L6-v2" in {model.id for model in openai.models.list()}
+        with pytest.raises(NotFoundError, match="LAI-E805"):
+            openai.embeddings.create(model="text-embedding-3-small", input="hi")
+        remote = lai.Client(base, api_key="sk-local")
+        np.testing.assert_allclose(remote.embed(TEXTS[0]), lai.embed(TEXTS[0], lang="en"),
+                                   atol=1e-5)
+        assert remote.sentiment(TEXTS[:2]) == lai.sentiment(TEXTS[:2])
+
+
+def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
+    with running_server("--max-queue", "16", "--timeout", "2") as base:
+        port = int(base.rsplit(":", 1)[1])
+
+        async def hammer() -> Counter[int]:
+            limits = httpx.Limits(max_connections=200)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+                body = {"input": ["a longer sentence to keep the encoder busy " * 8] * 8,
+                        "model": "minilm"}
+                answers = await asyncio.gather(
+                    *(http.post("/v1/embeddings", json=body) for _ in range(300)))
+            return Counter(a.status_code for a in answers)
+
+        statuses = asyncio.run(hammer())
+        assert set(statuses) <= {200, 429, 503}, statuses
+        assert statuses[429] > 0 and statuses[200] > 0
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+        after = httpx.post(f"{base}/v1/embeddings", json={"input": "hi", "model": "minilm"})
+        assert after.status_code == 200
