@@ -20,6 +20,7 @@ setup: $(STAMP)
 
 run: setup
 	$(LAI) demo
+	$(LAI) serve
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench

@@ -26,7 +26,8 @@ class LoadResult:
     """Latencies (seconds) of answered requests and the count of each status."""
 
     seconds: float
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # of 200 answers
+    rejected_latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     failures: int = 0  # connections closed or refused
 
@@ -54,16 +55,20 @@ def post_request(path: str, body: dict, headers: dict[str, str] | None = None) -
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
 
 
-async def _read_answer(reader: asyncio.StreamReader) -> int:
+async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, float]:
+    """(status, Retry-After seconds or 0) of one answer, its body read and dropped."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     length = 0
+    retry_after = 0.0
     chunked = False
     for line in head.split(b"\r\n")[1:]:
         key, _, value = line.partition(b":")
         key = key.strip().lower()
         if key == b"content-length":
             length = int(value)
+        elif key == b"retry-after":
+            retry_after = float(value)
         elif key == b"transfer-encoding" and b"chunked" in value.lower():
             chunked = True
     if chunked:
@@ -74,12 +79,17 @@ async def _read_answer(reader: asyncio.StreamReader) -> int:
                 break
     elif length:
         await reader.readexactly(length)
-    return status
+    return status, retry_after
 
 
 async def run_load(port: int, make_request: Callable[[int], bytes], *, concurrency: int,
-                   duration_s: float, max_requests: int) -> LoadResult:
-    """Closed-loop load: ``concurrency`` connections, until time or requests run out."""
+                   duration_s: float, max_requests: int,
+                   honour_retry_after: bool = True) -> LoadResult:
+    """Closed-loop load: ``concurrency`` connections, until time or requests run out.
+
+    Like well-behaved clients (the ``openai`` client among them), a connection
+    told 429/503 with Retry-After waits that long before its next request.
+    """
     counter = itertools.count()
     result = LoadResult(seconds=0.0)
     stop_at = time.perf_counter() + duration_s
@@ -96,9 +106,13 @@ async def run_load(port: int, make_request: Callable[[int], bytes], *, concurren
                 assert reader is not None
                 started = time.perf_counter()
                 writer.write(make_request(number))
-                status = await _read_answer(reader)
+                status, retry_after = await _read_answer(reader)
                 result.latencies.append(time.perf_counter() - started)
                 result.statuses[status] += 1
+                if status != 200:
+                    result.rejected_latencies.append(result.latencies.pop())
+                if honour_retry_after and retry_after:
+                    await asyncio.sleep(min(retry_after, stop_at - time.perf_counter()))
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 result.failures += 1
                 if writer is not None:

@@ -292,9 +292,9 @@ class E(Enum):
     )
     # --- serving: 8xx (HTTP statuses: serve/errors.py)
     E801 = (
-        "The server is at capacity ({queued} texts queued for {route}, about {wait:.2f} s of "
-        "work). Retry after {retry_after} s, send fewer texts per request, or start the "
-        "server with more capacity (--max-queue, more replicas with --ray)."
+        "The server is at capacity ({detail}, about {wait:.2f} s of work). "
+        "Retry after {retry_after} s, send fewer texts per request, or start the "
+        "server with more room (--max-queue, --max-queue-seconds)."
     )
     E802 = (
         "The request did not finish within its {timeout:.1f} s deadline (the server is "
@@ -304,8 +304,14 @@ class E(Enum):
         "The request body is larger than {limit} bytes. Split the texts over several "
         "requests, or raise the limit with --max-body-bytes."
     )
-    E804 = "Missing or invalid API key."
-    E805 = "Unknown {kind} {name!r}. Available: {known}."
+    E804 = (
+        "Missing or invalid API key. Send it as 'Authorization: Bearer KEY' or "
+        "'X-API-Key: KEY'."
+    )
+    E805 = (
+        "Unknown {kind} {name!r}. Available: {known}. Use one of those names "
+        "(GET /v1/models lists them)."
+    )
     E806 = (
         "Too many texts in one request ({count}; the limit is {limit}). Split them over "
         "several requests, or raise the limit with --max-texts."
@@ -322,7 +328,8 @@ class E(Enum):
         "Model {name!r} has no earlier version to roll back to (history: {history})."
     )
     E810 = (
-        "{what} is not accepted by this server: {why}."
+        "{what} is not accepted by this server: {why}. The accepted requests are "
+        "described at /docs."
     )
     E811 = (
         "The API key file {path} has no keys. Write one key per line (lines starting "

@@ -55,7 +55,7 @@ class Settings:
     threads: int = field(default_factory=lambda: _env_int("LEPTON_THREADS", _default_threads()))
     cache_dir: Path = field(default_factory=_default_cache_dir)
     token_budget: int = field(default_factory=lambda: _env_int("LEPTON_TOKEN_BUDGET", 4096))
-    max_batch_size: int = field(default_factory=lambda: _env_int("LEPTON_MAX_BATCH", 64))
+    max_batch_size: int = field(default_factory=lambda: _env_int("LEPTON_MAX_BATCH", 16))
     precision: str = field(default_factory=lambda: os.environ.get("LEPTON_PRECISION", "auto"))
     show_progress: bool = field(
         default_factory=lambda: os.environ.get("LEPTON_PROGRESS", "1") not in ("0", "false")

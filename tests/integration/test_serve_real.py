@@ -135,3 +135,13 @@ def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
         after = httpx.post(f"{base}/v1/embeddings", json={"input": "hi", "model": "minilm"})
         assert after.status_code == 200
+
+
+def test_several_worker_processes_serve_the_same_api() -> None:
+    with running_server("--workers", "2", "--api-key", "k") as base:
+        headers = {"Authorization": "Bearer k"}
+        answers = [httpx.post(f"{base}/v1/sentiment", json={"input": TEXTS[1]},
+                              headers=headers) for _ in range(4)]
+        assert {a.status_code for a in answers} == {200}
+        assert answers[0].json()["data"]["label"] == lai.sentiment(TEXTS[1]).label
+        assert httpx.get(f"{base}/v1/models").status_code == 401

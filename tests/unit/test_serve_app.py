@@ -53,8 +53,9 @@ def test_health_is_open_and_everything_else_needs_a_key(client: TestClient) -> N
                          ("post", "/v1/models/topics/predict"), ("get", "/admin/models")):
         answer = client.request(method, path, json={"input": "cat"})
         assert answer.status_code == 401, path
-        assert answer.json()["error"] == {"code": "LAI-E804", "type": "authentication_error",
-                                          "message": "[LAI-E804] Missing or invalid API key."}
+        error = answer.json()["error"]
+        assert (error["code"], error["type"]) == ("LAI-E804", "authentication_error")
+        assert error["message"].startswith("[LAI-E804] Missing or invalid API key.")
     assert client.get("/v1/models", headers=auth("wrong")).status_code == 401
     assert client.get("/v1/models", headers={"X-API-Key": KEY}).status_code == 200
     assert client.get("/admin/models", headers=auth(KEY)).status_code == 401

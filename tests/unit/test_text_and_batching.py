@@ -40,6 +40,24 @@ def test_batches_are_sorted_capped_and_complete():
     assert firsts == sorted(firsts, reverse=True)
 
 
+def test_no_row_of_a_batch_is_mostly_padding():
+    from lepton_ai.models.batching import MAX_PADDING
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(5, 60, size=32).tolist()
+    for batch in plan_batches(lengths, token_budget=4096, max_batch_size=64):
+        longest = max(lengths[i] for i in batch)
+        assert all(lengths[i] >= longest * (1 - MAX_PADDING) for i in batch)
+
+
+def test_a_call_is_split_so_every_worker_gets_a_batch():
+    equal = [10] * 16
+    assert len(plan_batches(equal, token_budget=4096, max_batch_size=64)) == 1
+    split = plan_batches(equal, token_budget=4096, max_batch_size=64, workers=2)
+    assert [len(b) for b in split] == [8, 8]
+    assert len(plan_batches([10] * 3, 4096, 64, workers=2)) == 1  # too few to split
+
+
 def test_a_text_longer_than_the_budget_still_runs_alone():
     assert [b.tolist() for b in plan_batches([5000, 3], 100, 8)] == [[0], [1]]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +39,8 @@ def serve(
         "--cors-origin", help="Allow this browser origin (repeatable); CORS is off without.")
     ] = None,
     access_log: Annotated[bool, typer.Option(help="JSON access log on stderr.")] = True,
+    workers: Annotated[int, typer.Option(
+        help="Server processes, each with its own models and batching (more cores).")] = 1,
 ) -> None:
     """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
     import uvicorn
@@ -48,6 +48,7 @@ def serve(
     from lepton_ai.serve import ModelSource, ServeConfig, build_app
     from lepton_ai.serve.batcher import BatcherLimits
     from lepton_ai.serve.config import read_key_file
+    from lepton_ai.serve.observe import configure_logging
 
     keys = set(read_key_file(api_keys)) if api_keys else set()
     if api_key:
@@ -59,22 +60,20 @@ def serve(
         max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
         batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,
                                max_wait_s=max_wait_ms / 1000, timeout_s=timeout),
-        cors_origins=tuple(cors_origin or ()),
+        cors_origins=tuple(cors_origin or ()), access_log=access_log,
     )
-    _configure_logging(access_log)
+    configure_logging(access_log)
     where = f"http://{host}:{port}"
     console.print(f"lepton-ai serving on [bold]{where}[/] — API docs {where}/docs, "
                   f"health {where}/readyz; auth {'on' if keys else 'off'}; Ctrl-C stops")
+    if workers > 1:
+        import os
+
+        from lepton_ai.serve.app import CONFIG_ENV
+
+        os.environ[CONFIG_ENV] = config.to_json()
+        uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, access_log=False, log_level="warning")
+        return
     uvicorn.run(build_app(config), host=host, port=port, access_log=False,
                 log_level="warning", loop="auto", http="auto")
-
-
-def _configure_logging(access_log: bool) -> None:
-    from lepton_ai.serve.observe import ACCESS_LOG, AccessLogFormatter
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(AccessLogFormatter())
-    ACCESS_LOG.handlers[:] = [handler]
-    ACCESS_LOG.setLevel(logging.INFO if access_log else logging.WARNING)
-    ACCESS_LOG.propagate = False
-    logging.getLogger("lepton_ai.serve").addHandler(logging.StreamHandler(sys.stderr))

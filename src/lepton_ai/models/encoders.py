@@ -177,9 +177,8 @@ class TransformerEncoder(Encoder):
 
     def _run(self, pieces: list[_Piece]) -> np.ndarray:
         out = np.zeros((len(pieces), self.dim), dtype=np.float32)
-        batches = plan_batches(
-            [len(p.ids) for p in pieces], settings.token_budget, settings.max_batch_size
-        )
+        batches = plan_batches([len(p.ids) for p in pieces], settings.token_budget,
+                               settings.max_batch_size, workers=self.runtime.workers)
 
         alone = len(batches) == 1
 

@@ -68,8 +68,24 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
                            allow_methods=["GET", "POST", "PUT"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(ServeMiddleware, metrics=state.metrics,
-                       max_body_bytes=config.max_body_bytes)
+                       max_body_bytes=config.max_body_bytes, backlog=state.backlog_seconds,
+                       max_backlog_s=config.batching.max_queue_seconds)
     return app
+
+
+#: Environment variable that carries the config to ``--workers`` processes.
+CONFIG_ENV = "LAI_SERVE_CONFIG"
+
+
+def app_from_environment() -> FastAPI:
+    """App factory for worker processes (``lai serve --workers N``)."""
+    import os
+
+    from lepton_ai.serve.observe import configure_logging
+
+    config = ServeConfig.from_json(os.environ[CONFIG_ENV])
+    configure_logging(config.access_log)
+    return build_app(config)
 
 
 def _add_health_routes(app: FastAPI) -> None:

@@ -60,7 +60,7 @@ class BatchStats:
 class BatcherLimits:
     """Bounds of one batcher (see :class:`~lepton_ai.serve.config.ServeConfig`)."""
 
-    max_batch_cost: int = 4096
+    max_batch_cost: int = 1024
     max_batch_items: int = 256
     max_queue_items: int = 1024
     max_queue_seconds: float = 0.5
@@ -134,8 +134,8 @@ class DynamicBatcher:
         wait = self.estimated_wait(cost)
         if full or (self._queued_items and wait > self.limits.max_queue_seconds):
             retry_after = max(1, round(wait))
-            raise LeptonError(E.E801, queued=self._queued_items, route=self.name, wait=wait,
-                              retry_after=retry_after)
+            raise LeptonError(E.E801, detail=f"{self._queued_items} texts queued for {self.name}",
+                              wait=wait, retry_after=retry_after)
 
     def _withdraw(self, request: _Request) -> None:
         if not request.started and request in self._queue:

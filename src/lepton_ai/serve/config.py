@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lepton_ai.errors import E, LeptonError
@@ -47,6 +48,7 @@ class ServeConfig:
         threads: worker threads running model calls, shared by all routes.
         cors_origins: origins allowed by CORS; empty = CORS off.
         warm: load and warm the default embedding models at start-up.
+        access_log: write JSON access-log lines (``lai serve`` sets up the handler).
     """
 
     host: str = "127.0.0.1"
@@ -62,11 +64,31 @@ class ServeConfig:
     threads: int = 2
     cors_origins: tuple[str, ...] = ()
     warm: bool = True
+    access_log: bool = True
 
     @property
     def effective_admin_keys(self) -> frozenset[str]:
         """Admin keys, falling back to the API keys."""
         return self.admin_keys or self.api_keys
+
+    def to_json(self) -> str:
+        """The config as JSON (handed to worker processes through the environment)."""
+        data = asdict(self)
+        data["api_keys"], data["admin_keys"] = sorted(self.api_keys), sorted(self.admin_keys)
+        data["models"] = [{**asdict(m), "path": str(m.path)} for m in self.models]
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeConfig:
+        """The inverse of :meth:`to_json`."""
+        data = json.loads(text)
+        data["api_keys"] = frozenset(data["api_keys"])
+        data["admin_keys"] = frozenset(data["admin_keys"])
+        data["models"] = tuple(ModelSource(m["name"], m["version"], Path(m["path"]))
+                               for m in data["models"])
+        data["batching"] = BatcherLimits(**data["batching"])
+        data["cors_origins"] = tuple(data["cors_origins"])
+        return cls(**data)
 
 
 def read_key_file(path: str | Path) -> frozenset[str]:

@@ -7,6 +7,7 @@ microseconds, which matters at hundreds of requests per second on two cores.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -24,12 +25,21 @@ class BodyTooLargeError(Exception):
 
 
 class ServeMiddleware:
-    """Wraps the app: every HTTP request is counted, timed, logged and size-checked."""
+    """Wraps the app: every HTTP request is counted, timed, logged and size-checked.
 
-    def __init__(self, app: Any, metrics: Metrics, max_body_bytes: int) -> None:
+    Work requests (``POST /v1/...``) are refused with 429 before their body is
+    read while the server already holds more than ``max_backlog_s`` seconds of
+    queued work: under a flood of requests the rejections stay cheap, so the
+    cores keep serving the admitted ones.
+    """
+
+    def __init__(self, app: Any, metrics: Metrics, max_body_bytes: int,
+                 backlog: Callable[[], float], max_backlog_s: float) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        self.backlog = backlog
+        self.max_backlog_s = max_backlog_s
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -48,6 +58,12 @@ class ServeMiddleware:
             await send(message)
 
         try:
+            if scope["method"] == "POST" and scope["path"].startswith("/v1/"):
+                backlog = self.backlog()
+                if backlog > self.max_backlog_s:
+                    note["error"] = "LAI-E801"
+                    await self._send_429(send_with_id, backlog)
+                    return
             if self._declared_too_large(scope):
                 raise BodyTooLargeError
             await self.app(scope, self._limited(receive), send_with_id)
@@ -83,12 +99,13 @@ class ServeMiddleware:
         return receive_limited
 
     async def _send_413(self, send: Any) -> None:
-        error = LeptonError(E.E803, limit=self.max_body_bytes)
-        body = orjson.dumps(error_body(error.code, str(error), 413))
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await _send_error(send, LeptonError(E.E803, limit=self.max_body_bytes), 413)
+
+    async def _send_429(self, send: Any, backlog: float) -> None:
+        retry_after = max(1, round(backlog))
+        error = LeptonError(E.E801, detail="work queued across all routes", wait=backlog,
+                            retry_after=retry_after)
+        await _send_error(send, error, 429, [(b"retry-after", str(retry_after).encode())])
 
     def _record(self, scope: Scope, note: dict[str, Any], status: int, seconds: float) -> None:
         route = getattr(scope.get("route"), "path", None) or "unmatched"
@@ -102,3 +119,12 @@ class ServeMiddleware:
         log_access({"request_id": note["request_id"], "method": scope.get("method"),
                     "route": route, "status": status, "ms": round(seconds * 1000, 2),
                     "model": model or None, "error": note.get("error")})
+
+
+async def _send_error(send: Any, error: LeptonError, status: int,
+                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = orjson.dumps(error_body(error.code, str(error), status))
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})

@@ -91,3 +91,17 @@ class AccessLogFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
         return f'{{"time":"{stamp}Z",{record.getMessage()[1:]}'
+
+
+def configure_logging(access_log: bool) -> None:
+    """Send the access log (JSON lines) and server errors to stderr (``lai serve``)."""
+    import sys
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(AccessLogFormatter())
+    ACCESS_LOG.handlers[:] = [handler]
+    ACCESS_LOG.setLevel(logging.INFO if access_log else logging.WARNING)
+    ACCESS_LOG.propagate = False
+    errors = logging.getLogger("lepton_ai.serve")
+    if not errors.handlers:
+        errors.addHandler(logging.StreamHandler(sys.stderr))

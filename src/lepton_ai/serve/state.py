@@ -47,6 +47,10 @@ class ServerState:
             self._batchers[key] = found
         return found
 
+    def backlog_seconds(self) -> float:
+        """Estimated seconds of queued work across every batcher (they share the cores)."""
+        return sum(batcher.estimated_wait() for batcher in self._batchers.values())
+
     def queue_depths(self) -> None:
         """Refresh the queue-depth gauge of every batcher (before a metrics scrape)."""
         for key, batcher in self._batchers.items():
