@@ -152,7 +152,7 @@ def scenario(contender: Contender, port: int, process: subprocess.Popen, sentenc
             "rss_mb": round(rss_mb(process.pid), 1)}
 
 
-SCENARIOS = (("c1_x1", 1, 1, 10.0), ("c32_x1", 1, 32, 15.0), ("c32_x16", 16, 32, 15.0))
+SCENARIOS = (("c1_x1", 1, 1, 8.0), ("c32_x1", 1, 32, 12.0), ("c32_x16", 16, 32, 12.0))
 
 
 def in_process_rate(sentences: list[str], seconds: float = 20.0) -> float:
@@ -193,6 +193,37 @@ def overload(port: int, process: subprocess.Popen, contender: Contender, sentenc
             "rss_mb_after_overload": round(peak, 1), "after": after.summary(1)}
 
 
+def soak(port: int, process: subprocess.Popen, contender: Contender, sentences: list[str],
+         seconds: float) -> dict:
+    """Steady load (concurrency 8, 1-4 sentences) for ``seconds``; RSS sampled each minute."""
+    def make(number: int) -> bytes:
+        size = 1 + number % 4
+        start = (number * 4) % (len(sentences) - 4)
+        return post_request(contender.path, contender.body(sentences[start:start + size]))
+
+    async def sampled() -> tuple[object, list[float]]:
+        samples = [rss_mb(process.pid)]
+
+        async def sampler() -> None:
+            while True:
+                await asyncio.sleep(60)
+                samples.append(rss_mb(process.pid))
+
+        task = asyncio.create_task(sampler())
+        result = await run_load(port, make, concurrency=8, duration_s=seconds,
+                                max_requests=100_000_000)
+        task.cancel()
+        samples.append(rss_mb(process.pid))
+        return result, samples
+
+    result, samples = asyncio.run(sampled())
+    # Growth is measured from the first minute on: the first batches of each shape
+    # allocate ONNX Runtime's arenas once.
+    base = samples[1] if len(samples) > 2 else samples[0]
+    return {"soak": result.summary(1), "rss_mb_samples": [round(v, 1) for v in samples],
+            "rss_growth_pct_after_first_minute": round(100 * (samples[-1] - base) / base, 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
@@ -200,6 +231,8 @@ def main() -> None:
     parser.add_argument("--overload", type=float, default=0.0,
                         help="Also run an overload phase of this many seconds (lai only).")
     parser.add_argument("--overload-concurrency", type=int, default=256)
+    parser.add_argument("--soak", type=float, default=0.0,
+                        help="Also run steady load for this many seconds (lai only).")
     args = parser.parse_args()
 
     # Shuffled once, so every prefix has the same length mix: a faster contender
@@ -217,7 +250,12 @@ def main() -> None:
         for name in order:
             contender = table[name]
             port = 8300 + round_number * 10 + names.index(name)
-            process = start(contender, port)
+            try:
+                process = start(contender, port)
+            except RuntimeError as error:
+                record("serve_embeddings", {"contender": name, "round": round_number,
+                                            "error": str(error)[-500:]})
+                continue
             try:
                 for label, per_request, concurrency, seconds in SCENARIOS:
                     result = scenario(contender, port, process, sentences,
@@ -226,6 +264,11 @@ def main() -> None:
                     record("serve_embeddings", {"contender": name, "round": round_number,
                                                 "scenario": label, **result,
                                                 "code": code_version()})
+                if args.soak and name == "lai":
+                    record("serve_embeddings", {"contender": name, "round": round_number,
+                                                "scenario": "soak", **soak(
+                                                    port, process, contender, sentences,
+                                                    args.soak), "code": code_version()})
                 if args.overload and name == "lai":
                     result = overload(port, process, contender, sentences, args.overload,
                                       args.overload_concurrency)
