@@ -21,7 +21,6 @@ entity, so their ``score`` is ``None`` — it is never invented.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import group_by_language
+from lepton_ai.text.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.knowledge import Knowledge
@@ -40,7 +40,6 @@ DEFAULT_MODELS = {"en": "spacy", "zh": "jieba"}
 JIEBA_TYPES = {"nr": "PERSON", "nrfg": "PERSON", "nrt": "PERSON", "ns": "LOC", "nt": "ORG"}
 #: Longest piece a trained tagger is given at once (characters).
 PIECE_CHARS = 400
-_SENTENCE_END = re.compile(r"[.!?。！？；;\n]+[\"'”’)）]*\s*")
 
 
 @dataclass(frozen=True)
@@ -146,17 +145,6 @@ def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
         piece_end = end
     if piece_end > piece_start:
         yield piece_start, text[piece_start:piece_end]
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence of ``text`` (ends: . ! ? 。！？ ; newline)."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
 
 
 @lru_cache(maxsize=8)

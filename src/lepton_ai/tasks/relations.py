@@ -156,8 +156,9 @@ def candidate_pairs(texts: Sequence[str]) -> list[list[tuple[Span, Span]]]:
     each noun phrase that no entity covers (SemEval's nominals are head nouns).
     Chinese mentions: the names jieba tags (people, places, organisations).
     """
-    from lepton_ai.tasks.ner import load_entity_model, sentence_spans
+    from lepton_ai.tasks.ner import load_entity_model
     from lepton_ai.text.lang import has_cjk
+    from lepton_ai.text.sentences import sentence_spans
 
     chinese = [has_cjk(t) for t in texts]
     english = iter(_english_mentions([t for t, zh in zip(texts, chinese, strict=True)
