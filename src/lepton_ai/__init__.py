@@ -26,15 +26,19 @@ if TYPE_CHECKING:
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.tasks.analyze import Analysis, analyze
+    from lepton_ai.tasks.answer import Answer, Citation, answer
+    from lepton_ai.tasks.chat import chat
     from lepton_ai.tasks.classify import Classification, TextClassifier, classify
     from lepton_ai.tasks.embed import Embedding, embed, embed_chunks, similarity
     from lepton_ai.tasks.explain import Explanation, explain
+    from lepton_ai.tasks.generate import generate
     from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.knowledge import Knowledge
     from lepton_ai.tasks.ner import Entity, ner
     from lepton_ai.tasks.relations import Relation, relations
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.tasks.sentiment import Sentiment, sentiment
+    from lepton_ai.tasks.summarize import Summary, summarize
     from lepton_ai.training.adapt import adapt_encoder as adapt
     from lepton_ai.training.api import train
     from lepton_ai.training.data import LabelledSet
@@ -43,6 +47,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Client": ("lepton_ai.client", "Client"),
     "embed": ("lepton_ai.tasks.embed", "embed"),
     "analyze": ("lepton_ai.tasks.analyze", "analyze"),
+    "answer": ("lepton_ai.tasks.answer", "answer"),
+    "Answer": ("lepton_ai.tasks.answer", "Answer"),
+    "Citation": ("lepton_ai.tasks.answer", "Citation"),
+    "chat": ("lepton_ai.tasks.chat", "chat"),
+    "generate": ("lepton_ai.tasks.generate", "generate"),
     "Analysis": ("lepton_ai.tasks.analyze", "Analysis"),
     "embed_chunks": ("lepton_ai.tasks.embed", "embed_chunks"),
     "similarity": ("lepton_ai.tasks.embed", "similarity"),
@@ -61,6 +70,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Entity": ("lepton_ai.tasks.ner", "Entity"),
     "sentiment": ("lepton_ai.tasks.sentiment", "sentiment"),
     "Sentiment": ("lepton_ai.tasks.sentiment", "Sentiment"),
+    "summarize": ("lepton_ai.tasks.summarize", "summarize"),
+    "Summary": ("lepton_ai.tasks.summarize", "Summary"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
     "train": ("lepton_ai.training.api", "train"),
     "load": ("lepton_ai.bundle", "load"),
@@ -75,8 +86,10 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 __all__ = [
     "Analysis",
+    "Answer",
     "BertForSequenceClassification",
     "BertTokenizer",
+    "Citation",
     "Classification",
     "Client",
     "Embedding",
@@ -91,14 +104,18 @@ __all__ = [
     "LeptonWarning",
     "Relation",
     "Sentiment",
+    "Summary",
     "TextClassifier",
     "__version__",
     "adapt",
     "analyze",
+    "answer",
+    "chat",
     "classify",
     "embed",
     "embed_chunks",
     "explain",
+    "generate",
     "keywords",
     "load",
     "load_encoder",
@@ -108,6 +125,7 @@ __all__ = [
     "sentiment",
     "settings",
     "similarity",
+    "summarize",
     "train",
 ]
 

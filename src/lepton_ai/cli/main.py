@@ -403,11 +403,13 @@ def demo() -> None:
     run_demo(console)
 
 
-# Registers `lai train`, `eval`, `predict`, `compare`, `adapt` and `lai serve` on the same app.
+# Registers `lai train`, `eval`, `predict`, `compare`, `adapt`, `serve`, `chat` and
+# `summarize` on the same app.
+from lepton_ai.cli import generation as _generation  # noqa: E402
 from lepton_ai.cli import serving as _serving  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_serving", "_training", "app", "main"]
+__all__ = ["_generation", "_serving", "_training", "app", "main"]
 
 
 def main() -> None:

@@ -41,6 +41,12 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="JSON access log on stderr.")] = True,
     workers: Annotated[int, typer.Option(
         help="Server processes, each with its own models and batching (more cores).")] = 1,
+    chat_model: Annotated[str | None, typer.Option(
+        help="GGUF file or Hugging Face causal-LM folder for /v1/chat/completions "
+        "(default: packaged SmolLM2-135M).")] = None,
+    chat_max_waiting: Annotated[int, typer.Option(
+        help="Chat requests admitted at once (running + queued); 429 above.")] = 4,
+    chat_max_tokens: Annotated[int, typer.Option(help="Most tokens per chat reply.")] = 512,
 ) -> None:
     """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
     import uvicorn
@@ -61,6 +67,8 @@ def serve(
         batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,
                                max_wait_s=max_wait_ms / 1000, timeout_s=timeout),
         cors_origins=tuple(cors_origin or ()), access_log=access_log,
+        chat_model=chat_model, chat_max_waiting=chat_max_waiting,
+        chat_max_tokens=chat_max_tokens,
     )
     configure_logging(access_log)
     where = f"http://{host}:{port}"

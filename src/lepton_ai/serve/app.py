@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from lepton_ai._version import __version__
 from lepton_ai.errors import LeptonError
-from lepton_ai.serve import admin_routes, openai_routes, task_routes
+from lepton_ai.serve import admin_routes, chat_routes, openai_routes, task_routes
 from lepton_ai.serve.config import ServeConfig
 from lepton_ai.serve.http_errors import (
     on_http_error,
@@ -30,7 +30,8 @@ from lepton_ai.serve.state import ServerState
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
 
-* OpenAI-compatible: `POST /v1/embeddings`, `GET /v1/models`.
+* OpenAI-compatible: `POST /v1/embeddings`, `POST /v1/chat/completions` (streaming
+  with server-sent events), `GET /v1/models`.
 * Tasks: `POST /v1/{task}` with `{"input": "text" | ["texts"], "options": {...}}`.
 * Your models: `POST /v1/models/{name}/predict`; versions under `/admin`.
 * Errors: `{"error": {"code": "LAI-E###", "message": ...}}`; 429/503 carry Retry-After.
@@ -56,6 +57,7 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
                   lifespan=lifespan, default_response_class=JSONBytes)
     app.state.lai = state
     app.include_router(openai_routes.router)
+    app.include_router(chat_routes.router)
     app.include_router(task_routes.router)
     app.include_router(admin_routes.router)
     _add_health_routes(app)

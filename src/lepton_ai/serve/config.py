@@ -49,6 +49,11 @@ class ServeConfig:
         cors_origins: origins allowed by CORS; empty = CORS off.
         warm: load and warm the default embedding models at start-up.
         access_log: write JSON access-log lines (``lai serve`` sets up the handler).
+        chat_model: GGUF file or Hugging Face causal-LM folder behind
+            ``/v1/chat/completions`` (None: the packaged SmolLM2).
+        chat_max_waiting: chat requests admitted at once (running + queued); 429 above.
+        chat_max_tokens: most tokens per reply (also the default budget).
+        chat_timeout_s: seconds after which a generation stops.
     """
 
     host: str = "127.0.0.1"
@@ -65,6 +70,10 @@ class ServeConfig:
     cors_origins: tuple[str, ...] = ()
     warm: bool = True
     access_log: bool = True
+    chat_model: str | None = None
+    chat_max_waiting: int = 4
+    chat_max_tokens: int = 512
+    chat_timeout_s: float = 120.0
 
     @property
     def effective_admin_keys(self) -> frozenset[str]:

@@ -1,4 +1,5 @@
-"""OpenAI-compatible routes: ``POST /v1/embeddings`` and ``GET /v1/models``.
+"""OpenAI-compatible routes: ``POST /v1/embeddings`` and ``GET /v1/models``
+(chat completions: :mod:`lepton_ai.serve.chat_routes`).
 
 The official ``openai`` client works against them unchanged; it asks for
 ``encoding_format="base64"`` by default (little-endian float32), which is also
@@ -123,6 +124,9 @@ async def list_models(request: Request) -> Any:
     created = int(state.started)
     cards = [{"id": name, "object": "model", "created": created, "owned_by": "lepton-ai"}
              for name in sorted(set(encoder_names().values()))]
+    if state.chat.available():
+        cards.append({"id": state.chat.name, "object": "model", "created": created,
+                      "owned_by": "lepton-ai"})
     cards += [{"id": name, "object": "model", "created": created, "owned_by": "you"}
               for name in state.models.names()]
     return JSONBytes({"object": "list", "data": cards})

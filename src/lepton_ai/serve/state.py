@@ -11,6 +11,7 @@ from typing import Any
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.serve.batcher import DynamicBatcher, estimated_tokens
+from lepton_ai.serve.chat_service import ChatService
 from lepton_ai.serve.config import ServeConfig
 from lepton_ai.serve.models import ModelTable, load_model
 from lepton_ai.serve.observe import Metrics
@@ -27,6 +28,15 @@ class ServerState:
     started: float = field(default_factory=time.time)
     _batchers: dict[str, DynamicBatcher] = field(default_factory=dict)
     _executor: ThreadPoolExecutor | None = None
+    _chat: ChatService | None = None
+
+    @property
+    def chat(self) -> ChatService:
+        """The language model behind ``/v1/chat/completions`` (loaded on first use)."""
+        if self._chat is None:
+            self._chat = ChatService(self.config.chat_model, self.config.chat_max_waiting,
+                                     self.config.chat_timeout_s)
+        return self._chat
 
     @property
     def executor(self) -> ThreadPoolExecutor:
@@ -91,6 +101,9 @@ class ServerState:
         for batcher in self._batchers.values():
             await batcher.close()
         self._batchers.clear()
+        if self._chat is not None:
+            self._chat.close()
+            self._chat = None
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

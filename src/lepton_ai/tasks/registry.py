@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lepton_ai.models.generator import DEFAULT_GENERATOR
 from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
 
 
@@ -50,4 +51,11 @@ def tasks() -> list[TaskInfo]:
         TaskInfo("analyze", "lai.analyze", "lai analyze",
                  {"en": "the tasks' defaults, shared encoder and spaCy passes",
                   "zh": "the tasks' Chinese defaults"}),
+        TaskInfo("summarize", "lai.summarize", "lai summarize",
+                 {"en": f"abstractive {DEFAULT_GENERATOR} or extractive on {DEFAULT_ENGLISH}",
+                  "zh": f"extractive on {DEFAULT_MULTILINGUAL}"}),
+        TaskInfo("chat", "lai.chat", "lai chat",
+                 {"en": DEFAULT_GENERATOR, "zh": "a GGUF model you bring"}),
+        TaskInfo("generate", "lai.generate", "-",
+                 {"en": DEFAULT_GENERATOR, "zh": "a GGUF model you bring"}),
     ]

@@ -1,0 +1,77 @@
+"""``lai chat`` and ``lai summarize``: generation from the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lepton_ai.cli.common import app, coded_errors, console
+
+
+@app.command()
+@coded_errors
+def chat(
+    prompt: Annotated[str | None, typer.Option(
+        "--prompt", "-p", help="One question; prints the reply and exits.")] = None,
+    system: Annotated[str | None, typer.Option(help="A system message.")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="A GGUF file or Hugging Face causal-LM folder "
+        "(default: packaged SmolLM2-135M).")] = None,
+    max_tokens: Annotated[int, typer.Option(help="Most tokens per reply.")] = 256,
+    temperature: Annotated[float, typer.Option(help="0 = greedy, deterministic.")] = 0.0,
+) -> None:
+    """Chat with the local language model (streams the reply; Ctrl-D or 'exit' ends)."""
+    from lepton_ai.tasks.chat import chat as run_chat
+
+    messages: list[dict[str, str]] = [{"role": "system", "content": system}] if system else []
+
+    def reply(text: str) -> None:
+        messages.append({"role": "user", "content": text})
+        pieces = []
+        for piece in run_chat(messages, stream=True, max_tokens=max_tokens,
+                              temperature=temperature, model=model):
+            pieces.append(piece)
+            console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
+        console.print()
+        messages.append({"role": "assistant", "content": "".join(pieces).strip()})
+
+    if prompt is not None:
+        reply(prompt)
+        return
+    console.print("[dim]lai chat — type a message; Ctrl-D or 'exit' ends.[/]")
+    while True:
+        try:
+            text = console.input("[bold]> [/]")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if text.strip().lower() in ("exit", "quit"):
+            return
+        if text.strip():
+            reply(text)
+
+
+@app.command()
+@coded_errors
+def summarize(
+    file: Annotated[Path, typer.Argument(help="CSV, JSONL, Parquet or text file; - for stdin.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
+    column: Annotated[str | None, typer.Option("--column", "-c",
+                                               help="Column holding the text.")] = None,
+    method: Annotated[str, typer.Option(help="auto | extractive | abstractive")] = "auto",
+    max_sentences: Annotated[int, typer.Option(help="Sentences per summary.")] = 3,
+    max_words: Annotated[int | None, typer.Option(help="Word limit per summary.")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Language model for abstractive summaries.")] = None,
+    encoder: Annotated[str | None, typer.Option(
+        help="Sentence encoder for extractive summaries.")] = None,
+) -> None:
+    """Summarize each row: text, method used, model and extracted spans."""
+    from lepton_ai.cli.main import _run_task
+    from lepton_ai.tasks.summarize import summarize as run_summarize
+
+    _run_task(file, out, lambda texts: run_summarize(
+        texts, method=method, max_sentences=max_sentences,  # type: ignore[arg-type]
+        max_words=max_words, model=model, encoder=encoder), column, "summaries")

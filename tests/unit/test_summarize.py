@@ -1,0 +1,70 @@
+"""Extractive summaries: sentences come from the input, in order, within the limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lepton_ai.errors import LeptonError
+from lepton_ai.tasks.summarize import centrality, pick_sentences, sentences_of, summarize
+
+TEXT = (
+    "The bank raised interest rates on Monday. Savers welcomed the higher rates. "
+    "Borrowers complained that loans became more expensive. OK. "
+    "The bank said rates would stay high for a year. The weather was sunny."
+)
+
+
+def test_sentences_are_stripped_spans_of_the_original() -> None:
+    text = "  First one.  Second one!\n第三句。"
+    spans = sentences_of(text)
+    assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "第三句。"]
+
+
+def test_centrality_favours_the_sentence_most_like_the_others() -> None:
+    vectors = np.array([[1, 0], [1, 0.5], [1, 1], [-1, 0.2]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = centrality(vectors)
+    assert scores.argmax() == 1 and scores.argmin() == 3
+    assert scores.sum() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_mmr_skips_a_near_duplicate() -> None:
+    vectors = np.array([[1, 0], [1, 0.001], [0, 1], [-1, 0]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    picked = pick_sentences(vectors, np.array([1.0, 0.99, 0.9, 0.0]), [5] * 4, 2, None)
+    assert picked == [0, 2]
+
+
+def test_word_limit_is_kept() -> None:
+    vectors = np.eye(3, dtype=np.float32)
+    picked = pick_sentences(vectors, np.array([1.0, 0.9, 0.8]), [8, 8, 3], 3, 12)
+    assert picked == [0, 2]
+
+
+def test_extractive_summary_is_sentences_of_the_input_in_order(tmp_cache) -> None:
+    summary = summarize(TEXT, method="extractive", max_sentences=2)
+    assert summary.method == "extractive" and summary.model == "all-MiniLM-L6-v2"
+    assert len(summary.spans) == 2
+    assert summary.spans == sorted(summary.spans)
+    pieces = [TEXT[s:e] for s, e in summary.spans]
+    assert summary.text == " ".join(pieces)
+    assert "OK." not in pieces  # too short to be picked
+
+
+def test_chinese_is_summarized_with_the_multilingual_encoder(tmp_cache) -> None:
+    text = "今天天气很好。我们去公园散步了很久。公园里有很多人在跑步和打球。晚上我们吃了火锅。"
+    summary = summarize([text], method="extractive", max_sentences=2)[0]
+    assert summary.model == "use-multilingual-v3"
+    assert all(text[s:e] in text for s, e in summary.spans)
+    assert summary.text == "".join(text[s:e] for s, e in summary.spans)
+
+
+def test_unknown_method_names_the_choices() -> None:
+    with pytest.raises(LeptonError, match="LAI-E906"):
+        summarize("A sentence here.", method="magic")  # type: ignore[arg-type]
+
+
+def test_chinese_abstractive_without_a_model_is_refused() -> None:
+    with pytest.raises(LeptonError, match="LAI-E907"):
+        summarize("今天天气很好。我们去公园散步。", method="abstractive")
