@@ -81,7 +81,9 @@ def test_abstractive_summary_says_how_it_was_made() -> None:
     summary = lai.summarize(text, method="abstractive", max_sentences=1)
     assert summary.method == "abstractive" and summary.text
     assert summary.model.startswith("SmolLM2")
-    assert lai.summarize(text).method == "abstractive"  # auto: English, fits the context
+    assert lai.summarize(text).method == "extractive"  # auto: the packaged LM only by name
+    chosen = lai.summarize(text, model="smollm2-135m-instruct")  # named: fits, English
+    assert chosen.method == "abstractive"
 
 
 @pytest.mark.parametrize("method", ["extractive", "auto"])

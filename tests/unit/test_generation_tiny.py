@@ -131,8 +131,9 @@ def test_abstractive_summary_of_a_text_longer_than_the_context(
     summary = lai.summarize(text, method="abstractive", model=tiny_lm_dir)
     assert summary.method == "abstractive" and summary.model == tiny_lm_dir.name
     assert summary.text and summary.spans == []
-    picked = lai.summarize(text[:200], method="auto", model=tiny_lm_dir)
-    assert picked.method in ("abstractive", "extractive")
+    assert lai.summarize(text[:150], model=tiny_lm_dir).method == "abstractive"  # fits
+    assert lai.summarize(text, model=tiny_lm_dir, encoder=None).method == "extractive"
+    assert lai.summarize(text[:150]).method == "extractive"  # no model named
 
 
 def test_answer_cites_a_real_span_or_says_it_does_not_know(

@@ -14,11 +14,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.text.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    from lepton_ai.tasks.search import Index
 
 UNKNOWN = "I don't know."
 #: Characters per passage when documents are split (whole sentences).
@@ -61,13 +65,17 @@ def passages_of(document: str, doc_id: str) -> list[Citation]:
     return out
 
 
-def retrieve(question: str, documents: Sequence[str] | None, index: str | Path | None,
+def retrieve(question: str, documents: Sequence[str] | None, index: str | Path | Index | None,
              k: int, ids: Sequence[str] | None = None) -> list[Citation]:
-    """The ``k`` passages most similar to ``question``, best first, with their scores."""
+    """The ``k`` passages most similar to ``question``, best first, with their scores.
+
+    From an index, a passage is a whole indexed text, named by its row's ``id``
+    field when it has one (its position otherwise)."""
     if index is not None:
         from lepton_ai.tasks.search import Index
 
-        hits = Index.load(index).search(question, k)
+        loaded = index if isinstance(index, Index) else Index.load(index)
+        hits = loaded.search(question, k)
         return [Citation(str(hit.row.get("id", hit.id)), 0, len(hit.text), hit.text,
                          float(hit.score)) for hit in hits]  # type: ignore[union-attr]
     if not isinstance(documents, Sequence) or isinstance(documents, str) or not documents:
@@ -94,13 +102,14 @@ def answer(
     *,
     documents: Sequence[str] | None = None,
     ids: Sequence[str] | None = None,
-    index: str | Path | None = None,
+    index: str | Path | Index | None = None,
     k: int = 3,
     min_score: float = 0.35,
     max_tokens: int = 120,
     model: str | Path | None = None,
 ) -> Answer:
-    """Answer ``question`` from ``documents`` (with optional ``ids``) or a saved ``index``.
+    """Answer ``question`` from ``documents`` (with optional ``ids``) or an ``index``
+    (a :class:`~lepton_ai.Index` or the folder of a saved one).
 
     ``min_score``: below this cosine for the best passage, the answer is "I don't
     know" (retrieval found nothing relevant). The model is told to answer only from
