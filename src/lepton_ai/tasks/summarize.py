@@ -18,7 +18,7 @@ Every :class:`Summary` says which method and which model made it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, overload
@@ -27,7 +27,7 @@ import numpy as np
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.text.lang import needs_multilingual
+from lepton_ai.text.lang import has_cjk, needs_multilingual
 from lepton_ai.text.sentences import sentence_spans
 
 Method = Literal["auto", "extractive", "abstractive"]
@@ -103,7 +103,7 @@ def pick_sentences(vectors: np.ndarray, scores: np.ndarray, lengths: Sequence[in
 
 def _words(text: str) -> int:
     """Words for the ``max_words`` limit: whitespace words, or characters for Chinese."""
-    return len(text) if _has_cjk(text) else len(text.split())
+    return len(text) if has_cjk(text) else len(text.split())
 
 
 def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = None,
@@ -149,7 +149,7 @@ def abstractive(text: str, *, max_sentences: int = 3, max_words: int | None = No
     from lepton_ai.models.generator import GenerationConfig, load_generator
 
     if needs_multilingual([text]) and model is None:
-        raise LeptonError(E.E907, lang="Chinese" if _has_cjk(text) else "non-English")
+        raise LeptonError(E.E907, lang="Chinese" if has_cjk(text) else "non-English")
     generator = load_generator(None if model is None else str(model))
     max_tokens = min(max_tokens, generator.n_ctx // 4)
     config = GenerationConfig(max_tokens=max_tokens, temperature=0.0)
@@ -174,15 +174,14 @@ def abstractive(text: str, *, max_sentences: int = 3, max_words: int | None = No
     return Summary(summarize_piece(pieces[0]), "abstractive", generator.name, [])
 
 
-def _chunks(text: str, budget: int, count: object) -> list[str]:
+def _chunks(text: str, budget: int, count: Callable[[str], int]) -> list[str]:
     """Whole sentences packed into pieces of at most ``budget`` tokens."""
-    counter = count  # a callable: str -> int
     pieces: list[str] = []
     current: list[str] = []
     used = 0
     for start, end in sentences_of(text) or [(0, len(text))]:
         sentence = text[start:end]
-        size = counter(sentence) + 1  # type: ignore[operator]
+        size = count(sentence) + 1
         if current and used + size > budget:
             pieces.append(" ".join(current))
             current, used = [], 0
@@ -191,10 +190,6 @@ def _chunks(text: str, budget: int, count: object) -> list[str]:
     if current:
         pieces.append(" ".join(current))
     return pieces
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def _choose(text: str, method: str, model: str | Path | None) -> str:
