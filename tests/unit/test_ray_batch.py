@@ -1,0 +1,61 @@
+"""Ray Data batch jobs on a small local Ray: same vectors as in-process, input order
+and columns kept, output readable without Ray, coded errors before Ray starts."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lepton_ai as lai
+from lepton_ai.errors import LeptonError
+from lepton_ai.serve.ray_batch import embed_file_ray
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    import ray
+
+    yield
+    ray.shutdown()
+
+
+def write_rows(path: Path, count: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "body"])
+        for i in range(count):
+            writer.writerow([i, f"the cat sat on the mat {i}" if i % 3 else f"stocks fell {i}"])
+    return path
+
+
+def test_vectors_equal_the_in_process_ones_in_input_order(
+        tmp_path: Path, tiny_encoder_dir: Path, tmp_cache: Path, local_ray: None) -> None:
+    import pyarrow.parquet as pq
+
+    source = write_rows(tmp_path / "rows.csv", 37)
+    job = embed_file_ray(source, tmp_path / "out", column="body", model=tiny_encoder_dir,
+                         actors=2, batch_size=5)
+    assert job.rows == 37 and job.model == tiny_encoder_dir.name
+    table = pq.read_table(tmp_path / "out")
+    assert table.column("id").to_pylist() == list(range(37))
+    assert str(table.schema.field("vector").type).startswith("fixed_size_list<element: float>")
+    vectors = np.asarray(table.column("vector").to_pylist(), dtype=np.float32)
+    expected = lai.embed(table.column("body").to_pylist(), model=tiny_encoder_dir)
+    np.testing.assert_allclose(vectors, expected, atol=1e-5)
+
+
+def test_a_wrong_column_or_output_is_named_before_ray_starts(tmp_path: Path) -> None:
+    source = write_rows(tmp_path / "rows.csv", 3)
+    with pytest.raises(LeptonError, match=r"LAI-E303.*body"):
+        embed_file_ray(source, tmp_path / "out", column="bdy")
+    from typer.testing import CliRunner
+
+    from lepton_ai.cli.main import app
+
+    result = CliRunner().invoke(app, ["embed", str(source), "--column", "body", "--out",
+                                      str(tmp_path / "v.npy"), "--ray"])
+    assert result.exit_code != 0 and "LAI-E306" in result.output
