@@ -39,13 +39,13 @@ def test_analyze_on_ray_gives_the_in_process_results(tmp_path):
     source.write_text("".join(json.dumps({"n": i, "text": t}) + "\n"
                               for i, t in enumerate(texts)), encoding="utf-8")
     try:
-        result = runner.invoke(app, ["analyze", str(source), "--out", str(tmp_path / "out"),
+        result = runner.invoke(app, ["analyze", str(source), "--out", str(tmp_path / "out.parquet"),
                                      "--tasks", "sentiment,ner", "--ray", "--actors", "1"],
                                env={"LEPTON_PROGRESS": "0"})
     finally:
         ray.shutdown()
     assert result.exit_code == 0, result.output
-    table = pq.read_table(tmp_path / "out")
+    table = pq.read_table(tmp_path / "out.parquet")
     assert table.column("n").to_pylist() == list(range(len(texts)))
     got = [json.loads(value) for value in table.column("analysis").to_pylist()]
     expected = json.loads(json.dumps(plain(lai.analyze(texts, ["sentiment", "ner"]))))

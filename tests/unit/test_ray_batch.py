@@ -37,10 +37,10 @@ def test_vectors_equal_the_in_process_ones_in_input_order(
     import pyarrow.parquet as pq
 
     source = write_rows(tmp_path / "rows.csv", 37)
-    job = embed_file_ray(source, tmp_path / "out", column="body", model=tiny_encoder_dir,
-                         actors=2, batch_size=5)
+    job = embed_file_ray(source, tmp_path / "out.parquet", column="body",
+                         model=tiny_encoder_dir, actors=2, batch_size=5)
     assert job.rows == 37 and job.model == tiny_encoder_dir.name
-    table = pq.read_table(tmp_path / "out")
+    table = pq.read_table(tmp_path / "out.parquet")
     assert table.column("id").to_pylist() == list(range(37))
     assert str(table.schema.field("vector").type).startswith("fixed_size_list<element: float>")
     vectors = np.asarray(table.column("vector").to_pylist(), dtype=np.float32)
@@ -51,7 +51,7 @@ def test_vectors_equal_the_in_process_ones_in_input_order(
 def test_a_wrong_column_or_output_is_named_before_ray_starts(tmp_path: Path) -> None:
     source = write_rows(tmp_path / "rows.csv", 3)
     with pytest.raises(LeptonError, match=r"LAI-E303.*body"):
-        embed_file_ray(source, tmp_path / "out", column="bdy")
+        embed_file_ray(source, tmp_path / "out.parquet", column="bdy")
     from typer.testing import CliRunner
 
     from lepton_ai.cli.main import app

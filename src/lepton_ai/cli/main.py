@@ -43,7 +43,7 @@ ColumnOpt = Annotated[
     str | None, typer.Option("--column", "-c", help="Column holding the text.")
 ]
 RayOpt = Annotated[bool, typer.Option(
-    "--ray", help="Run as a Ray Data job; --out is then a folder of Parquet files.")]
+    "--ray", help="Run as a Ray Data job; --out is then a .parquet file.")]
 RayAddressOpt = Annotated[str | None, typer.Option(
     "--ray-address", help="A Ray cluster to join (default: a local Ray).")]
 ActorsOpt = Annotated[int, typer.Option("--actors", help="Ray workers (one core each).")]
@@ -84,10 +84,10 @@ def embed(
         from lepton_ai.data.tables import text_column
         from lepton_ai.serve.ray_batch import embed_file_ray
 
-        job = embed_file_ray(file, _ray_folder(out), column=text_column(file, column),
+        job = embed_file_ray(file, _ray_output(out), column=text_column(file, column),
                              model=model, lang=lang, actors=actors, address=ray_address)
-        console.print(f"[green]wrote[/] {job.rows} vectors ({job.model}) to the Parquet "
-                      f"folder {out} in {job.seconds:.1f}s (Ray)")
+        console.print(f"[green]wrote[/] {job.rows} vectors ({job.model}) to "
+                      f"{out} in {job.seconds:.1f}s (Ray)")
         return
     from lepton_ai.tasks.embed_file import embed_file
 
@@ -265,11 +265,11 @@ def analyze(
         from lepton_ai.data.tables import text_column
         from lepton_ai.serve.ray_batch import analyze_file_ray
 
-        job = analyze_file_ray(file, _ray_folder(out), tasks=chosen,
+        job = analyze_file_ray(file, _ray_output(out), tasks=chosen,
                                column=text_column(file, column),
                                options={"topics": names, "k": k}, actors=actors,
                                address=ray_address)
-        console.print(f"[green]wrote[/] {job.rows} analyses to the Parquet folder {out} "
+        console.print(f"[green]wrote[/] {job.rows} analyses to {out} "
                       f"in {job.seconds:.1f}s (Ray)")
         return
 
@@ -279,14 +279,13 @@ def analyze(
     _run_task(file, out, task, column, "analyses of")
 
 
-def _ray_folder(out: Path) -> Path:
-    """``--out`` of a Ray job: a folder (Ray writes one Parquet file per block)."""
+def _ray_output(out: Path) -> Path:
+    """``--out`` of a Ray job: a Parquet file (the driver writes the results in order)."""
     from lepton_ai.errors import E, LeptonError
 
-    if out.suffix:
+    if out.suffix.lower() != ".parquet":
         raise LeptonError(E.E306, suffix=out.suffix, path=out,
-                          allowed="a folder name without a suffix with --ray (Ray writes "
-                                  "a folder of Parquet files)")
+                          allowed=".parquet with --ray")
     return out
 
 

@@ -2,8 +2,8 @@
 
 The file is read by Ray Data (CSV, TSV, JSON lines or Parquet), split into blocks,
 and each block goes to one of ``actors`` long-lived workers that load the model once
-and run single-threaded; the results are written as a folder of Parquet files
-holding every input column plus the results, in the input's order. On one machine
+and run single-threaded; the driver writes the results to one Parquet file holding
+every input column plus the results, in the input's order. On one machine
 this is slower than the plain command (Ray's start-up and ~1 GB of memory buy
 nothing on 2 cores); it pays off on a cluster, where ``address=`` (``--ray-address``)
 names it and the same job spreads over every node.
@@ -134,12 +134,15 @@ def _dataset(path: Path, ray: Any) -> Any:
 
 def _run(path: Path, out: Path, actors: int, address: str | None, batch_size: int,
          build: Any) -> tuple[int, float]:
-    """Read ``path``, map its blocks with the actor class ``build`` gives, write ``out``."""
+    """Read ``path``, map its blocks with the actor class ``build`` gives, and write the
+    results, in input order, to the Parquet file ``out`` (from the driver)."""
+    import logging
+
+    import pyarrow.parquet as pq
+
     # Locally, one CPU more than the actors: Ray Data's read tasks need one too,
     # or the actors hold every CPU and the job waits forever.
     ray = start_ray(address, cpus=actors + 1)
-    import logging
-
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
@@ -150,16 +153,18 @@ def _run(path: Path, out: Path, actors: int, address: str | None, batch_size: in
     mapped = dataset.map_batches(actor_class, fn_constructor_args=arguments,
                                  batch_size=batch_size, batch_format="numpy",
                                  compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1)
-    out.mkdir(parents=True, exist_ok=True)
-    mapped.write_parquet(str(out))
-    rows = sum(_parquet_rows(file) for file in out.glob("*.parquet"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows, writer = 0, None
+    try:
+        for table in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
+            if writer is None:
+                writer = pq.ParquetWriter(out, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            rows += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
     return rows, time.perf_counter() - started
-
-
-def _parquet_rows(file: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return int(pq.ParquetFile(file).metadata.num_rows)
 
 
 def _first_texts(dataset: Any, column: str) -> list[str]:
@@ -169,7 +174,7 @@ def _first_texts(dataset: Any, column: str) -> list[str]:
 def embed_file_ray(path: str | Path, out: str | Path, *, column: str = "text",
                    model: str | Path | None = None, lang: str = "auto", actors: int = 2,
                    address: str | None = None, batch_size: int = 256) -> RayJobResult:
-    """Embed ``column`` of ``path`` on Ray Data into the Parquet folder ``out``
+    """Embed ``column`` of ``path`` on Ray Data into the Parquet file ``out``
     (input columns + ``vector``)."""
     from lepton_ai.tasks.embed import choose_model
 
@@ -190,7 +195,7 @@ def analyze_file_ray(path: str | Path, out: str | Path, *, tasks: Sequence[str],
                      column: str = "text", options: dict[str, Any] | None = None,
                      actors: int = 2, address: str | None = None,
                      batch_size: int = 64) -> RayJobResult:
-    """Run ``lai.analyze`` on ``column`` of ``path`` on Ray Data into the Parquet folder
+    """Run ``lai.analyze`` on ``column`` of ``path`` on Ray Data into the Parquet file
     ``out`` (input columns + ``analysis``, one JSON object per row)."""
     path, out = Path(path), Path(out)
 
