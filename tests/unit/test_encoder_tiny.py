@@ -1,6 +1,8 @@
 """The encoder runtime on a tiny random BERT: both backends, export check, chunking."""
 
 import shutil
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -38,6 +40,38 @@ def test_onnx_export_is_checked_and_cached(tiny_encoder_dir, tmp_cache, precisio
     assert cosines.min() > (0.9999 if precision == "fp32" else 0.9)
     report = next(tmp_cache.glob("onnx/*/check.json"))
     assert "fp32" in report.read_text() and "int8" in report.read_text()
+
+
+def test_concurrent_builds_of_one_cache_export_once(tiny_encoder_dir, tmp_cache, monkeypatch):
+    """Two Ray actors once raced on the same ``.partial`` file; the lock serialises them."""
+    from lepton_ai.models import loader, onnx_cache
+
+    calls = []
+    real_build = onnx_cache._build_unlocked
+
+    def slow_build(*args):
+        calls.append(threading.get_ident())
+        time.sleep(0.5)  # widen the window in which a second caller would collide
+        return real_build(*args)
+
+    monkeypatch.setattr(onnx_cache, "_build_unlocked", slow_build)
+    info = inspect_folder(tiny_encoder_dir)
+    reference = loader._reference(resolve(tiny_encoder_dir), info)
+    start = threading.Barrier(3)
+    results: list[dict] = []
+
+    def build() -> None:
+        start.wait()
+        results.append(onnx_cache.build(info, tmp_cache, reference))
+
+    workers = [threading.Thread(target=build) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert len(calls) == 1
+    assert [sorted(result) for result in results] == [["fp32", "int8"]] * 3
+    assert all(result["int8"].passed for result in results)
 
 
 def test_a_failed_int8_check_falls_back_with_a_coded_warning(tiny_encoder_dir, tmp_cache, monkeypatch):

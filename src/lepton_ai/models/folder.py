@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,10 @@ def weights_checksum(file: Path, cache_dir: Path) -> str:
             digest.update(block)
     value = digest.hexdigest()
     memo.parent.mkdir(parents=True, exist_ok=True)
-    memo.write_text(value)
+    # Write then rename, so a process reading the memo never sees half a digest.
+    partial = memo.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(value)
+    os.replace(partial, memo)
     return value
 
 

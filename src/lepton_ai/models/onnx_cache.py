@@ -10,6 +10,10 @@ Artefacts live in ``<cache_dir>/onnx/<sha256 of the weights>/``:
 
 A file is used only if its check passed; the check is the contract, the file
 merely a cache. Exporting needs torch; loading a cached file does not.
+
+Several processes may ask for the same model at once (Ray actors, server
+workers): a file lock in the cache folder lets one of them build while the
+others wait and then reuse its files.
 """
 
 from __future__ import annotations
@@ -97,8 +101,20 @@ def build(
     """
     require("torch", "exporting a model to ONNX", "torch==2.13.0")
     require("onnx", "exporting a model to ONNX", "onnx==1.23.2")
+    from filelock import FileLock
+
     folder = cache_folder(info, cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / "build.lock")):
+        found = {p: cached(info, cache_dir, p) for p in ("fp32", "int8")}
+        if all(found.values()):  # another process built them while we waited
+            return {p: c for p, c in found.items() if c is not None}
+        return _build_unlocked(info, folder, reference_vectors)
+
+
+def _build_unlocked(
+    info: FolderInfo, folder: Path, reference_vectors: ReferenceFn
+) -> dict[str, CheckedModel]:
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         raw = Path(scratch) / "raw.onnx"
         _export(info, raw)
@@ -122,7 +138,9 @@ def build(
         report[precision] = {
             "min_cosine": score, "threshold": threshold, "sample": len(CHECK_SAMPLE)
         }
-    (folder / "check.json").write_text(json.dumps(report, indent=2))
+    report_file = folder / "check.json"
+    _partial(report_file).write_text(json.dumps(report, indent=2))
+    os.replace(_partial(report_file), report_file)
     return results
 
 
