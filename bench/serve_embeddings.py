@@ -10,6 +10,7 @@ the server and this script) is recorded per scenario.
 
     .venv/bin/python bench/serve_embeddings.py --rounds 3
     .venv/bin/python bench/serve_embeddings.py --contenders lai --overload 60
+    .venv/bin/python bench/serve_embeddings.py --contenders lai,lai-ray,lai-ray2 --rounds 2
 """
 
 from __future__ import annotations
@@ -74,12 +75,18 @@ def contenders(folder: Path) -> dict[str, Contender]:
                              "--device", "cpu", "--batch-size", "32", "--port", str(port),
                              "--host", "127.0.0.1"]
 
+    def lai(*extra: str) -> Callable[[int], list[str]]:
+        return lambda port: [str(LAI), "serve", "--port", str(port), "--no-access-log", *extra]
+
     infinity_body = lambda texts: {"input": texts, "model": "minilm"}  # noqa: E731
+    lai_body = lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"}  # noqa: E731
     return {
-        "lai": Contender("lai", lambda port: [str(LAI), "serve", "--port", str(port),
-                                              "--no-access-log"],
-                         "/readyz", "/v1/embeddings",
-                         lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"}),
+        "lai": Contender("lai", lai(), "/readyz", "/v1/embeddings", lai_body),
+        # Ray Serve: one replica on both cores, or two single-core replicas.
+        "lai-ray": Contender("lai-ray", lai("--ray", "--max-replicas", "1", "--replica-cpus",
+                                            "2"), "/readyz", "/v1/embeddings", lai_body),
+        "lai-ray2": Contender("lai-ray2", lai("--ray", "--min-replicas", "2", "--max-replicas",
+                                              "2"), "/readyz", "/v1/embeddings", lai_body),
         "infinity-onnx": Contender("infinity-onnx", infinity("optimum"), "/health",
                                    "/embeddings", infinity_body, cwd=folder),
         "infinity-torch": Contender("infinity-torch", infinity("torch"), "/health",

@@ -339,6 +339,10 @@ class E(Enum):
         "Serving {name}={path}: {why}. Pass a trained model directory (with lepton.json), "
         "optionally as NAME=DIR or NAME@VERSION=DIR."
     )
+    E813 = (
+        "lai serve --ray cannot run with {why}. Use 1 <= --min-replicas <= --max-replicas "
+        "and a positive --replica-cpus; with --ray, --max-replicas replaces --workers."
+    )
     # --- generation: 9xx
     E901 = (
         "The default generation model {name!r} is not installed. Install it with: "

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lepton_ai.cli.common import app, coded_errors, console
+
+if TYPE_CHECKING:
+    from lepton_ai.serve.ray_serve import RayServeOptions
 
 
 @app.command()
@@ -47,6 +50,15 @@ def serve(
     chat_max_waiting: Annotated[int, typer.Option(
         help="Chat requests admitted at once (running + queued); 429 above.")] = 4,
     chat_max_tokens: Annotated[int, typer.Option(help="Most tokens per chat reply.")] = 512,
+    ray: Annotated[bool, typer.Option(
+        "--ray", help="Run as Ray Serve replicas (the ray extra); slower on one machine, "
+        "for clusters.")] = False,
+    min_replicas: Annotated[int, typer.Option(help="With --ray: replicas when idle.")] = 1,
+    max_replicas: Annotated[int, typer.Option(help="With --ray: replicas under load.")] = 2,
+    replica_cpus: Annotated[float, typer.Option(help="With --ray: CPUs per replica.")] = 1.0,
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="With --ray: a Ray cluster to join (default: a local Ray).")
+    ] = None,
 ) -> None:
     """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
     import uvicorn
@@ -70,10 +82,19 @@ def serve(
         chat_model=chat_model, chat_max_waiting=chat_max_waiting,
         chat_max_tokens=chat_max_tokens,
     )
+    ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
+                               ray_address) if ray else None
     configure_logging(access_log)
     where = f"http://{host}:{port}"
     console.print(f"lepton-ai serving on [bold]{where}[/] — API docs {where}/docs, "
                   f"health {where}/readyz; auth {'on' if keys else 'off'}; Ctrl-C stops")
+    if ray_options is not None:
+        from lepton_ai.serve.ray_serve import serve_on_ray
+
+        console.print(f"Ray Serve: {min_replicas}–{max_replicas} replicas, "
+                      f"{replica_cpus:g} CPU each; models load in each replica")
+        serve_on_ray(config, ray_options)
+        return
     if workers > 1:
         import os
 
@@ -85,3 +106,14 @@ def serve(
         return
     uvicorn.run(build_app(config), host=host, port=port, access_log=False,
                 log_level="warning", loop="auto", http="auto")
+
+
+def _ray_options(workers: int, min_replicas: int, max_replicas: int, replica_cpus: float,
+                 address: str | None) -> RayServeOptions:
+    from lepton_ai.errors import E, LeptonError
+    from lepton_ai.serve.ray_serve import RayServeOptions
+
+    if workers > 1:
+        raise LeptonError(E.E813, why=f"--workers {workers}")
+    return RayServeOptions(min_replicas=min_replicas, max_replicas=max_replicas,
+                           cpus_per_replica=replica_cpus, address=address)

@@ -14,7 +14,6 @@ the whole output), exactly as the plain command does.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ import numpy as np
 
 from lepton_ai.data.tables import text_column
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.ray_cluster import adopt_settings, driver_settings, start_ray
 
 READERS = {".csv": "read_csv", ".tsv": "read_csv", ".jsonl": "read_json",
            ".json": "read_json", ".parquet": "read_parquet"}
@@ -41,51 +41,13 @@ class RayJobResult:
     seconds: float
 
 
-def start_ray(address: str | None, cpus: int | None = None) -> Any:
-    """Connect to the cluster at ``address``, or start a small local Ray (LAI-E106
-    when Ray is not installed)."""
-    if importlib.util.find_spec("ray") is None:
-        raise LeptonError(E.E106, package="ray", purpose="--ray batch jobs",
-                          requirement="'lepton-ai[ray]' (ray[data]==2.60.0)")
-    import logging
-
-    import ray
-
-    logging.getLogger("ray").setLevel(logging.WARNING)  # Ray Data logs every stage at INFO
-    if not ray.is_initialized():
-        ray.init(address=address, num_cpus=None if address else cpus,
-                 include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, ignore_reinit_error=True)
-    return ray
-
-
-def driver_settings() -> dict[str, Any]:
-    """The settings the actors take over from the driver (precision, cache, batching),
-    so a job's vectors do not depend on which process made them."""
-    from lepton_ai.settings import settings
-
-    return {"precision": settings.precision, "cache_dir": str(settings.cache_dir),
-            "token_budget": settings.token_budget, "max_batch_size": settings.max_batch_size}
-
-
-def _adopt(values: dict[str, Any]) -> None:
-    from lepton_ai.settings import settings
-
-    settings.precision = values["precision"]
-    settings.cache_dir = Path(values["cache_dir"])
-    settings.token_budget = values["token_budget"]
-    settings.max_batch_size = values["max_batch_size"]
-    settings.threads = 1  # one actor per core; each runs single-threaded kernels
-    settings.show_progress = False
-
-
 class EmbedBlocks:
     """A Ray Data actor: loads the encoder once, embeds one column of each block."""
 
     def __init__(self, model: str, column: str, values: dict[str, Any]) -> None:
         from lepton_ai.models.loader import load_encoder
 
-        _adopt(values)
+        adopt_settings(values, threads=1)  # one actor per core
         self.encoder = load_encoder(model)
         self.column = column
 
@@ -106,7 +68,7 @@ class AnalyzeBlocks:
 
     def __init__(self, column: str, tasks: Sequence[str], options: dict[str, Any],
                  values: dict[str, Any]) -> None:
-        _adopt(values)
+        adopt_settings(values, threads=1)  # one actor per core
         self.column, self.tasks, self.options = column, list(tasks), options
 
     def __call__(self, block: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -142,7 +104,7 @@ def _run(path: Path, out: Path, actors: int, address: str | None, batch_size: in
 
     # Locally, one CPU more than the actors: Ray Data's read tasks need one too,
     # or the actors hold every CPU and the job waits forever.
-    ray = start_ray(address, cpus=actors + 1)
+    ray = start_ray(address, cpus=actors + 1, purpose="--ray batch jobs")
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
