@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,9 +98,11 @@ def weights_checksum(file: Path, cache_dir: Path) -> str:
             digest.update(block)
     value = digest.hexdigest()
     memo.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a process reading the memo never sees half a digest.
-    partial = memo.with_suffix(f".{os.getpid()}.partial")
-    partial.write_text(value)
+    # Write a private file then rename it, so no reader (process or thread) ever sees
+    # half a digest and concurrent writers never share a temporary file.
+    handle, partial = tempfile.mkstemp(dir=memo.parent, suffix=".partial")
+    with os.fdopen(handle, "w") as out:
+        out.write(value)
     os.replace(partial, memo)
     return value
 
