@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -58,6 +59,68 @@ def test_requests_queued_during_a_batch_share_the_next_one_and_get_their_own_res
     assert results[1:] == [[i * 10, (i + 100) * 10] for i in range(1, 11)]
     assert [s.requests for s in seen] == [1, 10]
     assert [s.items for s in seen] == [1, 20]
+
+
+def test_two_pipelines_run_two_batches_at_once() -> None:
+    running, both_running = [], threading.Event()
+    lock = threading.Lock()
+
+    def predict(items: list[int]) -> list[int]:
+        with lock:
+            running.append(items)
+            if len(running) == 2:
+                both_running.set()
+        both_running.wait(10)  # only returns once a second batch runs beside this one
+        time.sleep(0.1)
+        return items
+
+    seen: list[BatchStats] = []
+    batcher = DynamicBatcher("test", predict, ThreadPoolExecutor(2), BatcherLimits(),
+                             cost=lambda item: 1, pipelines=2, on_batch=seen.append)
+
+    async def main() -> list[list[int]]:
+        first = asyncio.create_task(batcher.submit([1]))
+        await asyncio.sleep(0.05)  # the first batch is running
+        second = asyncio.create_task(batcher.submit([2, 3]))
+        try:
+            return await asyncio.wait_for(asyncio.gather(first, second), 5.0)
+        finally:
+            await batcher.close()
+
+    assert asyncio.run(main()) == [[1], [2, 3]]
+    assert sorted(map(len, running)) == [1, 2] and both_running.is_set()
+
+
+def test_overlapping_pipelines_do_not_halve_the_measured_rate() -> None:
+    """Admission divides queued work by this rate: halved, it would refuse too early."""
+
+    def predict(items: list[int]) -> list[int]:
+        time.sleep(0.05)  # stands for model work that releases the GIL
+        return items
+
+    seen: list[BatchStats] = []
+    batcher = DynamicBatcher("test", predict, ThreadPoolExecutor(2),
+                             BatcherLimits(max_batch_items=2), cost=lambda item: 1,
+                             pipelines=2, on_batch=seen.append)
+
+    async def client() -> None:
+        for _ in range(8):
+            await batcher.submit([1])
+
+    async def main() -> float:
+        started = time.perf_counter()
+        try:
+            await asyncio.gather(*(client() for _ in range(4)))
+        finally:
+            await batcher.close()
+        return time.perf_counter() - started
+
+    wall = asyncio.run(main())
+    per_batch = sum(s.items for s in seen) / sum(s.seconds for s in seen)
+    combined = 32 / wall
+    assert combined > 1.5 * per_batch  # the two pipelines did overlap
+    assert batcher._throughput is not None
+    assert 0.7 * combined < batcher._throughput < 1.5 * combined
 
 
 def test_batches_respect_the_item_cap() -> None:

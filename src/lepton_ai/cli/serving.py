@@ -35,6 +35,9 @@ def serve(
     max_wait_ms: Annotated[float, typer.Option(
         help="Longest wait to fill a batch (only under concurrent load).")] = 2.0,
     timeout: Annotated[float, typer.Option(help="Seconds before a request gets 503.")] = 10.0,
+    pipelines: Annotated[int, typer.Option(
+        min=1, help="Batches of one route run at once (2 overlaps HTTP work with model work).")
+    ] = 2,
     max_texts: Annotated[int, typer.Option(help="Most texts in one request.")] = 256,
     max_chars: Annotated[int, typer.Option(help="Most characters in one text.")] = 20_000,
     max_body_bytes: Annotated[int, typer.Option(help="Largest request body.")] = 4 * 2**20,
@@ -78,6 +81,7 @@ def serve(
         max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
         batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,
                                max_wait_s=max_wait_ms / 1000, timeout_s=timeout),
+        pipelines=pipelines,
         cors_origins=tuple(cors_origin or ()), access_log=access_log,
         chat_model=chat_model, chat_max_waiting=chat_max_waiting,
         chat_max_tokens=chat_max_tokens,

@@ -89,6 +89,9 @@ class DynamicBatcher:
     _queued_cost: int = field(default=0, init=False)
     _throughput: float | None = field(default=None, init=False)
     _last_batch_requests: int = field(default=1, init=False)
+    _last_done: float = field(default=0.0, init=False)
+    _smoothed_cost: float = field(default=0.0, init=False)
+    _smoothed_busy: float = field(default=0.0, init=False)
     _arrived: asyncio.Event | None = field(default=None, init=False)
     _loops: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
@@ -177,7 +180,7 @@ class DynamicBatcher:
                         request.future.set_exception(error)
                 continue
             seconds = time.perf_counter() - started
-            self._record(batch, len(items), seconds)
+            self._record(batch, len(items), seconds, started)
             position = 0
             for request in batch:
                 part = list(results[position : position + len(request.items)])
@@ -185,11 +188,22 @@ class DynamicBatcher:
                 if not request.future.done():
                     request.future.set_result(part)
 
-    def _record(self, batch: list[_Request], count: int, seconds: float) -> None:
+    def _record(self, batch: list[_Request], count: int, seconds: float,
+                started: float) -> None:
         cost = sum(request.cost for request in batch)
-        rate = cost / max(seconds, 1e-6)
-        self._throughput = rate if self._throughput is None else (
-            (1 - EWMA_WEIGHT) * self._throughput + EWMA_WEIGHT * rate)
+        # The rate of the whole batcher, not of one batch: with overlapping pipelines
+        # batches share the cores, so a batch adds only the busy time not already
+        # counted (since the previous batch finished), and the rate is smoothed cost
+        # over smoothed busy time (a batch ending just after another adds ~no time).
+        done = started + seconds
+        busy = done - max(started, self._last_done)
+        self._last_done = max(done, self._last_done)
+        if self._throughput is None:
+            self._smoothed_cost, self._smoothed_busy = float(cost), max(busy, 1e-6)
+        else:
+            self._smoothed_cost += EWMA_WEIGHT * (cost - self._smoothed_cost)
+            self._smoothed_busy += EWMA_WEIGHT * (busy - self._smoothed_busy)
+        self._throughput = self._smoothed_cost / max(self._smoothed_busy, 1e-6)
         self._last_batch_requests = len(batch)
         if self.on_batch is not None:
             self.on_batch(BatchStats(count, len(batch), seconds))

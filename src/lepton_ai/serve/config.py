@@ -44,7 +44,8 @@ class ServeConfig:
         max_chars: most characters in one text (413 above).
         max_body_bytes: largest request body (413 above).
         batching: per-route batch and queue bounds.
-        pipelines: batches of one route that may run at the same time.
+        pipelines: batches of one route that may run at the same time; 2 lets one
+            batch's HTTP work (parsing, answering) overlap the next one's model work.
         threads: worker threads running model calls, shared by all routes.
         cors_origins: origins allowed by CORS; empty = CORS off.
         warm: load and warm the default embedding models at start-up.
@@ -65,8 +66,8 @@ class ServeConfig:
     max_chars: int = 20_000
     max_body_bytes: int = 4 * 1024 * 1024
     batching: BatcherLimits = field(default_factory=BatcherLimits)
-    pipelines: int = 1
-    threads: int = 2
+    pipelines: int = 2
+    threads: int = 4
     cors_origins: tuple[str, ...] = ()
     warm: bool = True
     access_log: bool = True
