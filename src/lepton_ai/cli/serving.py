@@ -36,8 +36,8 @@ def serve(
         help="Longest wait to fill a batch (only under concurrent load).")] = 2.0,
     timeout: Annotated[float, typer.Option(help="Seconds before a request gets 503.")] = 10.0,
     pipelines: Annotated[int, typer.Option(
-        min=1, help="Batches of one route run at once (2 overlaps HTTP work with model work).")
-    ] = 2,
+        min=1, help="Batches of one route run at once (2: more throughput, longer p99).")
+    ] = 1,
     max_texts: Annotated[int, typer.Option(help="Most texts in one request.")] = 256,
     max_chars: Annotated[int, typer.Option(help="Most characters in one text.")] = 20_000,
     max_body_bytes: Annotated[int, typer.Option(help="Largest request body.")] = 4 * 2**20,
