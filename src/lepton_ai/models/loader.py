@@ -128,9 +128,9 @@ def prepare(model: str | Path) -> dict[str, onnx_cache.CheckedModel]:
     info = inspect_folder(spec.path())
     if info.weights_file is None:
         return {}
-    found = {p: onnx_cache.cached(info, settings.cache_dir, p) for p in ("fp32", "int8")}
-    if all(found.values()):
-        return {p: c for p, c in found.items() if c is not None}
+    found = onnx_cache.cached_both(info, settings.cache_dir)
+    if found is not None:
+        return found
     return onnx_cache.build(info, settings.cache_dir, _reference(spec, info))
 
 

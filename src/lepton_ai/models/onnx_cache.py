@@ -90,6 +90,14 @@ def cached(info: FolderInfo, cache_dir: Path, precision: str) -> CheckedModel | 
     return CheckedModel(file, precision, float(entry["min_cosine"]), float(entry["threshold"]))
 
 
+def cached_both(info: FolderInfo, cache_dir: Path) -> dict[str, CheckedModel] | None:
+    """Both checked files (fp32 and int8) if both were built before, else None."""
+    found = {p: cached(info, cache_dir, p) for p in ("fp32", "int8")}
+    if any(checked is None for checked in found.values()):
+        return None
+    return {p: c for p, c in found.items() if c is not None}
+
+
 def build(
     info: FolderInfo, cache_dir: Path, reference_vectors: ReferenceFn
 ) -> dict[str, CheckedModel]:
@@ -106,9 +114,9 @@ def build(
     folder = cache_folder(info, cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / "build.lock")):
-        found = {p: cached(info, cache_dir, p) for p in ("fp32", "int8")}
-        if all(found.values()):  # another process built them while we waited
-            return {p: c for p, c in found.items() if c is not None}
+        found = cached_both(info, cache_dir)
+        if found is not None:  # another process built them while we waited
+            return found
         return _build_unlocked(info, folder, reference_vectors)
 
 

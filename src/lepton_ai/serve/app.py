@@ -83,9 +83,15 @@ def app_from_environment() -> FastAPI:
     """App factory for worker processes (``lai serve --workers N``)."""
     import os
 
+    return app_from_config_json(os.environ[CONFIG_ENV])
+
+
+def app_from_config_json(text: str) -> FastAPI:
+    """The app of a server process started elsewhere (uvicorn workers, Ray replicas)
+    from :meth:`ServeConfig.to_json`, with its access log set up."""
     from lepton_ai.serve.observe import configure_logging
 
-    config = ServeConfig.from_json(os.environ[CONFIG_ENV])
+    config = ServeConfig.from_json(text)
     configure_logging(config.access_log)
     return build_app(config)
 

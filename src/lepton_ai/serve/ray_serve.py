@@ -70,12 +70,9 @@ class ServeReplica:
         self._config_json = config_json
 
     def __serve_build_asgi_app__(self) -> Any:
-        from lepton_ai.serve.app import build_app
-        from lepton_ai.serve.observe import configure_logging
+        from lepton_ai.serve.app import app_from_config_json
 
-        config = ServeConfig.from_json(self._config_json)
-        configure_logging(config.access_log)
-        return build_app(config)
+        return app_from_config_json(self._config_json)
 
 
 def ray_serve_application(config: ServeConfig, options: RayServeOptions) -> Any:
@@ -129,10 +126,3 @@ def _wait_for_stop_signal() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
-
-
-def stop_ray_serve() -> None:
-    """Remove the app and stop Ray Serve (the local Ray keeps running)."""
-    from ray import serve
-
-    serve.shutdown()
