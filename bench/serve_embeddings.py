@@ -82,6 +82,10 @@ def contenders(folder: Path) -> dict[str, Contender]:
     lai_body = lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"}  # noqa: E731
     return {
         "lai": Contender("lai", lai(), "/readyz", "/v1/embeddings", lai_body),
+        "lai-p1": Contender("lai-p1", lai("--pipelines", "1"), "/readyz", "/v1/embeddings",
+                            lai_body),
+        "lai-p2": Contender("lai-p2", lai("--pipelines", "2"), "/readyz", "/v1/embeddings",
+                            lai_body),
         # Ray Serve: one replica on both cores, or two single-core replicas.
         "lai-ray": Contender("lai-ray", lai("--ray", "--max-replicas", "1", "--replica-cpus",
                                             "2"), "/readyz", "/v1/embeddings", lai_body),

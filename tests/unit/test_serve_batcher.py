@@ -168,6 +168,38 @@ def test_full_queue_is_refused_at_once_with_e801() -> None:
     assert asyncio.run(main()) == "LAI-E801"
 
 
+def test_work_left_in_running_batches_counts_towards_the_admission_bound() -> None:
+    release = threading.Event()
+
+    def predict(items: list[int]) -> list[int]:
+        if len(items) == 100:
+            release.wait(10)
+        else:
+            time.sleep(0.1)  # 10 items in 0.1 s: a measured rate of ~100 items/s
+        return items
+
+    batcher, _ = make(predict, max_queue_seconds=0.5)
+
+    async def main() -> tuple[str, float]:
+        await batcher.submit(list(range(10)))
+        running = asyncio.create_task(batcher.submit(list(range(100))))
+        await asyncio.sleep(0.05)  # ~1 s of work running, nothing queued
+        wait = batcher.estimated_wait()
+        try:
+            await batcher.submit([1])
+            code = "admitted"
+        except LeptonError as error:
+            code = error.code
+        release.set()
+        await running
+        await batcher.close()
+        return code, wait
+
+    code, wait = asyncio.run(main())
+    assert 0.6 < wait < 1.2
+    assert code == "LAI-E801"
+
+
 def test_deadline_gives_e802_and_withdraws_the_queued_texts() -> None:
     release = threading.Event()
     batcher, _ = make(lambda items: (release.wait(10), items)[1], timeout_s=0.2)

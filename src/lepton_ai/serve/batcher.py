@@ -8,7 +8,9 @@ for more only when the previous batch was larger than what is queued now:
 concurrent clients are then likely to be sending.
 
 Admission is bounded twice: by queued texts, and by the estimated time to
-clear the queue (queued cost ÷ measured throughput). Work beyond either bound
+clear the backlog — the queued cost plus what running batches have left, over
+the measured throughput (counting running batches keeps the bound true when
+several pipelines pull work from the queue at once). Work beyond either bound
 is refused at once (HTTP 429) rather than queued into seconds of latency; a
 request that still misses its deadline is answered 503 and its texts, if not
 yet started, are dropped from the queue.
@@ -92,6 +94,7 @@ class DynamicBatcher:
     _last_done: float = field(default=0.0, init=False)
     _smoothed_cost: float = field(default=0.0, init=False)
     _smoothed_busy: float = field(default=0.0, init=False)
+    _running: dict[int, tuple[int, float]] = field(default_factory=dict, init=False)
     _arrived: asyncio.Event | None = field(default=None, init=False)
     _loops: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
@@ -101,10 +104,23 @@ class DynamicBatcher:
         return self._queued_items
 
     def estimated_wait(self, extra_cost: int = 0) -> float:
-        """Seconds to clear the queue (plus ``extra_cost``) at the measured rate."""
+        """Seconds to clear the backlog (plus ``extra_cost``) at the measured rate.
+
+        The backlog is the queued cost plus what the running batches have left.
+        """
         if not self._throughput:
             return 0.0
-        return (self._queued_cost + extra_cost) / self._throughput
+        return (self._queued_cost + self._running_cost_left() + extra_cost) / self._throughput
+
+    def _running_cost_left(self) -> float:
+        """Cost the running batches have still to do, assuming they share the
+        measured rate evenly since each started."""
+        if not self._running or not self._throughput:
+            return 0.0
+        now = time.perf_counter()
+        share = self._throughput / len(self._running)
+        return sum(max(0.0, cost - (now - started) * share)
+                   for cost, started in self._running.values())
 
     async def submit(self, items: list[Any]) -> list[Any]:
         """Queue ``items`` as one request; their results, in order.
@@ -135,7 +151,8 @@ class DynamicBatcher:
     def _admit(self, count: int, cost: int) -> None:
         full = self._queued_items + count > self.limits.max_queue_items
         wait = self.estimated_wait(cost)
-        if full or (self._queued_items and wait > self.limits.max_queue_seconds):
+        busy = self._queued_items or self._running  # an idle batcher admits any request
+        if full or (busy and wait > self.limits.max_queue_seconds):
             retry_after = max(1, round(wait))
             raise LeptonError(E.E801, detail=f"{self._queued_items} texts queued for {self.name}",
                               wait=wait, retry_after=retry_after)
@@ -172,6 +189,7 @@ class DynamicBatcher:
             batch = await self._next_batch()
             items = [item for request in batch for item in request.items]
             started = time.perf_counter()
+            self._running[id(batch)] = (sum(request.cost for request in batch), started)
             try:
                 results = await loop.run_in_executor(self.executor, self.predict, items)
             except Exception as error:  # answered to every caller of the batch
@@ -179,6 +197,8 @@ class DynamicBatcher:
                     if not request.future.done():
                         request.future.set_exception(error)
                 continue
+            finally:
+                del self._running[id(batch)]
             seconds = time.perf_counter() - started
             self._record(batch, len(items), seconds, started)
             position = 0
