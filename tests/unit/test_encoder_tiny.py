@@ -99,6 +99,19 @@ def test_long_texts_are_chunked_not_truncated(tiny_encoder_dir, tmp_cache):
     np.testing.assert_allclose(np.linalg.norm(whole), 1.0, rtol=1e-5)
 
 
+def test_counted_encoding_gives_the_same_vectors_and_the_tokenizers_counts(
+        tiny_encoder_dir, tmp_cache):
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    assert isinstance(encoder, TransformerEncoder)
+    long_text = "stocks fell and market rose " * 12  # chunked: counts the whole text
+    texts = [*TEXTS, long_text]
+    with pytest.warns(LeptonWarning, match="LAI-W103"):
+        vectors, counts = encoder.encode_counted(texts)
+    with pytest.warns(LeptonWarning, match="LAI-W103"):
+        np.testing.assert_allclose(vectors, encoder.encode(texts), atol=1e-6)
+    assert counts == [len(e.ids) for e in encoder.tokenizer.encode_batch(texts)]
+
+
 def test_token_vectors_include_special_tokens(tiny_encoder_dir, tmp_cache):
     encoder = load_encoder(tiny_encoder_dir, backend="torch")
     tokens = encoder.encode_tokens(["the cat"])[0]

@@ -119,11 +119,16 @@ class TransformerEncoder(Encoder):
 
     def pieces(self, texts: Sequence[str]) -> tuple[list[_Piece], int]:
         """Tokenize and window ``texts``; also returns how many were chunked."""
+        return self._windows(self._token_ids(texts))
+
+    def _token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        return [encoding.ids for encoding in encodings]
+
+    def _windows(self, token_ids: list[list[int]]) -> tuple[list[_Piece], int]:
         pieces: list[_Piece] = []
         chunked = 0
-        for index, encoding in enumerate(encodings):
-            ids = encoding.ids
+        for index, ids in enumerate(token_ids):
             spans = token_windows(ids, self.window, min(CHUNK_OVERLAP, self.window // 4))
             chunked += len(spans) > 1
             for start, end in spans:
@@ -146,13 +151,23 @@ class TransformerEncoder(Encoder):
         return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
 
     def encode(self, texts: Sequence[str], *, role: Role = "query") -> np.ndarray:
-        pieces, chunked = self.pieces(texts)
+        return self._encode_windows(*self.pieces(texts), len(texts))
+
+    def encode_counted(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
+        """Vectors of ``texts`` and each text's token count (special tokens included),
+        from one tokenization — what the OpenAI-style ``usage`` field reports."""
+        token_ids = self._token_ids(texts)
+        specials = len(self._prefix) + len(self._suffix)
+        vectors = self._encode_windows(*self._windows(token_ids), len(texts))
+        return vectors, [len(ids) + specials for ids in token_ids]
+
+    def _encode_windows(self, pieces: list[_Piece], chunked: int, n_texts: int) -> np.ndarray:
         if chunked:
             warn(W.W103, n=chunked, max_tokens=self.info.max_seq_length)
         piece_vectors = self._run(pieces)
         if not chunked:
             return l2_normalize(piece_vectors)
-        return _pool_pieces(pieces, piece_vectors, len(texts), self.dim)
+        return _pool_pieces(pieces, piece_vectors, n_texts, self.dim)
 
     def encode_pieces(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per-window vectors of each text, shape ``(n_windows, dim)`` each."""

@@ -78,11 +78,10 @@ def _embed_with_tokens(items: list[tuple[str, str]]) -> list[tuple[np.ndarray, i
 
     encoder = load_encoder(items[0][1])
     texts = [text for text, _ in items]
-    vectors = encoder.encode(texts)
     if isinstance(encoder, TransformerEncoder):
-        counts = [len(e.ids) for e in encoder.tokenizer.encode_batch(texts)]
+        vectors, counts = encoder.encode_counted(texts)
     else:  # engines without a visible tokenizer: whitespace words + specials
-        counts = [len(text.split()) + 2 for text in texts]
+        vectors, counts = encoder.encode(texts), [len(text.split()) + 2 for text in texts]
     return list(zip(vectors, counts, strict=True))
 
 
