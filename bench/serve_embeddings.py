@@ -166,16 +166,18 @@ def scenario(contender: Contender, port: int, process: subprocess.Popen, sentenc
 SCENARIOS = (("c1_x1", 1, 1, 8.0), ("c32_x1", 1, 32, 12.0), ("c32_x16", 16, 32, 12.0))
 
 
-def in_process_rate(sentences: list[str], seconds: float = 20.0) -> float:
-    """lai.embed sentences/s in a fresh process, on the same sentences (the 85% goal)."""
+def in_process_rate(sentences: list[str], seconds: float = 20.0, call_size: int = 512) -> float:
+    """lai.embed sentences/s in a fresh process, on the same sentences (the 85% goal),
+    in calls of ``call_size`` sentences."""
     code = (
         "import time, lepton_ai as lai, json, sys\n"
         "s = json.load(sys.stdin)\n"
         "lai.embed(s[:64], lang='en')\n"
         "n, t0 = 0, time.perf_counter()\n"
         f"while time.perf_counter() - t0 < {seconds}:\n"
-        "    for i in range(0, len(s), 512):\n"
-        "        lai.embed(s[i:i + 512], lang='en'); n += len(s[i:i + 512])\n"
+        f"    for i in range(0, len(s), {call_size}):\n"
+        f"        lai.embed(s[i:i + {call_size}], lang='en'); n += len(s[i:i + {call_size}])\n"
+        f"        if time.perf_counter() - t0 > {seconds}: break\n"
         "print(n / (time.perf_counter() - t0))\n"
     )
     import json
@@ -242,6 +244,8 @@ def main() -> None:
     parser.add_argument("--overload", type=float, default=0.0,
                         help="Also run an overload phase of this many seconds (lai only).")
     parser.add_argument("--overload-concurrency", type=int, default=256)
+    parser.add_argument("--in-process-calls", default="512",
+                        help="Call sizes for the in-process rate, e.g. 512,32,16.")
     parser.add_argument("--soak", type=float, default=0.0,
                         help="Also run steady load for this many seconds (lai only).")
     args = parser.parse_args()
@@ -253,9 +257,10 @@ def main() -> None:
     folder = peer_model_folder()
     table = contenders(folder)
     names = args.contenders.split(",")
-    rate = in_process_rate(sentences)
-    record("serve_embeddings", {"what": "in-process lai.embed", "sent_per_s": round(rate, 1),
-                                "code": code_version()})
+    for call_size in map(int, args.in_process_calls.split(",")):
+        rate = in_process_rate(sentences, call_size=call_size)
+        record("serve_embeddings", {"what": "in-process lai.embed", "call_size": call_size,
+                                    "sent_per_s": round(rate, 1), "code": code_version()})
     for round_number in range(args.rounds):
         order = names if round_number % 2 == 0 else list(reversed(names))
         for name in order:
