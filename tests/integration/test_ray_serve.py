@@ -4,6 +4,8 @@ errors as the plain server, and no Ray processes left after it stops."""
 from __future__ import annotations
 
 import subprocess
+import time
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -46,6 +48,19 @@ def test_replicas_answer_like_the_plain_server_and_stop_cleanly() -> None:
         bad = httpx.post(f"{base}/v1/embeddings", headers=headers, json={"input": []})
         assert bad.status_code == 422 and bad.json()["error"]["code"] == "LAI-E810"
     assert ray_processes() <= before
+
+
+def test_admin_changes_reach_every_replica() -> None:
+    trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
+    with running_server("--ray", "--min-replicas", "2", "--max-replicas", "2",
+                        f"sst@1={trained}", ready_timeout=300) as base:
+        loaded = httpx.post(f"{base}/admin/models/sst/versions", timeout=60,
+                            json={"path": str(trained), "version": "2"})
+        assert loaded.status_code == 200
+        time.sleep(2.5)  # the other replica replays the journal within a second
+        currents = {httpx.get(f"{base}/admin/models", timeout=30).json()[0]["current"]
+                    for _ in range(16)}
+        assert currents == {"2"}
 
 
 def test_replica_bounds_are_checked_before_ray_starts() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -157,11 +159,20 @@ def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
         assert after.status_code == 200
 
 
-def test_several_worker_processes_serve_the_same_api() -> None:
-    with running_server("--workers", "2", "--api-key", "k") as base:
+def test_several_worker_processes_serve_the_same_api_and_share_admin_changes() -> None:
+    trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
+    with running_server("--workers", "2", "--api-key", "k", f"sst@1={trained}") as base:
         headers = {"Authorization": "Bearer k"}
         answers = [httpx.post(f"{base}/v1/sentiment", json={"input": TEXTS[1]},
                               headers=headers) for _ in range(4)]
         assert {a.status_code for a in answers} == {200}
         assert answers[0].json()["data"]["label"] == lai.sentiment(TEXTS[1]).label
         assert httpx.get(f"{base}/v1/models").status_code == 401
+        loaded = httpx.post(f"{base}/admin/models/sst/versions", headers=headers, timeout=60,
+                            json={"path": str(trained), "version": "2"})
+        assert loaded.status_code == 200
+        time.sleep(2.5)  # the other worker replays the journal within a second
+        # Fresh connections, spread over both workers by the kernel.
+        currents = {httpx.get(f"{base}/admin/models", headers=headers).json()[0]["current"]
+                    for _ in range(12)}
+        assert currents == {"2"}

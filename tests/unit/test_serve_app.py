@@ -6,6 +6,8 @@ are served in tests/integration/test_serve_real.py.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,6 +133,41 @@ def test_versions_load_switch_and_roll_back_without_restart(
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "LAI-E808"
     listing = client.get("/admin/models", headers=auth(ADMIN)).json()
     assert listing[0]["current"] == "2" and len(listing[0]["versions"]) == 2
+
+
+def test_admin_changes_reach_every_process_sharing_the_journal_and_replay_on_restart(
+        two_versions: tuple[Path, Path], tmp_path: Path) -> None:
+    journal = tmp_path / "journal.jsonl"
+    config = ServeConfig(admin_keys=frozenset({ADMIN}), warm=False, admin_journal=str(journal),
+                         models=(ModelSource("topics", "1", two_versions[0]),))
+
+    def versions(client: TestClient) -> tuple[str, list[str]]:
+        listing = client.get("/admin/models", headers=auth(ADMIN)).json()[0]
+        return listing["current"], listing["history"]
+
+    # Two apps on one journal stand for two worker processes (or Ray replicas).
+    with TestClient(build_app(config)) as first, TestClient(build_app(config)) as second:
+        loaded = first.post("/admin/models/topics/versions", headers=auth(ADMIN),
+                            json={"path": str(two_versions[1]), "version": "2"})
+        assert loaded.status_code == 200
+        assert first.post("/admin/models/topics/rollback", headers=auth(ADMIN)).json()[
+            "current"] == "1"
+        # The second process made no change itself: it replays the journal. Its own
+        # change first catches up, so a switch to version 2 (loaded elsewhere) works.
+        switched = second.put("/admin/models/topics/current", json={"version": "2"},
+                              headers=auth(ADMIN))
+        assert switched.status_code == 200 and switched.json()["current"] == "2"
+        refused = second.put("/admin/models/topics/current", json={"version": "9"},
+                             headers=auth(ADMIN))
+        assert refused.json()["error"]["code"] == "LAI-E808"
+        deadline = time.monotonic() + 10
+        while versions(first) != versions(second) and time.monotonic() < deadline:
+            time.sleep(0.1)  # the first process polls the journal every second
+        assert versions(first) == versions(second) == ("2", ["1"])
+    assert [line["op"] for line in map(json.loads, journal.read_text().splitlines())] == [
+        "load", "rollback", "switch"]  # the refused change was not recorded
+    with TestClient(build_app(config)) as restarted:
+        assert versions(restarted) == ("2", ["1"])
 
 
 def test_metrics_count_requests_batches_and_errors(client: TestClient) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +12,7 @@ import typer
 from lepton_ai.cli.common import app, coded_errors, console
 
 if TYPE_CHECKING:
+    from lepton_ai.serve.config import ServeConfig
     from lepton_ai.serve.ray_serve import RayServeOptions
 
 
@@ -62,11 +65,13 @@ def serve(
     ray_address: Annotated[str | None, typer.Option(
         "--ray-address", help="With --ray: a Ray cluster to join (default: a local Ray).")
     ] = None,
+    admin_journal: Annotated[Path | None, typer.Option(
+        help="File recording /admin changes so every process applies them and a restart "
+        "replays them (default with --workers or --ray: a temporary file; on a "
+        "multi-machine Ray cluster give a path on shared storage).")] = None,
 ) -> None:
     """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
-    import uvicorn
-
-    from lepton_ai.serve import ModelSource, ServeConfig, build_app
+    from lepton_ai.serve import ModelSource, ServeConfig
     from lepton_ai.serve.batcher import BatcherLimits
     from lepton_ai.serve.config import read_key_file
     from lepton_ai.serve.observe import configure_logging
@@ -85,18 +90,35 @@ def serve(
         cors_origins=tuple(cors_origin or ()), access_log=access_log,
         chat_model=chat_model, chat_max_waiting=chat_max_waiting,
         chat_max_tokens=chat_max_tokens,
+        admin_journal=str(admin_journal) if admin_journal else None,
     )
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
     configure_logging(access_log)
+    if config.admin_journal is None and (workers > 1 or ray_options is not None):
+        with tempfile.TemporaryDirectory(prefix="lai-admin-") as folder:
+            _run(replace(config, admin_journal=str(Path(folder) / "journal.jsonl")),
+                 workers, ray_options)
+    else:
+        _run(config, workers, ray_options)
+
+
+def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None) -> None:
+    import uvicorn
+
+    from lepton_ai.serve import build_app
+
+    host, port = config.host, config.port
     where = f"http://{host}:{port}"
     console.print(f"lepton-ai serving on [bold]{where}[/] — API docs {where}/docs, "
-                  f"health {where}/readyz; auth {'on' if keys else 'off'}; Ctrl-C stops")
+                  f"health {where}/readyz; auth {'on' if config.api_keys else 'off'}; "
+                  "Ctrl-C stops")
     if ray_options is not None:
         from lepton_ai.serve.ray_serve import serve_on_ray
 
-        console.print(f"Ray Serve: {min_replicas}–{max_replicas} replicas, "
-                      f"{replica_cpus:g} CPU each; models load in each replica")
+        console.print(f"Ray Serve: {ray_options.min_replicas}–{ray_options.max_replicas} "
+                      f"replicas, {ray_options.cpus_per_replica:g} CPU each; models load in "
+                      "each replica")
         serve_on_ray(config, ray_options)
         return
     if workers > 1:

@@ -1,4 +1,7 @@
-"""``/admin``: load a model version, switch the current one, roll back — no restart."""
+"""``/admin``: load a model version, switch the current one, roll back — no restart.
+
+Changes go through the admin journal, so every process of the service makes them
+(``lepton_ai.serve.admin_journal``)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from lepton_ai.errors import E, LeptonError
-from lepton_ai.serve.models import load_model
 from lepton_ai.serve.security import require_admin_key
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin_key)], tags=["admin"])
@@ -38,24 +39,23 @@ async def list_versions(request: Request) -> list[dict[str, Any]]:
 @router.post("/models/{name}/versions", summary="Load a new version (optionally switch to it)")
 async def load_version(name: str, body: LoadVersion, request: Request) -> dict[str, Any]:
     state = request.app.state.lai
-    if name in state.models.names() and body.version in {
-            v["version"] for m in state.models.describe() if m["name"] == name
-            for v in m["versions"]}:
-        raise LeptonError(E.E810, what=f"version {body.version!r} of {name!r}",
-                          why="it is already loaded; load it under a new version name")
-    loaded = await state.run_blocking(lambda: load_model(name, body.version, body.path))
-    state.models.add(loaded, make_current=body.make_current)
-    state.metrics.load_seconds.labels(name, body.version).set(loaded.load_seconds)
+    loaded = await state.run_blocking(lambda: state.admin.make(
+        {"op": "load", "name": name, "version": body.version, "path": body.path,
+         "make_current": body.make_current}))
     return {"loaded": loaded.describe(), "current": state.models.get(name).version}
 
 
 @router.put("/models/{name}/current", summary="Switch the name to a loaded version")
 async def switch_version(name: str, body: SwitchVersion, request: Request) -> dict[str, Any]:
-    loaded = request.app.state.lai.models.switch(name, body.version)
+    state = request.app.state.lai
+    loaded = await state.run_blocking(lambda: state.admin.make(
+        {"op": "switch", "name": name, "version": body.version}))
     return {"name": name, "current": loaded.version}
 
 
 @router.post("/models/{name}/rollback", summary="Return to the previous current version")
 async def rollback(name: str, request: Request) -> dict[str, Any]:
-    loaded = request.app.state.lai.models.rollback(name)
+    state = request.app.state.lai
+    loaded = await state.run_blocking(lambda: state.admin.make(
+        {"op": "rollback", "name": name}))
     return {"name": name, "current": loaded.version}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -46,11 +47,16 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.run_blocking(state.load_configured_models)
+        await state.run_blocking(state.admin.catch_up)  # changes made before this start
+        follower = (asyncio.create_task(state.follow_admin_changes())
+                    if state.admin.journal.shared else None)
         if config.warm:
             await state.run_blocking(state.warm_defaults)
         state.ready = True
         yield
         state.ready = False
+        if follower is not None:
+            follower.cancel()
         await state.close()
 
     app = FastAPI(title="lepton-ai", version=__version__, description=DESCRIPTION,

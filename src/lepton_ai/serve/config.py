@@ -56,6 +56,8 @@ class ServeConfig:
         chat_max_waiting: chat requests admitted at once (running + queued); 429 above.
         chat_max_tokens: most tokens per reply (also the default budget).
         chat_timeout_s: seconds after which a generation stops.
+        admin_journal: file recording ``/admin`` changes so that every process of
+            the service applies them (``--workers``, Ray replicas); None: in memory.
     """
 
     host: str = "127.0.0.1"
@@ -76,6 +78,7 @@ class ServeConfig:
     chat_max_waiting: int = 4
     chat_max_tokens: int = 512
     chat_timeout_s: float = 120.0
+    admin_journal: str | None = None
 
     @property
     def effective_admin_keys(self) -> frozenset[str]:

@@ -99,6 +99,11 @@ class ModelTable:
             if make_current or served.current is None:
                 self._switch(served, loaded.version)
 
+    def versions(self, name: str) -> set[str]:
+        """Loaded versions of ``name`` (empty if it is not served)."""
+        served = self._models.get(name)
+        return set(served.versions) if served else set()
+
     def get(self, name: str, version: str | None = None) -> LoadedModel:
         """The current version of ``name``, or a given one (LAI-E805/E808)."""
         served = self._models.get(name)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.admin_journal import LOG, POLL_SECONDS, AdminChanges, journal_for
 from lepton_ai.serve.batcher import DynamicBatcher, estimated_tokens
 from lepton_ai.serve.chat_service import ChatService
 from lepton_ai.serve.config import ServeConfig
-from lepton_ai.serve.models import ModelTable, load_model
+from lepton_ai.serve.models import LoadedModel, ModelTable, load_model
 from lepton_ai.serve.observe import Metrics
 
 
@@ -29,6 +30,18 @@ class ServerState:
     _batchers: dict[str, DynamicBatcher] = field(default_factory=dict)
     _executor: ThreadPoolExecutor | None = None
     _chat: ChatService | None = None
+    _admin: AdminChanges | None = None
+
+    @property
+    def admin(self) -> AdminChanges:
+        """Load / switch / roll back, shared with the service's other processes."""
+        if self._admin is None:
+            self._admin = AdminChanges(journal_for(self.config.admin_journal), self.models,
+                                       on_load=self._record_load)
+        return self._admin
+
+    def _record_load(self, loaded: LoadedModel) -> None:
+        self.metrics.load_seconds.labels(loaded.name, loaded.version).set(loaded.load_seconds)
 
     @property
     def chat(self) -> ChatService:
@@ -79,13 +92,21 @@ class ServerState:
         """Run unbatched work (loading, warming) on the worker threads."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
+    async def follow_admin_changes(self) -> None:
+        """Apply the admin changes other processes make, as they make them."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await self.run_blocking(self.admin.catch_up)
+            except (OSError, ValueError) as error:  # unreadable journal: try again later
+                LOG.warning("admin journal not readable: %s", type(error).__name__)
+
     def load_configured_models(self) -> None:
         """Load the model directories named at start-up (blocking)."""
         for source in self.config.models:
             loaded = load_model(source.name, source.version, source.path)
             self.models.add(loaded)
-            self.metrics.load_seconds.labels(source.name, source.version).set(
-                loaded.load_seconds)
+            self._record_load(loaded)
 
     def warm_defaults(self) -> None:
         """Load and run the default embedding models once (blocking)."""
