@@ -159,7 +159,7 @@ def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
         assert after.status_code == 200
 
 
-def test_several_worker_processes_serve_the_same_api_and_share_admin_changes() -> None:
+def test_several_worker_processes_serve_one_api_with_shared_metrics_and_admin() -> None:
     trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
     with running_server("--workers", "2", "--api-key", "k", f"sst@1={trained}") as base:
         headers = {"Authorization": "Bearer k"}
@@ -168,6 +168,12 @@ def test_several_worker_processes_serve_the_same_api_and_share_admin_changes() -
         assert {a.status_code for a in answers} == {200}
         assert answers[0].json()["data"]["label"] == lai.sentiment(TEXTS[1]).label
         assert httpx.get(f"{base}/v1/models").status_code == 401
+        # Each scrape, whichever worker answers it, counts the requests of both.
+        for _ in range(6):
+            scrape = httpx.get(f"{base}/metrics", headers=headers).text
+            assert sum(float(line.rsplit(" ", 1)[1]) for line in scrape.splitlines()
+                       if line.startswith("lai_requests_total{")
+                       and 'route="/v1/sentiment"' in line and 'status="200"' in line) == 4
         loaded = httpx.post(f"{base}/admin/models/sst/versions", headers=headers, timeout=60,
                             json={"path": str(trained), "version": "2"})
         assert loaded.status_code == 200

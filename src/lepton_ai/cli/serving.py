@@ -128,10 +128,13 @@ def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None)
         import os
 
         from lepton_ai.serve.app import CONFIG_ENV
+        from lepton_ai.serve.observe import MULTIPROCESS_ENV
 
         os.environ[CONFIG_ENV] = config.to_json()
-        uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
-                    port=port, workers=workers, access_log=False, log_level="warning")
+        with tempfile.TemporaryDirectory(prefix="lai-metrics-") as folder:
+            os.environ.setdefault(MULTIPROCESS_ENV, folder)  # one /metrics for all workers
+            uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
+                        port=port, workers=workers, access_log=False, log_level="warning")
         return
     uvicorn.run(build_app(config), host=host, port=port, access_log=False,
                 log_level="warning", loop="auto", http="auto")

@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
 from lepton_ai._version import __version__
@@ -58,6 +58,7 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
         if follower is not None:
             follower.cancel()
         await state.close()
+        state.metrics.process_exit()
 
     app = FastAPI(title="lepton-ai", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, default_response_class=JSONBytes)
@@ -119,5 +120,4 @@ def _add_health_routes(app: FastAPI) -> None:
     async def metrics(request: Request) -> Response:
         state = request.app.state.lai
         state.queue_depths()
-        return Response(generate_latest(state.metrics.registry),
-                        media_type=CONTENT_TYPE_LATEST)
+        return Response(state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

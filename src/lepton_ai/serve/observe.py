@@ -9,22 +9,34 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from lepton_ai.serve.batcher import BatchStats
 
 ACCESS_LOG = logging.getLogger("lepton_ai.serve.access")
 
+#: Set (to an empty folder) before the server processes start, it makes their
+#: metrics one set: each process writes its values there and ``/metrics`` sums them.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 
 
+def multiprocess() -> bool:
+    """Whether this process shares its metrics with sibling processes."""
+    return MULTIPROCESS_ENV in os.environ
+
+
 class Metrics:
-    """The server's Prometheus metrics, in a registry of its own."""
+    """The server's Prometheus metrics, in a registry of its own (shared with the
+    other worker processes when :func:`multiprocess`)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -45,7 +57,7 @@ class Metrics:
             buckets=LATENCY_BUCKETS, registry=self.registry)
         self.queue_depth = Gauge(
             "lai_queue_texts", "Texts waiting in a batcher's queue.", ["batcher"],
-            registry=self.registry)
+            registry=self.registry, multiprocess_mode="livesum")
         self.rejected = Counter(
             "lai_rejected_requests", "Requests refused or dropped.", ["route", "reason"],
             registry=self.registry)
@@ -53,20 +65,39 @@ class Metrics:
             "lai_errors", "Error answers by code.", ["route", "code"], registry=self.registry)
         self.load_seconds = Gauge(
             "lai_model_load_seconds", "Time to load and warm a model.", ["model", "version"],
-            registry=self.registry)
+            registry=self.registry, multiprocess_mode="livemax")
 
-    def batch_observer(self, batcher: str) -> Any:
-        """A callback that records one batcher's batches."""
+    def batch_observer(self, batcher: str, queued: Callable[[], int]) -> Any:
+        """A callback that records one batcher's batches and its queue after each."""
         items = self.batch_items.labels(batcher)
         requests = self.batch_requests.labels(batcher)
         seconds = self.batch_seconds.labels(batcher)
+        depth = self.queue_depth.labels(batcher)
 
         def observe(stats: BatchStats) -> None:
             items.observe(stats.items)
             requests.observe(stats.requests)
             seconds.observe(stats.seconds)
+            depth.set(queued())
 
         return observe
+
+    def exposition(self) -> bytes:
+        """The Prometheus text of this process, or of every worker process together."""
+        if not multiprocess():
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess as shared
+
+        registry = CollectorRegistry()
+        shared.MultiProcessCollector(registry)
+        return generate_latest(registry)
+
+    def process_exit(self) -> None:
+        """Drop this process's live gauges from the shared metrics (at shutdown)."""
+        if multiprocess():
+            from prometheus_client import multiprocess as shared
+
+            shared.mark_process_dead(os.getpid())
 
 
 def request_id(headers: list[tuple[bytes, bytes]]) -> str:

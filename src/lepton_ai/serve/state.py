@@ -63,11 +63,11 @@ class ServerState:
         """The batcher of ``key`` (created on first use), items being (text, ...) tuples."""
         found = self._batchers.get(key)
         if found is None:
-            found = DynamicBatcher(
+            batcher = DynamicBatcher(
                 key, predict, self.executor, self.config.batching,
-                cost=lambda item: estimated_tokens(item[0]), pipelines=self.config.pipelines,
-                on_batch=self.metrics.batch_observer(key))
-            self._batchers[key] = found
+                cost=lambda item: estimated_tokens(item[0]), pipelines=self.config.pipelines)
+            batcher.on_batch = self.metrics.batch_observer(key, lambda: batcher.queued_items)
+            self._batchers[key] = found = batcher
         return found
 
     def backlog_seconds(self) -> float:
