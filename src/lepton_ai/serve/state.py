@@ -98,8 +98,8 @@ class ServerState:
             await asyncio.sleep(POLL_SECONDS)
             try:
                 await self.run_blocking(self.admin.catch_up)
-            except (OSError, ValueError) as error:  # unreadable journal: try again later
-                LOG.warning("admin journal not readable: %s", type(error).__name__)
+            except Exception as error:  # an unreadable journal must not stop the poll
+                LOG.warning("admin journal not applied: %s", type(error).__name__)
 
     def load_configured_models(self) -> None:
         """Load the model directories named at start-up (blocking)."""
