@@ -98,6 +98,10 @@ def serve(
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
     configure_logging(access_log)
+    if config.admin_journal is None and ray_address is not None:
+        console.print("[yellow]--ray-address without --admin-journal: /admin changes reach "
+                      "the replicas on this machine only; give --admin-journal a path on "
+                      "storage every node sees.[/]")
     if config.admin_journal is None and (workers > 1 or ray_options is not None):
         with tempfile.TemporaryDirectory(prefix="lai-admin-") as folder:
             _run(replace(config, admin_journal=str(Path(folder) / "journal.jsonl")),
