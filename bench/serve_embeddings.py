@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import LoadMeter, code_version, record, stsb_sentences
+from _common import CLOCK_TICKS, LoadMeter, code_version, record, stsb_sentences
 from _loadgen import post_request, rss_mb, run_load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +86,10 @@ def contenders(folder: Path) -> dict[str, Contender]:
                             lai_body),
         "lai-p2": Contender("lai-p2", lai("--pipelines", "2"), "/readyz", "/v1/embeddings",
                             lai_body),
+        "lai-b2048": Contender("lai-b2048", lai("--max-batch-tokens", "2048"), "/readyz",
+                               "/v1/embeddings", lai_body),
+        "lai-b4096": Contender("lai-b4096", lai("--max-batch-tokens", "4096"), "/readyz",
+                               "/v1/embeddings", lai_body),
         # Ray Serve: one replica on both cores, or two single-core replicas.
         "lai-ray": Contender("lai-ray", lai("--ray", "--max-replicas", "1", "--replica-cpus",
                                             "2"), "/readyz", "/v1/embeddings", lai_body),
@@ -156,11 +160,21 @@ def scenario(contender: Contender, port: int, process: subprocess.Popen, sentenc
     # Warm-up at the same shape, not measured.
     asyncio.run(run_load(port, make, concurrency=concurrency, duration_s=2.0,
                          max_requests=10_000))
+    main_before = main_thread_ticks(process.pid)
     with LoadMeter([*server_pids(process.pid), os.getpid()]) as meter:
         result = asyncio.run(run_load(port, make, concurrency=concurrency,
                                       duration_s=seconds, max_requests=200_000))
+    main_ms = (main_thread_ticks(process.pid) - main_before) / CLOCK_TICKS * 1000
     return {**result.summary(per_request), "foreign_cores": round(meter.foreign_cores, 2),
-            "rss_mb": round(rss_mb(process.pid), 1)}
+            "rss_mb": round(rss_mb(process.pid), 1),
+            # CPU of the server's main thread (the event loop for lai) per request.
+            "main_thread_ms_per_request": round(main_ms / max(1, sum(result.statuses.values())), 3)}
+
+
+def main_thread_ticks(pid: int) -> int:
+    """User + system clock ticks of a process's main thread (/proc, Linux)."""
+    fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
 
 
 SCENARIOS = (("c1_x1", 1, 1, 8.0), ("c32_x1", 1, 32, 12.0), ("c32_x16", 16, 32, 12.0))

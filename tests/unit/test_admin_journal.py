@@ -15,8 +15,8 @@ def test_a_file_journal_numbers_entries_and_skips_a_line_still_being_written(
         tmp_path: Path) -> None:
     journal = FileJournal(tmp_path / "journal.jsonl")
     with journal.locked():
-        assert journal.append({"op": "rollback", "name": "a"}) == 1
-        assert journal.append({"op": "rollback", "name": "b"}) == 2
+        journal.append({"op": "rollback", "name": "a"}, 1)
+        journal.append({"op": "rollback", "name": "b"}, 2)
     with journal.path.open("a") as handle:
         handle.write('{"op": "rollback", "na')  # another process mid-write
     assert [e["name"] for e in journal.entries_after(0)] == ["a", "b"]
@@ -27,7 +27,7 @@ def test_a_change_that_fails_on_replay_is_logged_by_code_and_passed_over(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     journal = MemoryJournal()
     journal.append({"op": "load", "name": "intents", "version": "2",
-                    "path": str(tmp_path / "only-on-another-machine"), "make_current": True})
+                    "path": str(tmp_path / "only-on-another-machine"), "make_current": True}, 1)
     changes = AdminChanges(journal, ModelTable())
     with caplog.at_level(logging.WARNING, logger="lepton_ai.serve"):
         assert changes.catch_up() == 1

@@ -102,15 +102,18 @@ def serve(
         console.print("[yellow]--ray-address without --admin-journal: /admin changes reach "
                       "the replicas on this machine only; give --admin-journal a path on "
                       "storage every node sees.[/]")
-    if config.admin_journal is None and (workers > 1 or ray_options is not None):
-        with tempfile.TemporaryDirectory(prefix="lai-admin-") as folder:
-            _run(replace(config, admin_journal=str(Path(folder) / "journal.jsonl")),
-                 workers, ray_options)
-    else:
+    if workers == 1 and ray_options is None:
         _run(config, workers, ray_options)
+        return
+    # State the processes share (admin journal, metrics) lives here for the run.
+    with tempfile.TemporaryDirectory(prefix="lai-serve-") as folder:
+        if config.admin_journal is None:
+            config = replace(config, admin_journal=str(Path(folder) / "admin-journal.jsonl"))
+        _run(config, workers, ray_options, Path(folder))
 
 
-def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None) -> None:
+def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None,
+         shared: Path | None = None) -> None:
     import uvicorn
 
     from lepton_ai.serve import build_app
@@ -134,11 +137,13 @@ def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None)
         from lepton_ai.serve.app import CONFIG_ENV
         from lepton_ai.serve.observe import MULTIPROCESS_ENV
 
+        assert shared is not None
         os.environ[CONFIG_ENV] = config.to_json()
-        with tempfile.TemporaryDirectory(prefix="lai-metrics-") as folder:
-            os.environ.setdefault(MULTIPROCESS_ENV, folder)  # one /metrics for all workers
-            uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
-                        port=port, workers=workers, access_log=False, log_level="warning")
+        metrics = shared / "metrics"
+        metrics.mkdir()
+        os.environ.setdefault(MULTIPROCESS_ENV, str(metrics))  # one /metrics for all workers
+        uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, access_log=False, log_level="warning")
         return
     uvicorn.run(build_app(config), host=host, port=port, access_log=False,
                 log_level="warning", loop="auto", http="auto")

@@ -11,11 +11,12 @@ memory; a journal file that outlives the server replays its changes at the next 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +41,9 @@ class AdminJournal(ABC):
         """Hold the journal: no other writer appends meanwhile."""
 
     @abstractmethod
-    def append(self, entry: dict[str, Any]) -> int:
-        """Add ``entry`` (under :meth:`locked`); its number."""
+    def append(self, entry: dict[str, Any], number: int) -> None:
+        """Add ``entry`` as ``number``: the caller holds :meth:`locked` and has read
+        every entry before it."""
 
     @abstractmethod
     def entries_after(self, number: int) -> list[dict[str, Any]]:
@@ -60,10 +62,9 @@ class MemoryJournal(AdminJournal):
         with self._lock:
             yield
 
-    def append(self, entry: dict[str, Any]) -> int:
+    def append(self, entry: dict[str, Any], number: int) -> None:
         with self._lock:
-            self._entries.append({**entry, "n": len(self._entries) + 1})
-            return len(self._entries)
+            self._entries.append({**entry, "n": number})
 
     def entries_after(self, number: int) -> list[dict[str, Any]]:
         with self._lock:
@@ -88,11 +89,9 @@ class FileJournal(AdminJournal):
         with self._lock:
             yield
 
-    def append(self, entry: dict[str, Any]) -> int:
-        number = len(self.entries_after(0)) + 1
+    def append(self, entry: dict[str, Any], number: int) -> None:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps({**entry, "n": number}) + "\n")
-        return number
 
     def entries_after(self, number: int) -> list[dict[str, Any]]:
         text = self.path.read_text(encoding="utf-8")
@@ -122,8 +121,19 @@ class AdminChanges:
         with self.journal.locked(), self._apply_lock:
             self._replay()
             result = self._apply(entry)
-            self._applied = self.journal.append(entry)
+            self.journal.append(entry, self._applied + 1)
+            self._applied += 1
             return result
+
+    async def follow(self, run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]]) -> None:
+        """Apply the changes other processes make, as they make them (a task that runs
+        until cancelled); ``run_blocking`` runs the blocking replay off the event loop."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await run_blocking(self.catch_up)
+            except Exception as error:  # an unreadable journal must not stop the poll
+                LOG.warning("admin journal not applied: %s", type(error).__name__)
 
     def catch_up(self) -> int:
         """Apply the changes other processes recorded since the last look (blocking);

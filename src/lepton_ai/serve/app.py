@@ -48,7 +48,7 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.run_blocking(state.load_configured_models)
         await state.run_blocking(state.admin.catch_up)  # changes made before this start
-        follower = (asyncio.create_task(state.follow_admin_changes())
+        follower = (asyncio.create_task(state.admin.follow(state.run_blocking))
                     if state.admin.journal.shared else None)
         if config.warm:
             await state.run_blocking(state.warm_defaults)

@@ -154,8 +154,9 @@ class DynamicBatcher:
         busy = self._queued_items or self._running  # an idle batcher admits any request
         if full or (busy and wait > self.limits.max_queue_seconds):
             retry_after = max(1, round(wait))
-            raise LeptonError(E.E801, detail=f"{self._queued_items} texts queued for {self.name}",
-                              wait=wait, retry_after=retry_after)
+            detail = (f"{self._queued_items} texts queued and {len(self._running)} batches "
+                      f"running for {self.name}")
+            raise LeptonError(E.E801, detail=detail, wait=wait, retry_after=retry_after)
 
     def _withdraw(self, request: _Request) -> None:
         if not request.started and request in self._queue:
@@ -188,8 +189,9 @@ class DynamicBatcher:
         while True:
             batch = await self._next_batch()
             items = [item for request in batch for item in request.items]
+            cost = sum(request.cost for request in batch)
             started = time.perf_counter()
-            self._running[id(batch)] = (sum(request.cost for request in batch), started)
+            self._running[id(batch)] = (cost, started)
             try:
                 results = await loop.run_in_executor(self.executor, self.predict, items)
             except Exception as error:  # answered to every caller of the batch
@@ -200,7 +202,7 @@ class DynamicBatcher:
             finally:
                 del self._running[id(batch)]
             seconds = time.perf_counter() - started
-            self._record(batch, len(items), seconds, started)
+            self._record(BatchStats(len(items), len(batch), seconds), cost, started)
             position = 0
             for request in batch:
                 part = list(results[position : position + len(request.items)])
@@ -208,14 +210,12 @@ class DynamicBatcher:
                 if not request.future.done():
                     request.future.set_result(part)
 
-    def _record(self, batch: list[_Request], count: int, seconds: float,
-                started: float) -> None:
-        cost = sum(request.cost for request in batch)
+    def _record(self, stats: BatchStats, cost: int, started: float) -> None:
         # The rate of the whole batcher, not of one batch: with overlapping pipelines
         # batches share the cores, so a batch adds only the busy time not already
         # counted (since the previous batch finished), and the rate is smoothed cost
         # over smoothed busy time (a batch ending just after another adds ~no time).
-        done = started + seconds
+        done = started + stats.seconds
         busy = done - max(started, self._last_done)
         self._last_done = max(done, self._last_done)
         if self._throughput is None:
@@ -224,9 +224,9 @@ class DynamicBatcher:
             self._smoothed_cost += EWMA_WEIGHT * (cost - self._smoothed_cost)
             self._smoothed_busy += EWMA_WEIGHT * (busy - self._smoothed_busy)
         self._throughput = self._smoothed_cost / max(self._smoothed_busy, 1e-6)
-        self._last_batch_requests = len(batch)
+        self._last_batch_requests = stats.requests
         if self.on_batch is not None:
-            self.on_batch(BatchStats(count, len(batch), seconds))
+            self.on_batch(stats)
 
     async def _next_batch(self) -> list[_Request]:
         assert self._arrived is not None

@@ -46,7 +46,8 @@ class ServeConfig:
         batching: per-route batch and queue bounds.
         pipelines: batches of one route that may run at the same time; 2 lets one
             batch's HTTP work (parsing, answering) overlap the next one's model work:
-            more throughput, but p99 above 1 s at 16 texts per request on 2 cores.
+            ~4% more throughput at one text per request, p99 near 1 s at 16 texts
+            per request on 2 cores (docs/benchmarks.md).
         threads: worker threads running model calls, shared by all routes.
         cors_origins: origins allowed by CORS; empty = CORS off.
         warm: load and warm the default embedding models at start-up.

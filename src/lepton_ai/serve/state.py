@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.serve.admin_journal import LOG, POLL_SECONDS, AdminChanges, journal_for
+from lepton_ai.serve.admin_journal import AdminChanges, journal_for
 from lepton_ai.serve.batcher import DynamicBatcher, estimated_tokens
 from lepton_ai.serve.chat_service import ChatService
 from lepton_ai.serve.config import ServeConfig
@@ -61,14 +61,13 @@ class ServerState:
 
     def batcher(self, key: str, predict: Callable[[list[Any]], Sequence[Any]]) -> DynamicBatcher:
         """The batcher of ``key`` (created on first use), items being (text, ...) tuples."""
-        found = self._batchers.get(key)
-        if found is None:
+        if key not in self._batchers:
             batcher = DynamicBatcher(
                 key, predict, self.executor, self.config.batching,
                 cost=lambda item: estimated_tokens(item[0]), pipelines=self.config.pipelines)
             batcher.on_batch = self.metrics.batch_observer(key, lambda: batcher.queued_items)
-            self._batchers[key] = found = batcher
-        return found
+            self._batchers[key] = batcher
+        return self._batchers[key]
 
     def backlog_seconds(self) -> float:
         """Estimated seconds of queued work across every batcher (they share the cores)."""
@@ -91,15 +90,6 @@ class ServerState:
     async def run_blocking(self, work: Callable[[], Any]) -> Any:
         """Run unbatched work (loading, warming) on the worker threads."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
-
-    async def follow_admin_changes(self) -> None:
-        """Apply the admin changes other processes make, as they make them."""
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            try:
-                await self.run_blocking(self.admin.catch_up)
-            except Exception as error:  # an unreadable journal must not stop the poll
-                LOG.warning("admin journal not applied: %s", type(error).__name__)
 
     def load_configured_models(self) -> None:
         """Load the model directories named at start-up (blocking)."""
