@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 LAI    := $(VENV)/bin/lai
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench bench-peers clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -36,6 +36,17 @@ test: setup lint
 bench: setup
 	$(PY) bench/embed_speed.py
 	$(PY) bench/stsb_quality.py
+
+# The serving benchmark's peers (Infinity, LitServe, sentence-transformers) pin
+# older libraries, so they get a venv of their own (bench/serve_embeddings.py).
+bench-peers: .venv-peers/.installed-stamp
+
+.venv-peers/.installed-stamp: bench/peers/requirements.txt
+	python3 -m venv .venv-peers
+	.venv-peers/bin/python -m pip install --quiet --upgrade pip
+	.venv-peers/bin/python -m pip install --quiet torch==2.13.0
+	.venv-peers/bin/python -m pip install --quiet -r bench/peers/requirements.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

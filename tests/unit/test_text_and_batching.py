@@ -1,3 +1,6 @@
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -70,6 +73,27 @@ def test_run_batches_in_threads_visits_each_batch_once():
 
     run_batches([np.arange(0, 5), np.arange(5, 10)], work, workers=2)
     assert out.tolist() == [1] * 10
+
+
+def test_run_batches_reuses_its_helper_threads_and_raises_work_errors():
+    seen: set[str] = set()
+
+    def work(batch):
+        seen.add(threading.current_thread().name)
+        time.sleep(0.001)  # let both threads take batches
+
+    for _ in range(20):
+        run_batches([np.arange(i, i + 1) for i in range(6)], work, workers=2)
+    assert threading.current_thread().name in seen
+    helpers = seen - {threading.current_thread().name}
+    assert len(helpers) == 1  # one helper, the same one for every call
+
+    def failing(batch):
+        if batch[0] == 3:
+            raise ValueError("bad batch")
+
+    with pytest.raises(ValueError, match="bad batch"):
+        run_batches([np.arange(i, i + 1) for i in range(6)], failing, workers=2)
 
 
 def test_script_detection():

@@ -9,6 +9,8 @@ slows down instead of every operator waiting for the slowest thread.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -58,13 +60,48 @@ def plan_batches(
 
 
 def run_batches(batches: Sequence[T], work: Callable[[T], None], workers: int) -> None:
-    """Run ``work`` on every batch with ``workers`` threads.
+    """Run ``work`` on every batch with ``workers`` threads: the calling thread and
+    ``workers - 1`` helpers from a pool kept for the process (starting threads on
+    every call cost ~3% of a served 32-sentence batch).
 
-    ``work`` must be thread-safe (it writes its own rows of a shared output).
+    ``work`` must be thread-safe (it writes its own rows of a shared output) and must
+    not call ``run_batches`` itself.
     """
     if workers <= 1 or len(batches) <= 1:
         for batch in batches:
             work(batch)
         return
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lepton-encode") as pool:
-        list(pool.map(work, batches))
+    pending = iter(batches)
+    lock = threading.Lock()
+
+    def drain() -> None:
+        while True:
+            with lock:
+                batch = next(pending, _DONE)
+            if batch is _DONE:
+                return
+            work(batch)  # type: ignore[arg-type]
+
+    pool = _helper_pool(workers - 1)
+    helpers = [pool.submit(drain) for _ in range(min(workers, len(batches)) - 1)]
+    try:
+        drain()
+    finally:
+        for helper in helpers:
+            helper.result()
+
+
+_DONE = object()
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _helper_pool(size: int) -> ThreadPoolExecutor:
+    """The process's pool of ``size`` helper threads (a forked child makes its own:
+    the parent's threads do not exist there)."""
+    key = (os.getpid(), size)
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = ThreadPoolExecutor(max_workers=size,
+                                             thread_name_prefix="lepton-encode")
+        return _POOLS[key]
