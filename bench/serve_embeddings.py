@@ -11,6 +11,7 @@ the server and this script) is recorded per scenario.
     .venv/bin/python bench/serve_embeddings.py --rounds 3
     .venv/bin/python bench/serve_embeddings.py --contenders lai --overload 60
     .venv/bin/python bench/serve_embeddings.py --contenders lai,lai-ray,lai-ray2 --rounds 2
+    .venv/bin/python bench/serve_embeddings.py --contenders "lai,lai:--pipelines 2" --rounds 2
 """
 
 from __future__ import annotations
@@ -251,6 +252,17 @@ def soak(port: int, process: subprocess.Popen, contender: Contender, sentences: 
             "rss_growth_pct_after_first_minute": round(100 * (samples[-1] - base) / base, 2)}
 
 
+def custom_lai(name: str) -> Contender:
+    """``lai:--flag value ...``: lai serve with extra options (e.g. ``lai:--pipelines 2``)."""
+    if not name.startswith("lai:"):
+        raise SystemExit(f"unknown contender {name!r}; known: lai, lai:OPTIONS, the peers")
+    extra = name.removeprefix("lai:").split()
+    return Contender(name, lambda port: [str(LAI), "serve", "--port", str(port),
+                                         "--no-access-log", *extra],
+                     "/readyz", "/v1/embeddings",
+                     lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
@@ -271,6 +283,7 @@ def main() -> None:
     folder = peer_model_folder()
     table = contenders(folder)
     names = args.contenders.split(",")
+    table.update({name: custom_lai(name) for name in names if name not in table})
     for call_size in map(int, args.in_process_calls.split(",")):
         rate = in_process_rate(sentences, call_size=call_size)
         record("serve_embeddings", {"what": "in-process lai.embed", "call_size": call_size,

@@ -147,6 +147,33 @@ def test_batches_respect_the_item_cap() -> None:
     assert sum(s.items for s in seen) == 11
 
 
+@pytest.mark.parametrize(("seconds", "largest"), [(0.0, 4), (0.1, 20)])
+def test_batches_grow_past_the_token_cap_up_to_max_batch_seconds_of_work(
+        seconds: float, largest: int) -> None:
+    release = threading.Event()
+
+    def predict(items: list[int]) -> list[int]:
+        if items == [-1]:
+            release.wait(10)
+        return items
+
+    batcher, seen = make(predict, max_batch_cost=4, max_batch_seconds=seconds)
+
+    async def main() -> None:
+        await batcher.submit(list(range(1000)))  # a fast batch: thousands of items/s measured
+        blocker = asyncio.create_task(batcher.submit([-1]))
+        await asyncio.sleep(0.05)
+        tasks = [asyncio.create_task(batcher.submit([i, i])) for i in range(10)]
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.gather(blocker, *tasks)
+        await batcher.close()
+
+    asyncio.run(main())
+    assert max(s.items for s in seen[2:]) == largest
+    assert sum(s.items for s in seen[2:]) == 20
+
+
 def test_full_queue_is_refused_at_once_with_e801() -> None:
     release = threading.Event()
     batcher, _ = make(lambda items: (release.wait(10), items)[1], max_queue_items=3)

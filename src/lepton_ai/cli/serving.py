@@ -36,7 +36,11 @@ def serve(
     max_queue_seconds: Annotated[float, typer.Option(
         help="Refuse work (429) when the queue holds more than this many seconds.")] = 0.5,
     max_batch_tokens: Annotated[int, typer.Option(
-        help="Most (estimated) tokens in one model batch.")] = 1024,
+        help="Most (estimated) tokens in one model batch, unless --max-batch-seconds "
+        "allows more.")] = 1024,
+    max_batch_seconds: Annotated[float, typer.Option(
+        help="Batches may grow past --max-batch-tokens up to this many seconds of work "
+        "at the measured rate (fast CPUs).")] = 0.1,
     max_wait_ms: Annotated[float, typer.Option(
         help="Longest wait to fill a batch (only under concurrent load).")] = 2.0,
     timeout: Annotated[float, typer.Option(help="Seconds before a request gets 503.")] = 10.0,
@@ -87,7 +91,8 @@ def serve(
         models=tuple(ModelSource.parse(spec) for spec in models or []),
         max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
         batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,
-                               max_batch_cost=max_batch_tokens, max_wait_s=max_wait_ms / 1000,
+                               max_batch_cost=max_batch_tokens,
+                               max_batch_seconds=max_batch_seconds, max_wait_s=max_wait_ms / 1000,
                                timeout_s=timeout),
         pipelines=pipelines,
         cors_origins=tuple(cors_origin or ()), access_log=access_log,

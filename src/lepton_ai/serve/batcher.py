@@ -60,9 +60,16 @@ class BatchStats:
 
 @dataclass
 class BatcherLimits:
-    """Bounds of one batcher (see :class:`~lepton_ai.serve.config.ServeConfig`)."""
+    """Bounds of one batcher (see :class:`~lepton_ai.serve.config.ServeConfig`).
+
+    A batch holds up to ``max_batch_cost`` (estimated tokens), or more where the
+    measured rate clears more within ``max_batch_seconds``: on a fast CPU a
+    fixed token cap makes batches of a few milliseconds, whose per-batch costs
+    then dominate; on a slow one the token cap keeps batches short.
+    """
 
     max_batch_cost: int = 1024
+    max_batch_seconds: float = 0.1
     max_batch_items: int = 256
     max_queue_items: int = 1024
     max_queue_seconds: float = 0.5
@@ -251,18 +258,25 @@ class DynamicBatcher:
         self._drain_into(batch)
         return batch
 
+    def batch_cost_cap(self) -> float:
+        """Most cost in one batch: the token cap, or ``max_batch_seconds`` of work
+        at the measured rate when that is more."""
+        timed = (self._throughput or 0.0) * self.limits.max_batch_seconds
+        return max(float(self.limits.max_batch_cost), timed)
+
     def _batch_full(self, batch: list[_Request]) -> bool:
         items = sum(len(r.items) for r in batch)
         cost = sum(r.cost for r in batch)
-        return items >= self.limits.max_batch_items or cost >= self.limits.max_batch_cost
+        return items >= self.limits.max_batch_items or cost >= self.batch_cost_cap()
 
     def _drain_into(self, batch: list[_Request]) -> None:
         items = sum(len(r.items) for r in batch)
         cost = sum(r.cost for r in batch)
+        cap = self.batch_cost_cap()
         while self._queue:
             following = self._queue[0]
             if (items + len(following.items) > self.limits.max_batch_items
-                    or cost + following.cost > self.limits.max_batch_cost):
+                    or cost + following.cost > cap):
                 return
             self._take(self._queue.popleft(), batch)
             items += len(following.items)
