@@ -50,3 +50,11 @@ def running_server(*arguments: str, ready_timeout: float = 120.0) -> Iterator[st
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def answered_on_scrape(base: str, route: str, headers: dict[str, str] | None = None) -> float:
+    """Requests to ``route`` answered 200, as one ``/metrics`` scrape counts them."""
+    scrape = httpx.get(f"{base}/metrics", headers=headers, timeout=30).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in scrape.splitlines()
+               if line.startswith("lai_requests_total{")
+               and f'route="{route}"' in line and 'status="200"' in line)

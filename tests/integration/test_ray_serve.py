@@ -15,7 +15,7 @@ import lepton_ai as lai
 from lepton_ai.errors import LeptonError
 from lepton_ai.serve.ray_serve import RayServeOptions
 
-from .serve_process import running_server
+from .serve_process import answered_on_scrape, running_server
 
 pytest.importorskip("ray.serve")
 
@@ -50,7 +50,7 @@ def test_replicas_answer_like_the_plain_server_and_stop_cleanly() -> None:
     assert ray_processes() <= before
 
 
-def test_admin_changes_reach_every_replica() -> None:
+def test_admin_changes_and_metrics_reach_every_replica() -> None:
     trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
     with running_server("--ray", "--min-replicas", "2", "--max-replicas", "2",
                         f"sst@1={trained}", ready_timeout=300) as base:
@@ -61,6 +61,8 @@ def test_admin_changes_reach_every_replica() -> None:
         currents = {httpx.get(f"{base}/admin/models", timeout=30).json()[0]["current"]
                     for _ in range(16)}
         assert currents == {"2"}
+        # Each scrape, whichever replica answers it, counts the requests of both.
+        assert [answered_on_scrape(base, "/admin/models") for _ in range(8)] == [16] * 8
 
 
 def test_replica_bounds_are_checked_before_ray_starts() -> None:

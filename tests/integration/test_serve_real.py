@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 import lepton_ai as lai
 from lepton_ai.serve import ServeConfig, build_app
 
-from .serve_process import running_server
+from .serve_process import answered_on_scrape, running_server
 
 TEXTS = ["The bank approved my loan quickly.", "The hotel room was dirty and loud.",
          "Tim Cook met Angela Merkel in Berlin.", "我很喜欢这部电影。"]
@@ -170,10 +170,7 @@ def test_several_worker_processes_serve_one_api_with_shared_metrics_and_admin() 
         assert httpx.get(f"{base}/v1/models").status_code == 401
         # Each scrape, whichever worker answers it, counts the requests of both.
         for _ in range(6):
-            scrape = httpx.get(f"{base}/metrics", headers=headers).text
-            assert sum(float(line.rsplit(" ", 1)[1]) for line in scrape.splitlines()
-                       if line.startswith("lai_requests_total{")
-                       and 'route="/v1/sentiment"' in line and 'status="200"' in line) == 4
+            assert answered_on_scrape(base, "/v1/sentiment", headers) == 4
         loaded = httpx.post(f"{base}/admin/models/sst/versions", headers=headers, timeout=60,
                             json={"path": str(trained), "version": "2"})
         assert loaded.status_code == 200

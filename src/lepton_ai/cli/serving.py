@@ -134,7 +134,8 @@ def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None,
         console.print(f"Ray Serve: {ray_options.min_replicas}–{ray_options.max_replicas} "
                       f"replicas, {ray_options.cpus_per_replica:g} CPU each; models load in "
                       "each replica")
-        serve_on_ray(config, ray_options)
+        assert shared is not None
+        serve_on_ray(config, ray_options, metrics_folder=shared / "metrics")
         return
     if workers > 1:
         import os

@@ -9,13 +9,16 @@ Ray Serve answers 503 itself.
 
 On one machine this costs latency and memory and buys nothing (measured in
 docs/benchmarks.md); it pays off when ``address`` names a cluster with more nodes.
-Per-replica state stays per replica: ``/metrics`` and the admin routes reach one
-replica each (serve model versions from the command line instead).
+Replicas share what the service must agree on through files: admin changes
+through the admin journal, and metrics through a Prometheus multi-process folder,
+so ``/metrics`` from any replica counts every replica on its machine (on a
+cluster: one total per node, which Prometheus sums when it scrapes each node).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
@@ -66,8 +69,14 @@ class ServeReplica:
     """One Ray Serve replica: builds the ``lai serve`` app in its own process."""
 
     def __init__(self, config_json: str, values: dict[str, Any], threads: int) -> None:
+        import os
+
+        from lepton_ai.serve.observe import MULTIPROCESS_ENV
+
         adopt_settings(values, threads=threads)
         self._config_json = config_json
+        if MULTIPROCESS_ENV in os.environ:  # on another node the driver's folder is new
+            os.makedirs(os.environ[MULTIPROCESS_ENV], exist_ok=True)
 
     def __serve_build_asgi_app__(self) -> Any:
         from lepton_ai.serve.app import app_from_config_json
@@ -75,9 +84,17 @@ class ServeReplica:
         return app_from_config_json(self._config_json)
 
 
-def ray_serve_application(config: ServeConfig, options: RayServeOptions) -> Any:
-    """The bound Ray Serve application (deploy it with ``ray.serve.run``)."""
+def ray_serve_application(config: ServeConfig, options: RayServeOptions,
+                          metrics_folder: Path | None = None) -> Any:
+    """The bound Ray Serve application (deploy it with ``ray.serve.run``); replicas
+    share their metrics through ``metrics_folder`` when one is given."""
     from ray import serve
+
+    from lepton_ai.serve.observe import MULTIPROCESS_ENV
+
+    actor_options: dict[str, Any] = {"num_cpus": options.cpus_per_replica}
+    if metrics_folder is not None:
+        actor_options["runtime_env"] = {"env_vars": {MULTIPROCESS_ENV: str(metrics_folder)}}
 
     deployment = serve.deployment(
         serve.ingress()(ServeReplica),
@@ -89,7 +106,7 @@ def ray_serve_application(config: ServeConfig, options: RayServeOptions) -> Any:
         },
         max_ongoing_requests=options.max_ongoing_requests,
         max_queued_requests=options.max_queued_requests,
-        ray_actor_options={"num_cpus": options.cpus_per_replica},
+        ray_actor_options=actor_options,
         logging_config={"enable_access_log": False},  # ours has request ids, no bodies
     )
     threads = max(1, int(options.cpus_per_replica))
@@ -97,7 +114,7 @@ def ray_serve_application(config: ServeConfig, options: RayServeOptions) -> Any:
 
 
 def serve_on_ray(config: ServeConfig, options: RayServeOptions, *,
-                 blocking: bool = True) -> None:
+                 metrics_folder: Path | None = None, blocking: bool = True) -> None:
     """Start Ray Serve on ``config.host:config.port`` and deploy the app.
 
     With ``blocking`` it serves until Ctrl-C or SIGTERM, then removes the app, stops
@@ -107,7 +124,8 @@ def serve_on_ray(config: ServeConfig, options: RayServeOptions, *,
     from ray import serve
 
     serve.start(http_options={"host": config.host, "port": config.port})
-    serve.run(ray_serve_application(config, options), name=APP_NAME, route_prefix="/")
+    serve.run(ray_serve_application(config, options, metrics_folder), name=APP_NAME,
+              route_prefix="/")
     if not blocking:
         return
     try:
