@@ -107,6 +107,33 @@ def test_bad_requests_get_422_naming_the_field_and_unknown_names_404(
     assert client.get("/nowhere").status_code == 404
 
 
+def test_embeddings_validation_errors_name_the_body_field(client: TestClient) -> None:
+    for body, field in (({"model": "all-MiniLM-L6-v2"}, "body.input"),
+                        ({"input": [1, 2], "model": "all-MiniLM-L6-v2"}, "body.input"),
+                        ({"input": "a", "model": "m", "encoding_format": "hex"},
+                         "body.encoding_format")):
+        answer = client.post("/v1/embeddings", json=body, headers=auth())
+        assert answer.status_code == 422, body
+        error = answer.json()["error"]
+        assert error["code"] == "LAI-E810" and field in error["message"], error
+    broken = client.post("/v1/embeddings", content=b"{not json",
+                         headers={**auth(), "content-type": "application/json"})
+    assert broken.status_code == 422 and broken.json()["error"]["code"] == "LAI-E810"
+
+
+def test_openapi_documents_the_key_headers_and_the_embeddings_body(
+        client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    either = [{"bearer": []}, {"apiKey": []}]
+    assert spec["paths"]["/v1/embeddings"]["post"]["security"] == either
+    assert spec["paths"]["/admin/models"]["get"]["security"] == either
+    assert spec["paths"]["/metrics"]["get"]["security"] == either
+    assert "security" not in spec["paths"]["/healthz"]["get"]
+    body = spec["paths"]["/v1/embeddings"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"]["required"] == ["input", "model"]
+
+
 def test_versions_load_switch_and_roll_back_without_restart(
         client: TestClient, two_versions: tuple[Path, Path]) -> None:
     def current() -> str:

@@ -26,7 +26,7 @@ from lepton_ai.serve.http_errors import (
 )
 from lepton_ai.serve.middleware import ServeMiddleware
 from lepton_ai.serve.responses import JSONBytes
-from lepton_ai.serve.security import require_api_key
+from lepton_ai.serve.security import document_security, require_api_key
 from lepton_ai.serve.state import ServerState
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
@@ -68,6 +68,7 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
     app.include_router(task_routes.router)
     app.include_router(admin_routes.router)
     _add_health_routes(app)
+    document_security(app, open_paths=HEALTH_PATHS)
     app.add_exception_handler(LeptonError, on_lepton_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
@@ -101,6 +102,10 @@ def app_from_config_json(text: str) -> FastAPI:
     config = ServeConfig.from_json(text)
     configure_logging(config.access_log)
     return build_app(config)
+
+
+#: Routes that answer without an API key.
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def _add_health_routes(app: FastAPI) -> None:

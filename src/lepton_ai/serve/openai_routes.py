@@ -9,6 +9,7 @@ the cheapest to produce.
 from __future__ import annotations
 
 import base64
+import functools
 from typing import Any, Literal
 
 import numpy as np
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.json_body import documented_body, parse_body
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key
 
@@ -64,6 +66,7 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
+@functools.cache
 def encoder_names() -> dict[str, str]:
     """Every accepted embedding model id (names and aliases, lower case) → its name."""
     from lepton_ai.models.registry import PACKAGED
@@ -86,8 +89,10 @@ def _embed_with_tokens(items: list[tuple[str, str]]) -> list[tuple[np.ndarray, i
 
 
 @router.post("/v1/embeddings", response_model=EmbeddingsResponse,
-             summary="Create embeddings (OpenAI-compatible)")
-async def create_embeddings(body: EmbeddingsRequest, request: Request) -> Any:
+             summary="Create embeddings (OpenAI-compatible)",
+             openapi_extra=documented_body(EmbeddingsRequest))
+async def create_embeddings(request: Request) -> Any:
+    body = parse_body(EmbeddingsRequest, await request.body())
     state = request.app.state.lai
     name = encoder_names().get(body.model.lower())
     if name is None:
