@@ -220,6 +220,9 @@ def test_request_ids_are_echoed_and_bodies_are_never_logged(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert '"request_id":"abc-123"' in logged and '"status":200' in logged
     assert secret not in logged and KEY not in logged
+    fresh = {client.get("/healthz", headers={"X-Request-ID": bad}).headers["x-request-id"]
+             for bad in ("", "x" * 65, "a b", "<script>")}
+    assert len(fresh) == 4 and all(len(rid) == 32 and int(rid, 16) >= 0 for rid in fresh)
 
 
 def test_model_source_parsing(two_versions: tuple[Path, Path], tmp_path: Path) -> None:

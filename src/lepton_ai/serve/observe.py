@@ -7,11 +7,12 @@ and API keys are never logged.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
+import secrets
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -100,6 +101,25 @@ class Metrics:
             shared.mark_process_dead(os.getpid())
 
 
+class _RequestIds:
+    """New request ids: a random per-process prefix and a counter — unique like a
+    UUID4 in practice, at a tenth of its cost (no system call per request)."""
+
+    def __init__(self) -> None:
+        self.renew()
+        os.register_at_fork(after_in_child=self.renew)  # a forked child starts afresh
+
+    def renew(self) -> None:
+        self._prefix = secrets.token_hex(8)
+        self._numbers = itertools.count()
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._numbers):016x}"
+
+
+_new_ids = _RequestIds()
+
+
 def request_id(headers: list[tuple[bytes, bytes]]) -> str:
     """The caller's ``X-Request-ID`` when it is short and plain, else a new one."""
     for key, value in headers:
@@ -107,7 +127,7 @@ def request_id(headers: list[tuple[bytes, bytes]]) -> str:
             text = value.decode("latin-1")
             if 0 < len(text) <= 64 and all(c.isalnum() or c in "-_." for c in text):
                 return text
-    return uuid.uuid4().hex
+    return _new_ids.next()
 
 
 def log_access(record: dict[str, Any]) -> None:
