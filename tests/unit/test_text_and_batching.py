@@ -96,6 +96,26 @@ def test_run_batches_reuses_its_helper_threads_and_raises_work_errors():
         run_batches([np.arange(i, i + 1) for i in range(6)], failing, workers=2)
 
 
+def test_a_call_does_not_wait_for_another_calls_busy_helper():
+    release = threading.Event()
+    blocked = threading.Thread(target=run_batches, args=(
+        [np.arange(i, i + 1) for i in range(4)], lambda batch: release.wait(10), 2))
+    blocked.start()
+    time.sleep(0.05)  # its caller and the one helper thread are now both busy
+    started = time.perf_counter()
+    out = np.zeros(6)
+
+    def work(batch):
+        out[batch] += 1
+
+    run_batches([np.arange(i, i + 1) for i in range(6)], work, workers=2)
+    took = time.perf_counter() - started
+    release.set()
+    blocked.join()
+    assert out.tolist() == [1] * 6
+    assert took < 1.0  # done by its own thread, not after the other call's batches
+
+
 def test_script_detection():
     assert has_cjk("机器学习") and has_cjk("mixed 中文 text")
     assert not has_cjk("plain English, café")

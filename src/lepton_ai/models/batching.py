@@ -88,7 +88,10 @@ def run_batches(batches: Sequence[T], work: Callable[[T], None], workers: int) -
         drain()
     finally:
         for helper in helpers:
-            helper.result()
+            # A helper still queued behind another call's work is not needed any more;
+            # one that started is finishing one of our batches.
+            if not helper.cancel():
+                helper.result()
 
 
 _DONE = object()
