@@ -12,7 +12,7 @@ docs/benchmarks.md); it pays off when ``address`` names a cluster with more node
 Replicas share what the service must agree on through files: admin changes
 through the admin journal, and metrics through a Prometheus multi-process folder,
 so ``/metrics`` from any replica counts every replica on its machine (on a
-cluster: one total per node, which Prometheus sums when it scrapes each node).
+cluster the folder is per node, so is the total).
 """
 
 from __future__ import annotations
