@@ -32,6 +32,21 @@ def test_spans_and_tokenize() -> None:
     assert tokenize("张三 在") == (["张", "三", "在"], [0, 1, 3])
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("The U.S. envoy met M. Smith in St. Louis.",
+     ["The", "U.S.", "envoy", "met", "M.", "Smith", "in", "St.", "Louis", "."]),
+    ("Bre-X Corp. didn't pay Boutros-Ghali's 3,000 on 1996-12-06 (2-0).",
+     ["Bre-X", "Corp.", "did", "n't", "pay", "Boutros-Ghali", "'s", "3,000", "on",
+      "1996-12-06", "(", "2-0", ")", "."]),
+    ("O'Neill said they've won 5.25 points.",
+     ["O'Neill", "said", "they", "'ve", "won", "5.25", "points", "."]),
+])
+def test_english_words_are_cut_as_news_treebanks_cut_them(text: str, words: list[str]) -> None:
+    tokens, starts = tokenize(text)
+    assert tokens == words
+    assert [text[s:s + len(w)] for w, s in zip(tokens, starts, strict=True)] == tokens
+
+
 def test_readers(tmp_path: Path) -> None:
     conll = tmp_path / "a.conll"
     conll.write_text("-DOCSTART- -X- O O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\n"

@@ -7,7 +7,26 @@ from collections.abc import Sequence
 
 from lepton_ai.text.lang import has_cjk
 
-_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+#: Abbreviations kept with their period (titles, company forms, "St." in place names).
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Mt", "Ft", "Jr", "Sr", "Gen", "Gov",
+                  "Sen", "Rep", "Lt", "Col", "Capt", "Sgt", "Rev", "Inc", "Corp", "Co", "Ltd",
+                  "Bros", "Ave", "No", "vs")
+_CLITIC = r"(?:[sSdDmM]|re|RE|ve|VE|ll|LL)\b"
+#: Words the way news treebanks (CoNLL-2003, PTB) cut them, which is how tagged
+#: training data comes: abbreviations and initials keep their period, hyphenated
+#: compounds and numbers with separators stay whole, clitics ('s, n't) stand apart,
+#: names such as O'Neill stay one word. Anything else: words and single symbols.
+_WORD = re.compile(rf"""
+    (?:[^\W\d_]\.){{2,}}                          # U.S.  U.N.  F.A.
+  | (?:{"|".join(_ABBREVIATIONS)})\.(?!\w)        # Mr.  St.  Corp.
+  | [^\W\d_a-z]\.(?=\s+[^\W\d_a-z])             # an initial before a name: M. Smith
+  | \d+(?:[.,/:-]\d+)+                            # 3,000  5.25  1/2  1996-12-06  2-0
+  | n't\b | N'T\b                                 # don't -> do + n't
+  | '{_CLITIC}                                    # Germany's -> Germany + 's
+  | \w+(?=n't\b|N'T\b)
+  | \w+(?:'(?!{_CLITIC})\w+)*(?:-\w+(?:'(?!{_CLITIC})\w+)*)*   # Bre-X  O'Neill  Jean-Luc
+  | [^\w\s]
+""", re.UNICODE | re.VERBOSE)
 
 
 def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
