@@ -67,6 +67,14 @@ def peer_model_folder() -> Path:
     return folder
 
 
+def lai_contender(name: str, *extra: str) -> Contender:
+    """``lai serve`` with ``extra`` options, asked for the packaged MiniLM."""
+    return Contender(name, lambda port: [str(LAI), "serve", "--port", str(port),
+                                         "--no-access-log", *extra],
+                     "/readyz", "/v1/embeddings",
+                     lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"})
+
+
 def contenders(folder: Path) -> dict[str, Contender]:
     def infinity(engine: str) -> Callable[[int], list[str]]:
         # Infinity finds a local folder's ONNX file only by a path relative to the
@@ -76,26 +84,18 @@ def contenders(folder: Path) -> dict[str, Contender]:
                              "--device", "cpu", "--batch-size", "32", "--port", str(port),
                              "--host", "127.0.0.1"]
 
-    def lai(*extra: str) -> Callable[[int], list[str]]:
-        return lambda port: [str(LAI), "serve", "--port", str(port), "--no-access-log", *extra]
-
     infinity_body = lambda texts: {"input": texts, "model": "minilm"}  # noqa: E731
-    lai_body = lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"}  # noqa: E731
     return {
-        "lai": Contender("lai", lai(), "/readyz", "/v1/embeddings", lai_body),
-        "lai-p1": Contender("lai-p1", lai("--pipelines", "1"), "/readyz", "/v1/embeddings",
-                            lai_body),
-        "lai-p2": Contender("lai-p2", lai("--pipelines", "2"), "/readyz", "/v1/embeddings",
-                            lai_body),
-        "lai-b2048": Contender("lai-b2048", lai("--max-batch-tokens", "2048"), "/readyz",
-                               "/v1/embeddings", lai_body),
-        "lai-b4096": Contender("lai-b4096", lai("--max-batch-tokens", "4096"), "/readyz",
-                               "/v1/embeddings", lai_body),
+        "lai": lai_contender("lai"),
+        "lai-p1": lai_contender("lai-p1", "--pipelines", "1"),
+        "lai-p2": lai_contender("lai-p2", "--pipelines", "2"),
+        "lai-b2048": lai_contender("lai-b2048", "--max-batch-tokens", "2048"),
+        "lai-b4096": lai_contender("lai-b4096", "--max-batch-tokens", "4096"),
         # Ray Serve: one replica on both cores, or two single-core replicas.
-        "lai-ray": Contender("lai-ray", lai("--ray", "--max-replicas", "1", "--replica-cpus",
-                                            "2"), "/readyz", "/v1/embeddings", lai_body),
-        "lai-ray2": Contender("lai-ray2", lai("--ray", "--min-replicas", "2", "--max-replicas",
-                                              "2"), "/readyz", "/v1/embeddings", lai_body),
+        "lai-ray": lai_contender("lai-ray", "--ray", "--max-replicas", "1",
+                                 "--replica-cpus", "2"),
+        "lai-ray2": lai_contender("lai-ray2", "--ray", "--min-replicas", "2",
+                                  "--max-replicas", "2"),
         "infinity-onnx": Contender("infinity-onnx", infinity("optimum"), "/health",
                                    "/embeddings", infinity_body, cwd=folder),
         "infinity-torch": Contender("infinity-torch", infinity("torch"), "/health",
@@ -256,11 +256,7 @@ def custom_lai(name: str) -> Contender:
     """``lai:--flag value ...``: lai serve with extra options (e.g. ``lai:--pipelines 2``)."""
     if not name.startswith("lai:"):
         raise SystemExit(f"unknown contender {name!r}; known: lai, lai:OPTIONS, the peers")
-    extra = name.removeprefix("lai:").split()
-    return Contender(name, lambda port: [str(LAI), "serve", "--port", str(port),
-                                         "--no-access-log", *extra],
-                     "/readyz", "/v1/embeddings",
-                     lambda texts: {"input": texts, "model": "all-MiniLM-L6-v2"})
+    return lai_contender(name, *name.removeprefix("lai:").split())
 
 
 def main() -> None:

@@ -123,7 +123,10 @@ def test_overlapping_pipelines_do_not_halve_the_measured_rate() -> None:
     assert 0.7 * combined < batcher._throughput < 1.5 * combined
 
 
-def test_batches_respect_the_item_cap() -> None:
+def queue_behind_a_running_batch(pairs: int, before: list[int] | None = None,
+                                 **limits: float) -> list[BatchStats]:
+    """Every batch, when ``pairs`` two-item requests queue while a one-item batch runs
+    (after a first, unblocked request of ``before`` items when given)."""
     release = threading.Event()
 
     def predict(items: list[int]) -> list[int]:
@@ -131,18 +134,25 @@ def test_batches_respect_the_item_cap() -> None:
             release.wait(10)
         return items
 
-    batcher, seen = make(predict, max_batch_items=4)
+    batcher, seen = make(predict, **limits)
 
     async def main() -> None:
+        if before:
+            await batcher.submit(before)
         blocker = asyncio.create_task(batcher.submit([-1]))
         await asyncio.sleep(0.05)
-        tasks = [asyncio.create_task(batcher.submit([i, i])) for i in range(5)]
+        tasks = [asyncio.create_task(batcher.submit([i, i])) for i in range(pairs)]
         await asyncio.sleep(0.05)
         release.set()
         await asyncio.gather(blocker, *tasks)
         await batcher.close()
 
     asyncio.run(main())
+    return seen
+
+
+def test_batches_respect_the_item_cap() -> None:
+    seen = queue_behind_a_running_batch(5, max_batch_items=4)
     assert all(s.items <= 4 for s in seen)
     assert sum(s.items for s in seen) == 11
 
@@ -150,26 +160,9 @@ def test_batches_respect_the_item_cap() -> None:
 @pytest.mark.parametrize(("seconds", "largest"), [(0.0, 4), (0.1, 20)])
 def test_batches_grow_past_the_token_cap_up_to_max_batch_seconds_of_work(
         seconds: float, largest: int) -> None:
-    release = threading.Event()
-
-    def predict(items: list[int]) -> list[int]:
-        if items == [-1]:
-            release.wait(10)
-        return items
-
-    batcher, seen = make(predict, max_batch_cost=4, max_batch_seconds=seconds)
-
-    async def main() -> None:
-        await batcher.submit(list(range(1000)))  # a fast batch: thousands of items/s measured
-        blocker = asyncio.create_task(batcher.submit([-1]))
-        await asyncio.sleep(0.05)
-        tasks = [asyncio.create_task(batcher.submit([i, i])) for i in range(10)]
-        await asyncio.sleep(0.05)
-        release.set()
-        await asyncio.gather(blocker, *tasks)
-        await batcher.close()
-
-    asyncio.run(main())
+    # A first batch of 1,000 items runs at once: thousands of items/s measured.
+    seen = queue_behind_a_running_batch(10, before=list(range(1000)), max_batch_cost=4,
+                                        max_batch_seconds=seconds)
     assert max(s.items for s in seen[2:]) == largest
     assert sum(s.items for s in seen[2:]) == 20
 

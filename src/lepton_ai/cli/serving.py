@@ -114,11 +114,15 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="lai-serve-") as folder:
         if config.admin_journal is None:
             config = replace(config, admin_journal=str(Path(folder) / "admin-journal.jsonl"))
-        _run(config, workers, ray_options, Path(folder))
+        metrics = Path(folder) / "metrics"
+        metrics.mkdir()
+        _run(config, workers, ray_options, metrics)
 
 
 def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None,
-         shared: Path | None = None) -> None:
+         metrics: Path | None = None) -> None:
+    """Serve in this process, as ``workers`` processes or on Ray; several processes
+    share their metrics through the folder ``metrics``."""
     import uvicorn
 
     from lepton_ai.serve import build_app
@@ -134,8 +138,7 @@ def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None,
         console.print(f"Ray Serve: {ray_options.min_replicas}–{ray_options.max_replicas} "
                       f"replicas, {ray_options.cpus_per_replica:g} CPU each; models load in "
                       "each replica")
-        assert shared is not None
-        serve_on_ray(config, ray_options, metrics_folder=shared / "metrics")
+        serve_on_ray(config, ray_options, metrics_folder=metrics)
         return
     if workers > 1:
         import os
@@ -143,10 +146,8 @@ def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None,
         from lepton_ai.serve.app import CONFIG_ENV
         from lepton_ai.serve.observe import MULTIPROCESS_ENV
 
-        assert shared is not None
+        assert metrics is not None
         os.environ[CONFIG_ENV] = config.to_json()
-        metrics = shared / "metrics"
-        metrics.mkdir()
         os.environ.setdefault(MULTIPROCESS_ENV, str(metrics))  # one /metrics for all workers
         uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
                     port=port, workers=workers, access_log=False, log_level="warning")

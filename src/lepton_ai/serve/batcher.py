@@ -64,8 +64,9 @@ class BatcherLimits:
 
     A batch holds up to ``max_batch_cost`` (estimated tokens), or more where the
     measured rate clears more within ``max_batch_seconds``: on a fast CPU a
-    fixed token cap makes batches of a few milliseconds, whose per-batch costs
-    then dominate; on a slow one the token cap keeps batches short.
+    fixed token cap makes short batches (~25 ms of ~50 short sentences at
+    ~1,900 sentences/s), whose per-batch costs show; on a slow one the token cap
+    keeps batches short.
     """
 
     max_batch_cost: int = 1024

@@ -1,9 +1,11 @@
 """API keys: ``Authorization: Bearer KEY`` (as the OpenAI client sends) or ``X-API-Key``.
 
 The key checks are plain dependencies (one ``Request`` parameter): FastAPI's own
-security classes, nested as sub-dependencies, cost ~20% of the framework's time
-per request. :func:`document_security` puts the two schemes into the OpenAPI
-spec instead, so ``/docs`` still offers "Authorize".
+security classes, nested as sub-dependencies, are solved again on every request
+(with the embeddings body parsed in one step, the app's CPU per one-sentence
+request fell 28%: ``bench/serve_app_overhead.py``). :func:`document_security`
+puts the two schemes into the OpenAPI spec instead, so ``/docs`` still offers
+"Authorize".
 """
 
 from __future__ import annotations
