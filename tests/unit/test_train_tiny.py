@@ -367,3 +367,24 @@ def test_class_weights_are_inverse_frequency_and_capped():
     assert weights is not None
     assert weights[0] < weights[1] < weights[2] == MAX_CLASS_WEIGHT and weights[3] == 0.0
     assert weights[1] == pytest.approx(1101 / 100 / 3)
+
+
+def test_pair_batches_sample_as_setfit_does():
+    from collections import Counter
+
+    from lepton_ai.training.methods import pair_batches
+
+    labels = [0] * 8 + [1] * 8 + [2] * 8 + [3] * 8 + [4]  # label 4 has one example
+    batches = pair_batches(labels, pairs_per_batch=8, n_batches=400, seed=0)
+    assert len(batches) == 400 and all(len(batch) == 16 for batch in batches)
+    pairs = [(b[i], b[i + 1]) for b in batches for i in range(0, len(b), 2)]
+    same = [labels[a] == labels[b] for a, b in pairs]
+    assert sum(same) == len(pairs) // 2  # every other pair is positive
+    # Positives are drawn from the whole label, the anchor included (SetFit's sampling);
+    # a label with one example pairs it with itself instead of failing.
+    self_pairs = sum(a == b for a, b in pairs)
+    assert 0.08 < self_pairs / (len(pairs) / 2) < 0.2  # ~1/8 with eight per label
+    assert any(a == b == 32 for a, b in pairs)
+    anchors = Counter(a for a, _ in pairs)
+    assert max(anchors.values()) - min(anchors.values()) <= 1  # each example in turn
+    assert pair_batches(labels, 8, 400, seed=0) == batches  # reproducible

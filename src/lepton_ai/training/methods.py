@@ -390,9 +390,10 @@ def pair_batches(
                 order = list(range(len(labels)))
                 rng.shuffle(order)
             anchor = order.pop()
-            same = by_label[labels[anchor]]
-            if j % 2 == 0 and len(same) > 1:
-                partner = rng.choice([i for i in same if i != anchor] if len(same) < 64 else same)
+            if j % 2 == 0:
+                # As SetFit: the anchor itself may be drawn (with dropout on, the two
+                # encodings differ: SimCSE's positive pair).
+                partner = rng.choice(by_label[labels[anchor]])
             else:
                 other = rng.choice([lab for lab in by_label if lab != labels[anchor]])
                 partner = rng.choice(by_label[other])
