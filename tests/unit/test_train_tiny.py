@@ -381,7 +381,7 @@ def test_pair_batches_sample_as_setfit_does():
     same = [labels[a] == labels[b] for a, b in pairs]
     assert sum(same) == len(pairs) // 2  # every other pair is positive
     # Positives are drawn from the whole label, the anchor included (SetFit's sampling);
-    # a label with one example pairs it with itself instead of failing.
+    # a label with one example gets positive pairs (with itself), not only negatives.
     self_pairs = sum(a == b for a, b in pairs)
     assert 0.08 < self_pairs / (len(pairs) / 2) < 0.2  # ~1/8 with eight per label
     assert any(a == b == 32 for a, b in pairs)
