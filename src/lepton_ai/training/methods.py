@@ -381,6 +381,7 @@ def pair_batches(
     by_label: dict[int, list[int]] = defaultdict(list)
     for index, label in enumerate(labels):
         by_label[label].append(index)
+    other_labels = {label: [other for other in by_label if other != label] for label in by_label}
     order: list[int] = []
     batches = []
     for _ in range(n_batches):
@@ -395,7 +396,7 @@ def pair_batches(
                 # encodings differ: SimCSE's positive pair).
                 partner = rng.choice(by_label[labels[anchor]])
             else:
-                other = rng.choice([lab for lab in by_label if lab != labels[anchor]])
+                other = rng.choice(other_labels[labels[anchor]])
                 partner = rng.choice(by_label[other])
             batch += [anchor, partner]
         batches.append(batch)
