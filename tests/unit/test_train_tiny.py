@@ -162,6 +162,24 @@ def test_evaluation_report_has_every_part(
     )
 
 
+def test_averages_leave_out_labels_absent_from_data_and_predictions() -> None:
+    from lepton_ai.training.evaluate import multi_label_metrics, single_label_metrics
+
+    labels = ["old_a", "old_b", "old_c", "new"]
+    # An update's held-out examples: all of the new label, one predicted wrongly as old_a.
+    data = LabelledSet.from_lists(["w", "x", "y", "z"], ["new", "new", "new", "new"])
+    probabilities = np.array([[0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 1], [1, 0, 0, 0]], float)
+    report = single_label_metrics(labels, data, probabilities)
+    assert report["averaged_labels"] == 2  # "new" (truth) and "old_a" (a prediction)
+    assert report["macro"]["f1"] == pytest.approx((0 + 2 * 0.75 / 1.75) / 2)
+    assert report["macro"]["recall"] == pytest.approx(0.75 / 2)
+    assert len(report["per_label"]) == 4  # the table still lists every label
+
+    tagged = LabelledSet.from_lists(["w", "x"], [["new"], ["new", "old_b"]])
+    report = multi_label_metrics(labels, tagged, np.array([[0, 0, 0, 0.9], [0, 0.8, 0, 0.7]]))
+    assert report["averaged_labels"] == 2 and report["macro"]["f1"] == 1.0
+
+
 def test_confusion_matrix_with_many_labels_is_drawn(tmp_path: Path) -> None:
     from lepton_ai.training.evaluate import plot_confusion_matrix
 

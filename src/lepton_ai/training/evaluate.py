@@ -63,11 +63,7 @@ def single_label_metrics(
     confidence = probabilities.max(1)
     everything = list(range(len(labels)))
     report: dict[str, Any] = {"accuracy": float((truth == predicted).mean())}
-    for average in ("macro", "micro", "weighted"):
-        p, r, f, _ = precision_recall_fscore_support(
-            truth, predicted, labels=everything, average=average, zero_division=0
-        )
-        report[average] = {"precision": float(p), "recall": float(r), "f1": float(f)}
+    report.update(averaged_scores(truth, predicted, sorted(set(truth) | set(predicted))))
     p, r, f, support = precision_recall_fscore_support(
         truth, predicted, labels=everything, zero_division=0
     )
@@ -100,11 +96,9 @@ def multi_label_metrics(
         truth[row, [position[name] for name in example]] = 1
     predicted = (probabilities >= 0.5).astype(int)
     report: dict[str, Any] = {"accuracy": float((truth == predicted).all(1).mean())}
-    for average in ("macro", "micro", "weighted"):
-        p, r, f, _ = precision_recall_fscore_support(
-            truth, predicted, average=average, zero_division=0
-        )
-        report[average] = {"precision": float(p), "recall": float(r), "f1": float(f)}
+    report.update(averaged_scores(
+        truth, predicted, np.flatnonzero(truth.any(0) | predicted.any(0)).tolist()
+    ))
     p, r, f, support = precision_recall_fscore_support(truth, predicted, zero_division=0)
     report["per_label"] = [
         {"label": labels[i], "precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
@@ -112,6 +106,27 @@ def multi_label_metrics(
         for i in range(len(labels))
     ]
     return report
+
+
+def averaged_scores(
+    truth: np.ndarray, predicted: np.ndarray, occurring: list[int]
+) -> dict[str, Any]:
+    """Macro, micro and weighted P/R/F1 over the labels that occur in truth or predictions.
+
+    A label absent from both has no defined score; counting it as 0 (as averaging over
+    every trained label would) drags macro figures down for evaluation sets that cover
+    only some labels, e.g. the new examples of a continual update. scikit-learn's
+    default does the same.
+    """
+    from sklearn.metrics import precision_recall_fscore_support
+
+    scores: dict[str, Any] = {"averaged_labels": len(occurring)}
+    for average in ("macro", "micro", "weighted"):
+        p, r, f, _ = precision_recall_fscore_support(
+            truth, predicted, labels=occurring or None, average=average, zero_division=0
+        )
+        scores[average] = {"precision": float(p), "recall": float(r), "f1": float(f)}
+    return scores
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray) -> float:
@@ -144,6 +159,10 @@ def write_report(report: dict[str, Any], folder: Path, labels: list[str], title:
 def markdown_report(report: dict[str, Any], title: str) -> str:
     """A readable report: headline figures, per-label table, confident errors."""
     lines = [f"# {title}", "", f"Examples: {report.get('examples', '?')}", ""]
+    averaged, known = report.get("averaged_labels"), len(report["per_label"])
+    if averaged is not None and averaged < known:
+        lines += [f"Averages cover the {averaged} of {known} labels that occur in the data "
+                  "or the predictions; the others have no score.", ""]
     lines += ["| metric | precision | recall | F1 |", "|---|---|---|---|"]
     for average in ("macro", "micro", "weighted"):
         m = report[average]
