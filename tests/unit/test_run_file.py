@@ -67,6 +67,17 @@ def test_stdin_json_without_the_column_names_the_fields_found(monkeypatch, tmp_p
         run_over_file("-", tmp_path / "o.jsonl", task, show_progress=False)
 
 
+def test_dash_out_prints_json_lines_on_stdout_and_leaves_it_open(source, monkeypatch, tmp_path):
+    stream = io.StringIO()
+    monkeypatch.setattr(run_file.sys, "stdout", stream)
+    monkeypatch.chdir(tmp_path)
+    assert run_over_file(source, "-", task, column="text", show_progress=False)[0] == 2
+    assert not stream.closed and not (tmp_path / "-").exists()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["row"], line["result"]["label"]) for line in lines] == [(0, "long"),
+                                                                          (1, "short")]
+
+
 def test_unknown_output_type_lists_the_choices(source, tmp_path):
-    with pytest.raises(LeptonError, match=r"LAI-E306.*\.csv.*\.parquet"):
+    with pytest.raises(LeptonError, match=r"LAI-E306.*\.csv.*\.parquet.*- \(JSON lines"):
         run_over_file(source, tmp_path / "out.xlsx", task, column="text")

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from lepton_ai.cli.common import app, coded_errors, console, index_app, models_app
+from lepton_ai.cli.common import app, coded_errors, console, errors, index_app, models_app
 
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Registered name or local model folder.")
@@ -27,7 +27,8 @@ InputFile = Annotated[
     Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file.")
 ]
 TaskOut = Annotated[
-    Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")
+    Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet; - prints JSON "
+                       "lines")
 ]
 TaskLang = Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")]
 KnowledgeOpt = Annotated[
@@ -64,7 +65,11 @@ def _run_task(file: Path, out: Path, task: Callable[[list[str]], list], column: 
     from lepton_ai.tasks.run_file import run_over_file
 
     rows, seconds = run_over_file(file, out, task, column=column, description=what)
-    console.print(f"[green]wrote[/] {what} {rows} rows to {out} in {seconds:.1f}s")
+    # With --out - the results own stdout; the summary goes beside the progress bar.
+    to_stdout = str(out) == "-"
+    (errors if to_stdout else console).print(
+        f"[green]wrote[/] {what} {rows} rows to {'stdout' if to_stdout else out} "
+        f"in {seconds:.1f}s")
 
 
 @app.command()

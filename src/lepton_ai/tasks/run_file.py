@@ -4,8 +4,9 @@ Shared by the task commands (``lai sentiment FILE ...``): rows stream in slices,
 so files larger than memory are fine, and each record carries the 0-based row
 number it belongs to. Output by suffix: ``.jsonl`` (``{"row": i, "result": ...}``),
 ``.csv`` or ``.parquet`` (a ``row`` column, one column per result field; lists
-and nested objects as JSON text). Input ``-`` reads stdin: JSON lines (the text
-from ``column``, default "text") or plain lines of text.
+and nested objects as JSON text); ``-`` writes the JSON lines to stdout. Input
+``-`` reads stdin: JSON lines (the text from ``column``, default "text") or plain
+lines of text.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from lepton_ai.settings import settings
 FILE_SLICE = 1024
 OUTPUTS = (".jsonl", ".ndjson", ".csv", ".parquet")
 STDIN = "-"
+STDOUT = "-"
 
 
 def run_over_file(
@@ -41,9 +43,11 @@ def run_over_file(
     show_progress: bool | None = None,
 ) -> tuple[int, float]:
     """Apply ``task`` (texts → one result per text) to ``column``; returns (rows, seconds)."""
+    to_stdout = str(out) == STDOUT
     out = Path(out)
-    if out.suffix.lower() not in OUTPUTS:
-        raise LeptonError(E.E306, suffix=out.suffix.lower(), path=out, allowed=", ".join(OUTPUTS))
+    if not to_stdout and out.suffix.lower() not in OUTPUTS:
+        raise LeptonError(E.E306, suffix=out.suffix.lower(), path=out,
+                          allowed=", ".join(OUTPUTS) + ", or - (JSON lines on stdout)")
     from_stdin = str(path) == STDIN
     slices = _stdin_slices(sys.stdin, column) if from_stdin else _file_slices(Path(path), column)
     total = None if from_stdin or Path(path).suffix.lower() != ".parquet" else count_rows(path)
@@ -52,7 +56,8 @@ def run_over_file(
 
     started = time.perf_counter()
     done = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not to_stdout:
+        out.parent.mkdir(parents=True, exist_ok=True)
     name = "stdin" if from_stdin else Path(path).name
     with _writer(out) as writer, progress_bar(total, f"{description} {name}",
                                               enabled=show) as advance:
@@ -117,8 +122,10 @@ def plain(value: Any) -> Any:
 
 
 class _JsonLines:
-    def __init__(self, out: Path) -> None:
-        self.handle = out.open("w", encoding="utf-8")
+    def __init__(self, out: Path | None) -> None:
+        """Lines into ``out``, or onto stdout (left open) when ``out`` is None."""
+        self.owned = out is not None
+        self.handle: TextIO = out.open("w", encoding="utf-8") if out is not None else sys.stdout
 
     def write(self, rows: list[int], results: list[Any]) -> None:
         for row, result in zip(rows, results, strict=True):
@@ -126,7 +133,10 @@ class _JsonLines:
                               + "\n")
 
     def close(self) -> None:
-        self.handle.close()
+        if self.owned:
+            self.handle.close()
+        else:
+            self.handle.flush()
 
 
 def flat_record(row: int, result: Any) -> dict[str, Any]:
@@ -186,8 +196,8 @@ class _Parquet:
 def _writer(out: Path) -> Iterator[_JsonLines | _Csv | _Parquet]:
     """The writer for ``out``'s suffix, closed on exit."""
     suffix = out.suffix.lower()
-    target = _Csv(out) if suffix == ".csv" else _Parquet(out) if suffix == ".parquet" else (
-        _JsonLines(out))
+    target = (_JsonLines(None) if str(out) == STDOUT else _Csv(out) if suffix == ".csv"
+              else _Parquet(out) if suffix == ".parquet" else _JsonLines(out))
     try:
         yield target
     finally:
