@@ -85,8 +85,8 @@ class E(Enum):
         "--column / column=."
     )
     E305 = (
-        "Row {row} of {path} has no text in column {column!r} (empty or missing). "
-        "Fill it or drop the row; nothing was embedded."
+        "Row {row} of {path} (1 = the first record after any header) has no text in "
+        "column {column!r} (empty or missing). Fill it or drop the row; nothing was embedded."
     )
     E306 = (
         "Unsupported output type {suffix!r} for {path}. Use {allowed}."
@@ -130,11 +130,12 @@ class E(Enum):
     )
     E503 = (
         "{count} row(s) of {path} have no text in column {column!r} (empty, missing or not "
-        "text): rows {rows}. Fill or drop them; nothing was trained."
+        "text): rows {rows} (1 = the first record after any header). Fill or drop them; "
+        "nothing was trained."
     )
     E504 = (
-        "{count} row(s) of {path} have no label in column {column!r}: rows {rows}. "
-        "Label or drop them; nothing was trained."
+        "{count} row(s) of {path} have no label in column {column!r}: rows {rows} (1 = the "
+        "first record after any header). Label or drop them; nothing was trained."
     )
     E505 = (
         "Training needs at least two different labels; {path} has {found}. Check the "

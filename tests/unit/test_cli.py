@@ -70,6 +70,27 @@ def test_errors_exit_2_with_the_code(corpus, tmp_path):
     assert bad_out.exit_code == 2 and "LAI-E306" in bad_out.output
 
 
+def test_coded_warnings_print_one_line_without_our_source_location():
+    import typer
+
+    from lepton_ai.cli.common import coded_errors
+    from lepton_ai.errors import W, warn
+
+    tool = typer.Typer()
+
+    @tool.command()
+    @coded_errors
+    def check() -> None:
+        warn(W.W201, labels="'refund'")
+        print("trained")
+
+    result = runner.invoke(tool, [], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "warning: [LAI-W201] Label(s) with a single training example: 'refund'" in result.output
+    assert ".py:" not in result.output and "LeptonWarning" not in result.output
+    assert "trained" in result.stdout
+
+
 def test_task_registry_snapshot():
     from lepton_ai.tasks.registry import tasks
 
