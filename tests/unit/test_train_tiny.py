@@ -151,6 +151,11 @@ def test_evaluation_report_has_every_part(
     quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
 ) -> None:
     model = train(topics_csv, base=tiny_encoder_dir, out=tmp_path / "m", method="head")
+    assert model.metrics["evaluated_on"] == "held-out split"
+    given = write_topics(tmp_path / "given.csv", per_label=5, seed=1)
+    on_file = train(topics_csv, eval_data=given, base=tiny_encoder_dir, out=tmp_path / "g",
+                    method="head")
+    assert on_file.metrics["evaluated_on"] == "given evaluation data"
     report = model.evaluate(topics_csv, out=tmp_path / "report")
     assert 0 <= report["ece"] <= 1
     assert {"macro", "micro", "weighted", "per_label", "confusion_matrix"} <= report.keys()

@@ -152,8 +152,10 @@ def _train_one(
         old_eval = _read_jsonl(prev_dir / EVAL_FILE)
         memory = _read_jsonl(prev_dir / MEMORY_FILE)
     spec = choose_base(train_set.texts, base)
+    evaluated_on = "given evaluation data"
     if evaluation is None:
         train_set, evaluation = split(train_set, config.eval_fraction, config.seed)
+        evaluated_on = "held-out split"
     report_data = evaluation
     if not len(evaluation):
         warn(W.W205, minimum=MIN_PER_LABEL_TO_SPLIT, n=len(train_set))
@@ -207,7 +209,7 @@ def _train_one(
     report = model.evaluate(report_data, out=out)
     manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece")
                         if k in report}
-    manifest.metrics["evaluated_on"] = "held-out split" if len(evaluation) else "training data"
+    manifest.metrics["evaluated_on"] = evaluated_on if len(evaluation) else "training data"
     if previous is not None and old_eval is not None:
         manifest.metrics["forgetting"] = _forgetting(previous[1], model, old_eval)
     manifest.write(out)
@@ -219,8 +221,8 @@ def _train_one(
 
     write_model_card(out, manifest)
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
-    _say(f"Saved to {out}: accuracy {report['accuracy']:.4f} on {len(report_data)} "
-         f"{manifest.metrics['evaluated_on']} examples")
+    _say(f"Saved to {out}: accuracy {report['accuracy']:.4f} on {len(report_data)} examples "
+         f"({manifest.metrics['evaluated_on']})")
     return model
 
 
