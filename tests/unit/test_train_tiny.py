@@ -143,6 +143,7 @@ def test_hyper_parameter_search_records_every_trial(
     assert [t["l2"] for t in trials] == [0.001, 0.1]
     best = max(t["validation_accuracy"] for t in trials)
     assert model.metrics["accuracy"] == best
+    assert model.metrics["evaluated_on"] == "held-out split"  # the search split it off
     with pytest.raises(LeptonError, match="LAI-E510"):
         parse_search("learning_rate=1")
 

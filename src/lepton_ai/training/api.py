@@ -141,6 +141,7 @@ def _train_one(
     resume: bool = False,
     previous: tuple[Path, Manifest] | None = None,
     keep_data: bool = True,
+    evaluated_on: str = "given evaluation data",
 ) -> TextClassifier:
     old_eval: LabelledSet | None = None
     memory: LabelledSet | None = None
@@ -152,7 +153,6 @@ def _train_one(
         old_eval = _read_jsonl(prev_dir / EVAL_FILE)
         memory = _read_jsonl(prev_dir / MEMORY_FILE)
     spec = choose_base(train_set.texts, base)
-    evaluated_on = "given evaluation data"
     if evaluation is None:
         train_set, evaluation = split(train_set, config.eval_fraction, config.seed)
         evaluated_on = "held-out split"

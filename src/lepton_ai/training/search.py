@@ -31,15 +31,18 @@ def grid_search(
     """
     from lepton_ai.training.api import _train_one, grid_points
 
+    evaluated_on = "given evaluation data"
     if evaluation is None:
         train_set, evaluation = stratified_split(train_set, config.eval_fraction, config.seed)
+        evaluated_on = "held-out split"
     trials: list[dict[str, Any]] = []
     best: tuple[float, Path] | None = None
     for number, point in enumerate(grid_points(grid), start=1):
         trial_config = TrainConfig.from_options(**{**config.to_dict(), **point})
         folder = out / "trials" / f"trial-{number:02d}"
         model = _train_one(
-            train_set, evaluation, trial_config, base=base, out=folder, keep_data=keep_data
+            train_set, evaluation, trial_config, base=base, out=folder, keep_data=keep_data,
+            evaluated_on=evaluated_on,
         )
         value = float(model.metrics["accuracy"])
         trials.append({"trial": number, **point, "method": model.manifest.method,
