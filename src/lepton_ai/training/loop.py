@@ -152,6 +152,13 @@ class TrainingLoop:
         """Train; returns the final state (history of per-epoch scores)."""
         if resume:
             self.load(LAST)
+            if settings.show_progress:
+                from rich.console import Console
+
+                Console(stderr=True).print(
+                    f"Resuming {self.description} at step {self.state.global_step} of "
+                    f"{self.total_steps} (epoch {self.state.epoch + 1})"
+                )
         state = self.state
         try:
             with training_bar(
