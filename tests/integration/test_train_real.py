@@ -66,7 +66,8 @@ def test_cli_train_eval_predict_compare(quiet: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m" / "eval-intents" / "confusion_matrix.png").is_file()
     result = runner.invoke(app, ["predict", str(tmp_path / "m"), "I lost my card"], env=env)
-    assert json.loads(result.stdout)["prediction"] == "lost_or_stolen_card"
+    predicted = json.loads(result.stdout)
+    assert predicted["prediction"] == "lost_or_stolen_card" and 0.5 < predicted["score"] <= 1
     result = runner.invoke(app, ["compare", str(tmp_path / "m"), str(tmp_path / "m")], env=env)
     assert result.exit_code == 0 and "head" in result.output
     assert "held-out split" in result.output and "lai eval" in result.output

@@ -134,7 +134,11 @@ def predict(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Table of texts.")] = None,
     column: Annotated[str | None, typer.Option("--column", "-c")] = None,
 ) -> None:
-    """Predict with a trained model; prints one JSON line per text."""
+    """Predict with a trained model; prints one JSON line per text.
+
+    Classifiers add ``score``: the probability of the predicted label (multi-label:
+    of each predicted label).
+    """
     from lepton_ai.bundle import load
     from lepton_ai.data.tables import read_rows, text_column, texts_of
 
@@ -142,8 +146,21 @@ def predict(
     if file is not None:
         items += texts_of(read_rows(file), text_column(file, column), file)
     model = load(model_dir)
-    for text_item, result in zip(items, model.predict(items), strict=True):
-        print(json.dumps({"text": text_item, "prediction": result}, ensure_ascii=False))
+    if not hasattr(model, "predict_proba"):  # taggers: entities per text
+        for text_item, result in zip(items, model.predict(items), strict=True):
+            print(json.dumps({"text": text_item, "prediction": result}, ensure_ascii=False))
+        return
+    from lepton_ai.tasks.classify import classification_of
+
+    for text_item, row in zip(items, model.predict_proba(items), strict=True):
+        found = classification_of(row, model.labels, model.multi_label)
+        record: dict[str, Any] = {"text": text_item}
+        if model.multi_label:
+            record["prediction"] = found.labels
+            record["score"] = [found.scores[name] for name in found.labels]
+        else:
+            record["prediction"], record["score"] = found.label, found.score
+        print(json.dumps(record, ensure_ascii=False))
 
 
 @app.command()
