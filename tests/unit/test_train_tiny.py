@@ -131,6 +131,14 @@ def test_continual_learning_adds_a_label_and_reports_forgetting(
     forgetting = updated.metrics["forgetting"]
     assert forgetting["accuracy_before"] == old.metrics["accuracy"]
     assert 0.0 <= forgetting["accuracy_after"] <= 1.0
+    # A second update measures forgetting on both earlier held-out sets, not the last one.
+    kept = read_labelled(tmp_path / "v2" / "eval.jsonl", "text", "label")
+    assert len(kept) == old.manifest.data["eval_examples"] + updated.manifest.data["eval_examples"]
+    again = train(write_topics(tmp_path / "more.csv", per_label=12, seed=6),
+                  from_model=tmp_path / "v2", out=tmp_path / "v3", lr=1e-3, epochs=1)
+    forgetting = again.metrics["forgetting"]
+    assert forgetting["old_eval_examples"] == len(kept)
+    assert forgetting["accuracy_before"] == updated.evaluate(kept)["accuracy"]
 
 
 def test_hyper_parameter_search_records_every_trial(

@@ -145,6 +145,7 @@ def _train_one(
 ) -> TextClassifier:
     old_eval: LabelledSet | None = None
     memory: LabelledSet | None = None
+    before: dict[str, Any] | None = None
     if previous is not None:
         prev_dir, prev = previous
         base = prev.base_model
@@ -152,6 +153,8 @@ def _train_one(
             config = replace(config, method=prev.method)
         old_eval = _read_jsonl(prev_dir / EVAL_FILE)
         memory = _read_jsonl(prev_dir / MEMORY_FILE)
+        # Scored now: ``out`` may be the previous model's own folder.
+        before = TextClassifier.load(prev_dir).evaluate(old_eval) if old_eval else None
     spec = choose_base(train_set.texts, base)
     if evaluation is None:
         train_set, evaluation = split(train_set, config.eval_fraction, config.seed)
@@ -210,12 +213,16 @@ def _train_one(
     manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece")
                         if k in report}
     manifest.metrics["evaluated_on"] = evaluated_on if len(evaluation) else "training data"
-    if previous is not None and old_eval is not None:
-        manifest.metrics["forgetting"] = _forgetting(previous[1], model, old_eval)
+    if old_eval is not None and before is not None:
+        manifest.metrics["forgetting"] = {
+            "old_eval_examples": len(old_eval), "accuracy_before": before["accuracy"],
+            "accuracy_after": model.evaluate(old_eval)["accuracy"],
+        }
     manifest.write(out)
     model.manifest = manifest
     if keep_data:
-        _write_jsonl(out / EVAL_FILE, evaluation)
+        # Every update's held-out examples stay, so forgetting is measured on all so far.
+        _write_jsonl(out / EVAL_FILE, evaluation if old_eval is None else old_eval + evaluation)
         _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
     from lepton_ai.training.card import write_model_card
 
@@ -241,13 +248,6 @@ def _continue_from(job: Job, folder: Path, previous: Manifest) -> None:
         job.encoder_source = folder / "encoder"
     elif previous.encoder == "adapter":
         job.adapter_source = folder / "adapter"
-
-
-def _forgetting(previous: Manifest, model: TextClassifier, old_eval: LabelledSet) -> dict:
-    before = previous.metrics.get("accuracy")
-    after = model.evaluate(old_eval)["accuracy"]
-    return {"old_eval_examples": len(old_eval), "accuracy_before": before,
-            "accuracy_after": after}
 
 
 def _checksum(spec: ModelSpec) -> str | None:
