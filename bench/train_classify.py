@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version
 from lepton_ai.models.loader import clear_cache
-from lepton_ai.training.api import train
+from lepton_ai.training.api import option_value, train
 from lepton_ai.training.data import LabelledSet, sample_per_label
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace, seed: int) -> dict:
     options = {k: v for k, v in {"epochs": args.epochs, "lr": args.lr}.items() if v is not None}
     for item in args.set:
         name, _, value = item.partition("=")
-        options[name] = _number(value)
+        options[name] = option_value(value)
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
         model = train(train_set, eval_data=dev, method=args.method, base=args.base, out=out,
@@ -138,17 +138,6 @@ def run(args: argparse.Namespace, seed: int) -> dict:
         "foreign_cpu_cores": round(meter.foreign_cores, 2), "options": options,
         "code": code_version(),
     }
-
-
-def _number(value: str) -> bool | int | float | str:
-    if value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            continue
-    return value
 
 
 def main() -> None:

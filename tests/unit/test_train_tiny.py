@@ -152,6 +152,7 @@ def test_hyper_parameter_search_records_every_trial(
     best = max(t["validation_accuracy"] for t in trials)
     assert model.metrics["accuracy"] == best
     assert model.metrics["evaluated_on"] == "held-out split"  # the search split it off
+    assert parse_search("ngrams=true,false lr=1e-5") == {"ngrams": [True, False], "lr": [1e-5]}
     with pytest.raises(LeptonError, match="LAI-E510"):
         parse_search("learning_rate=1")
 

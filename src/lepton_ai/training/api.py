@@ -287,13 +287,16 @@ def parse_search(spec: str) -> dict[str, list[Any]]:
         name, _, values = part.partition("=")
         if not values or name not in known:
             raise LeptonError(E.E510, spec=spec, known=", ".join(known))
-        grid[name] = [_number(v) for v in values.split(",") if v]
+        grid[name] = [option_value(v) for v in values.split(",") if v]
     if not grid:
         raise LeptonError(E.E510, spec=spec, known=", ".join(known))
     return grid
 
 
-def _number(value: str) -> Any:
+def option_value(value: str) -> bool | int | float | str:
+    """A command-line option value as its type: ``true``/``false``, int, float, else text."""
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
     for cast in (int, float):
         try:
             return cast(value)
