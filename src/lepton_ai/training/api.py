@@ -153,7 +153,7 @@ def _train_one(
             config = replace(config, method=prev.method)
         old_eval = _read_jsonl(prev_dir / EVAL_FILE)
         memory = _read_jsonl(prev_dir / MEMORY_FILE)
-        # Scored now: ``out`` may be the previous model's own folder.
+        # Scored before training writes anything, on the set the update is checked on.
         before = TextClassifier.load(prev_dir).evaluate(old_eval) if old_eval else None
     spec = choose_base(train_set.texts, base)
     if evaluation is None:

@@ -115,8 +115,8 @@ def averaged_scores(
 
     A label absent from both has no defined score; counting it as 0 (as averaging over
     every trained label would) drags macro figures down for evaluation sets that cover
-    only some labels, e.g. the new examples of a continual update. scikit-learn's
-    default does the same.
+    only some labels, e.g. the new examples of a continual update. These are the
+    labels scikit-learn averages over by default.
     """
     from sklearn.metrics import precision_recall_fscore_support
 
