@@ -81,6 +81,22 @@ def test_every_method_learns_saves_and_reloads(
     assert isinstance(again.predict("cat"), str)
 
 
+def test_training_again_into_the_same_folder_uses_the_new_encoder(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    from lepton_ai.models.loader import clear_cache
+
+    out = tmp_path / "again"
+    first = train(topics_csv, base=tiny_encoder_dir, out=out, method="full", lr=1e-3, epochs=1)
+    before = first.predict_proba(PROBES)
+    second = train(topics_csv, base=tiny_encoder_dir, out=out, method="full", lr=5e-3,
+                   epochs=3, seed=7)
+    assert not np.allclose(second.predict_proba(PROBES), before, atol=1e-3)
+    clear_cache()  # what a new process would load
+    np.testing.assert_allclose(lai.load(out).predict_proba(PROBES),
+                               second.predict_proba(PROBES), atol=1e-5)
+
+
 def test_adapter_and_head_are_saved_together(
     quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
 ) -> None:

@@ -28,6 +28,9 @@ BACKENDS = ("auto", "onnx", "torch")
 PRECISIONS = ("auto", "fp32", "int8")
 
 _cache: dict[tuple[str, str, str], Encoder] = {}
+#: Encoders from local folders: their weights file and its (size, mtime) when loaded, so
+#: a folder rewritten in place (training into the same directory again) loads afresh.
+_stamps: dict[tuple[str, str, str], tuple[Path, tuple[int, int] | None]] = {}
 _lock = threading.Lock()
 
 
@@ -47,7 +50,7 @@ def load_encoder(
     precision = precision or settings.precision
     requested = (model.name if isinstance(model, ModelSpec) else str(model), backend, precision)
     cached_encoder = _cache.get(requested)
-    if cached_encoder is not None:  # no resolving (and no folder reads) per call
+    if cached_encoder is not None and _current(requested):  # no resolving per call
         return cached_encoder
     spec = model if isinstance(model, ModelSpec) else resolve(model)
     if backend not in BACKENDS:
@@ -60,9 +63,14 @@ def load_encoder(
         )
     key = (spec.name, backend, precision)
     with _lock:
-        if key not in _cache:
+        if key not in _cache or not _current(key):
             _cache[key] = _build(spec, backend, precision)
+            weights = _local_weights(spec)
+            if weights is not None:
+                _stamps[key] = (weights, _stamp(weights))
         _cache[requested] = _cache[key]  # aliases and paths find it directly next time
+        if key in _stamps:
+            _stamps[requested] = _stamps[key]
         return _cache[key]
 
 
@@ -70,6 +78,29 @@ def clear_cache() -> None:
     """Forget loaded encoders (tests; switching thread settings)."""
     with _lock:
         _cache.clear()
+        _stamps.clear()
+
+
+def _local_weights(spec: ModelSpec) -> Path | None:
+    """The weights file of a user's folder (packaged models do not change under us)."""
+    if spec.local_path is None or spec.kind != HF_ENCODER:
+        return None
+    info = inspect_folder(spec.local_path)
+    return info.weights_file or info.onnx_file
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    try:
+        found = file.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def _current(key: tuple[str, str, str]) -> bool:
+    """False when the folder an encoder was loaded from has new weights since."""
+    entry = _stamps.get(key)
+    return entry is None or _stamp(entry[0]) == entry[1]
 
 
 def _build(spec: ModelSpec, backend: str, precision: str) -> Encoder:
