@@ -70,6 +70,18 @@ class Manifest:
         return cls(**{k: v for k, v in raw.items() if k in known})
 
 
+def manifest_stamp(folder: str | Path) -> int | None:
+    """When ``folder``'s manifest was last written (ns); None for names and other folders.
+
+    Part of the key of in-process model caches, so a directory trained again in place
+    is loaded afresh instead of served from memory.
+    """
+    try:
+        return (Path(folder) / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def require_file(folder: Path, name: str) -> Path:
     """``folder / name``, or LAI-E603 naming what is missing."""
     path = folder / name

@@ -88,6 +88,14 @@ def test_trained_directory_with_label_mapping(tmp_cache, tiny_encoder_dir, tmp_p
         assert result.polarity == pytest.approx(2 * row[positive] - 1, abs=1e-5)
         assert result.label == ("positive" if row[positive] > 0.5 else "negative")
         assert result.model == "reviews-model"
+    # Trained again in place on flipped labels: the folder is read afresh, not from memory.
+    rows = (out.parent / "r.csv").read_text(encoding="utf-8").replace(",1\n", ",x\n")
+    (out.parent / "r2.csv").write_text(rows.replace(",0\n", ",1\n").replace(",x\n", ",0\n"),
+                                       encoding="utf-8")
+    lai.train(out.parent / "r2.csv", base=tiny_encoder_dir, out=out, method="head")
+    again = lai.sentiment(["good hotel clean room", "bad hotel dirty room"], model=out,
+                          labels=mapping, neutral_band=0.0)
+    assert [r.label for r in again] == [r.label for r in results][::-1]
 
 
 @pytest.mark.parametrize(

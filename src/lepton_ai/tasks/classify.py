@@ -19,7 +19,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from lepton_ai.bundle import MANIFEST, Manifest, require_file
+from lepton_ai.bundle import MANIFEST, Manifest, manifest_stamp, require_file
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
@@ -218,7 +218,8 @@ def classify(
                           f"(no {MANIFEST} there: not a trained model directory)")
     if trained:
         assert manifest is not None
-        classifier: Any = _trained(str(manifest.parent.resolve()), manifest.stat().st_mtime)
+        folder = manifest.parent
+        classifier: Any = _trained(str(folder.resolve()), manifest_stamp(folder))
         names, multi = classifier.labels, classifier.multi_label
     else:
         from lepton_ai.tasks.zero_shot import zero_shot
@@ -231,7 +232,7 @@ def classify(
 
 
 @lru_cache(maxsize=4)
-def _trained(folder: str, _written: float) -> TextClassifier:
+def _trained(folder: str, _written: int | None) -> TextClassifier:
     # Keyed by the manifest's modification time too: a retrained folder reloads.
     return TextClassifier.load(folder)
 
