@@ -176,6 +176,11 @@ class E(Enum):
     E513 = (
         "Nothing to resume in {path}: no checkpoint found. Drop --resume to start over."
     )
+    E514 = (
+        "The update would be written into {path}, the model it starts from: training reads "
+        "that model while it writes the new one. Write the update to a new directory "
+        "(--out {suggestion}) and switch to it once it is saved."
+    )
     # --- model directories: 6xx
     E601 = (
         "{path} is not a lepton-ai model directory (no lepton.json). Train one with "

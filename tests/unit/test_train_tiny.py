@@ -157,6 +157,24 @@ def test_continual_learning_adds_a_label_and_reports_forgetting(
     assert forgetting["accuracy_before"] == updated.evaluate(kept)["accuracy"]
 
 
+def test_an_update_goes_to_a_new_folder_and_may_search(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    first = train(write_topics(tmp_path / "first.csv", per_label=12), base=tiny_encoder_dir,
+                  out=tmp_path / "v1", method="head")
+    written = {f.name: f.read_bytes() for f in (tmp_path / "v1").iterdir() if f.is_file()}
+    more = tmp_path / "more.csv"
+    more.write_text("text,label\n" + "".join(f"crypto coin token {i},crypto\n" for i in range(12)),
+                    encoding="utf-8")
+    with pytest.raises(LeptonError, match=r"LAI-E514.*--out .*v1-v2"):
+        train(more, from_model=tmp_path / "v1", out=tmp_path / "v1")
+    assert {f.name: f.read_bytes() for f in (tmp_path / "v1").iterdir() if f.is_file()} == written
+    searched = train(more, from_model=tmp_path / "v1", out=tmp_path / "v2",
+                     search=parse_search("l2=0.001,0.1"))
+    assert searched.labels == [*first.labels, "crypto"]  # an update, not a fresh model
+    assert "forgetting" in searched.metrics
+
+
 def test_hyper_parameter_search_records_every_trial(
     quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
 ) -> None:

@@ -90,15 +90,20 @@ def train(
     evaluation = _read_eval(eval_data, text, label, label_sep)
     out_dir = Path(out) if out is not None else _default_out()
     previous = Manifest.read(Path(from_model)) if from_model is not None else None
+    if from_model is not None and out_dir.resolve() == Path(from_model).resolve():
+        raise LeptonError(E.E514, path=out_dir,
+                          suggestion=out_dir.with_name(f"{out_dir.name}-v2"))
+    start = (Path(from_model), previous) if previous else None
     if search:
         from lepton_ai.training.search import grid_search
 
         return grid_search(
-            search, train_set, evaluation, config, base=base, out=out_dir, keep_data=keep_data
+            search, train_set, evaluation, config, base=base, out=out_dir, keep_data=keep_data,
+            previous=start,
         )
     return _train_one(
-        train_set, evaluation, config, base=base, out=out_dir, resume=resume,
-        previous=(Path(from_model), previous) if previous else None, keep_data=keep_data,
+        train_set, evaluation, config, base=base, out=out_dir, resume=resume, previous=start,
+        keep_data=keep_data,
     )
 
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from lepton_ai.bundle import Manifest
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.training.config import TrainConfig
 from lepton_ai.training.data import LabelledSet, stratified_split
@@ -23,8 +24,12 @@ def grid_search(
     base: str | Path | None,
     out: Path,
     keep_data: bool = True,
+    previous: tuple[Path, Manifest] | None = None,
 ) -> TextClassifier:
     """Train one model per grid point on the same split; keep the best in ``out``.
+
+    With ``previous`` (a model directory and its manifest) every trial is a continual
+    update of that model.
 
     The choice is made on the validation split (never on a test file), and every
     trial's options and score are recorded in ``out/trials.json``.
@@ -42,7 +47,7 @@ def grid_search(
         folder = out / "trials" / f"trial-{number:02d}"
         model = _train_one(
             train_set, evaluation, trial_config, base=base, out=folder, keep_data=keep_data,
-            evaluated_on=evaluated_on,
+            evaluated_on=evaluated_on, previous=previous,
         )
         value = float(model.metrics["accuracy"])
         trials.append({"trial": number, **point, "method": model.manifest.method,
