@@ -91,6 +91,18 @@ class E(Enum):
     E306 = (
         "Unsupported output type {suffix!r} for {path}. Use {allowed}."
     )
+    E307 = (
+        "{path} is not UTF-8 text (byte {byte} at offset {offset}).{guess} Save it as UTF-8 "
+        "(Excel: 'CSV UTF-8'), or convert it: iconv -f {source} -t UTF-8 {path} > utf8.csv"
+    )
+    E308 = (
+        "Line {line} of {path} is not a JSON object ({problem}). Each line of a .jsonl "
+        "file holds one object, e.g. {{\"text\": \"...\", \"label\": \"...\"}}."
+    )
+    E309 = (
+        "{path} is empty: no header and no rows. Check that the export finished, or "
+        "point at the right file."
+    )
     # --- search index: 4xx
     E401 = (
         "{path} is not a lepton-ai index folder (no index.json). Build one with "
@@ -181,6 +193,7 @@ class E(Enum):
         "that model while it writes the new one. Write the update to a new directory "
         "(--out {suggestion}) and switch to it once it is saved."
     )
+    E515 = "{path} has a header but no rows: there is nothing to train on."
     # --- model directories: 6xx
     E601 = (
         "{path} is not a lepton-ai model directory (no lepton.json). Train one with "

@@ -4,7 +4,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from lepton_ai.data.tables import count_rows, iter_rows, read_rows, text_column, texts_of
+from lepton_ai.data.tables import (
+    columns_of,
+    count_rows,
+    iter_rows,
+    read_rows,
+    text_column,
+    texts_of,
+)
 from lepton_ai.errors import LeptonError
 
 ROWS = [{"id": "1", "text": "hello, world"}, {"id": "2", "text": "机器学习"}]
@@ -73,3 +80,33 @@ def test_tsv_quote_marks_are_text_not_quoting(tmp_path):
     rows = read_rows(path)
     assert [r["text"] for r in rows] == ['"Great" hotel, said everyone', 'noisy "room',
                                          'pandas "quoted" it']
+
+
+def test_files_not_in_utf8_name_their_likely_encoding(tmp_path):
+    chinese = tmp_path / "excel.csv"
+    chinese.write_bytes("text,label\n这个酒店很好,正面\n".encode("gbk"))
+    with pytest.raises(LeptonError, match=r"LAI-E307.*GBK/GB18030.*iconv -f GB18030"):
+        read_rows(chinese)
+    with pytest.raises(LeptonError, match="LAI-E307"):
+        columns_of(chinese)  # the header alone is read as UTF-8 too
+    western = tmp_path / "latin.csv"
+    western.write_bytes("text\ncafé au lait\n".encode("cp1252"))
+    with pytest.raises(LeptonError, match=r"LAI-E307.*byte 0xe9.*iconv -f CP1252"):
+        read_rows(western)
+
+
+def test_a_broken_json_line_is_named(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"text": "a"}\n\n{"text": b}\n', encoding="utf-8")
+    with pytest.raises(LeptonError, match=r"LAI-E308.*Line 3 of"):
+        read_rows(path)
+
+
+def test_header_only_and_empty_files(tmp_path):
+    header = tmp_path / "header.csv"
+    header.write_text("text,label\n", encoding="utf-8")
+    assert columns_of(header) == ["text", "label"] and read_rows(header) == []
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(LeptonError, match="LAI-E309"):
+        text_column(empty, None)

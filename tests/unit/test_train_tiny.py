@@ -173,6 +173,12 @@ def test_an_update_goes_to_a_new_folder_and_may_search(
                      search=parse_search("l2=0.001,0.1"))
     assert searched.labels == [*first.labels, "crypto"]  # an update, not a fresh model
     assert "forgetting" in searched.metrics
+    # A model trained on too little to hold anything out can be updated too.
+    small = train(write_topics(tmp_path / "small.csv", per_label=5), base=tiny_encoder_dir,
+                  out=tmp_path / "s1", method="head")
+    assert small.metrics["evaluated_on"] == "training data"
+    updated = train(more, from_model=tmp_path / "s1", out=tmp_path / "s2")
+    assert updated.labels == [*small.labels, "crypto"] and "forgetting" not in updated.metrics
 
 
 def test_hyper_parameter_search_records_every_trial(
@@ -264,6 +270,8 @@ def test_empty_text_and_missing_labels_name_rows(tmp_path: Path) -> None:
     file = _csv(tmp_path / "e.csv", [rows[0], rows[2]], ["text", "label"])
     with pytest.raises(LeptonError, match=r"LAI-E504.*rows 2"):
         read_labelled(file)
+    with pytest.raises(LeptonError, match="LAI-E515"):
+        read_labelled(_csv(tmp_path / "header-only.csv", [], ["text", "label"]))
 
 
 def _check(train_set: LabelledSet, evaluation: LabelledSet | None, languages: str = "en") -> None:

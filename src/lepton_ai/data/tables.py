@@ -6,6 +6,7 @@ than memory can be processed. Nothing here unpickles or executes anything.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import json
@@ -37,38 +38,45 @@ def iter_rows(path: str | Path, batch_size: int = 4096) -> Iterator[list[Row]]:
     if suffix == ".parquet":
         yield from _parquet_batches(path, batch_size)
         return
-    rows = _row_stream(path, suffix)
     batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
+    try:
+        for row in _row_stream(path, suffix):
+            batch.append(row)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
     if batch:
         yield batch
 
 
+def _csv_rows(handle: Any, suffix: str) -> csv.DictReader[str]:
+    csv.field_size_limit(sys.maxsize)
+    if suffix == ".tsv":
+        # Rows are lines: a text that starts with a stray quote mark must not swallow
+        # the rows after it.
+        return csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+    return csv.DictReader(handle)
+
+
 def _row_stream(path: Path, suffix: str) -> Iterator[Row]:
     if suffix in (".csv", ".tsv"):
-        csv.field_size_limit(sys.maxsize)
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            if suffix == ".tsv":
-                # Rows are lines: a text that starts with a stray quote mark must not
-                # swallow the rows after it. Fields quoted whole (as pandas writes them)
-                # are unquoted.
-                for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if suffix == ".tsv":  # fields quoted whole (as pandas writes them) are unquoted
+                for row in _csv_rows(handle, suffix):
                     yield {key: _unquote(value) for key, value in row.items()}
             else:
-                yield from csv.DictReader(handle)
+                yield from _csv_rows(handle, suffix)
     elif suffix in (".jsonl", ".ndjson"):
         with path.open(encoding="utf-8") as handle:
-            for line in handle:
+            for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    value = json.loads(line)
+                    value = _json(line, path, number)
                     yield value if isinstance(value, dict) else {TXT_COLUMN: value}
     elif suffix == ".json":
         with path.open(encoding="utf-8") as handle:
-            data = json.load(handle)
+            data = _json(handle.read(), path, None)
         for value in data if isinstance(data, list) else [data]:
             yield value if isinstance(value, dict) else {TXT_COLUMN: value}
     else:  # .txt: one text per line
@@ -77,6 +85,30 @@ def _row_stream(path: Path, suffix: str) -> Iterator[Row]:
                 text = line.rstrip("\n")
                 if text.strip():
                     yield {TXT_COLUMN: text}
+
+
+def _json(text: str, path: Path, line: int | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LeptonError(E.E308, line=line or exc.lineno, path=path, problem=exc.msg) from None
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> LeptonError:
+    """LAI-E307, guessing the encoding the file is in from its first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    try:
+        chinese = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+    except UnicodeDecodeError:
+        chinese = ""
+    if any("\u4e00" <= char <= "\u9fff" for char in chinese):
+        source, guess = "GB18030", " It looks like GBK/GB18030 (Chinese Excel's default)."
+    else:
+        source, guess = "CP1252", " It may be Windows-1252 or Latin-1."
+    byte = f"0x{error.object[error.start]:02x}" if error.start < len(error.object) else "?"
+    return LeptonError(E.E307, path=path, byte=byte, offset=error.start, guess=guess,
+                       source=source)
 
 
 def _unquote(value: str | None) -> str | None:
@@ -113,15 +145,27 @@ def count_rows(path: str | Path) -> int:
 
 
 def columns_of(path: str | Path) -> list[str]:
-    """Column names, read from the first row (or the schema for Parquet)."""
+    """Column names: the header (CSV/TSV), the schema (Parquet), else the first record.
+
+    Raises LAI-E309 for a file with neither header nor records.
+    """
     path = Path(path)
-    if _check(path) == ".parquet":
+    suffix = _check(path)
+    if suffix == ".parquet":
         import pyarrow.parquet as pq
 
         return list(pq.ParquetFile(path).schema_arrow.names)
+    if suffix in (".csv", ".tsv"):
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                header = _csv_rows(handle, suffix).fieldnames
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc) from None
+        if header:
+            return list(header)
     for batch in iter_rows(path, batch_size=1):
         return list(batch[0].keys())
-    return []
+    raise LeptonError(E.E309, path=path)
 
 
 def text_column(path: str | Path, column: str | None) -> str:

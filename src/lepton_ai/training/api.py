@@ -274,7 +274,10 @@ def _write_jsonl(file: Path, data: LabelledSet) -> None:
 
 
 def _read_jsonl(file: Path) -> LabelledSet | None:
-    return read_labelled(file, "text", "label") if file.is_file() else None
+    """A kept eval or memory file; None when absent or empty (nothing was held out)."""
+    if not file.is_file() or file.stat().st_size == 0:
+        return None
+    return read_labelled(file, "text", "label")
 
 
 def _say(message: str) -> None:

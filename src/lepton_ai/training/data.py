@@ -132,6 +132,8 @@ def _from_rows(
             names = [str(raw).strip()]
         texts.append(value)
         labels.append(names)
+    if not rows:
+        raise LeptonError(E.E515, path=source)
     if bad_text:
         raise LeptonError(
             E.E503, path=source, column=text, count=len(bad_text), rows=_row_list(bad_text)
