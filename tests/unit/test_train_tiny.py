@@ -235,6 +235,21 @@ def test_averages_leave_out_labels_absent_from_data_and_predictions() -> None:
     assert report["averaged_labels"] == 2 and report["macro"]["f1"] == 1.0
 
 
+def test_chinese_label_names_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
+    import warnings
+
+    from lepton_ai.training.evaluate import plot_confusion_matrix
+    from lepton_ai.training.fonts import font_family_for
+
+    assert font_family_for(["refund", "card"]) is None  # Latin labels keep the default
+    family = font_family_for(["正面", "负面"])
+    assert family is not None and family[0] == "DejaVu Sans" and "CJK" in family[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns per glyph it cannot draw
+        plot_confusion_matrix(np.array([[3, 1], [0, 4]]), ["正面", "负面"], tmp_path / "zh.png")
+    assert (tmp_path / "zh.png").stat().st_size > 1000
+
+
 def test_confusion_matrix_with_many_labels_is_drawn(tmp_path: Path) -> None:
     from lepton_ai.training.evaluate import plot_confusion_matrix
 

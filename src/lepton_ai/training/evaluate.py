@@ -198,6 +198,14 @@ def plot_confusion_matrix(matrix: np.ndarray, labels: list[str], file: Path) -> 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from lepton_ai.training.fonts import font_family_for
+
+    family = font_family_for(labels)
+    with plt.rc_context({"font.family": family} if family else {}):
+        _draw_confusion_matrix(plt, matrix, labels, file)
+
+
+def _draw_confusion_matrix(plt: Any, matrix: np.ndarray, labels: list[str], file: Path) -> None:
     n = len(labels)
     rows = matrix.sum(1, keepdims=True)
     normalised = np.divide(matrix, rows, out=np.zeros_like(matrix, dtype=float), where=rows > 0)
