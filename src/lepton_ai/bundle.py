@@ -82,6 +82,26 @@ def manifest_stamp(folder: str | Path) -> int | None:
         return None
 
 
+def check_output_folder(out: Path, ours: tuple[str, ...] = (MANIFEST,)) -> None:
+    """LAI-E607 unless ``out`` is new, empty, or already a model we wrote.
+
+    A folder holding one of ``ours`` (a previous model) is replaced as asked; one that
+    holds only an interrupted run's ``checkpoints`` is resumed or restarted. Anything
+    else there is the user's, and training would overwrite it (a model card is a
+    README.md) or leave the two mixed.
+    """
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise LeptonError(E.E607, path=out, problem="is a file, not a directory")
+    entries = sorted(item.name for item in out.iterdir() if item.name != "checkpoints")
+    if not entries or any((out / name).exists() for name in ours):
+        return
+    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    raise LeptonError(E.E607, path=out,
+                      problem=f"already holds files lepton-ai did not write ({shown})")
+
+
 def require_file(folder: Path, name: str) -> Path:
     """``folder / name``, or LAI-E603 naming what is missing."""
     path = folder / name

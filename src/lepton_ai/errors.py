@@ -220,6 +220,10 @@ class E(Enum):
         "Model directory file {path} is damaged: {why}. Save the model again with "
         "model.save(dir) or retrain."
     )
+    E607 = (
+        "{path} {problem}: writing the model there would overwrite it or mix with it. "
+        "Pass a new or empty directory as --out (out=)."
+    )
     # --- language understanding tasks: 7xx
     E701 = (
         "k (key phrases per text) must be a positive integer, got {k!r}. "

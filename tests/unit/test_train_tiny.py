@@ -97,6 +97,19 @@ def test_training_again_into_the_same_folder_uses_the_new_encoder(
                                second.predict_proba(PROBES), atol=1e-5)
 
 
+def test_training_never_writes_over_a_folder_of_the_users_files(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
+) -> None:
+    notes = tmp_path / "project"
+    notes.mkdir()
+    (notes / "README.md").write_text("my notes", encoding="utf-8")
+    with pytest.raises(LeptonError, match=r"LAI-E607.*did not write \(README.md\)"):
+        train(topics_csv, base=tiny_encoder_dir, out=notes, method="head")
+    assert (notes / "README.md").read_text(encoding="utf-8") == "my notes"
+    with pytest.raises(LeptonError, match=r"LAI-E607.*is a file"):
+        train(topics_csv, base=tiny_encoder_dir, out=topics_csv, method="head")
+
+
 def test_adapter_and_head_are_saved_together(
     quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path
 ) -> None:

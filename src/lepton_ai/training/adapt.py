@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from lepton_ai.bundle import check_output_folder
 from lepton_ai.data.tables import read_rows, text_column, texts_of
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.folder import copy_side_files, inspect_folder
@@ -52,6 +53,8 @@ def adapt_encoder(
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    out = Path(out)
+    check_output_folder(out, ours=("config.json",))  # a previous adapted encoder may go
     spec = resolve(base or DEFAULT_ENGLISH)
     if spec.kind != HF_ENCODER:
         raise LeptonError(E.E509, method="adapt", base=spec.name, kind=spec.kind)
@@ -86,7 +89,6 @@ def adapt_encoder(
         return sum(losses) / len(losses)
 
     before = held_out_loss()
-    out = Path(out)
     steps = -(-len(encoded) // batch_size) * epochs
     loop = TrainingLoop(
         model, adamw([(list(model.named_parameters()), lr)], 0.01), steps,

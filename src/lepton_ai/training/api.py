@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from lepton_ai.bundle import Manifest
+from lepton_ai.bundle import Manifest, check_output_folder
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.models.folder import inspect_folder, weights_checksum
 from lepton_ai.models.registry import (
@@ -89,6 +89,7 @@ def train(
     )
     evaluation = _read_eval(eval_data, text, label, label_sep)
     out_dir = Path(out) if out is not None else _default_out()
+    check_output_folder(out_dir)
     previous = Manifest.read(Path(from_model)) if from_model is not None else None
     if from_model is not None and out_dir.resolve() == Path(from_model).resolve():
         raise LeptonError(E.E514, path=out_dir,

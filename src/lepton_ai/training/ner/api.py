@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lepton_ai.bundle import Manifest
+from lepton_ai.bundle import Manifest, check_output_folder
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
 from lepton_ai.tasks.tagger import TAGGER_FILE, VOCAB_FILE, Tagger, load_tagger
@@ -62,6 +62,7 @@ def train_tagger(
         check_language(texts, spec.languages, spec.name, "a Chinese HF encoder folder")
     tags = tag_set(train_set + evaluation)
     out = Path(out)
+    check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     _say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
          f"{len(tags) // 2} entity types, {len(evaluation)} held out")
