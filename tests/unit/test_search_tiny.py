@@ -63,6 +63,9 @@ def test_save_and_load_give_the_same_answers(tiny, tmp_path, backend):
     loaded = Index.load(tmp_path / "idx")
     assert [h.id for h in loaded.search("cat", k=6)] == [h.id for h in index.search("cat", k=6)]
     assert (tmp_path / "idx" / "hnsw.bin").exists() == (backend == "hnsw")
+    index.save(tmp_path / "idx")  # an earlier index is replaced
+    with pytest.raises(LeptonError, match="LAI-E607"):
+        index.save(tmp_path)  # holds the user's other files
 
 
 def test_hnsw_agrees_with_exact_search(tiny):

@@ -19,7 +19,13 @@ from typing import Any, overload
 
 import numpy as np
 
-from lepton_ai.bundle import MANIFEST, Manifest, manifest_stamp, require_file
+from lepton_ai.bundle import (
+    MANIFEST,
+    Manifest,
+    check_output_folder,
+    manifest_stamp,
+    require_file,
+)
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
@@ -111,6 +117,7 @@ class TextClassifier:
         """Copy the model directory to ``folder`` (a no-op onto itself)."""
         target = Path(folder)
         if target.resolve() != self.folder.resolve():
+            check_output_folder(target)
             shutil.copytree(self.folder, target, dirs_exist_ok=True)
             self.folder = target
         return target

@@ -269,10 +269,12 @@ class Index:
 
     # --------------------------------------------------------------- save/load
     def save(self, folder: str | Path) -> Path:
-        """Write the index to ``folder`` (created if needed); returns the folder."""
+        """Write the index to ``folder`` (new, empty or an earlier index); returns it."""
         from lepton_ai import __version__
+        from lepton_ai.bundle import check_output_folder
 
         folder = Path(folder)
+        check_output_folder(folder, ours=("index.json",))
         folder.mkdir(parents=True, exist_ok=True)
         np.save(folder / "vectors.npy", self._vectors, allow_pickle=False)
         with (folder / "rows.jsonl").open("w", encoding="utf-8") as handle:
