@@ -119,10 +119,10 @@ def evaluate(
                       f"recall {report['recall']:.4f}); report in {target}")
         return
     report = model.evaluate(data, text=text, label=label, label_sep=label_sep, out=target)
+    calibration = f", ECE {report['ece']:.4f}" if "ece" in report else ""  # single-label
     console.print(
         f"accuracy {report['accuracy']:.4f}, macro F1 {report['macro']['f1']:.4f}, "
-        f"weighted F1 {report['weighted']['f1']:.4f}, ECE {report.get('ece', 0):.4f}; "
-        f"report in {target}"
+        f"weighted F1 {report['weighted']['f1']:.4f}{calibration}; report in {target}"
     )
 
 
