@@ -92,8 +92,8 @@ class E(Enum):
         "Unsupported output type {suffix!r} for {path}. Use {allowed}."
     )
     E307 = (
-        "{path} is not UTF-8 text (byte {byte} at offset {offset}).{guess} Save it as UTF-8 "
-        "(Excel: 'CSV UTF-8'), or convert it: iconv -f {source} -t UTF-8 {path} > utf8.csv"
+        "{path} is not UTF-8 text (byte {byte} at offset {offset}).{guess} Save it as "
+        "UTF-8{excel}, or convert it: iconv -f {source} -t UTF-8 {path} > {target}"
     )
     E308 = (
         "Line {line} of {path} is not a JSON object ({problem}). Each line of a .jsonl "

@@ -141,3 +141,12 @@ def test_chinese_on_english_base_is_refused(quiet: Path, tmp_path: Path) -> None
     with pytest.raises(LeptonError, match="LAI-E507"):
         train_tagger(_chinese(tmp_path / "zh.bmes"), out=tmp_path / "x", base="minilm",
                      method="full")
+
+
+def test_a_tagged_file_not_in_utf8_gets_the_encoding_error(tmp_path: Path) -> None:
+    from lepton_ai.training.ner.data import read_tagged
+
+    path = tmp_path / "people.bmes"
+    path.write_bytes("张 B-PER\n三 E-PER\n\n".encode("gb18030"))
+    with pytest.raises(LeptonError, match=r"LAI-E307.*GB18030.*people-utf8.bmes"):
+        read_tagged(path)

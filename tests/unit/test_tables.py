@@ -85,7 +85,7 @@ def test_tsv_quote_marks_are_text_not_quoting(tmp_path):
 def test_files_not_in_utf8_name_their_likely_encoding(tmp_path):
     chinese = tmp_path / "excel.csv"
     chinese.write_bytes("text,label\n这个酒店很好,正面\n".encode("gbk"))
-    with pytest.raises(LeptonError, match=r"LAI-E307.*GBK/GB18030.*iconv -f GB18030"):
+    with pytest.raises(LeptonError, match=r"LAI-E307.*GBK/GB18030.*CSV UTF-8.*iconv -f GB18030 .* > .*excel-utf8.csv"):
         read_rows(chinese)
     with pytest.raises(LeptonError, match="LAI-E307"):
         columns_of(chinese)  # the header alone is read as UTF-8 too

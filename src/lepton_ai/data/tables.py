@@ -46,7 +46,7 @@ def iter_rows(path: str | Path, batch_size: int = 4096) -> Iterator[list[Row]]:
                 yield batch
                 batch = []
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from None
+        raise not_utf8_error(path, exc) from None
     if batch:
         yield batch
 
@@ -94,7 +94,7 @@ def _json(text: str, path: Path, line: int | None) -> Any:
         raise LeptonError(E.E308, line=line or exc.lineno, path=path, problem=exc.msg) from None
 
 
-def _not_utf8(path: Path, error: UnicodeDecodeError) -> LeptonError:
+def not_utf8_error(path: Path, error: UnicodeDecodeError) -> LeptonError:
     """LAI-E307, guessing the encoding the file is in from its first bytes."""
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
@@ -103,12 +103,14 @@ def _not_utf8(path: Path, error: UnicodeDecodeError) -> LeptonError:
     except UnicodeDecodeError:
         chinese = ""
     if any("\u4e00" <= char <= "\u9fff" for char in chinese):
-        source, guess = "GB18030", " It looks like GBK/GB18030 (Chinese Excel's default)."
+        source, guess = "GB18030", " It looks like GBK/GB18030 (Chinese Windows' default)."
     else:
         source, guess = "CP1252", " It may be Windows-1252 or Latin-1."
     byte = f"0x{error.object[error.start]:02x}" if error.start < len(error.object) else "?"
+    excel = " (Excel: 'CSV UTF-8')" if path.suffix.lower() in (".csv", ".tsv") else ""
     return LeptonError(E.E307, path=path, byte=byte, offset=error.start, guess=guess,
-                       source=source)
+                       source=source, excel=excel,
+                       target=path.with_name(f"{path.stem}-utf8{path.suffix}"))
 
 
 def _unquote(value: str | None) -> str | None:
@@ -160,7 +162,7 @@ def columns_of(path: str | Path) -> list[str]:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 header = _csv_rows(handle, suffix).fieldnames
         except UnicodeDecodeError as exc:
-            raise _not_utf8(path, exc) from None
+            raise not_utf8_error(path, exc) from None
         if header:
             return list(header)
     for batch in iter_rows(path, batch_size=1):

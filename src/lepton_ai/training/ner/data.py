@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lepton_ai.data.tables import not_utf8_error
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.text.bio import spans, tokenize
 from lepton_ai.text.lang import has_cjk
@@ -39,9 +40,12 @@ def read_tagged(path: str | Path) -> list[TaggedSentence]:
     path = Path(path)
     if not path.is_file():
         raise LeptonError(E.E301, path=path, cwd=Path.cwd())
-    if path.suffix in (".jsonl", ".ndjson", ".json"):
-        return _read_jsonl(path)
-    return _read_conll(path)
+    try:
+        if path.suffix in (".jsonl", ".ndjson", ".json"):
+            return _read_jsonl(path)
+        return _read_conll(path)
+    except UnicodeDecodeError as exc:
+        raise not_utf8_error(path, exc) from None
 
 
 def _read_conll(path: Path) -> list[TaggedSentence]:
