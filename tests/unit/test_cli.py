@@ -91,6 +91,24 @@ def test_coded_warnings_print_one_line_without_our_source_location():
     assert "trained" in result.stdout
 
 
+def test_train_takes_any_option_with_set(tiny, tmp_path):
+    data = tmp_path / "topics.csv"
+    rows = [f"{w} {w} card,bank" for w in ("money", "card", "pin")] * 4
+    rows += [f"{w} {w} mat,pets" for w in ("cat", "dog", "sat")] * 4
+    data.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "m"
+    env = {"LEPTON_PROGRESS": "0", "COLUMNS": "200"}
+    result = runner.invoke(app, ["train", str(data), "--base", tiny, "--method", "head",
+                                 "--set", "l2=0.01", "--set", "head=mlp", "--out", str(out)],
+                           env=env)
+    assert result.exit_code == 0, result.output
+    config = json.loads((out / "lepton.json").read_text())["config"]
+    assert config["l2"] == 0.01 and config["head"] == "mlp"
+    bad = runner.invoke(app, ["train", str(data), "--base", tiny, "--set", "patiense=3",
+                              "--out", str(tmp_path / "x")], env=env)
+    assert bad.exit_code == 2 and "did you mean 'patience'" in bad.output
+
+
 def test_task_registry_snapshot():
     from lepton_ai.tasks.registry import tasks
 

@@ -336,6 +336,8 @@ def test_bad_options_are_coded(quiet: Path, topics_csv: Path, tmp_path: Path) ->
         train(topics_csv, method="magic", out=tmp_path / "x")
     with pytest.raises(LeptonError, match=r"LAI-E511.*learning_rate"):
         train(topics_csv, learning_rate=1, out=tmp_path / "x")
+    with pytest.raises(LeptonError, match=r"LAI-E511.*did you mean 'patience'"):
+        train(topics_csv, patiense=3, out=tmp_path / "x")
 
 
 def test_stratified_split_keeps_every_label() -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from lepton_ai.cli.common import app, coded_errors, console, errors
-from lepton_ai.errors import W, warn
+from lepton_ai.errors import E, LeptonError, W, warn
 
 
 @app.command()
@@ -54,8 +54,16 @@ def train(
         typer.Option(help="Head also weighs word / Chinese-character n-grams "
                      "(default: on with 20+ examples per label)."),
     ] = None,
+    settings_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="NAME=VALUE",
+                     help="Any other training option, e.g. --set patience=3 --set lora_r=16 "
+                     "(names: docs/training.md)."),
+    ] = None,
 ) -> None:
     """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
+    from lepton_ai.training.api import option_value
+
     options: dict[str, Any] = {
         "method": method, "batch_size": batch_size, "seed": seed,
         "checkpoint_every": checkpoint_every,
@@ -63,6 +71,11 @@ def train(
     options.update(
         {k: v for k, v in {"epochs": epochs, "lr": lr, "ngrams": ngrams}.items() if v is not None}
     )
+    for item in settings_ or []:
+        name, sign, value = item.partition("=")
+        if not sign or not name.strip():
+            raise LeptonError(E.E511, name=item, value="", why="write it as NAME=VALUE")
+        options[name.strip()] = option_value(value.strip())
     try:
         if task == "ner":
             from lepton_ai.training.ner.api import train_tagger

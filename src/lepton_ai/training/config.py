@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -98,8 +99,11 @@ class TrainConfig:
         known = {f.name: f for f in fields(cls)}
         for name, value in options.items():
             if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                guess = f"did you mean {close[0]!r}? " if close else ""
                 raise LeptonError(
-                    E.E511, name=name, value=value, why=f"unknown option; known: {', '.join(known)}"
+                    E.E511, name=name, value=value,
+                    why=f"unknown option; {guess}known: {', '.join(known)}",
                 )
         config = cls(**options)
         if config.method not in METHODS:
