@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 LAI    := $(VENV)/bin/lai
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench bench-peers clean
+.PHONY: setup run test lint bench bench-peers bench-setfit clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,6 +46,16 @@ bench-peers: .venv-peers/.installed-stamp
 	.venv-peers/bin/python -m pip install --quiet --upgrade pip
 	.venv-peers/bin/python -m pip install --quiet torch==2.13.0
 	.venv-peers/bin/python -m pip install --quiet -r bench/peers/requirements.txt
+	touch $@
+
+# SetFit itself, the peer of bench/fewshot_peer.py (its own venv: other pins again).
+bench-setfit: .venv-setfit/.installed-stamp
+
+.venv-setfit/.installed-stamp: bench/peers/setfit-requirements.txt
+	python3 -m venv .venv-setfit
+	.venv-setfit/bin/python -m pip install --quiet --upgrade pip
+	.venv-setfit/bin/python -m pip install --quiet torch==2.13.0
+	.venv-setfit/bin/python -m pip install --quiet -r bench/peers/setfit-requirements.txt
 	touch $@
 
 clean:

@@ -100,18 +100,21 @@ DATASETS = {"banking77": banking77, "agnews": agnews, "sst2": sst2,
 HAS_DEV = ("sst2", "sst2-phrases", "chnsenticorp")
 
 
-def run(args: argparse.Namespace, seed: int) -> dict:
-    load = DATASETS[args.dataset]
+def train_and_test(dataset: str, per_label: int, seed: int) -> tuple[LabelledSet, LabelledSet]:
+    """The training examples (all, or ``per_label`` sampled with ``seed``) and the test set."""
+    load = DATASETS[dataset]
     test = load("test")
-    if args.dataset == "agnews":  # SetFit protocol: sample from test, evaluate on the rest
-        train_set = sample_per_label(test, args.per_label, seed)
+    if dataset == "agnews":  # SetFit protocol: sample from test, evaluate on the rest
+        train_set = sample_per_label(test, per_label, seed)
         chosen = set(train_set.texts)
-        test = test.subset([i for i, t in enumerate(test.texts) if t not in chosen])
-    else:
-        train_set = load("train")
-        if args.per_label:
-            train_set = sample_per_label(train_set, args.per_label, seed)
-    dev = load("dev") if args.dataset in HAS_DEV and not args.per_label else None
+        return train_set, test.subset([i for i, t in enumerate(test.texts) if t not in chosen])
+    train_set = load("train")
+    return (sample_per_label(train_set, per_label, seed) if per_label else train_set), test
+
+
+def run(args: argparse.Namespace, seed: int) -> dict:
+    train_set, test = train_and_test(args.dataset, args.per_label, seed)
+    dev = DATASETS[args.dataset]("dev") if args.dataset in HAS_DEV and not args.per_label else None
     out = RESULTS / "models" / f"{args.dataset}-{args.method}-{args.per_label or 'all'}-s{seed}"
     options = {k: v for k, v in {"epochs": args.epochs, "lr": args.lr}.items() if v is not None}
     for item in args.set:
