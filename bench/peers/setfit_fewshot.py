@@ -43,6 +43,7 @@ def main() -> None:
     training = TrainingArguments(
         batch_size=16, num_iterations=20, num_epochs=1, body_learning_rate=2e-5,
         seed=args.seed, show_progress_bar=False, report_to="none",
+        output_dir=str(args.train.parent / "setfit-checkpoints"),  # not the working folder
     )
     trainer = Trainer(model=model, args=training,
                       train_dataset=Dataset.from_dict({"text": texts, "label": labels}))
