@@ -474,6 +474,28 @@ def test_class_weights_are_inverse_frequency_and_capped():
     assert weights[1] == pytest.approx(1101 / 100 / 3)
 
 
+def test_length_grouped_vectors_equal_one_padded_batch(tiny_encoder_dir: Path) -> None:
+    import torch
+
+    from lepton_ai.training.backbone import SentenceBackbone
+
+    backbone = SentenceBackbone(tiny_encoder_dir).eval()
+    texts = ["cat", "bank card password reset money", "stocks", "the cat sat on the mat man",
+             "market fell", "dog", "money transfer", "cat dog sat", "rose"]
+    ids = backbone.token_ids(texts)
+    target = torch.randn(len(texts), backbone.dim, generator=torch.Generator().manual_seed(0))
+    results = []
+    for vectors_of in (lambda: backbone(*backbone.pad(ids)),
+                       lambda: backbone.vectors_by_length(ids, group=2)):
+        backbone.zero_grad()
+        vectors = vectors_of()
+        (vectors * target).sum().backward()
+        results.append((vectors.detach(), backbone.model.embeddings.word_embeddings.weight.grad))
+    (whole, whole_grad), (grouped, grouped_grad) = results
+    torch.testing.assert_close(grouped, whole, atol=1e-5, rtol=1e-4)  # same rows, same order
+    torch.testing.assert_close(grouped_grad, whole_grad, atol=1e-5, rtol=1e-3)  # same gradient
+
+
 def test_pair_batches_sample_as_setfit_does():
     from collections import Counter
 

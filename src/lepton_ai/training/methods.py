@@ -458,8 +458,8 @@ def train_fewshot(job: Job) -> Result:
     loss_fn = cosine_pair_loss if pairs else supervised_contrastive_loss
 
     def step_loss(batch: list[int]) -> torch.Tensor:
-        input_ids, mask = backbone.pad([ids[i] for i in batch])
-        return loss_fn(backbone(input_ids, mask), label_tensor[batch])
+        vectors = backbone.vectors_by_length([ids[i] for i in batch])
+        return loss_fn(vectors, label_tensor[batch])
 
     def batches(epoch: int) -> list[list[int]]:
         if pairs:
