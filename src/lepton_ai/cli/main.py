@@ -62,11 +62,11 @@ def _knowledge(path: Path | None) -> Any:
 def _run_task(file: Path, out: Path, task: Callable[[list[str]], list], column: str | None,
               what: str) -> None:
     """Stream ``file`` through ``task`` into ``out`` with progress, then say what was written."""
-    from lepton_ai.tasks.run_file import run_over_file
+    from lepton_ai.tasks.run_file import STDOUT, run_over_file
 
     rows, seconds = run_over_file(file, out, task, column=column, description=what)
     # With --out - the results own stdout; the summary goes beside the progress bar.
-    to_stdout = str(out) == "-"
+    to_stdout = str(out) == STDOUT
     (errors if to_stdout else console).print(
         f"[green]wrote[/] {what} {rows} rows to {'stdout' if to_stdout else out} "
         f"in {seconds:.1f}s")
