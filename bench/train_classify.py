@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version
 from lepton_ai.models.loader import clear_cache
-from lepton_ai.training.api import option_value, train
+from lepton_ai.training.api import parse_options, train
 from lepton_ai.training.data import LabelledSet, sample_per_label
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -117,9 +117,7 @@ def run(args: argparse.Namespace, seed: int) -> dict:
     dev = DATASETS[args.dataset]("dev") if args.dataset in HAS_DEV and not args.per_label else None
     out = RESULTS / "models" / f"{args.dataset}-{args.method}-{args.per_label or 'all'}-s{seed}"
     options = {k: v for k, v in {"epochs": args.epochs, "lr": args.lr}.items() if v is not None}
-    for item in args.set:
-        name, _, value = item.partition("=")
-        options[name] = option_value(value)
+    options.update(parse_options(args.set))
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
         model = train(train_set, eval_data=dev, method=args.method, base=args.base, out=out,

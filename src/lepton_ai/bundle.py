@@ -17,14 +17,18 @@ Everything is JSON or safetensors: loading never unpickles.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lepton_ai._version import __version__
 from lepton_ai.errors import E, LeptonError
+
+T = TypeVar("T")
 
 FORMAT_VERSION = 1
 MANIFEST = "lepton.json"
@@ -71,15 +75,32 @@ class Manifest:
 
 
 def manifest_stamp(folder: str | Path) -> int | None:
-    """When ``folder``'s manifest was last written (ns); None for names and other folders.
-
-    Part of the key of in-process model caches, so a directory trained again in place
-    is loaded afresh instead of served from memory.
-    """
+    """When ``folder``'s manifest was last written (ns); None for names and other folders."""
     try:
         return (Path(folder) / MANIFEST).stat().st_mtime_ns
     except OSError:
         return None
+
+
+def model_cache(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``lru_cache`` for model loaders whose first argument is a name or a model folder.
+
+    The key also holds the folder's manifest write time, so a directory trained again
+    in place is loaded afresh instead of served from memory.
+    """
+
+    def decorate(load: Callable[..., T]) -> Callable[..., T]:
+        @functools.lru_cache(maxsize=maxsize)
+        def cached(written: int | None, name: str, *args: Any) -> T:
+            return load(name, *args)
+
+        @functools.wraps(load)
+        def loader(name: str, *args: Any) -> T:
+            return cached(manifest_stamp(name), name, *args)
+
+        return loader
+
+    return decorate
 
 
 def check_output_folder(out: Path, ours: tuple[str, ...] = (MANIFEST,)) -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from lepton_ai.cli.common import app, coded_errors, console, errors
-from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.errors import W, warn
 
 
 @app.command()
@@ -62,7 +62,7 @@ def train(
     ] = None,
 ) -> None:
     """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
-    from lepton_ai.training.api import option_value
+    from lepton_ai.training.api import parse_options
 
     options: dict[str, Any] = {
         "method": method, "batch_size": batch_size, "seed": seed,
@@ -71,11 +71,7 @@ def train(
     options.update(
         {k: v for k, v in {"epochs": epochs, "lr": lr, "ngrams": ngrams}.items() if v is not None}
     )
-    for item in settings_ or []:
-        name, sign, value = item.partition("=")
-        if not sign or not name.strip():
-            raise LeptonError(E.E511, name=item, value="", why="write it as NAME=VALUE")
-        options[name.strip()] = option_value(value.strip())
+    options.update(parse_options(settings_ or []))
     try:
         if task == "ner":
             from lepton_ai.training.ner.api import train_tagger

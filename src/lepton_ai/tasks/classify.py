@@ -13,7 +13,6 @@ import hashlib
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
 
@@ -23,7 +22,7 @@ from lepton_ai.bundle import (
     MANIFEST,
     Manifest,
     check_output_folder,
-    manifest_stamp,
+    model_cache,
     require_file,
 )
 from lepton_ai.errors import E, LeptonError
@@ -225,8 +224,7 @@ def classify(
                           f"(no {MANIFEST} there: not a trained model directory)")
     if trained:
         assert manifest is not None
-        folder = manifest.parent
-        classifier: Any = _trained(str(folder.resolve()), manifest_stamp(folder))
+        classifier: Any = _trained(str(manifest.parent.resolve()))
         names, multi = classifier.labels, classifier.multi_label
     else:
         from lepton_ai.tasks.zero_shot import zero_shot
@@ -238,9 +236,8 @@ def classify(
     return results[0] if single else results
 
 
-@lru_cache(maxsize=4)
-def _trained(folder: str, _written: int | None) -> TextClassifier:
-    # Keyed by the manifest's modification time too: a retrained folder reloads.
+@model_cache(maxsize=4)
+def _trained(folder: str) -> TextClassifier:
     return TextClassifier.load(folder)
 
 

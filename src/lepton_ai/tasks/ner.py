@@ -23,11 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
-from lepton_ai.bundle import manifest_stamp
+from lepton_ai.bundle import model_cache
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import group_by_language
@@ -148,13 +147,9 @@ def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
         yield piece_start, text[piece_start:piece_end]
 
 
+@model_cache(maxsize=8)
 def load_entity_model(name: str) -> EntityModel:
     """An entity model by name ("spacy", "jieba") or trained directory path."""
-    return _entity_model(name, manifest_stamp(name))
-
-
-@lru_cache(maxsize=8)
-def _entity_model(name: str, _written: int | None) -> EntityModel:
     if name == "spacy":
         return SpacyEntities()
     if name == "jieba":

@@ -23,13 +23,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from lepton_ai.bundle import manifest_stamp
+from lepton_ai.bundle import model_cache
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.training.relation_metrics import parse_label
@@ -111,13 +110,9 @@ class RelationScorer:
         return self._predict(list(marked)) if marked else np.zeros((0, len(self.labels)))
 
 
+@model_cache(maxsize=4)
 def trained_scorer(name: str) -> RelationScorer:
     """The shipped model (by name) or a classifier directory, as a scorer."""
-    return _trained_scorer(name, manifest_stamp(name))
-
-
-@lru_cache(maxsize=4)
-def _trained_scorer(name: str, _written: int | None) -> RelationScorer:
     from lepton_ai.tasks.classify import TextClassifier
 
     folder = SHIPPED / name if (SHIPPED / name).is_dir() else Path(name)

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, overload
 
 import numpy as np
 
-from lepton_ai.bundle import manifest_stamp
+from lepton_ai.bundle import model_cache
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import group_by_language
@@ -142,17 +141,11 @@ class TrainedSentimentModel:
         return self.classifier.predict_proba(list(texts))
 
 
+@model_cache(maxsize=8)
 def load_sentiment_model(
     name: str, label_names: tuple[tuple[str, str], ...] = ()
 ) -> SentimentModel:
     """A sentiment model by name (see the module docstring) or directory path."""
-    return _sentiment_model(name, label_names, manifest_stamp(name))
-
-
-@lru_cache(maxsize=8)
-def _sentiment_model(
-    name: str, label_names: tuple[tuple[str, str], ...], _written: int | None
-) -> SentimentModel:
     if name == "vader":
         return VaderModel()
     if name == "snownlp":

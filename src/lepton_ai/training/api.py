@@ -13,7 +13,7 @@ import resource
 import shutil
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
@@ -53,6 +53,39 @@ EVAL_FILE = "eval.jsonl"
 MEMORY_PER_LABEL = 20
 
 
+@dataclass(frozen=True)
+class StartingPoint:
+    """The trained model a continual update starts from, read once (search trials share it).
+
+    ``old_eval`` is every earlier held-out example (None when none were kept) and
+    ``accuracy_before`` the model's own accuracy on them, scored before anything is
+    written.
+    """
+
+    folder: Path
+    manifest: Manifest
+    old_eval: LabelledSet | None
+    memory: LabelledSet | None
+    accuracy_before: float | None
+
+    @classmethod
+    def read(cls, folder: Path) -> StartingPoint:
+        """Read a model directory's manifest, kept data, and score it on its eval set."""
+        old_eval = _read_jsonl(folder / EVAL_FILE)
+        before = TextClassifier.load(folder).evaluate(old_eval)["accuracy"] if old_eval else None
+        return cls(folder, Manifest.read(folder), old_eval, _read_jsonl(folder / MEMORY_FILE),
+                   before)
+
+
+def held_out(
+    train_set: LabelledSet, evaluation: LabelledSet | None, config: TrainConfig
+) -> tuple[LabelledSet, LabelledSet, str]:
+    """Training and evaluation data, and what the evaluation is (a split if none given)."""
+    if evaluation is not None:
+        return train_set, evaluation, "given evaluation data"
+    return (*split(train_set, config.eval_fraction, config.seed), "held-out split")
+
+
 def train(
     data: str | Path | LabelledSet,
     *,
@@ -90,11 +123,10 @@ def train(
     evaluation = _read_eval(eval_data, text, label, label_sep)
     out_dir = Path(out) if out is not None else _default_out()
     check_output_folder(out_dir)
-    previous = Manifest.read(Path(from_model)) if from_model is not None else None
     if from_model is not None and out_dir.resolve() == Path(from_model).resolve():
         raise LeptonError(E.E514, path=out_dir,
                           suggestion=out_dir.with_name(f"{out_dir.name}-v2"))
-    start = (Path(from_model), previous) if previous else None
+    start = StartingPoint.read(Path(from_model)) if from_model is not None else None
     if search:
         from lepton_ai.training.search import grid_search
 
@@ -145,32 +177,24 @@ def _train_one(
     base: str | Path | None,
     out: Path,
     resume: bool = False,
-    previous: tuple[Path, Manifest] | None = None,
+    previous: StartingPoint | None = None,
     keep_data: bool = True,
-    evaluated_on: str = "given evaluation data",
+    evaluated_on: str | None = None,
 ) -> TextClassifier:
-    old_eval: LabelledSet | None = None
-    memory: LabelledSet | None = None
-    before: dict[str, Any] | None = None
     if previous is not None:
-        prev_dir, prev = previous
-        base = prev.base_model
+        base = previous.manifest.base_model
         if config.method == "auto":  # keep the previous model's method
-            config = replace(config, method=prev.method)
-        old_eval = _read_jsonl(prev_dir / EVAL_FILE)
-        memory = _read_jsonl(prev_dir / MEMORY_FILE)
-        # Scored before training writes anything, on the set the update is checked on.
-        before = TextClassifier.load(prev_dir).evaluate(old_eval) if old_eval else None
+            config = replace(config, method=previous.manifest.method)
     spec = choose_base(train_set.texts, base)
-    if evaluation is None:
-        train_set, evaluation = split(train_set, config.eval_fraction, config.seed)
-        evaluated_on = "held-out split"
+    if evaluated_on is None:  # (a search passes it: its trials share one split)
+        train_set, evaluation, evaluated_on = held_out(train_set, evaluation, config)
+    assert evaluation is not None
     report_data = evaluation
     if not len(evaluation):
         warn(W.W205, minimum=MIN_PER_LABEL_TO_SPLIT, n=len(train_set))
         report_data = train_set
-    if memory is not None:
-        train_set = train_set + memory
+    if previous is not None and previous.memory is not None:
+        train_set = train_set + previous.memory
     check_training_data(
         train_set, evaluation, base_languages=spec.languages, base_name=spec.name,
         multilingual_alternative=DEFAULT_MULTILINGUAL,
@@ -185,13 +209,13 @@ def _train_one(
         f"{spec.name}: {len(train_set)} examples, {len(train_set.label_counts())} labels, "
         f"{len(evaluation)} held out for evaluation"
     )
-    labels = LabelMap.of(train_set, keep=previous[1].labels if previous else ())
+    labels = LabelMap.of(train_set, keep=previous.manifest.labels if previous else ())
     job = Job(
         train=train_set, valid=evaluation, labels=labels, multi_label=train_set.multi_label,
         base=spec, encoder_source=spec.name, config=config, out=out, resume=resume,
     )
     if previous is not None:
-        _continue_from(job, *previous)
+        _continue_from(job, previous)
     if out.exists() and not resume and (out / "lepton.json").exists():
         shutil.rmtree(out / "checkpoints", ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -219,9 +243,10 @@ def _train_one(
     manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece")
                         if k in report}
     manifest.metrics["evaluated_on"] = evaluated_on if len(evaluation) else "training data"
-    if old_eval is not None and before is not None:
+    old_eval = previous.old_eval if previous is not None else None
+    if previous is not None and old_eval is not None:
         manifest.metrics["forgetting"] = {
-            "old_eval_examples": len(old_eval), "accuracy_before": before["accuracy"],
+            "old_eval_examples": len(old_eval), "accuracy_before": previous.accuracy_before,
             "accuracy_after": model.evaluate(old_eval)["accuracy"],
         }
     manifest.write(out)
@@ -239,8 +264,9 @@ def _train_one(
     return model
 
 
-def _continue_from(job: Job, folder: Path, previous: Manifest) -> None:
+def _continue_from(job: Job, start: StartingPoint) -> None:
     """Start from the previous model: its encoder/adapter and its head, widened."""
+    folder, previous = start.folder, start.manifest
     head = HeadWeights.load(folder / HEAD_FILE, previous.head, previous.multi_label)
     extra = len(job.labels) - len(previous.labels)
     if extra:
@@ -300,6 +326,17 @@ def parse_search(spec: str) -> dict[str, list[Any]]:
     if not grid:
         raise LeptonError(E.E510, spec=spec, known=", ".join(known))
     return grid
+
+
+def parse_options(items: list[str]) -> dict[str, Any]:
+    """``["patience=3", "head=mlp"]`` → ``{"patience": 3, "head": "mlp"}`` (``--set``)."""
+    options: dict[str, Any] = {}
+    for item in items:
+        name, sign, value = item.partition("=")
+        if not sign or not name.strip():
+            raise LeptonError(E.E511, name=item, value="", why="write it as NAME=VALUE")
+        options[name.strip()] = option_value(value.strip())
+    return options
 
 
 def option_value(value: str) -> bool | int | float | str:

@@ -86,7 +86,7 @@ class SentenceBackbone(nn.Module):
 
         The members run in groups of ``group`` of similar length: a padded position
         costs as much as a real one, and in a random batch padded to its longest member
-        many are padding (44% of the positions in AG News pair batches; 15% grouped).
+        many are padding (44% in AG News pair batches, seed 2; 15% grouped).
         """
         order = sorted(range(len(batch)), key=lambda i: len(batch[i]))
         parts = []

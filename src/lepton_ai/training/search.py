@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lepton_ai.bundle import Manifest
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.training.config import TrainConfig
-from lepton_ai.training.data import LabelledSet, stratified_split
+from lepton_ai.training.data import LabelledSet
+
+if TYPE_CHECKING:
+    from lepton_ai.training.api import StartingPoint
 
 TRIALS_FILE = "trials.json"
 
@@ -24,22 +26,18 @@ def grid_search(
     base: str | Path | None,
     out: Path,
     keep_data: bool = True,
-    previous: tuple[Path, Manifest] | None = None,
+    previous: StartingPoint | None = None,
 ) -> TextClassifier:
     """Train one model per grid point on the same split; keep the best in ``out``.
 
-    With ``previous`` (a model directory and its manifest) every trial is a continual
-    update of that model.
+    With ``previous`` every trial is a continual update of that model.
 
     The choice is made on the validation split (never on a test file), and every
     trial's options and score are recorded in ``out/trials.json``.
     """
-    from lepton_ai.training.api import _train_one, grid_points
+    from lepton_ai.training.api import _train_one, grid_points, held_out
 
-    evaluated_on = "given evaluation data"
-    if evaluation is None:
-        train_set, evaluation = stratified_split(train_set, config.eval_fraction, config.seed)
-        evaluated_on = "held-out split"
+    train_set, evaluation, evaluated_on = held_out(train_set, evaluation, config)
     trials: list[dict[str, Any]] = []
     best: tuple[float, Path] | None = None
     for number, point in enumerate(grid_points(grid), start=1):
