@@ -103,6 +103,14 @@ class E(Enum):
         "{path} is empty: no header and no rows. Check that the export finished, or "
         "point at the right file."
     )
+    E310 = (
+        "Line {line} of stdin is not UTF-8 text (byte {byte}).{guess} Convert it on the "
+        "way in: ... | iconv -f {source} -t UTF-8 | lai ..."
+    )
+    E311 = (
+        "Nothing to predict: give texts (lai predict {model} 'a text'), a table of texts "
+        "(--file FILE), or - to read lines from stdin."
+    )
     # --- search index: 4xx
     E401 = (
         "{path} is not a lepton-ai index folder (no index.json). Build one with "

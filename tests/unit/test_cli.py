@@ -109,6 +109,28 @@ def test_train_takes_any_option_with_set(tiny, tmp_path):
     assert bad.exit_code == 2 and "did you mean 'patience'" in bad.output
 
 
+def test_predict_reads_stdin_on_dash_and_refuses_to_predict_nothing(tiny, tmp_path):
+    data = tmp_path / "topics.csv"
+    rows = [f"{w} {w} card,bank" for w in ("money", "card", "pin")] * 4
+    rows += [f"{w} {w} mat,pets" for w in ("cat", "dog", "sat")] * 4
+    data.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = str(tmp_path / "m")
+    env = {"LEPTON_PROGRESS": "0", "COLUMNS": "200"}
+    trained = runner.invoke(app, ["train", str(data), "--base", tiny, "--method", "head",
+                                  "--out", out], env=env)
+    assert trained.exit_code == 0, trained.output
+    piped = runner.invoke(app, ["predict", out, "-", "pin card"], env=env,
+                          input='money card\n{"text": "cat mat"}\n')
+    assert piped.exit_code == 0, piped.output
+    texts = [json.loads(line)["text"] for line in piped.stdout.splitlines()]
+    assert texts == ["pin card", "money card", "cat mat"]
+    nothing = runner.invoke(app, ["predict", out], env=env)
+    assert nothing.exit_code == 2 and "LAI-E311" in nothing.output
+    gbk = runner.invoke(app, ["predict", out, "-f", "-"], env=env,
+                        input="银行卡丢了\n".encode("gb18030"))
+    assert gbk.exit_code == 2 and "LAI-E310" in gbk.output and "iconv -f GB18030" in gbk.output
+
+
 def test_task_registry_snapshot():
     from lepton_ai.tasks.registry import tasks
 

@@ -61,6 +61,21 @@ def test_stdin_takes_json_lines_or_plain_lines_and_numbers_rows_by_line(monkeypa
     assert [(line["row"], line["result"]["size"]) for line in lines] == [(0, 8), (2, 16)]
 
 
+def test_stdin_is_decoded_as_utf8_here_with_a_coded_error_for_other_bytes(monkeypatch, tmp_path):
+    def stdin(data: bytes) -> io.TextIOWrapper:
+        # As Python sets stdin up under a UTF-8 locale: undecodable bytes would
+        # become surrogates without an error.
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+
+    monkeypatch.setattr(run_file.sys, "stdin", stdin("\ufeffhi there\n".encode()))
+    out = tmp_path / "out.jsonl"
+    assert run_over_file("-", out, task, show_progress=False)[0] == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["result"]["size"] == 8  # BOM dropped
+    monkeypatch.setattr(run_file.sys, "stdin", stdin("ok\n酒店很好\n".encode("gb18030")))
+    with pytest.raises(LeptonError, match=r"LAI-E310\] Line 2 of stdin .*GBK/GB18030"):
+        run_over_file("-", out, task, show_progress=False)
+
+
 def test_stdin_json_without_the_column_names_the_fields_found(monkeypatch, tmp_path):
     monkeypatch.setattr(run_file.sys, "stdin", io.StringIO('{"body": "x"}\n'))
     with pytest.raises(LeptonError, match=r"LAI-E303.*body"):

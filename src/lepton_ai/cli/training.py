@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from lepton_ai.cli.common import app, coded_errors, console, errors
-from lepton_ai.errors import W, warn
+from lepton_ai.errors import E, LeptonError, W, warn
 
 
 @app.command()
@@ -139,21 +139,30 @@ def evaluate(
 @coded_errors
 def predict(
     model_dir: Annotated[Path, typer.Argument(help="A trained model directory.")],
-    texts: Annotated[list[str] | None, typer.Argument(help="Texts (or use --file).")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Table of texts.")] = None,
-    column: Annotated[str | None, typer.Option("--column", "-c")] = None,
+    texts: Annotated[list[str] | None, typer.Argument(
+        help="Texts (or use --file); - reads lines from stdin.")] = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", "-f", help="Table of texts; - reads stdin (JSON lines or lines of text).")
+    ] = None,
+    column: Annotated[str | None, typer.Option(
+        "--column", "-c", help="Column (or JSON field) holding the text.")] = None,
 ) -> None:
     """Predict with a trained model; prints one JSON line per text.
 
-    Classifiers add ``score``: the probability of the predicted label (multi-label:
-    of each predicted label).
+    Classifiers add "score": the probability of the predicted label (multi-label: of
+    each predicted label).
     """
     from lepton_ai.bundle import load
     from lepton_ai.data.tables import read_rows, text_column, texts_of
+    from lepton_ai.tasks.run_file import STDIN, stdin_texts
 
-    items = list(texts or [])
-    if file is not None:
+    items = [text for text in texts or [] if text != STDIN]
+    if file is not None and str(file) != STDIN:
         items += texts_of(read_rows(file), text_column(file, column), file)
+    if STDIN in (texts or []) or str(file) == STDIN:
+        items += stdin_texts(column)
+    if not items:
+        raise LeptonError(E.E311, model=model_dir)
     model = load(model_dir)
     if not hasattr(model, "predict_proba"):  # taggers: entities per text
         for text_item, result in zip(items, model.predict(items), strict=True):

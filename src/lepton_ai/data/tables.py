@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from lepton_ai.errors import E, LeptonError
 
@@ -94,23 +94,48 @@ def _json(text: str, path: Path, line: int | None) -> Any:
         raise LeptonError(E.E308, line=line or exc.lineno, path=path, problem=exc.msg) from None
 
 
-def not_utf8_error(path: Path, error: UnicodeDecodeError) -> LeptonError:
-    """LAI-E307, guessing the encoding the file is in from its first bytes."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 16)
+def guess_encoding(head: bytes) -> tuple[str, str]:
+    """(iconv's name, a sentence for the message) for bytes that are not UTF-8."""
     try:
         chinese = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
     except UnicodeDecodeError:
         chinese = ""
     if any("\u4e00" <= char <= "\u9fff" for char in chinese):
-        source, guess = "GB18030", " It looks like GBK/GB18030 (Chinese Windows' default)."
-    else:
-        source, guess = "CP1252", " It may be Windows-1252 or Latin-1."
-    byte = f"0x{error.object[error.start]:02x}" if error.start < len(error.object) else "?"
+        return "GB18030", " It looks like GBK/GB18030 (Chinese Windows' default)."
+    return "CP1252", " It may be Windows-1252 or Latin-1."
+
+
+def _bad_byte(error: UnicodeDecodeError) -> str:
+    return f"0x{error.object[error.start]:02x}" if error.start < len(error.object) else "?"
+
+
+def not_utf8_error(path: Path, error: UnicodeDecodeError) -> LeptonError:
+    """LAI-E307, guessing the encoding the file is in from its first bytes."""
+    with path.open("rb") as handle:
+        source, guess = guess_encoding(handle.read(1 << 16))
     excel = " (Excel: 'CSV UTF-8')" if path.suffix.lower() in (".csv", ".tsv") else ""
-    return LeptonError(E.E307, path=path, byte=byte, offset=error.start, guess=guess,
-                       source=source, excel=excel,
+    return LeptonError(E.E307, path=path, byte=_bad_byte(error), offset=error.start,
+                       guess=guess, source=source, excel=excel,
                        target=path.with_name(f"{path.stem}-utf8{path.suffix}"))
+
+
+def stdin_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of ``stream`` (stdin), decoded as UTF-8 here; LAI-E310 on other bytes.
+
+    The locale's decoder would turn such bytes into surrogates without a word, and
+    the tokenizer would fail on them much later.
+    """
+    raw = getattr(stream, "buffer", None)
+    if raw is None:  # already text (e.g. io.StringIO)
+        yield from stream
+        return
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            source, guess = guess_encoding(line)
+            raise LeptonError(E.E310, line=number, byte=_bad_byte(error), guess=guess,
+                              source=source) from None
 
 
 def _unquote(value: str | None) -> str | None:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from lepton_ai.data.tables import count_rows, iter_rows, text_column, texts_of
+from lepton_ai.data.tables import count_rows, iter_rows, stdin_lines, text_column, texts_of
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.settings import settings
 
@@ -83,7 +83,7 @@ def _stdin_slices(
     """Non-blank lines of ``stream``: JSON objects give ``column``, other lines are text."""
     rows: list[int] = []
     texts: list[str] = []
-    for number, line in enumerate(stream):
+    for number, line in enumerate(stdin_lines(stream)):
         if not line.strip():
             continue
         texts.append(_line_text(line, column, number))
@@ -93,6 +93,11 @@ def _stdin_slices(
             rows, texts = [], []
     if texts:
         yield rows, texts
+
+
+def stdin_texts(column: str | None = None) -> list[str]:
+    """Every text on stdin (JSON lines give ``column``, other lines are text)."""
+    return [text for _, texts in _stdin_slices(sys.stdin, column) for text in texts]
 
 
 def _line_text(line: str, column: str | None, number: int) -> str:
