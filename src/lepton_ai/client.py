@@ -12,11 +12,12 @@ are raised as :class:`RemoteError` carrying the server's ``LAI-E###`` code.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lepton_ai.errors import LeptonError
+from lepton_ai.errors import E, LeptonError
 
 
 class RemoteError(LeptonError):
@@ -74,6 +75,12 @@ def _analysis(data: dict[str, Any]) -> Any:
                     topic=maybe(_classification, data.get("topic")),
                     entities=maybe(_many(_entity), data.get("entities")),
                     keywords=maybe(_many(_keyword), data.get("keywords")))
+
+
+def served_name(model: str | Path) -> str:
+    """The name a trained model is served under: a directory's last part, as
+    ``lai serve DIR`` names it (a plain name stays as it is)."""
+    return Path(model).name
 
 
 class Client:
@@ -135,8 +142,12 @@ class Client:
         """As :func:`lepton_ai.sentiment`."""
         return self._task("sentiment", texts, _sentiment, lang=lang, domain=domain)
 
-    def ner(self, texts: str | Sequence[str], *, lang: str = "auto") -> Any:
-        """As :func:`lepton_ai.ner`."""
+    def ner(self, texts: str | Sequence[str], *, lang: str = "auto",
+            model: str | Path | None = None) -> Any:
+        """As :func:`lepton_ai.ner`; ``model`` is a tagger the server serves (see
+        :meth:`classify` for how it is named)."""
+        if model is not None:
+            return self.predict(served_name(model), texts)
         return self._task("ner", texts, _many(_entity), lang=lang)
 
     def keywords(self, texts: str | Sequence[str], k: int = 10, *, method: str = "auto",
@@ -146,22 +157,33 @@ class Client:
                           diversity=diversity)
 
     def classify(self, texts: str | Sequence[str], *,
-                 labels: Sequence[str] | Mapping[str, str], lang: str = "auto") -> Any:
-        """As :func:`lepton_ai.classify` with ``labels`` (zero-shot)."""
+                 labels: Sequence[str] | Mapping[str, str] | None = None,
+                 model: str | Path | None = None, lang: str = "auto") -> Any:
+        """As :func:`lepton_ai.classify`: zero-shot with ``labels`` (``model``: a
+        registered encoder name), or, without labels, the trained model the server
+        serves as ``model``: its served name or the directory you would give
+        ``lai.classify`` locally (``lai serve models/intents`` serves it as "intents",
+        the directory's last part)."""
+        if labels is None:
+            if model is None:
+                raise LeptonError(E.E707, what="neither")
+            return self.predict(served_name(model), texts)
         chosen = dict(labels) if isinstance(labels, Mapping) else list(labels)
-        return self._task("classify", texts, _classification, labels=chosen, lang=lang)
+        return self._task("classify", texts, _classification, labels=chosen,
+                          model=None if model is None else str(model), lang=lang)
 
     def relations(self, texts: str | Sequence[str], *, threshold: float = 0.5) -> Any:
         """As :func:`lepton_ai.relations` with the default model."""
         return self._task("relations", texts, _many(_relation), threshold=threshold)
 
     def analyze(self, texts: str | Sequence[str],
-                tasks: Sequence[str] = ("sentiment", "ner", "keywords"), *,
+                tasks: Sequence[str] | None = None, *,
                 topics: Sequence[str] | Mapping[str, str] | None = None, k: int = 5) -> Any:
         """As :func:`lepton_ai.analyze`."""
         chosen = None if topics is None else (
             dict(topics) if isinstance(topics, Mapping) else list(topics))
-        return self._task("analyze", texts, _analysis, tasks=list(tasks), topics=chosen, k=k)
+        return self._task("analyze", texts, _analysis,
+                          tasks=None if tasks is None else list(tasks), topics=chosen, k=k)
 
     def predict(self, model: str, texts: str | Sequence[str], *,
                 version: str | None = None) -> Any:

@@ -52,6 +52,21 @@ def test_only_the_tasks_asked_for():
     assert one.entities is not None
 
 
+def test_by_default_three_tasks_and_topic_when_topics_are_given(lexicon_sentiment, tmp_path):
+    plain = lai.analyze("Liverpool beat Chelsea.")  # used to fail: topic without topics
+    assert plain.topic is None
+    assert None not in (plain.sentiment, plain.entities, plain.keywords)
+    assert lai.analyze("Liverpool beat Chelsea.", topics=TOPICS).topic.label == "sports"
+    source = tmp_path / "posts.txt"
+    source.write_text(TEXTS[1], encoding="utf-8")
+    out = tmp_path / "analysis.jsonl"
+    result = CliRunner().invoke(app, ["analyze", str(source), "--out", str(out),
+                                      "--topics", ",".join(TOPICS)])
+    assert result.exit_code == 0, result.output
+    row = json.loads(out.read_text(encoding="utf-8"))["result"]
+    assert row["topic"]["label"] == "sports" and row["keywords"] is not None
+
+
 @pytest.mark.parametrize(
     ("tasks", "kwargs", "code"),
     [(["mood"], {}, "LAI-E714"), ([], {}, "LAI-E714"), (["topic"], {}, "LAI-E715"),

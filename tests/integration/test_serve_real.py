@@ -74,6 +74,10 @@ def test_concurrent_requests_are_batched_and_get_the_unbatched_results() -> None
     ("keywords", {"k": 3}, lambda texts: lai.keywords(texts, 3)),
     ("classify", {"labels": ["finance", "travel", "politics"]},
      lambda texts: lai.classify(texts, labels=["finance", "travel", "politics"])),
+    ("classify", {"labels": ["finance", "travel"], "model": "minilm"},
+     lambda texts: lai.classify(texts, labels=["finance", "travel"], model="minilm")),
+    ("analyze", {"topics": ["finance", "travel"]},
+     lambda texts: lai.analyze(texts, topics=["finance", "travel"])),
 ])
 def test_task_routes_give_the_python_results(client: TestClient, route: str, options: dict,
                                              call: object) -> None:

@@ -233,3 +233,29 @@ def test_model_source_parsing(two_versions: tuple[Path, Path], tmp_path: Path) -
 
     with pytest.raises(LeptonError, match="LAI-E812"):
         ModelSource.parse(str(tmp_path))
+
+
+def test_client_classifies_with_a_served_model_named_as_lai_serve_names_its_folder(
+        two_versions: tuple[Path, Path]) -> None:
+    import lepton_ai as lai
+    from lepton_ai.client import RemoteError
+    from lepton_ai.errors import LeptonError
+
+    folder = two_versions[0]
+    config = ServeConfig(models=(ModelSource.parse(str(folder)),), warm=False)
+    texts = ["cat on the mat", "bank card password"]
+    with TestClient(build_app(config)) as test_client:
+        remote = lai.Client("http://testserver")
+        remote._http = test_client  # the app in-process instead of a socket
+        # The one-line move: lai.classify(..., model=DIR) → remote.classify(..., model=DIR).
+        got = remote.classify(texts, model=str(folder))
+        expected = lai.classify(texts, model=folder)
+        assert [g.label for g in got] == [e.label for e in expected]
+        assert [g.score for g in got] == pytest.approx([e.score for e in expected], abs=1e-5)
+        assert remote.classify(texts[0], model=folder.name).label == expected[0].label
+        with pytest.raises(LeptonError, match="LAI-E707"):
+            remote.classify(texts)
+        # With labels, model= is the encoder to compare with, as locally: only
+        # registered names reach the server, never paths.
+        with pytest.raises(RemoteError, match="LAI-E810"):
+            remote.classify(texts, labels=["a", "b"], model=str(folder))

@@ -249,9 +249,10 @@ def analyze(
     file: TaskInput,
     out: TaskOut,
     tasks: Annotated[
-        str, typer.Option("--tasks", "-t", help="Comma-separated: sentiment, topic, ner, "
-                          "keywords.")
-    ] = "sentiment,ner,keywords",
+        str | None, typer.Option("--tasks", "-t", help="Comma-separated: sentiment, topic, "
+                                 "ner, keywords (default: sentiment,ner,keywords, and "
+                                 "topic with --topics).")
+    ] = None,
     topics: Annotated[
         str | None, typer.Option("--topics", help="Comma-separated topic names (for topic).")
     ] = None,
@@ -263,9 +264,11 @@ def analyze(
 ) -> None:
     """Several tasks per row in one pass: one JSON line per row with every result."""
     from lepton_ai.tasks.analyze import analyze as analyze_fn
+    from lepton_ai.tasks.analyze import tasks_to_run
 
-    chosen = [name.strip() for name in tasks.split(",") if name.strip()]
     names = [name.strip() for name in topics.split(",") if name.strip()] if topics else None
+    chosen = tasks_to_run(
+        [name.strip() for name in tasks.split(",") if name.strip()] if tasks else None, names)
     if ray:
         from lepton_ai.data.tables import text_column
         from lepton_ai.serve.ray_batch import analyze_file_ray

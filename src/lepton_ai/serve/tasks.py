@@ -39,6 +39,10 @@ class EmbedOptions(Options):
 class ClassifyOptions(Options):
     labels: list[str] | dict[str, str] = Field(
         ..., description="Label names, or name → description.", min_length=2)
+    model: str | None = Field(
+        None, description="The encoder to compare with: a registered model name "
+        "(GET /v1/models); default by lang. Trained classifiers: POST "
+        "/v1/models/{name}/predict.")
     lang: Lang = "auto"
 
 
@@ -63,8 +67,9 @@ class RelationOptions(Options):
 
 
 class AnalyzeOptions(Options):
-    tasks: list[Literal["sentiment", "topic", "ner", "keywords"]] = Field(
-        default_factory=lambda: ["sentiment", "ner", "keywords"], min_length=1)
+    tasks: list[Literal["sentiment", "topic", "ner", "keywords"]] | None = Field(
+        None, min_length=1, description="Default: sentiment, ner, keywords, and topic when "
+        "topics are given.")
     topics: list[str] | dict[str, str] | None = None
     k: int = Field(5, ge=1, le=100)
 
@@ -102,14 +107,21 @@ def options_key(options: Options) -> str:
 
 
 def _embed(texts: list[str], *, model: str | None, lang: str) -> Sequence[Any]:
-    from lepton_ai.models.registry import resolve
     from lepton_ai.tasks.embed import embed
 
-    if model is not None:
-        require_registered(model)
-        model = resolve(model).name
+    model = registered_name(model)
     # Plain arrays (not Embedding views): the JSON encoder writes them natively.
     return list(np.asarray(embed(texts, model=model, lang=lang)))  # type: ignore[arg-type]
+
+
+def registered_name(model: str | None) -> str | None:
+    """The registry's name for ``model`` (None stays None); never a path (LAI-E810)."""
+    if model is None:
+        return None
+    from lepton_ai.models.registry import resolve
+
+    require_registered(model)
+    return resolve(model).name
 
 
 def require_registered(model: str) -> None:
@@ -122,10 +134,11 @@ def require_registered(model: str) -> None:
                           why=f"serve a registered model ({', '.join(sorted(known))})")
 
 
-def _classify(texts: list[str], *, labels: Any, lang: str) -> Sequence[Any]:
+def _classify(texts: list[str], *, labels: Any, model: str | None,
+              lang: str) -> Sequence[Any]:
     from lepton_ai.tasks.classify import classify
 
-    return classify(texts, labels=labels, lang=lang)
+    return classify(texts, labels=labels, model=registered_name(model), lang=lang)
 
 
 def _sentiment(texts: list[str], *, lang: str, domain: str | None) -> Sequence[Any]:
@@ -153,7 +166,8 @@ def _relations(texts: list[str], *, threshold: float) -> Sequence[Any]:
     return relations(texts, threshold=threshold)
 
 
-def _analyze(texts: list[str], *, tasks: list[str], topics: Any, k: int) -> Sequence[Any]:
+def _analyze(texts: list[str], *, tasks: list[str] | None, topics: Any,
+             k: int) -> Sequence[Any]:
     from lepton_ai.tasks.analyze import analyze
 
     return analyze(texts, tasks, topics=topics, k=k)  # type: ignore[return-value]

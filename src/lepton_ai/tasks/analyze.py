@@ -22,6 +22,8 @@ from lepton_ai.tasks.sentiment import Sentiment, sentiment
 from lepton_ai.text.lang import group_by_language
 
 TASKS = ("sentiment", "topic", "ner", "keywords")
+#: What runs when no tasks are named; "topic" joins them when topics are given.
+DEFAULT_TASKS = ("sentiment", "ner", "keywords")
 KEYWORD_DIVERSITY = 0.3
 
 
@@ -37,7 +39,7 @@ class Analysis:
 
 def analyze(
     texts: str | Sequence[str],
-    tasks: Sequence[str] = TASKS,
+    tasks: Sequence[str] | None = None,
     *,
     topics: Sequence[str] | Mapping[str, str] | None = None,
     k: int = 5,
@@ -45,7 +47,8 @@ def analyze(
     """Run ``tasks`` ("sentiment", "topic", "ner", "keywords") on each text.
 
     ``topics`` are the zero-shot labels of the "topic" task (names, or a dict
-    name → description). Language is decided per text, as in each task.
+    name → description). Without ``tasks``: sentiment, ner and keywords, and topic
+    too when ``topics`` are given. Language is decided per text, as in each task.
     """
     items, single = as_text_list(texts)
     wanted = _check(tasks, topics, k)
@@ -59,10 +62,15 @@ def analyze(
     return results[0] if single else results
 
 
-def _check(tasks: Sequence[str], topics: object, k: int) -> set[str]:
-    if isinstance(tasks, str):
-        tasks = [tasks]
-    wanted = set(tasks)
+def tasks_to_run(tasks: Sequence[str] | str | None, topics: object) -> list[str]:
+    """The tasks named, or (``None``) the defaults, with "topic" when topics are given."""
+    if tasks is None:
+        return [*DEFAULT_TASKS, *(["topic"] if topics is not None else [])]
+    return [tasks] if isinstance(tasks, str) else list(tasks)
+
+
+def _check(tasks: Sequence[str] | None, topics: object, k: int) -> set[str]:
+    wanted = set(tasks_to_run(tasks, topics))
     unknown = sorted(wanted - set(TASKS))
     if unknown or not wanted:
         raise LeptonError(E.E714, unknown=unknown or "none given", allowed=", ".join(TASKS))
