@@ -70,6 +70,11 @@ class E(Enum):
         "similarity() takes two texts, two vectors, or two lists/arrays of them; "
         "got {type_a} and {type_b}."
     )
+    E207 = (
+        "No vector for the text {text!r}: this array holds {held}. Look rows up by "
+        "text only on the array lai.embed(list_of_texts) returned, with a text from that "
+        "list (or index by position: vectors[0])."
+    )
     # --- files and tables: 3xx
     E301 = "File not found: {path}. Check the path (relative paths start at {cwd})."
     E302 = (

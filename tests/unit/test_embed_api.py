@@ -36,10 +36,18 @@ def test_similarity_shapes(tiny):
 
 
 def test_seed_style_lookup_by_text(tiny):
-    words = ["the cat", "the dog", "stocks"]
-    emb = dict(zip(words, lai.embed(words, model=tiny), strict=True))
-    score = lai.similarity(emb["the cat"], emb["the dog"])
+    # The original product documents' code: word_embeddings["人工智能"].
+    words = ["the cat", "the dog", "stocks", "the cat"]
+    vectors = lai.embed(words, model=tiny)
+    score = lai.similarity(vectors["the cat"], vectors["the dog"])
     assert isinstance(score, float) and -1.0 <= score <= 1.0
+    np.testing.assert_array_equal(vectors["stocks"], vectors[2])
+    assert vectors["the cat"].model == tiny and vectors["the cat"].shape == (32,)
+    with pytest.raises(LeptonError, match=r"LAI-E207.*'the bird'.*4 texts"):
+        vectors["the bird"]
+    with pytest.raises(LeptonError, match=r"LAI-E207.*no texts"):
+        vectors[1:]["the dog"]  # a slice no longer lines up with the texts
+    assert vectors[1:].shape == (3, 32) and (vectors @ vectors.T).shape == (4, 4)
 
 
 def test_a_vector_against_a_text_uses_the_vectors_model(tiny):

@@ -30,18 +30,43 @@ class Embedding(np.ndarray):
     """A NumPy array of sentence vectors that remembers its model (``.model``).
 
     It behaves as a plain ``float32`` array everywhere; :func:`similarity` reads
-    ``.model`` to refuse comparing vectors of two different models.
+    ``.model`` to refuse comparing vectors of two different models. The matrix
+    :func:`embed` returns for a list also finds a row by its text, as the original
+    product documents use it: ``vectors = lai.embed(words); vectors["机器学习"]``.
     """
 
     model: str | None
+    texts: tuple[str, ...] | None
 
-    def __new__(cls, data: np.ndarray, model: str | None) -> Embedding:
+    def __new__(cls, data: np.ndarray, model: str | None,
+                texts: Sequence[str] | None = None) -> Embedding:
         array = np.asarray(data, dtype=np.float32).view(cls)
         array.model = model
+        array.texts = tuple(texts) if texts is not None else None
         return array
 
     def __array_finalize__(self, obj: Any) -> None:
         self.model = getattr(obj, "model", None)
+        self.texts = None  # slices and copies no longer line up with the texts
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            row = self._rows().get(key)
+            if row is None:
+                raise LeptonError(E.E207, text=key[:80], held=(
+                    "no texts (index it by position)" if self.texts is None
+                    else f"{len(self.texts)} texts, not this one"))
+            return super().__getitem__(row)
+        return super().__getitem__(key)
+
+    def _rows(self) -> dict[str, int]:
+        """Text → first row, built on the first lookup."""
+        rows = getattr(self, "_row_of", None)
+        if rows is None:
+            rows = {} if self.texts is None else {
+                text: row for row, text in reversed(list(enumerate(self.texts)))}
+            self._row_of = rows
+        return rows
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         # Pickling an Embedding (e.g. to a worker process) yields a plain array.
@@ -150,7 +175,7 @@ def embed(
         if not items
         else encode_texts(encoder, items, show_progress=show_progress)
     )
-    result = Embedding(vectors, encoder.name)
+    result = Embedding(vectors, encoder.name, items)
     return result[0] if single else result
 
 

@@ -77,12 +77,16 @@ class StartingPoint:
                    before)
 
 
+#: ``metrics["evaluated_on"]`` when the user gave the evaluation data.
+GIVEN_EVALUATION = "given evaluation data"
+
+
 def held_out(
     train_set: LabelledSet, evaluation: LabelledSet | None, config: TrainConfig
 ) -> tuple[LabelledSet, LabelledSet, str]:
     """Training and evaluation data, and what the evaluation is (a split if none given)."""
     if evaluation is not None:
-        return train_set, evaluation, "given evaluation data"
+        return train_set, evaluation, GIVEN_EVALUATION
     return (*split(train_set, config.eval_fraction, config.seed), "held-out split")
 
 
@@ -207,7 +211,7 @@ def _train_one(
     _say(
         f"Training [bold]{method}[/]{' (chosen for this data)' if chosen else ''} on "
         f"{spec.name}: {len(train_set)} examples, {len(train_set.label_counts())} labels, "
-        f"{len(evaluation)} held out for evaluation"
+        + evaluation_note(len(evaluation), evaluated_on == GIVEN_EVALUATION, "examples")
     )
     labels = LabelMap.of(train_set, keep=previous.manifest.labels if previous else ())
     job = Job(
@@ -305,6 +309,15 @@ def _read_jsonl(file: Path) -> LabelledSet | None:
     if not file.is_file() or file.stat().st_size == 0:
         return None
     return read_labelled(file, "text", "label")
+
+
+def evaluation_note(count: int, given: bool, unit: str) -> str:
+    """What the run is evaluated on, for the opening line of training."""
+    if given:
+        return f"evaluated on the {count} given {unit}"
+    if count:
+        return f"{count} held out for evaluation"
+    return "none held out (too few; metrics are on the training data)"
 
 
 def _say(message: str) -> None:

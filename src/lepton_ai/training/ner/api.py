@@ -20,7 +20,7 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
 from lepton_ai.tasks.tagger import TAGGER_FILE, VOCAB_FILE, Tagger, load_tagger
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.training.api import _peak_rss_mb, _say
+from lepton_ai.training.api import _peak_rss_mb, _say, evaluation_note
 from lepton_ai.training.checks import check_language
 from lepton_ai.training.config import TrainConfig
 from lepton_ai.training.ner.data import TaggedSentence, entity_counts, read_tagged, tag_set
@@ -65,7 +65,8 @@ def train_tagger(
     check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     _say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
-         f"{len(tags) // 2} entity types, {len(evaluation)} held out")
+         f"{len(tags) // 2} entity types, "
+         + evaluation_note(len(evaluation), eval_data is not None, "sentences"))
     started = time.perf_counter()
     if method == "charcrf":
         from lepton_ai.training.ner.charcrf import train_charcrf
