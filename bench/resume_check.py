@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
+from lepton_ai.publish import staging_folder
 from lepton_ai.training.data import sample_per_label
 from train_classify import RESULTS, banking77
 
@@ -61,7 +62,7 @@ def main() -> None:
 
     killed = work / "killed"
     process = subprocess.Popen(train_command(data, killed, args.every), env=env)
-    checkpoint = killed / "checkpoints" / "last.json"
+    checkpoint = staging_folder(killed) / "checkpoints" / "last.json"
     while process.poll() is None:
         if checkpoint.is_file():
             state = json.loads(checkpoint.read_text())["state"]

@@ -201,11 +201,8 @@ class E(Enum):
     E513 = (
         "Nothing to resume in {path}: no checkpoint found. Drop --resume to start over."
     )
-    E514 = (
-        "The update would be written into {path}, the model it starts from: training reads "
-        "that model while it writes the new one. Write the update to a new directory "
-        "(--out {suggestion}) and switch to it once it is saved."
-    )
+    # E514 (an update written over the model it starts from) is retired: runs are
+    # written beside their directory and replace it when finished (lepton_ai.publish).
     E515 = "{path} has a header but no rows: there is nothing to train on."
     # --- model directories: 6xx
     E601 = (

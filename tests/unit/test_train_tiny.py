@@ -170,18 +170,57 @@ def test_continual_learning_adds_a_label_and_reports_forgetting(
     assert forgetting["accuracy_before"] == updated.evaluate(kept)["accuracy"]
 
 
-def test_an_update_goes_to_a_new_folder_and_may_search(
-    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(folder)): f.read_bytes() for f in folder.rglob("*") if f.is_file()}
+
+
+def test_a_run_that_dies_leaves_the_previous_model_whole_and_an_update_may_go_in_place(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from lepton_ai.tasks.heads import HeadWeights
+
+    model = tmp_path / "m"
     first = train(write_topics(tmp_path / "first.csv", per_label=12), base=tiny_encoder_dir,
-                  out=tmp_path / "v1", method="head")
-    written = {f.name: f.read_bytes() for f in (tmp_path / "v1").iterdir() if f.is_file()}
+                  out=model, method="full", epochs=1)
+    written = _files(model)
     more = tmp_path / "more.csv"
     more.write_text("text,label\n" + "".join(f"crypto coin token {i},crypto\n" for i in range(12)),
                     encoding="utf-8")
-    with pytest.raises(LeptonError, match=r"LAI-E514.*--out .*v1-v2"):
-        train(more, from_model=tmp_path / "v1", out=tmp_path / "v1")
-    assert {f.name: f.read_bytes() for f in (tmp_path / "v1").iterdir() if f.is_file()} == written
+
+    def dies(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    # Dies after the new encoder is written, before its head: the model stays as it was
+    # (it used to hold the new encoder beside the old head), and nothing new is mixed in.
+    with monkeypatch.context() as patch:
+        patch.setattr(HeadWeights, "save", dies)
+        with pytest.raises(OSError, match="disk full"):
+            train(more, from_model=model, out=model, epochs=1)
+    assert _files(model) == written
+    assert (tmp_path / ".m.partial" / "encoder").is_dir()  # where --resume would look
+    # Updating a model in place (it was refused, LAI-E514: the run crashed half-way).
+    updated = train(more, from_model=model, out=model, epochs=1)
+    assert updated.labels == [*first.labels, "crypto"] and "forgetting" in updated.metrics
+    assert updated.folder == model and not (tmp_path / ".m.partial").exists()
+    assert lai.load(model).predict("crypto coin token 3") == updated.predict("crypto coin token 3")
+    copy = tmp_path / "copy"
+    updated.save(copy)
+    assert (copy / "encoder").is_dir()
+    # A different method replaces the folder: no encoder left from the full model.
+    head = train(tmp_path / "first.csv", base=tiny_encoder_dir, out=model, method="head")
+    # model.save over an earlier copy replaces it whole too.
+    head.save(copy)
+    assert not (copy / "encoder").exists() and lai.load(copy).predict(PROBES) == head.predict(PROBES)
+    card = (model / "README.md").read_text(encoding="utf-8")
+    assert not (model / "encoder").exists() and ".partial" not in card and f"{model}" in card
+
+
+def test_an_update_may_search(quiet: Path, tiny_encoder_dir: Path, tmp_path: Path) -> None:
+    first = train(write_topics(tmp_path / "first.csv", per_label=12), base=tiny_encoder_dir,
+                  out=tmp_path / "v1", method="head")
+    more = tmp_path / "more.csv"
+    more.write_text("text,label\n" + "".join(f"crypto coin token {i},crypto\n" for i in range(12)),
+                    encoding="utf-8")
     searched = train(more, from_model=tmp_path / "v1", out=tmp_path / "v2",
                      search=parse_search("l2=0.001,0.1"))
     assert searched.labels == [*first.labels, "crypto"]  # an update, not a fresh model

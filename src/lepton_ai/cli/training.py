@@ -11,6 +11,7 @@ from rich.table import Table
 
 from lepton_ai.cli.common import app, coded_errors, console, errors
 from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.publish import staging_folder
 
 
 @app.command()
@@ -90,7 +91,9 @@ def train(
             search=parse_search(search) if search else None, keep_data=keep_data, **options,
         )
     except KeyboardInterrupt:
-        errors.print("interrupted: checkpoint saved; continue with --resume")
+        where = staging_folder(out) / "checkpoints"
+        errors.print(f"interrupted: checkpoint saved in {where}; continue with --resume "
+                     f"(until then {out} keeps what it held)")
         raise typer.Exit(130) from None
     metrics = model.metrics
     console.print(
@@ -235,7 +238,7 @@ def adapt(
             batch_size=batch_size, seed=seed, resume=resume,
         )
     except KeyboardInterrupt:
-        warn(W.W204, path=out / "checkpoints")
+        warn(W.W204, path=staging_folder(out) / "checkpoints")
         raise typer.Exit(130) from None
     console.print(
         f"[green]saved[/] adapted encoder to {out} (masked-LM loss {result['loss_before']:.3f} "

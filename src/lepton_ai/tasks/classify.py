@@ -113,11 +113,15 @@ class TextClassifier:
         )
 
     def save(self, folder: str | Path) -> Path:
-        """Copy the model directory to ``folder`` (a no-op onto itself)."""
+        """Copy the model directory to ``folder`` (a no-op onto itself); a model already
+        there is replaced whole, once the copy is complete."""
+        from lepton_ai.publish import staged
+
         target = Path(folder)
         if target.resolve() != self.folder.resolve():
             check_output_folder(target)
-            shutil.copytree(self.folder, target, dirs_exist_ok=True)
+            with staged(target) as staging:
+                shutil.copytree(self.folder, staging, dirs_exist_ok=True)
             self.folder = target
         return target
 

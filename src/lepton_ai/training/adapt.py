@@ -17,6 +17,7 @@ from lepton_ai.data.tables import read_rows, text_column, texts_of
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.folder import copy_side_files, inspect_folder
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
+from lepton_ai.publish import staged
 
 #: Share of tokens masked (BERT's recipe: 80% [MASK], 10% random, 10% kept).
 MASK_PROBABILITY = 0.15
@@ -53,8 +54,8 @@ def adapt_encoder(
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    out = Path(out)
-    check_output_folder(out, ours=("config.json",))  # a previous adapted encoder may go
+    final = Path(out)
+    check_output_folder(final, ours=("config.json",))  # a previous adapted encoder may go
     spec = resolve(base or DEFAULT_ENGLISH)
     if spec.kind != HF_ENCODER:
         raise LeptonError(E.E509, method="adapt", base=spec.name, kind=spec.kind)
@@ -90,19 +91,21 @@ def adapt_encoder(
 
     before = held_out_loss()
     steps = -(-len(encoded) // batch_size) * epochs
-    loop = TrainingLoop(
-        model, adamw([(list(model.named_parameters()), lr)], 0.01), steps,
-        out / "checkpoints", checkpoint_every=checkpoint_every, description="domain adaptation",
-    )
-    lengths = [len(i) for i in encoded]
-    loop.run(
-        epochs, lambda epoch: length_batches(lengths, batch_size, seed + epoch),
-        lambda batch: loss_on([encoded[i] for i in batch]), resume=resume,
-    )
-    after = held_out_loss()
-    model.base_model.save_pretrained(str(out), safe_serialization=True)
-    copy_side_files(folder, out)
-    import shutil
+    with staged(final, resume=resume) as out:  # the base may be ``final`` itself: read above
+        loop = TrainingLoop(
+            model, adamw([(list(model.named_parameters()), lr)], 0.01), steps,
+            out / "checkpoints", checkpoint_every=checkpoint_every,
+            description="domain adaptation",
+        )
+        lengths = [len(i) for i in encoded]
+        loop.run(
+            epochs, lambda epoch: length_batches(lengths, batch_size, seed + epoch),
+            lambda batch: loss_on([encoded[i] for i in batch]), resume=resume,
+        )
+        after = held_out_loss()
+        model.base_model.save_pretrained(str(out), safe_serialization=True)
+        copy_side_files(folder, out)
+        import shutil
 
-    shutil.rmtree(out / "checkpoints", ignore_errors=True)
+        shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return {"loss_before": before, "loss_after": after, "texts": len(texts), "steps": steps}

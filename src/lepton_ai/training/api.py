@@ -31,6 +31,7 @@ from lepton_ai.models.registry import (
     ModelSpec,
     resolve,
 )
+from lepton_ai.publish import staged
 from lepton_ai.settings import settings
 from lepton_ai.tasks.classify import HEAD_FILE, TextClassifier
 from lepton_ai.tasks.heads import HeadWeights
@@ -127,21 +128,30 @@ def train(
     evaluation = _read_eval(eval_data, text, label, label_sep)
     out_dir = Path(out) if out is not None else _default_out()
     check_output_folder(out_dir)
-    if from_model is not None and out_dir.resolve() == Path(from_model).resolve():
-        raise LeptonError(E.E514, path=out_dir,
-                          suggestion=out_dir.with_name(f"{out_dir.name}-v2"))
+    # Read before anything is written: --from may name out_dir itself (an update in place).
     start = StartingPoint.read(Path(from_model)) if from_model is not None else None
-    if search:
-        from lepton_ai.training.search import grid_search
+    with staged(out_dir, resume=resume) as staging:
+        if search:
+            from lepton_ai.training.search import grid_search
 
-        return grid_search(
-            search, train_set, evaluation, config, base=base, out=out_dir, keep_data=keep_data,
-            previous=start,
-        )
-    return _train_one(
-        train_set, evaluation, config, base=base, out=out_dir, resume=resume, previous=start,
-        keep_data=keep_data,
-    )
+            model = grid_search(
+                search, train_set, evaluation, config, base=base, out=staging,
+                keep_data=keep_data, previous=start,
+            )
+        else:
+            model = _train_one(
+                train_set, evaluation, config, base=base, out=staging, resume=resume,
+                previous=start, keep_data=keep_data,
+            )
+        from lepton_ai.training.card import write_model_card
+
+        write_model_card(staging, model.manifest, shown_as=out_dir)
+    model = TextClassifier.load(out_dir)
+    data = model.manifest.data
+    _say(f"Saved to {out_dir}: accuracy {model.metrics['accuracy']:.4f} on "
+         f"{data['eval_examples'] or data['train_examples']} examples "
+         f"({model.metrics['evaluated_on']})")
+    return model
 
 
 def _read_eval(
@@ -220,8 +230,6 @@ def _train_one(
     )
     if previous is not None:
         _continue_from(job, previous)
-    if out.exists() and not resume and (out / "lepton.json").exists():
-        shutil.rmtree(out / "checkpoints", ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
 
     started = time.perf_counter()
@@ -259,12 +267,7 @@ def _train_one(
         # Every update's held-out examples stay, so forgetting is measured on all so far.
         _write_jsonl(out / EVAL_FILE, evaluation if old_eval is None else old_eval + evaluation)
         _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
-    from lepton_ai.training.card import write_model_card
-
-    write_model_card(out, manifest)
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
-    _say(f"Saved to {out}: accuracy {report['accuracy']:.4f} on {len(report_data)} examples "
-         f"({manifest.metrics['evaluated_on']})")
     return model
 
 

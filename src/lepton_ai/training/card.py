@@ -7,8 +7,15 @@ from pathlib import Path
 from lepton_ai.bundle import Manifest
 
 
-def write_model_card(folder: Path, manifest: Manifest) -> None:
-    """Describe the model: what it predicts, data, metrics, how to use and reproduce it."""
+def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = None) -> None:
+    """Describe the model: what it predicts, data, metrics, how to use and reproduce it.
+
+    ``shown_as``: the directory the card names, when ``folder`` is where the model is
+    written before it is put there (see :mod:`lepton_ai.publish`).
+    """
+    card = folder / "README.md"
+    kept_data = (folder / "eval.jsonl").exists()
+    folder = shown_as or folder
     data = manifest.data
     metrics = manifest.metrics
     config = manifest.config
@@ -61,7 +68,7 @@ def write_model_card(folder: Path, manifest: Manifest) -> None:
         'model.predict("some text")',
         "```",
         "",
-        "Or `lai predict " + str(folder) + " FILE`, `lai serve " + str(folder) + "`.",
+        f"Or `lai predict {folder} --file FILE`, `lai serve {folder}`.",
         "",
         "## Reproduce",
         "",
@@ -73,10 +80,10 @@ def write_model_card(folder: Path, manifest: Manifest) -> None:
         "The evaluation report is in `report.md` (figures in `report.json`).",
         "The directory holds JSON and safetensors only: loading it runs no stored code.",
     ]
-    if (folder / "eval.jsonl").exists():
+    if kept_data:
         lines.append(
             "`eval.jsonl` and `memory.jsonl` keep the evaluation split and a small sample "
             "of the training data for continual learning (`lai train --from`); delete them "
             "or train with `--no-keep-data` if the data must not travel with the model."
         )
-    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    card.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -17,7 +17,8 @@ from typing import Any
 
 from lepton_ai.bundle import Manifest, check_output_folder
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
+from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, ModelSpec, resolve
+from lepton_ai.publish import staged
 from lepton_ai.tasks.tagger import TAGGER_FILE, VOCAB_FILE, Tagger, load_tagger
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.training.api import _peak_rss_mb, _say, evaluation_note
@@ -61,12 +62,24 @@ def train_tagger(
             raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
         check_language(texts, spec.languages, spec.name, "a Chinese HF encoder folder")
     tags = tag_set(train_set + evaluation)
-    out = Path(out)
-    check_output_folder(out)
-    out.mkdir(parents=True, exist_ok=True)
+    final = Path(out)
+    check_output_folder(final)
     _say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
          f"{len(tags) // 2} entity types, "
          + evaluation_note(len(evaluation), eval_data is not None, "sentences"))
+    with staged(final, resume=resume) as out:
+        _train_into(out, final, method, spec, train_set, evaluation, tags, config, resume,
+                    data)
+    tagger = load_tagger(final)
+    _say(f"Saved to {final}: entity F1 {tagger.metrics['f1']:.4f} on {len(evaluation)} "
+         "sentences")
+    return tagger
+
+
+def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
+                train_set: list[TaggedSentence], evaluation: list[TaggedSentence],
+                tags: list[str], config: TrainConfig, resume: bool, data: Any) -> None:
+    """Train, evaluate and describe the tagger in ``out`` (bound for ``final``)."""
     started = time.perf_counter()
     if method == "charcrf":
         from lepton_ai.training.ner.charcrf import train_charcrf
@@ -97,13 +110,10 @@ def train_tagger(
     write_tagger_report(report, out)
     manifest.metrics = {k: report[k] for k in ("precision", "recall", "f1")}
     manifest.write(out)
-    tagger.manifest = manifest
     from lepton_ai.training.card import write_model_card
 
-    write_model_card(out, manifest)
+    write_model_card(out, manifest, shown_as=final)
     shutil.rmtree(out / "checkpoints", ignore_errors=True)
-    _say(f"Saved to {out}: entity F1 {report['f1']:.4f} on {len(evaluation)} sentences")
-    return tagger
 
 
 def save_vocab(out: Path, vocab: dict[str, Any]) -> None:
