@@ -4,6 +4,7 @@
     .venv/bin/python bench/train_classify.py banking77 --method fewshot --per-label 10
     .venv/bin/python bench/train_classify.py agnews --method fewshot --per-label 8 --seeds 5
     .venv/bin/python bench/train_classify.py sst2 --method fewshot --per-label 8 --seeds 5
+    .venv/bin/python bench/train_classify.py sst2 --method fewshot --per-label 8 --seeds 5 --descriptions
     .venv/bin/python bench/train_classify.py chnsenticorp --method head --base use
     .venv/bin/python bench/train_classify.py sst2-phrases --method full --epochs 1
     .venv/bin/python bench/train_classify.py semeval --method lora    # relations, marked text
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version
+from label_sets import LABEL_SETS
 from lepton_ai.models.loader import clear_cache
 from lepton_ai.training.api import parse_options, train
 from lepton_ai.training.data import LabelledSet, sample_per_label
@@ -121,7 +123,9 @@ def run(args: argparse.Namespace, seed: int) -> dict:
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
         model = train(train_set, eval_data=dev, method=args.method, base=args.base, out=out,
-                      seed=seed, keep_data=False, **options)
+                      seed=seed, keep_data=False,
+                      label_descriptions=LABEL_SETS[args.dataset]["descriptions"]
+                      if args.descriptions else None, **options)
         train_seconds = time.perf_counter() - started
         report = model.evaluate(test)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
@@ -137,6 +141,7 @@ def run(args: argparse.Namespace, seed: int) -> dict:
         "trainable_parameters": model.manifest.data["trainable_parameters"],
         "model_dir_mb": round(size / 1e6, 1), "peak_rss_mb": model.manifest.data["peak_rss_mb"],
         "foreign_cpu_cores": round(meter.foreign_cores, 2), "options": options,
+        "label_descriptions": args.descriptions,
         "code": code_version(),
     }
 
@@ -151,6 +156,8 @@ def main() -> None:
     parser.add_argument("--base", default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--descriptions", action="store_true",
+                        help="train with the label descriptions of bench/label_sets.py")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="any other TrainConfig option, e.g. --set fewshot_visits=2000")
     args = parser.parse_args()

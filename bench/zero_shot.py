@@ -18,24 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
 from _common import LoadMeter, code_version
+from label_sets import LABEL_SETS
 from train_classify import RESULTS, agnews, sst2
-
-LABEL_SETS = {
-    "agnews": {
-        "names": ["World", "Sports", "Business", "Sci/Tech"],
-        "descriptions": {
-            "World": "world news about politics, war and international affairs",
-            "Sports": "sports news about games, teams and athletes",
-            "Business": "business news about companies, markets and the economy",
-            "Sci/Tech": "science and technology news about computers, software and research",
-        },
-    },
-    "sst2": {
-        "names": ["negative", "positive"],
-        "descriptions": {"negative": "a negative, bad review",
-                         "positive": "a positive, good review"},
-    },
-}
 
 
 def main() -> None:

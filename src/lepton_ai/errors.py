@@ -204,6 +204,15 @@ class E(Enum):
     # E514 (an update written over the model it starts from) is retired: runs are
     # written beside their directory and replace it when finished (lepton_ai.publish).
     E515 = "{path} has a header but no rows: there is nothing to train on."
+    E516 = (
+        "Label descriptions name {unknown}, not a label of the training data (labels: "
+        "{known}).{hint} Describe labels that have examples: each description becomes one "
+        "more example of its label."
+    )
+    E517 = (
+        "Label descriptions must map each label to a short text, e.g. {{\"World\": \"world "
+        "news about politics and international affairs\"}}; {problem}."
+    )
     # --- model directories: 6xx
     E601 = (
         "{path} is not a lepton-ai model directory (no lepton.json). Train one with "

@@ -554,3 +554,59 @@ def test_pair_batches_sample_as_setfit_does():
     anchors = Counter(a for a, _ in pairs)
     assert max(anchors.values()) - min(anchors.values()) <= 1  # each example in turn
     assert pair_batches(labels, 8, 400, seed=0) == batches  # reproducible
+
+
+def test_label_descriptions_are_one_more_training_example_each(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lepton_ai.training import methods
+
+    seen: list[list[str]] = []
+    head = methods.METHOD_FUNCTIONS["head"]
+
+    def recording(job: methods.Job) -> methods.Result:
+        seen.append(list(job.train.texts))
+        assert not set(job.valid.texts) & set(described.values())  # never evaluated on
+        return head(job)
+
+    monkeypatch.setitem(methods.METHOD_FUNCTIONS, "head", recording)
+    data = write_topics(tmp_path / "topics.csv", per_label=12)
+    described = {"bank": "money, cards and accounts", "pets": "cats, dogs and other pets"}
+    model = train(data, base=tiny_encoder_dir, out=tmp_path / "m", method="head",
+                  label_descriptions=described)
+    assert set(described.values()) <= set(seen[-1])
+    assert model.manifest.data["label_descriptions"] == described
+    assert model.manifest.data["train_examples"] == len(seen[-1]) - 2  # the user's own
+    assert "label descriptions | 2" in (tmp_path / "m" / "README.md").read_text()
+    # An update keeps them; a file gives them (JSON object, or label/description columns).
+    more = tmp_path / "more.csv"
+    more.write_text("text,label\n" + "".join(f"coin token {i},crypto\n" for i in range(12)),
+                    encoding="utf-8")
+    train(more, from_model=tmp_path / "m", out=tmp_path / "m2")
+    assert set(described.values()) <= set(seen[-1])
+    table = tmp_path / "labels.csv"
+    table.write_text("label,description\ncrypto,coins and tokens\n", encoding="utf-8")
+    train(more, from_model=tmp_path / "m", out=tmp_path / "m3", label_descriptions=table)
+    assert "coins and tokens" in seen[-1] and described["bank"] not in seen[-1]
+    as_json = tmp_path / "labels.json"
+    as_json.write_text(json.dumps({"pets": "animals at home"}), encoding="utf-8")
+    result = runner_train(data, tiny_encoder_dir, tmp_path / "m4", "--label-descriptions",
+                          str(as_json))
+    assert result.exit_code == 0, result.output
+    assert "animals at home" in seen[-1]
+    # Coded errors: a label without examples (with the likely one), an empty description.
+    with pytest.raises(LeptonError, match=r"LAI-E516.*'pet'.*Did you mean 'pets'"):
+        train(data, base=tiny_encoder_dir, out=tmp_path / "x", method="head",
+              label_descriptions={"pet": "cats"})
+    with pytest.raises(LeptonError, match=r"LAI-E517.*'pets' has ''"):
+        train(data, base=tiny_encoder_dir, out=tmp_path / "x", method="head",
+              label_descriptions={"pets": ""})
+
+
+def runner_train(data: Path, base: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from lepton_ai.cli.main import app
+
+    return CliRunner().invoke(app, ["train", str(data), "--base", str(base), "--method", "head",
+                                    "--out", str(out), *extra], env={"LEPTON_PROGRESS": "0"})

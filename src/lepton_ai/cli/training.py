@@ -38,6 +38,12 @@ def train(
     from_model: Annotated[
         Path | None, typer.Option("--from", help="Update this trained model (continual).")
     ] = None,
+    label_descriptions: Annotated[
+        Path | None, typer.Option(
+            "--label-descriptions", help="JSON object label → short description (or a table "
+            "with label and description columns); each is one more example of its label: "
+            "worth most with few examples.")
+    ] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the data.")] = None,
     lr: Annotated[float | None, typer.Option(help="Learning rate.")] = None,
     batch_size: Annotated[int, typer.Option(help="Examples per step.")] = 32,
@@ -65,6 +71,9 @@ def train(
     """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
     from lepton_ai.training.api import parse_options
 
+    if label_descriptions is not None and task == "ner":
+        raise typer.BadParameter("--label-descriptions is for classifiers, not --task ner")
+
     options: dict[str, Any] = {
         "method": method, "batch_size": batch_size, "seed": seed,
         "checkpoint_every": checkpoint_every,
@@ -88,7 +97,8 @@ def train(
         model = train_classifier(
             data, text=text, label=label, label_sep=label_sep, eval_data=eval_file, base=base,
             out=out, resume=resume, from_model=from_model,
-            search=parse_search(search) if search else None, keep_data=keep_data, **options,
+            search=parse_search(search) if search else None, keep_data=keep_data,
+            label_descriptions=label_descriptions, **options,
         )
     except KeyboardInterrupt:
         where = staging_folder(out) / "checkpoints"

@@ -13,6 +13,7 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,14 +37,16 @@ from lepton_ai.settings import settings
 from lepton_ai.tasks.classify import HEAD_FILE, TextClassifier
 from lepton_ai.tasks.heads import HeadWeights
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.training.checks import check_training_data
+from lepton_ai.training.checks import check_descriptions, check_training_data
 from lepton_ai.training.config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
 from lepton_ai.training.data import (
     MIN_PER_LABEL_TO_SPLIT,
     LabelledSet,
     LabelMap,
+    read_descriptions,
     read_labelled,
     sample_per_label,
+    with_descriptions,
 )
 from lepton_ai.training.data import stratified_split as split
 from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
@@ -104,6 +107,7 @@ def train(
     from_model: str | Path | None = None,
     search: dict[str, list[Any]] | None = None,
     keep_data: bool = True,
+    label_descriptions: Mapping[str, str] | str | Path | None = None,
     **options: Any,
 ) -> TextClassifier:
     """Train a text classifier and save it as a model directory.
@@ -119,6 +123,9 @@ def train(
         search: hyper-parameter grid, e.g. ``{"lr": [1e-5, 3e-5], "epochs": [3, 5]}``.
         keep_data: store the evaluation split and a small rehearsal sample in the
             directory (used by continual learning).
+        label_descriptions: label → a short description (or a file of them, see
+            :func:`read_descriptions`); each is trained on as one more example of its
+            label (an update keeps the previous model's unless given new ones).
         **options: :class:`TrainConfig` fields (``method``, ``epochs``, ``lr``, …).
     """
     config = TrainConfig.from_options(**options)
@@ -126,6 +133,8 @@ def train(
         data, text, label, label_sep
     )
     evaluation = _read_eval(eval_data, text, label, label_sep)
+    descriptions = (read_descriptions(label_descriptions)
+                    if isinstance(label_descriptions, str | Path) else label_descriptions)
     out_dir = Path(out) if out is not None else _default_out()
     check_output_folder(out_dir)
     # Read before anything is written: --from may name out_dir itself (an update in place).
@@ -136,20 +145,20 @@ def train(
 
             model = grid_search(
                 search, train_set, evaluation, config, base=base, out=staging,
-                keep_data=keep_data, previous=start,
+                keep_data=keep_data, previous=start, descriptions=descriptions,
             )
         else:
             model = _train_one(
                 train_set, evaluation, config, base=base, out=staging, resume=resume,
-                previous=start, keep_data=keep_data,
+                previous=start, keep_data=keep_data, descriptions=descriptions,
             )
         from lepton_ai.training.card import write_model_card
 
         write_model_card(staging, model.manifest, shown_as=out_dir)
     model = TextClassifier.load(out_dir)
-    data = model.manifest.data
+    counts = model.manifest.data
     _say(f"Saved to {out_dir}: accuracy {model.metrics['accuracy']:.4f} on "
-         f"{data['eval_examples'] or data['train_examples']} examples "
+         f"{counts['eval_examples'] or counts['train_examples']} examples "
          f"({model.metrics['evaluated_on']})")
     return model
 
@@ -194,6 +203,7 @@ def _train_one(
     previous: StartingPoint | None = None,
     keep_data: bool = True,
     evaluated_on: str | None = None,
+    descriptions: Mapping[str, str] | None = None,
 ) -> TextClassifier:
     if previous is not None:
         base = previous.manifest.base_model
@@ -213,6 +223,10 @@ def _train_one(
         train_set, evaluation, base_languages=spec.languages, base_name=spec.name,
         multilingual_alternative=DEFAULT_MULTILINGUAL,
     )
+    if descriptions is None and previous is not None:
+        descriptions = previous.manifest.data.get("label_descriptions")
+    descriptions = dict(descriptions or {})
+    check_descriptions(descriptions, train_set)
     method = config.method if config.method != "auto" else choose_method(train_set, spec)
     if method in ENCODER_METHODS and spec.kind != HF_ENCODER:
         raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
@@ -220,12 +234,15 @@ def _train_one(
     config = config.resolved(method)
     _say(
         f"Training [bold]{method}[/]{' (chosen for this data)' if chosen else ''} on "
-        f"{spec.name}: {len(train_set)} examples, {len(train_set.label_counts())} labels, "
+        f"{spec.name}: {len(train_set)} examples"
+        f"{f' and {len(descriptions)} label descriptions' if descriptions else ''}, "
+        f"{len(train_set.label_counts())} labels, "
         + evaluation_note(len(evaluation), evaluated_on == GIVEN_EVALUATION, "examples")
     )
     labels = LabelMap.of(train_set, keep=previous.manifest.labels if previous else ())
     job = Job(
-        train=train_set, valid=evaluation, labels=labels, multi_label=train_set.multi_label,
+        train=with_descriptions(train_set, descriptions), valid=evaluation, labels=labels,
+        multi_label=train_set.multi_label,
         base=spec, encoder_source=spec.name, config=config, out=out, resume=resume,
     )
     if previous is not None:
@@ -246,6 +263,7 @@ def _train_one(
             "label_counts": dict(train_set.label_counts()), "source": train_set.source,
             "train_seconds": round(seconds, 1), "trainable_parameters": result.trainable_parameters,
             "peak_rss_mb": _peak_rss_mb(), "chosen": result.chosen,
+            **({"label_descriptions": descriptions} if descriptions else {}),
         },
         history=result.history,
     )

@@ -35,6 +35,9 @@ def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = N
         f"| base model | {manifest.base_model} (weights sha256 "
         f"{(manifest.base_checksum or 'n/a')[:16]}) |",
         f"| labels | {len(manifest.labels)}{' (multi-label)' if manifest.multi_label else ''} |",
+        *([f"| label descriptions | {len(data['label_descriptions'])}, each trained on as one "
+           "more example of its label (`data.label_descriptions` in lepton.json) |"]
+          if data.get("label_descriptions") else []),
         f"| training examples | {data.get('train_examples')} |",
         f"| evaluation examples | {data.get('eval_examples')} |",
         f"| training time | {data.get('train_seconds')} s |",
@@ -74,7 +77,8 @@ def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = N
         "",
         "```",
         f"lai train {data.get('source')} --method {manifest.method} "
-        f"--base {manifest.base_model} {options}".rstrip(),
+        f"--base {manifest.base_model} {options}".rstrip()
+        + (" --label-descriptions FILE" if data.get("label_descriptions") else ""),
         "```",
         "",
         "The evaluation report is in `report.md` (figures in `report.json`).",

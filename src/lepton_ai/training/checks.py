@@ -6,6 +6,9 @@ misleading); warnings let it go on but say what to fix.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
+
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.training.data import LabelledSet
@@ -43,6 +46,19 @@ def check_training_data(
         if shared:
             warn(W.W202, count=len(shared), example=next(iter(sorted(shared))))
     check_language(train.texts, base_languages, base_name, multilingual_alternative)
+
+
+def check_descriptions(descriptions: Mapping[str, str], train: LabelledSet) -> None:
+    """LAI-E517 unless every description is a text; LAI-E516 for labels without examples."""
+    for label, text in descriptions.items():
+        if not isinstance(text, str) or not text.strip():
+            raise LeptonError(E.E517, problem=f"{label!r} has {text!r}")
+    known = sorted(train.label_counts())
+    unknown = sorted(set(descriptions) - set(known))
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f" Did you mean {close[0]!r} for {unknown[0]!r}?" if close else ""
+        raise LeptonError(E.E516, unknown=_names(unknown), known=_names(known), hint=hint)
 
 
 def check_language(

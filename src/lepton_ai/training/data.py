@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +72,29 @@ class LabelledSet:
             [[str(x) for x in lab] if _is_list(lab) else [str(lab)] for lab in labels],
             source,
         )
+
+
+def with_descriptions(data: LabelledSet, descriptions: Mapping[str, str]) -> LabelledSet:
+    """``data`` plus one example per described label: the description itself.
+
+    SetFit's templated examples ("This sentence is {label}"), in the user's words:
+    with a handful of examples per label, the label's meaning is worth one more.
+    """
+    return LabelledSet(data.texts + list(descriptions.values()),
+                       data.labels + [[label] for label in descriptions], data.source,
+                       data.rows + [0] * len(descriptions))
+
+
+def read_descriptions(path: str | Path) -> dict[str, str]:
+    """Label → description: a JSON object file, or a table with ``label`` and
+    ``description`` columns (CSV, TSV, JSONL, Parquet)."""
+    rows = read_rows(path)
+    if rows and all({"label", "description"} <= row.keys() for row in rows):
+        return {str(row["label"]): row["description"] for row in rows}
+    if len(rows) == 1:
+        return dict(rows[0])
+    raise LeptonError(E.E517, problem=f"{path} holds neither one JSON object nor 'label' "
+                      "and 'description' columns")
 
 
 def _is_list(value: object) -> bool:

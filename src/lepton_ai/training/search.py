@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ def grid_search(
     out: Path,
     keep_data: bool = True,
     previous: StartingPoint | None = None,
+    descriptions: Mapping[str, str] | None = None,
 ) -> TextClassifier:
     """Train one model per grid point on the same split; keep the best in ``out``.
 
@@ -35,7 +37,7 @@ def grid_search(
     The choice is made on the validation split (never on a test file), and every
     trial's options and score are recorded in ``out/trials.json``.
     """
-    from lepton_ai.training.api import _train_one, grid_points, held_out
+    from lepton_ai.training.api import _say, _train_one, grid_points, held_out
 
     train_set, evaluation, evaluated_on = held_out(train_set, evaluation, config)
     trials: list[dict[str, Any]] = []
@@ -45,9 +47,11 @@ def grid_search(
         folder = out / "trials" / f"trial-{number:02d}"
         model = _train_one(
             train_set, evaluation, trial_config, base=base, out=folder, keep_data=keep_data,
-            evaluated_on=evaluated_on, previous=previous,
+            evaluated_on=evaluated_on, previous=previous, descriptions=descriptions,
         )
         value = float(model.metrics["accuracy"])
+        shown = ", ".join(f"{name}={setting}" for name, setting in point.items())
+        _say(f"trial {number} ({shown}): validation accuracy {value:.4f}")
         trials.append({"trial": number, **point, "method": model.manifest.method,
                        "validation_accuracy": value,
                        "train_seconds": model.manifest.data.get("train_seconds")})
