@@ -4,7 +4,7 @@
     .venv/bin/python bench/train_classify.py banking77 --method fewshot --per-label 10
     .venv/bin/python bench/train_classify.py agnews --method fewshot --per-label 8 --seeds 5
     .venv/bin/python bench/train_classify.py sst2 --method fewshot --per-label 8 --seeds 5
-    .venv/bin/python bench/train_classify.py sst2 --method fewshot --per-label 8 --seeds 5 --descriptions
+    .venv/bin/python bench/train_classify.py agnews --method fewshot --per-label 8 --descriptions
     .venv/bin/python bench/train_classify.py chnsenticorp --method head --base use
     .venv/bin/python bench/train_classify.py sst2-phrases --method full --epochs 1
     .venv/bin/python bench/train_classify.py semeval --method lora    # relations, marked text
