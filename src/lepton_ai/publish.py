@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+#: The folder of a run's checkpoints inside the folder it writes.
+CHECKPOINTS = "checkpoints"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -34,14 +36,20 @@ def staged(out: Path, *, resume: bool = False) -> Iterator[Path]:
     """A staging folder for ``out``; when the block finishes, it becomes ``out``.
 
     Without ``resume`` a previous run's leftovers are cleared first. When the block
-    raises, the staging folder stays (its checkpoints resume the run) and ``out``
-    keeps what it held.
+    raises, ``out`` keeps what it held, and the staging folder stays if it holds
+    checkpoints to resume from (an error before training, such as a data check,
+    leaves no trace).
     """
     staging = staging_folder(out)
     if not resume:
         shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True, exist_ok=True)
-    yield staging
+    try:
+        yield staging
+    except BaseException:
+        if not (staging / CHECKPOINTS).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
     publish(staging, out)
 
 

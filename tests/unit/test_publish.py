@@ -57,6 +57,14 @@ def test_a_block_that_fails_changes_nothing_and_keeps_its_work_for_resume(
     assert _contents(out) == {"lepton.json": "newer"}
 
 
+def test_an_error_before_any_checkpoint_leaves_no_trace(tmp_path: Path, swap: str) -> None:
+    out = tmp_path / "intents"
+    with pytest.raises(ValueError), staged(out) as staging:
+        (staging / "lepton.json").write_text("half")
+        raise ValueError("LAI-E505 one label")  # a data check, before training
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_new_and_empty_destinations(tmp_path: Path, swap: str) -> None:
     for out in (tmp_path / "new" / "m", tmp_path / "empty"):
         if out.name == "empty":

@@ -9,6 +9,7 @@ every training method and by ``lai.embed``.
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,5 @@ def adapt_encoder(
         after = held_out_loss()
         model.base_model.save_pretrained(str(out), safe_serialization=True)
         copy_side_files(folder, out)
-        import shutil
-
         shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return {"loss_before": before, "loss_after": after, "texts": len(texts), "steps": steps}
