@@ -9,6 +9,11 @@ load of other processes.
 
     make bench-setfit      # once: the peer's venv
     .venv/bin/python bench/fewshot_peer.py agnews --per-label 8 --seeds 5
+    .venv/bin/python bench/fewshot_peer.py agnews --per-label 8 --seeds 5 --descriptions
+
+``--descriptions``: both train with bench/label_sets.py's label descriptions, ours
+through ``label_descriptions=``, SetFit as one extra example per label (what its
+``get_templated_dataset`` builds with the template "{}" and ``sample_size=1``).
 """
 
 from __future__ import annotations
@@ -25,21 +30,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LoadMeter, code_version, record
+from label_sets import LABEL_SETS
 from lepton_ai.models.loader import clear_cache
 from lepton_ai.models.registry import DEFAULT_ENGLISH, resolve
 from lepton_ai.training.api import train
-from lepton_ai.training.data import LabelledSet
+from lepton_ai.training.data import LabelledSet, with_descriptions
 from train_classify import DATASETS, RESULTS, train_and_test
 
 PEER_PYTHON = Path(__file__).resolve().parents[1] / ".venv-setfit" / "bin" / "python"
 PEER_SCRIPT = Path(__file__).resolve().parent / "peers" / "setfit_fewshot.py"
 
 
-def run_ours(train_set: LabelledSet, test: LabelledSet, name: str, seed: int) -> dict:
+def run_ours(train_set: LabelledSet, test: LabelledSet, name: str, seed: int,
+             descriptions: dict[str, str] | None) -> dict:
     out = RESULTS / "models" / f"{name}-fewshot-peer-s{seed}"
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
-        model = train(train_set, method="fewshot", out=out, seed=seed, keep_data=False)
+        model = train(train_set, method="fewshot", out=out, seed=seed, keep_data=False,
+                      label_descriptions=descriptions)
         seconds = time.perf_counter() - started
         accuracy = model.evaluate(test)["accuracy"]
     clear_cache()
@@ -74,7 +82,10 @@ def main() -> None:
     parser.add_argument("--per-label", type=int, default=8)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--descriptions", action="store_true",
+                        help="both train with bench/label_sets.py's label descriptions")
     args = parser.parse_args()
+    descriptions = LABEL_SETS[args.dataset]["descriptions"] if args.descriptions else None
     if not PEER_PYTHON.is_file():
         raise SystemExit("SetFit's venv is missing: run `make bench-setfit` first.")
     scores: dict[str, list[float]] = {"lepton-ai": [], "setfit": []}
@@ -82,15 +93,16 @@ def main() -> None:
         train_set, test = train_and_test(args.dataset, args.per_label, seed)
         order = ["lepton-ai", "setfit"] if seed % 2 == 0 else ["setfit", "lepton-ai"]
         for contender in order:
-            result = (run_ours(train_set, test, args.dataset, seed) if contender == "lepton-ai"
-                      else run_setfit(train_set, test, seed))
+            result = (run_ours(train_set, test, args.dataset, seed, descriptions)
+                      if contender == "lepton-ai" else run_setfit(
+                          with_descriptions(train_set, descriptions or {}), test, seed))
             scores[contender].append(result["accuracy"] * 100)
             record("fewshot_peer", {
                 "dataset": args.dataset, "per_label": args.per_label, "seed": seed,
                 "contender": contender, "test_accuracy": round(result["accuracy"] * 100, 2),
                 "train_seconds": round(result["train_seconds"], 1), "test_examples": len(test),
                 "foreign_cpu_cores": round(result["foreign_cpu_cores"], 2),
-                "code": code_version(),
+                "label_descriptions": args.descriptions, "code": code_version(),
             })
     for contender, values in scores.items():
         spread = statistics.stdev(values) if len(values) > 1 else 0.0
