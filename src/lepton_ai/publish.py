@@ -36,6 +36,7 @@ def staged(out: Path, *, resume: bool = False) -> Iterator[Path]:
     """A staging folder for ``out``; when the block finishes, it becomes ``out``.
 
     Without ``resume`` a previous run's leftovers are cleared first. When the block
+    finishes, its checkpoints are dropped and the folder replaces ``out``. When it
     raises, ``out`` keeps what it held, and the staging folder stays if it holds
     checkpoints to resume from (an error before training, such as a data check,
     leaves no trace).
@@ -50,6 +51,7 @@ def staged(out: Path, *, resume: bool = False) -> Iterator[Path]:
         if not (staging / CHECKPOINTS).exists():
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    shutil.rmtree(staging / CHECKPOINTS, ignore_errors=True)  # finished: nothing to resume
     publish(staging, out)
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from lepton_ai.cli.common import app, coded_errors, console, errors
 from lepton_ai.errors import E, LeptonError, W, warn
-from lepton_ai.publish import staging_folder
+from lepton_ai.publish import CHECKPOINTS, staging_folder
 
 
 @app.command()
@@ -101,7 +101,7 @@ def train(
             label_descriptions=label_descriptions, **options,
         )
     except KeyboardInterrupt:
-        where = staging_folder(out) / "checkpoints"
+        where = staging_folder(out) / CHECKPOINTS
         errors.print(f"interrupted: checkpoint saved in {where}; continue with --resume "
                      f"(until then {out} keeps what it held)")
         raise typer.Exit(130) from None
@@ -248,7 +248,7 @@ def adapt(
             batch_size=batch_size, seed=seed, resume=resume,
         )
     except KeyboardInterrupt:
-        warn(W.W204, path=staging_folder(out) / "checkpoints")
+        warn(W.W204, path=staging_folder(out) / CHECKPOINTS)
         raise typer.Exit(130) from None
     console.print(
         f"[green]saved[/] adapted encoder to {out} (masked-LM loss {result['loss_before']:.3f} "

@@ -9,7 +9,6 @@ every training method and by ``lai.embed``.
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -106,5 +105,4 @@ def adapt_encoder(
         after = held_out_loss()
         model.base_model.save_pretrained(str(out), safe_serialization=True)
         copy_side_files(folder, out)
-        shutil.rmtree(out / "checkpoints", ignore_errors=True)
     return {"loss_before": before, "loss_after": after, "texts": len(texts), "steps": steps}

@@ -32,7 +32,7 @@ from lepton_ai.models.registry import (
     ModelSpec,
     resolve,
 )
-from lepton_ai.publish import staged
+from lepton_ai.publish import CHECKPOINTS, staged
 from lepton_ai.settings import settings
 from lepton_ai.tasks.classify import HEAD_FILE, TextClassifier
 from lepton_ai.tasks.heads import HeadWeights
@@ -285,7 +285,7 @@ def _train_one(
         # Every update's held-out examples stay, so forgetting is measured on all so far.
         _write_jsonl(out / EVAL_FILE, evaluation if old_eval is None else old_eval + evaluation)
         _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
-    shutil.rmtree(out / "checkpoints", ignore_errors=True)
+    shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)  # (search trials are not staged)
     return model
 
 

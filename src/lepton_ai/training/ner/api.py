@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -113,7 +112,6 @@ def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
     from lepton_ai.training.card import write_model_card
 
     write_model_card(out, manifest, shown_as=final)
-    shutil.rmtree(out / "checkpoints", ignore_errors=True)
 
 
 def save_vocab(out: Path, vocab: dict[str, Any]) -> None:
