@@ -59,3 +59,17 @@ def test_a_wrong_column_or_output_is_named_before_ray_starts(tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["embed", str(source), "--column", "body", "--out",
                                       str(tmp_path / "v.npy"), "--ray"])
     assert result.exit_code != 0 and "LAI-E306" in result.output
+
+
+def test_coded_errors_raised_in_ray_workers_arrive_whole(local_ray: None) -> None:
+    import ray
+
+    from lepton_ai.errors import E
+
+    @ray.remote
+    def refuse() -> None:
+        raise LeptonError(E.E101, name="nope", known="a, b")
+
+    with pytest.raises(LookupError, match=r"LAI-E101.*'nope'") as caught:
+        ray.get(refuse.remote())
+    assert isinstance(caught.value, LeptonError) and caught.value.code == "LAI-E101"

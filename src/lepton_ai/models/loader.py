@@ -58,9 +58,7 @@ def load_encoder(
         raise LeptonError(E.E105, backend=backend, name=spec.name, supported=supported)
     if precision not in PRECISIONS:
         supported = ", ".join(PRECISIONS)
-        raise LeptonError(
-            E.E105, backend=f"precision={precision}", name=spec.name, supported=supported
-        )
+        raise LeptonError(E.E108, precision=precision, name=spec.name, supported=supported)
     key = (spec.name, backend, precision)
     with _lock:
         if key not in _cache or not _current(key):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.serve.chat_service import ChatService, Completion, Ticket
-from lepton_ai.serve.http_errors import STATUS, error_body
+from lepton_ai.serve.http_errors import lepton_error_body
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key
 
@@ -183,5 +183,5 @@ async def _events(pieces: AsyncIterator[str | Completion], reply_id: str, create
             else:
                 yield chunk({"content": item})
     except LeptonError as error:
-        yield _sse(error_body(error.code, str(error), STATUS.get(error.code, 422)))
+        yield _sse(lepton_error_body(error))
     yield b"data: [DONE]\n\n"

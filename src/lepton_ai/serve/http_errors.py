@@ -14,53 +14,47 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from lepton_ai.errors import LeptonError
+from lepton_ai.errors import Kind, LeptonError
 from lepton_ai.serve.responses import JSONBytes
 
 LOG = logging.getLogger("lepton_ai.serve")
 
-#: HTTP status of each serving error; every other coded error is the caller's input (422).
-STATUS: dict[str, int] = {
-    "LAI-E801": 429,
-    "LAI-E802": 503,
-    "LAI-E803": 413,
-    "LAI-E804": 401,
-    "LAI-E805": 404,
-    "LAI-E806": 413,
-    "LAI-E807": 413,
-    "LAI-E808": 404,
-    "LAI-E809": 409,
-}
-KIND: dict[int, str] = {
-    401: "authentication_error", 404: "not_found_error", 409: "conflict_error",
-    413: "request_too_large", 429: "rate_limit_error", 503: "overloaded_error",
-}
+#: The API error type of statuses no coded error has (Starlette's 404/405, 500).
+_OTHER_TYPES: dict[int, str] = {kind.status: kind.api_type for kind in Kind}
 
 
-def error_body(code: str, message: str, status: int, **extra: Any) -> dict[str, Any]:
-    """The JSON body of an error answer."""
-    kind = KIND.get(status, "invalid_request_error" if status < 500 else "server_error")
-    return {"error": {"code": code, "message": message, "type": kind, **extra}}
+def error_body(code: str, message: str, status: int, kind: Kind | None = None,
+               **extra: Any) -> dict[str, Any]:
+    """The JSON body of an error answer; ``type`` is the error kind's API type."""
+    api_type = kind.api_type if kind is not None else _OTHER_TYPES.get(
+        status, "invalid_request_error" if status < 500 else "server_error")
+    return {"error": {"code": code, "message": message, "type": api_type, **extra}}
 
 
 def error_response(code: str, message: str, status: int,
-                   headers: dict[str, str] | None = None, **extra: Any) -> JSONBytes:
+                   headers: dict[str, str] | None = None, kind: Kind | None = None,
+                   **extra: Any) -> JSONBytes:
     """An error answer, noted for the access log and metrics."""
-    return JSONBytes(error_body(code, message, status, **extra), status_code=status,
-                          headers=headers)
+    return JSONBytes(error_body(code, message, status, kind, **extra), status_code=status,
+                     headers=headers)
+
+
+def lepton_error_body(error: LeptonError) -> dict[str, Any]:
+    """The JSON body of a coded error (also sent inside an event stream)."""
+    return error_body(error.code, str(error), error.status, error.kind)
 
 
 async def on_lepton_error(request: Request, error: Exception) -> JSONBytes:
-    """A coded error: its mapped status (422 by default), Retry-After when useful."""
+    """A coded error: the status of its kind, Retry-After when retrying helps."""
     assert isinstance(error, LeptonError)
-    status = STATUS.get(error.code, 422)
+    status = error.status
     request.scope.setdefault("lai", {})["error"] = error.code
     headers = None
     if status in (429, 503):
         headers = {"Retry-After": str(error.fields.get("retry_after", 1))}
     if status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
-    return error_response(error.code, str(error), status, headers)
+    return error_response(error.code, str(error), status, headers, error.kind)
 
 
 async def on_validation_error(request: Request, error: Exception) -> JSONBytes:

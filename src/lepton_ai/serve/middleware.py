@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.serve.http_errors import error_body
+from lepton_ai.serve.http_errors import lepton_error_body
 from lepton_ai.serve.observe import Metrics, log_access, request_id
 
 Scope = dict[str, Any]
@@ -99,13 +99,13 @@ class ServeMiddleware:
         return receive_limited
 
     async def _send_413(self, send: Any) -> None:
-        await _send_error(send, LeptonError(E.E803, limit=self.max_body_bytes), 413)
+        await _send_error(send, LeptonError(E.E803, limit=self.max_body_bytes))
 
     async def _send_429(self, send: Any, backlog: float) -> None:
         retry_after = max(1, round(backlog))
         error = LeptonError(E.E801, detail="work queued across all routes", wait=backlog,
                             retry_after=retry_after)
-        await _send_error(send, error, 429, [(b"retry-after", str(retry_after).encode())])
+        await _send_error(send, error, [(b"retry-after", str(retry_after).encode())])
 
     def _record(self, scope: Scope, note: dict[str, Any], status: int, seconds: float) -> None:
         route = getattr(scope.get("route"), "path", None) or "unmatched"
@@ -121,10 +121,10 @@ class ServeMiddleware:
                     "model": model or None, "error": note.get("error")})
 
 
-async def _send_error(send: Any, error: LeptonError, status: int,
+async def _send_error(send: Any, error: LeptonError,
                       headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = orjson.dumps(error_body(error.code, str(error), status))
-    await send({"type": "http.response.start", "status": status,
+    body = orjson.dumps(lepton_error_body(error))
+    await send({"type": "http.response.start", "status": error.status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
