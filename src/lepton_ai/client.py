@@ -2,79 +2,79 @@
 
     import lepton_ai as lai
     remote = lai.Client("http://127.0.0.1:8000", api_key="...")
-    remote.embed(["hello"])            # an Embedding, as lai.embed gives
+    remote.embed(["hello"])            # an Embedding, as lai.embed gives (with .model)
     remote.sentiment("great service")  # a Sentiment, as lai.sentiment gives
 
-Results are rebuilt into the same types the Python API returns; server errors
-are raised as :class:`RemoteError` carrying the server's ``LAI-E###`` code.
+There is one method per declared task (:mod:`lepton_ai.tasks.catalog`), made from
+its declaration: the served options as keyword arguments with their defaults, and
+results rebuilt into the types the Python API returns. Server errors are raised as
+:class:`RemoteError` carrying the server's ``LAI-E###`` code.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lepton_ai.errors import E, LeptonError
+from lepton_ai.errors import E, Kind, LeptonError
+from lepton_ai.tasks.catalog import declared_tasks
+from lepton_ai.tasks.declaration import TaskDeclaration
 
 
 class RemoteError(LeptonError):
-    """An error answer from a lepton-ai server: ``code``, ``status`` and the message."""
+    """An error answer from a lepton-ai server: ``code``, ``status`` and the message.
+
+    ``kind`` is the code's kind where this library knows the code, else the kind
+    that answers with the same status (``INVALID`` when none does).
+    """
+
+    def __new__(cls, code: str, message: str, status: int) -> RemoteError:
+        return Exception.__new__(cls)
 
     def __init__(self, code: str, message: str, status: int) -> None:
-        self.code = code
-        self.status = status
-        self.fields = {}
         Exception.__init__(self, message)
+        self.code = code
+        self.remote_status = status
+        self.fields = {}
+        known = E.__members__.get(code.removeprefix("LAI-"))
+        self.kind = known.kind if known is not None else next(
+            (kind for kind in Kind if kind.status == status), Kind.INVALID)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the server answered with."""
+        return self.remote_status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RemoteError, (self.code, str(self), self.remote_status))
 
 
-def _many(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda items: [build(item) for item in items]
-
-
-def _sentiment(data: dict[str, Any]) -> Any:
-    from lepton_ai.tasks.sentiment import Sentiment
-
-    return Sentiment(**data)
-
-
-def _entity(data: dict[str, Any]) -> Any:
-    from lepton_ai.tasks.ner import Entity
-
-    return Entity(**data)
-
-
-def _keyword(data: dict[str, Any]) -> Any:
-    from lepton_ai.tasks.keywords import Keyword
-
-    return Keyword(**data)
-
-
-def _classification(data: dict[str, Any]) -> Any:
-    from lepton_ai.tasks.classify import Classification
-
-    return Classification(**data)
-
-
-def _relation(data: dict[str, Any]) -> Any:
-    from lepton_ai.tasks.relations import Relation
-
-    return Relation(**{**data, "head_span": tuple(data["head_span"]),
-                       "tail_span": tuple(data["tail_span"])})
-
-
-def _analysis(data: dict[str, Any]) -> Any:
-    from lepton_ai.tasks.analyze import Analysis
-
-    def maybe(build: Callable[[Any], Any], value: Any) -> Any:
-        return None if value is None else build(value)
-
-    return Analysis(sentiment=maybe(_sentiment, data.get("sentiment")),
-                    topic=maybe(_classification, data.get("topic")),
-                    entities=maybe(_many(_entity), data.get("entities")),
-                    keywords=maybe(_many(_keyword), data.get("keywords")))
+def decode(kind: Any, value: Any) -> Any:
+    """A JSON value rebuilt as ``kind``: dataclasses (nested), lists, tuples, optionals."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return decode(options[0], value) if len(options) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        return [decode(item, entry) for entry in value]
+    if origin is tuple:
+        return tuple(decode(item, entry) for item, entry in
+                     zip(typing.get_args(kind), value, strict=True))
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: decode(hints[f.name], value[f.name])
+                       for f in dataclasses.fields(kind) if f.name in value})
+    return value
 
 
 def served_name(model: str | Path) -> str:
@@ -119,28 +119,32 @@ class Client:
                                   answer.status_code) from None
         return answer.json()
 
-    def _task(self, task: str, texts: str | Sequence[str], build: Callable[[Any], Any],
-              **options: Any) -> Any:
-        data = self._post(f"/v1/{task}", {
+    def run(self, task: str | TaskDeclaration, texts: str | Sequence[str],
+            **options: Any) -> Any:
+        """Run a declared task on the server: the raw answer, ``{"task", "data", ...}``.
+
+        Options left at None are not sent (the server's defaults are the declaration's).
+        """
+        name = task if isinstance(task, str) else task.name
+        return self._post(f"/v1/{name}", {
             "input": texts if isinstance(texts, str) else list(texts),
-            "options": {k: v for k, v in options.items() if v is not None}})["data"]
-        return build(data) if isinstance(texts, str) else [build(item) for item in data]
+            "options": {k: _jsonable(v) for k, v in options.items() if v is not None}})
+
+    def _task(self, task: TaskDeclaration, texts: str | Sequence[str], **options: Any) -> Any:
+        data = self.run(task, texts, **options)["data"]
+        kind = list[task.result] if task.many else task.result  # type: ignore[name-defined]
+        return decode(kind, data) if isinstance(texts, str) else [decode(kind, d) for d in data]
 
     def embed(self, texts: str | Sequence[str], *, model: str | None = None,
               lang: str = "auto") -> Any:
-        """As :func:`lepton_ai.embed`: a vector for one text, a matrix for a list."""
+        """As :func:`lepton_ai.embed`: a vector for one text, a matrix for a list; its
+        ``.model`` is the model the server used (vectors of two models never compare)."""
         from lepton_ai.tasks.embed import Embedding
 
-        data = self._post("/v1/embed", {
-            "input": texts if isinstance(texts, str) else list(texts),
-            "options": {"lang": lang, **({"model": model} if model else {})}})["data"]
-        vectors = np.asarray(data, dtype=np.float32)
-        return Embedding(vectors, model)
-
-    def sentiment(self, texts: str | Sequence[str], *, lang: str = "auto",
-                  domain: str | None = None) -> Any:
-        """As :func:`lepton_ai.sentiment`."""
-        return self._task("sentiment", texts, _sentiment, lang=lang, domain=domain)
+        answer = self.run("embed", texts, model=model, lang=lang)
+        vectors = np.asarray(answer["data"], dtype=np.float32)
+        return Embedding(vectors, answer.get("model"),
+                         None if isinstance(texts, str) else list(texts))
 
     def ner(self, texts: str | Sequence[str], *, lang: str = "auto",
             model: str | Path | None = None) -> Any:
@@ -148,13 +152,7 @@ class Client:
         :meth:`classify` for how it is named)."""
         if model is not None:
             return self.predict(served_name(model), texts)
-        return self._task("ner", texts, _many(_entity), lang=lang)
-
-    def keywords(self, texts: str | Sequence[str], k: int = 10, *, method: str = "auto",
-                 lang: str = "auto", diversity: float = 0.3) -> Any:
-        """As :func:`lepton_ai.keywords`."""
-        return self._task("keywords", texts, _many(_keyword), k=k, method=method, lang=lang,
-                          diversity=diversity)
+        return self._task(_declared("ner"), texts, lang=lang)
 
     def classify(self, texts: str | Sequence[str], *,
                  labels: Sequence[str] | Mapping[str, str] | None = None,
@@ -168,32 +166,63 @@ class Client:
             if model is None:
                 raise LeptonError(E.E707, what="neither")
             return self.predict(served_name(model), texts)
-        chosen = dict(labels) if isinstance(labels, Mapping) else list(labels)
-        return self._task("classify", texts, _classification, labels=chosen,
+        return self._task(_declared("classify"), texts, labels=labels,
                           model=None if model is None else str(model), lang=lang)
-
-    def relations(self, texts: str | Sequence[str], *, threshold: float = 0.5) -> Any:
-        """As :func:`lepton_ai.relations` with the default model."""
-        return self._task("relations", texts, _many(_relation), threshold=threshold)
-
-    def analyze(self, texts: str | Sequence[str],
-                tasks: Sequence[str] | None = None, *,
-                topics: Sequence[str] | Mapping[str, str] | None = None, k: int = 5) -> Any:
-        """As :func:`lepton_ai.analyze`."""
-        chosen = None if topics is None else (
-            dict(topics) if isinstance(topics, Mapping) else list(topics))
-        return self._task("analyze", texts, _analysis,
-                          tasks=None if tasks is None else list(tasks), topics=chosen, k=k)
 
     def predict(self, model: str, texts: str | Sequence[str], *,
                 version: str | None = None) -> Any:
         """A served trained model's results: Classifications, or entity lists for taggers."""
+        from lepton_ai.tasks.classify import Classification
+        from lepton_ai.tasks.ner import Entity
+
         body: dict[str, Any] = {"input": texts if isinstance(texts, str) else list(texts)}
         if version is not None:
             body["version"] = version
         data = self._post(f"/v1/models/{model}/predict", body)["data"]
 
         def build(item: Any) -> Any:
-            return _many(_entity)(item) if isinstance(item, list) else _classification(item)
+            return decode(list[Entity], item) if isinstance(item, list) else decode(
+                Classification, item)
 
         return build(data) if isinstance(texts, str) else [build(item) for item in data]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _declared(name: str) -> TaskDeclaration:
+    return next(task for task in declared_tasks() if task.name == name)
+
+
+def _task_method(task: TaskDeclaration) -> Callable[..., Any]:
+    """``Client.<task>``: the served options as keywords, results as the Python types."""
+    served = task.served_options().model_fields
+
+    def method(self: Client, texts: str | Sequence[str], /, **options: Any) -> Any:
+        unknown = sorted(set(options) - set(served))
+        if unknown:
+            raise TypeError(f"Client.{task.name}() got unknown option(s) {unknown}; it takes "
+                            f"{', '.join(served) or 'none'}")
+        return self._task(task, texts, **options)
+
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
+                  inspect.Parameter(task.input, inspect.Parameter.POSITIONAL_ONLY,
+                                    annotation=str | Sequence[str])]
+    parameters += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                     default=info.get_default(call_default_factory=True),
+                                     annotation=info.annotation)
+                   for name, info in served.items()]
+    method.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    method.__name__ = method.__qualname__ = task.name
+    method.__doc__ = f"As :func:`lepton_ai.{task.name}`, on the server: {task.summary}"
+    return method
+
+
+for _task_declaration in declared_tasks():
+    if _task_declaration.name not in Client.__dict__:
+        setattr(Client, _task_declaration.name, _task_method(_task_declaration))

@@ -131,28 +131,26 @@ def test_predict_reads_stdin_on_dash_and_refuses_to_predict_nothing(tiny, tmp_pa
     assert gbk.exit_code == 2 and "LAI-E310" in gbk.output and "iconv -f GB18030" in gbk.output
 
 
-def test_task_registry_snapshot():
-    from lepton_ai.tasks.registry import tasks
+def test_task_catalog_snapshot():
+    from lepton_ai.tasks.catalog import declared_tasks
 
-    snapshot = {t.name: t.defaults for t in tasks()}
+    snapshot = {t.versioned_name: dict(t.defaults) for t in declared_tasks()}
     assert snapshot == {
-        "embed": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
-        "search": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
-        "classify": {"en": "zero-shot on all-MiniLM-L6-v2",
-                     "zh": "zero-shot on use-multilingual-v3"},
-        "keywords": {"en": "spaCy candidates ranked by all-MiniLM-L6-v2 + MMR",
-                     "zh": "jieba TF-IDF"},
-        "sentiment": {"en": "sst2-minilm", "zh": "snownlp"},
-        "ner": {"en": "spacy", "zh": "jieba"},
-        "relations": {"en": "semeval-minilm", "zh": "relation types taught by example"},
-        "explain": {"en": "occlusion over the task's default model",
-                    "zh": "occlusion over the task's default model"},
-        "analyze": {"en": "the tasks' defaults, shared encoder and spaCy passes",
-                    "zh": "the tasks' Chinese defaults"},
-        "summarize": {"en": "abstractive smollm2-135m-instruct or extractive on all-MiniLM-L6-v2",
-                      "zh": "extractive on use-multilingual-v3"},
-        "chat": {"en": "smollm2-135m-instruct", "zh": "a GGUF model you bring"},
-        "generate": {"en": "smollm2-135m-instruct", "zh": "a GGUF model you bring"},
+        "analyze.v1": {"en": "the tasks' defaults, shared encoder and spaCy passes",
+                       "zh": "the tasks' Chinese defaults"},
+        "answer.v1": {"en": "smollm2-135m-instruct over retrieved passages",
+                      "zh": "a GGUF model you bring, over retrieved passages"},
+        "classify.v1": {"en": "zero-shot on all-MiniLM-L6-v2",
+                        "zh": "zero-shot on use-multilingual-v3"},
+        "embed.v1": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
+        "keywords.v1": {"en": "spaCy candidates ranked by all-MiniLM-L6-v2 + MMR",
+                        "zh": "jieba TF-IDF"},
+        "ner.v1": {"en": "spacy", "zh": "jieba"},
+        "relations.v1": {"en": "semeval-minilm", "zh": "relation types taught by example"},
+        "sentiment.v1": {"en": "sst2-minilm", "zh": "snownlp"},
+        "summarize.v1": {"en": "abstractive smollm2-135m-instruct or extractive on "
+                         "all-MiniLM-L6-v2", "zh": "extractive on use-multilingual-v3"},
     }
     result = runner.invoke(app, ["tasks"])
-    assert result.exit_code == 0 and "sentiment" in result.output
+    assert result.exit_code == 0 and "sentiment.v1" in result.output
+    assert "answer.v1" in result.output and "POST /v1/T" in result.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -51,27 +50,3 @@ def chat(
             return
         if text.strip():
             reply(text)
-
-
-@app.command()
-@coded_errors
-def summarize(
-    file: Annotated[Path, typer.Argument(help="CSV, JSONL, Parquet or text file; - for stdin.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet")],
-    column: Annotated[str | None, typer.Option("--column", "-c",
-                                               help="Column holding the text.")] = None,
-    method: Annotated[str, typer.Option(help="auto | extractive | abstractive")] = "auto",
-    max_sentences: Annotated[int, typer.Option(help="Sentences per summary.")] = 3,
-    max_words: Annotated[int | None, typer.Option(help="Word limit per summary.")] = None,
-    model: Annotated[str | None, typer.Option(
-        "--model", "-m", help="Language model for abstractive summaries.")] = None,
-    encoder: Annotated[str | None, typer.Option(
-        help="Sentence encoder for extractive summaries.")] = None,
-) -> None:
-    """Summarize each row: text, method used, model and extracted spans."""
-    from lepton_ai.cli.main import _run_task
-    from lepton_ai.tasks.summarize import summarize as run_summarize
-
-    _run_task(file, out, lambda texts: run_summarize(
-        texts, method=method, max_sentences=max_sentences,  # type: ignore[arg-type]
-        max_words=max_words, model=model, encoder=encoder), column, "summaries")

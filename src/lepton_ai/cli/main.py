@@ -80,6 +80,9 @@ def embed(
     column: ColumnOpt = None,
     model: ModelOpt = None,
     lang: LangOpt = "auto",
+    backend: Annotated[str, typer.Option(help="auto | onnx | torch.")] = "auto",
+    precision: Annotated[str | None, typer.Option(
+        help="fp32 | int8 | auto (default: LEPTON_PRECISION).")] = None,
     ray: RayOpt = False,
     ray_address: RayAddressOpt = None,
     actors: ActorsOpt = 2,
@@ -96,7 +99,8 @@ def embed(
         return
     from lepton_ai.tasks.embed_file import embed_file
 
-    result = embed_file(file, out, column=column, model=model, lang=lang)
+    result = embed_file(file, out, column=column, model=model, lang=lang, backend=backend,
+                        precision=precision)
     console.print(
         f"[green]wrote[/] {result.rows} vectors of dimension {result.dim} "
         f"({result.model}) to {out} in {result.seconds:.1f}s"
@@ -116,131 +120,6 @@ def similarity(
 
     score = similarity_fn(a, b, model=model, lang=lang)  # type: ignore[arg-type]
     console.print(f"{score:.4f}")
-
-
-@app.command()
-@coded_errors
-def keywords(
-    file: TaskInput,
-    out: TaskOut,
-    column: ColumnOpt = None,
-    k: Annotated[int, typer.Option("--k", "-k", help="Key phrases per text.")] = 10,
-    method: Annotated[
-        str, typer.Option("--method", help="auto | embedding | statistical")
-    ] = "auto",
-    model: ModelOpt = None,
-    lang: LangOpt = "auto",
-) -> None:
-    """Key phrases of each row: one JSON line per row with phrases, scores and offsets."""
-    from lepton_ai.tasks.keywords import keywords as keywords_fn
-
-    def task(texts: list[str]) -> list:
-        return keywords_fn(texts, k, method=method, model=model, lang=lang)  # type: ignore[arg-type]
-
-    _run_task(file, out, task, column, "key phrases of")
-
-
-@app.command()
-@coded_errors
-def classify(
-    file: TaskInput,
-    out: TaskOut,
-    labels: Annotated[
-        str | None, typer.Option("--labels", "-l", help="Zero-shot: comma-separated names.")
-    ] = None,
-    column: ColumnOpt = None,
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", help="A trained model directory, or with --labels the "
-                     "encoder to compare with."),
-    ] = None,
-    lang: LangOpt = "auto",
-) -> None:
-    """Label each row: zero-shot with --labels, or with a trained --model directory."""
-    from lepton_ai.tasks.classify import classify as classify_fn
-
-    names = [name.strip() for name in labels.split(",") if name.strip()] if labels else None
-
-    def task(texts: list[str]) -> list:
-        return classify_fn(texts, labels=names, model=model, lang=lang)
-
-    _run_task(file, out, task, column, "labels of")
-
-
-@app.command()
-@coded_errors
-def sentiment(
-    file: TaskInput,
-    out: TaskOut,
-    column: ColumnOpt = None,
-    domain: Annotated[
-        str | None, typer.Option("--domain", help="reviews | social (default: general)")
-    ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", help="vader | snownlp | sst2-minilm | a trained "
-                     "model directory with positive/negative labels."),
-    ] = None,
-    lang: TaskLang = "auto",
-) -> None:
-    """Positive / negative / neutral of each row, with score and polarity."""
-    from lepton_ai.tasks.sentiment import sentiment as sentiment_fn
-
-    def task(texts: list[str]) -> list:
-        return sentiment_fn(texts, lang=lang, domain=domain, model=model)
-
-    _run_task(file, out, task, column, "sentiment of")
-
-
-@app.command()
-@coded_errors
-def ner(
-    file: TaskInput,
-    out: TaskOut,
-    column: ColumnOpt = None,
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", help="spacy | jieba | a tagger directory from "
-                     "lai train --task ner"),
-    ] = None,
-    lang: TaskLang = "auto",
-    knowledge: KnowledgeOpt = None,
-) -> None:
-    """Entities of each row: text, type and character offsets."""
-    from lepton_ai.tasks.ner import ner as ner_fn
-
-    known = _knowledge(knowledge)
-
-    def task(texts: list[str]) -> list:
-        return ner_fn(texts, lang=lang, model=model, knowledge=known)
-
-    _run_task(file, out, task, column, "entities of")
-
-
-@app.command()
-@coded_errors
-def relations(
-    file: TaskInput,
-    out: TaskOut,
-    column: ColumnOpt = None,
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="semeval-minilm (default) or a "
-                                 "classifier directory trained on marked sentences.")
-    ] = None,
-    threshold: Annotated[
-        float, typer.Option("--threshold", help="Drop relations scored below this.")
-    ] = 0.5,
-    knowledge: KnowledgeOpt = None,
-) -> None:
-    """(head, relation, tail, score) triples of each row (marked or plain sentences)."""
-    from lepton_ai.tasks.relations import relations as relations_fn
-
-    known = _knowledge(knowledge)
-
-    def task(texts: list[str]) -> list:
-        return relations_fn(texts, model=model, threshold=threshold, knowledge=known)
-
-    _run_task(file, out, task, column, "relations of")
 
 
 @app.command()
@@ -330,15 +209,49 @@ def explain(
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:
-    """List the language tasks, their commands and default models per language."""
-    from lepton_ai.tasks.registry import tasks
+    """List the declared tasks: Python call, command, HTTP route and default models."""
+    from lepton_ai.tasks.catalog import OTHER_ENTRY_POINTS, declared_tasks
 
-    table = Table(title="tasks")
-    for column in ("task", "python", "command", "English default", "Chinese default"):
-        table.add_column(column)
-    for task in tasks():
-        table.add_row(task.name, task.call, task.command, task.defaults.get("en", "-"),
+    table = Table(title="tasks", caption="Each task T is lai.T(...) in Python, `lai T` on "
+                  "the command line and POST /v1/T over HTTP (lai serve).")
+    for column in ("task", "English default", "Chinese default"):
+        table.add_column(column, overflow="fold")
+    for task in declared_tasks():
+        table.add_row(task.versioned_name, task.defaults.get("en", "-"),
                       task.defaults.get("zh", "-"))
+    console.print(table)
+    console.print("Also: " + "; ".join(f"{name}: {call} ({where})"
+                                        for name, call, where in OTHER_ENTRY_POINTS))
+
+
+@app.command("errors")
+@coded_errors
+def errors_command(
+    code: Annotated[str | None, typer.Argument(help="A code, e.g. LAI-E303 or E303.")] = None,
+    markdown: Annotated[bool, typer.Option(
+        "--markdown", help="Print the whole table as Markdown (docs/errors.md).")] = False,
+) -> None:
+    """Explain an error code (its kind, HTTP status and fix), or list them all."""
+    from lepton_ai.errors import E, W, markdown_table
+
+    if markdown:
+        sys.stdout.write(markdown_table())
+        return
+    wanted = None if code is None else code.upper().removeprefix("LAI-")
+    table = Table(title="error codes", show_lines=False)
+    for column in ("code", "kind", "HTTP", "message"):
+        table.add_column(column)
+    for error in E:
+        if wanted in (None, error.name):
+            table.add_row(f"LAI-{error.name}", error.kind.label, str(error.kind.status),
+                          error.template)
+    for warning in W:
+        if wanted in (None, warning.name):
+            table.add_row(f"LAI-{warning.name}", "warning", "-", warning.template)
+    if not table.rows:
+        errors.print(f"error: no code {code!r}; `lai errors` lists them all.",
+                     highlight=False, markup=False)
+        raise typer.Exit(2)
     console.print(table)
 
 
@@ -453,12 +366,13 @@ def demo() -> None:
 
 
 # Registers `lai train`, `eval`, `predict`, `compare`, `adapt`, `serve`, `chat` and
-# `summarize` on the same app.
+# one command per declared task on the same app.
 from lepton_ai.cli import generation as _generation  # noqa: E402
 from lepton_ai.cli import serving as _serving  # noqa: E402
+from lepton_ai.cli import tasks as _tasks  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_generation", "_serving", "_training", "app", "main"]
+__all__ = ["_generation", "_serving", "_tasks", "_training", "app", "main"]
 
 
 def main() -> None:

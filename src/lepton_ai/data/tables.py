@@ -224,3 +224,19 @@ def texts_of(rows: list[Row], column: str, path: str | Path, first_row: int = 0)
             raise LeptonError(E.E305, row=first_row + offset + 1, path=path, column=column)
         texts.append(value if isinstance(value, str) else str(value))
     return texts
+
+
+def texts_from_file(path: str | Path, column: str | None = None) -> list[str]:
+    """Every text of a file's one text column (``.txt``: one per line), as a list."""
+    return texts_of(read_rows(path), text_column(path, column), path)
+
+
+def json_from_file(path: str | Path) -> Any:
+    """A JSON file's value (LAI-E301 when missing, LAI-E308 when not JSON)."""
+    file = Path(path)
+    if not file.is_file():
+        raise LeptonError(E.E301, path=file, cwd=Path.cwd())
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise LeptonError(E.E308, line=error.lineno, path=file, problem=error.msg) from None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key
-from lepton_ai.serve.tasks import SERVED_TASKS, ServedTask, options_key
+from lepton_ai.serve.tasks import ServedTask, served_tasks
 
 router = APIRouter(dependencies=[Depends(require_api_key)])
 
@@ -17,10 +17,13 @@ TextInput = str | list[str]
 
 
 class TaskResponse(BaseModel):
-    """``data`` has the shape of the Python call: one result for one text, else a list."""
+    """``data`` has the shape of the Python call: one result for one text, else a list.
+
+    ``model`` names the model of tasks that pick one per call (embeddings)."""
 
     task: str
     data: Any
+    model: str | None = None
 
 
 class PredictRequest(BaseModel):
@@ -55,13 +58,15 @@ def _add_task_route(task: ServedTask) -> None:
         state = request.app.state.lai
         texts, single = _texts(body.input)
         state.check_texts(texts)
-        options = body.options
-        key = options_key(options)
-        values = options.model_dump()
+        key, values, model = task.prepare(texts, body.options)
         batcher = state.batcher(f"task:{task.name}", task.run_batch)
         results = await batcher.submit([(text, key, values) for text in texts])
-        return JSONBytes({"task": f"{task.name}.{task.version}",
-                               "data": results[0] if single else results})
+        answer: dict[str, Any] = {"task": task.declaration.versioned_name,
+                                  "data": results[0] if single else results}
+        if model is not None:
+            answer["model"] = model
+            request.scope["lai"]["model"] = model
+        return JSONBytes(answer)
 
     # The body's model is made at run time, so its annotation is set here.
     run_task.__annotations__["body"] = request_model
@@ -70,7 +75,7 @@ def _add_task_route(task: ServedTask) -> None:
                          tags=["tasks"], name=task.name)
 
 
-for _task in SERVED_TASKS:
+for _task in served_tasks():
     _add_task_route(_task)
 
 

@@ -1,88 +1,61 @@
-"""The built-in tasks as served: typed options and one batched call each.
+"""The declared tasks as served: typed options and one batched call each.
 
 Every task route takes ``{"input": "one text" | ["texts", ...], "options": {...}}``
 and answers ``{"task", "data"}`` where ``data`` has the shape of the Python call's
-result (one result for one text, a list for a list). Requests with equal
-options share batches; the call itself is the library's public function, so
-HTTP and Python give the same results.
+result (one result for one text, a list for a list); a task that picks one model
+per call (embeddings) adds ``"model"``. Requests with equal options share batches;
+the call itself is the library's public function, so HTTP and Python give the
+same results. Routes, options and defaults all come from the task declarations
+(:mod:`lepton_ai.tasks.catalog`): nothing here names a task.
 
 Options never name local paths: a remote caller must not make the server read
-files. Trained models are served by name (``lai serve DIR``) instead.
+files. Options declared local-only are not served, and a served ``model`` option
+takes registered model names only. Trained models are served by name (``lai
+serve DIR``) instead.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from lepton_ai.errors import E, LeptonError
-
-Lang = Literal["auto", "en", "zh"]
-
-
-class Options(BaseModel):
-    """Options of a task call; unknown fields are refused (422)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class EmbedOptions(Options):
-    model: str | None = Field(None, description="A registered model name (GET /v1/models).")
-    lang: Literal["auto", "en", "zh", "multi"] = "auto"
-
-
-class ClassifyOptions(Options):
-    labels: list[str] | dict[str, str] = Field(
-        ..., description="Label names, or name → description.", min_length=2)
-    model: str | None = Field(
-        None, description="The encoder to compare with: a registered model name "
-        "(GET /v1/models); default by lang. Trained classifiers: POST "
-        "/v1/models/{name}/predict.")
-    lang: Lang = "auto"
-
-
-class SentimentOptions(Options):
-    lang: Lang = "auto"
-    domain: Literal["general", "reviews", "social"] | None = None
-
-
-class NerOptions(Options):
-    lang: Lang = "auto"
-
-
-class KeywordOptions(Options):
-    k: int = Field(10, ge=1, le=100)
-    method: Literal["auto", "embedding", "statistical"] = "auto"
-    lang: Lang = "auto"
-    diversity: float = Field(0.3, ge=0.0, le=1.0)
-
-
-class RelationOptions(Options):
-    threshold: float = Field(0.5, ge=0.0, le=1.0)
-
-
-class AnalyzeOptions(Options):
-    tasks: list[Literal["sentiment", "topic", "ner", "keywords"]] | None = Field(
-        None, min_length=1, description="Default: sentiment, ner, keywords, and topic when "
-        "topics are given.")
-    topics: list[str] | dict[str, str] | None = None
-    k: int = Field(5, ge=1, le=100)
+from lepton_ai.tasks.catalog import declared_tasks
+from lepton_ai.tasks.declaration import Options, TaskDeclaration
 
 
 @dataclass(frozen=True)
 class ServedTask:
-    """A task route: ``POST /v1/{name}`` runs ``call(texts, **options)``."""
+    """A task route: ``POST /v1/{name}`` runs the declared function over batches."""
 
-    name: str
-    version: str
-    summary: str
+    declaration: TaskDeclaration
     options: type[Options]
-    call: Callable[..., Sequence[Any]]
+
+    @property
+    def name(self) -> str:
+        return self.declaration.name
+
+    @property
+    def summary(self) -> str:
+        return self.declaration.summary
+
+    def prepare(self, texts: Sequence[str], options: Options) -> tuple[str, dict[str, Any],
+                                                                      str | None]:
+        """(batch key, call options, model name) of one request.
+
+        A served ``model`` is a registered name; a task that picks one model per call
+        has it picked here, per request, so batching never mixes models.
+        """
+        values = options.model_dump()
+        if values.get("model") is not None:
+            values["model"] = registered_name(values["model"])
+        model = None
+        if self.declaration.call_model is not None:
+            model = self.declaration.call_model(texts, values)
+            values["model"] = model
+        return json.dumps(values, sort_keys=True, ensure_ascii=False), values, model
 
     def run_batch(self, items: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
         """Results for (text, options key, options) items, in order.
@@ -95,23 +68,10 @@ class ServedTask:
         results: list[Any] = [None] * len(items)
         for positions in groups.values():
             options = items[positions[0]][2]
-            found = self.call([items[p][0] for p in positions], **options)
+            found = self.declaration.run([items[p][0] for p in positions], **options)
             for position, result in zip(positions, found, strict=True):
                 results[position] = result
         return results
-
-
-def options_key(options: Options) -> str:
-    """A canonical key: requests with equal options may share a batch."""
-    return json.dumps(options.model_dump(), sort_keys=True, ensure_ascii=False)
-
-
-def _embed(texts: list[str], *, model: str | None, lang: str) -> Sequence[Any]:
-    from lepton_ai.tasks.embed import embed
-
-    model = registered_name(model)
-    # Plain arrays (not Embedding views): the JSON encoder writes them natively.
-    return list(np.asarray(embed(texts, model=model, lang=lang)))  # type: ignore[arg-type]
 
 
 def registered_name(model: str | None) -> str | None:
@@ -134,54 +94,6 @@ def require_registered(model: str) -> None:
                           why=f"serve a registered model ({', '.join(sorted(known))})")
 
 
-def _classify(texts: list[str], *, labels: Any, model: str | None,
-              lang: str) -> Sequence[Any]:
-    from lepton_ai.tasks.classify import classify
-
-    return classify(texts, labels=labels, model=registered_name(model), lang=lang)
-
-
-def _sentiment(texts: list[str], *, lang: str, domain: str | None) -> Sequence[Any]:
-    from lepton_ai.tasks.sentiment import sentiment
-
-    return sentiment(texts, lang=lang, domain=domain)
-
-
-def _ner(texts: list[str], *, lang: str) -> Sequence[Any]:
-    from lepton_ai.tasks.ner import ner
-
-    return ner(texts, lang=lang)
-
-
-def _keywords(texts: list[str], *, k: int, method: Any, lang: Any,
-              diversity: float) -> Sequence[Any]:
-    from lepton_ai.tasks.keywords import keywords
-
-    return keywords(texts, k, method=method, lang=lang, diversity=diversity)
-
-
-def _relations(texts: list[str], *, threshold: float) -> Sequence[Any]:
-    from lepton_ai.tasks.relations import relations
-
-    return relations(texts, threshold=threshold)
-
-
-def _analyze(texts: list[str], *, tasks: list[str] | None, topics: Any,
-             k: int) -> Sequence[Any]:
-    from lepton_ai.tasks.analyze import analyze
-
-    return analyze(texts, tasks, topics=topics, k=k)  # type: ignore[return-value]
-
-
-SERVED_TASKS: tuple[ServedTask, ...] = (
-    ServedTask("embed", "v1", "Sentence vectors (L2-normalised).", EmbedOptions, _embed),
-    ServedTask("classify", "v1", "Zero-shot classification into the given labels.",
-               ClassifyOptions, _classify),
-    ServedTask("sentiment", "v1", "Positive, negative or neutral, with scores.",
-               SentimentOptions, _sentiment),
-    ServedTask("ner", "v1", "Entities with types and character offsets.", NerOptions, _ner),
-    ServedTask("keywords", "v1", "Key phrases, best first.", KeywordOptions, _keywords),
-    ServedTask("relations", "v1", "Relations between marked or proposed entity pairs.",
-               RelationOptions, _relations),
-    ServedTask("analyze", "v1", "Several tasks in one pass.", AnalyzeOptions, _analyze),
-)
+def served_tasks() -> tuple[ServedTask, ...]:
+    """Every declared task with its served options."""
+    return tuple(ServedTask(task, task.served_options()) for task in declared_tasks())

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.tasks.classify import Classification, classification_of, classify
+from lepton_ai.tasks.classify import Classification, classification_of, classify, comma_labels
+from lepton_ai.tasks.declaration import Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list, choose_model
 from lepton_ai.tasks.keywords import Keyword, embedding_keywords, keywords
 from lepton_ai.tasks.ner import Entity, entities_of, ner
@@ -122,3 +125,24 @@ def _chinese(texts: list[str], wanted: set[str], topics: Any, k: int) -> list[di
 
 def _per_text(found: dict[str, list[Any]], n: int) -> list[dict[str, Any]]:
     return [{name: values[i] for name, values in found.items()} for i in range(n)]
+
+
+class AnalyzeOptions(Options):
+    """Options of :func:`analyze`."""
+
+    tasks: list[Literal["sentiment", "topic", "ner", "keywords"]] | None = Field(
+        None, min_length=1, description="Comma-separated on the command line. Default: "
+        "sentiment, ner, keywords, and topic when topics are given.")
+    topics: list[str] | dict[str, str] | None = Field(
+        None, description="The topic task's labels (comma-separated on the command line), "
+        "or name -> description.")
+    k: int = Field(5, ge=1, le=100, description="Key phrases per text.")
+
+
+TASK = TaskDeclaration(
+    name="analyze", version="v1", summary="Several tasks over the same texts in one pass.",
+    function=analyze, options=AnalyzeOptions, result=Analysis,
+    defaults={"en": "the tasks' defaults, shared encoder and spaCy passes",
+              "zh": "the tasks' Chinese defaults"},
+    # Written by hand: it also runs as a Ray Data job (--ray).
+    custom_cli=True, cli_parsers={"tasks": comma_labels, "topics": comma_labels})

@@ -14,11 +14,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
+from pydantic import Field
 
+from lepton_ai.data.tables import texts_from_file
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.generator import DEFAULT_GENERATOR
+from lepton_ai.tasks.classify import comma_labels
+from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.text.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -97,8 +102,18 @@ def _overlap(answer: str, passage: str) -> float:
     return len(words & {w.lower() for w in _WORD.findall(passage)}) / max(1, len(words))
 
 
+@overload
+def answer(question: str, *, documents: Sequence[str] | None = ...,
+           ids: Sequence[str] | None = ..., index: str | Path | Index | None = ...,
+           k: int = ..., min_score: float = ..., max_tokens: int = ...,
+           model: str | Path | None = ...) -> Answer: ...
+@overload
+def answer(question: Sequence[str], *, documents: Sequence[str] | None = ...,
+           ids: Sequence[str] | None = ..., index: str | Path | Index | None = ...,
+           k: int = ..., min_score: float = ..., max_tokens: int = ...,
+           model: str | Path | None = ...) -> list[Answer]: ...
 def answer(
-    question: str,
+    question: str | Sequence[str],
     *,
     documents: Sequence[str] | None = None,
     ids: Sequence[str] | None = None,
@@ -107,14 +122,26 @@ def answer(
     min_score: float = 0.35,
     max_tokens: int = 120,
     model: str | Path | None = None,
-) -> Answer:
+) -> Answer | list[Answer]:
     """Answer ``question`` from ``documents`` (with optional ``ids``) or an ``index``
     (a :class:`~lepton_ai.Index` or the folder of a saved one).
 
+    One question in, one :class:`Answer` out; a list in, a list out.
     ``min_score``: below this cosine for the best passage, the answer is "I don't
     know" (retrieval found nothing relevant). The model is told to answer only from
     the passages; its "I don't know" is kept as such.
     """
+    from lepton_ai.tasks.embed import as_text_list
+
+    questions, single = as_text_list(question)
+    answers = [_answer_one(q, documents, ids, index, k, min_score, max_tokens, model)
+               for q in questions]
+    return answers[0] if single else answers
+
+
+def _answer_one(question: str, documents: Sequence[str] | None, ids: Sequence[str] | None,
+                index: str | Path | Index | None, k: int, min_score: float, max_tokens: int,
+                model: str | Path | None) -> Answer:
     from lepton_ai.models.generator import GenerationConfig, load_generator
 
     found = retrieve(question, documents, index, k, ids)
@@ -133,3 +160,30 @@ def answer(
         return Answer(UNKNOWN, False, found[0].score, [])
     cited = max(found, key=lambda p: (_overlap(text, p.text), p.score))
     return Answer(text, True, cited.score, [cited])
+
+
+class AnswerOptions(Options):
+    """Options of :func:`answer`."""
+
+    documents: list[str] | None = Field(
+        None, description="The texts to answer from (on the command line a file of texts).")
+    ids: list[str] | None = Field(
+        None, description="A name per document, cited in the answer (comma-separated on the "
+        "command line).")
+    k: int = Field(3, ge=1, le=20, description="Passages given to the model.")
+    min_score: float = Field(0.35, ge=-1.0, le=1.0, description="Below this cosine for the "
+                             "best passage, the answer is \"I don't know\".")
+    max_tokens: int = Field(120, ge=1, le=1024, description="Longest answer, in tokens.")
+    index: str | None = Field(None, description="A saved lai.Index folder to answer from "
+                              "instead of documents.", json_schema_extra=local_only())
+    model: str | None = Field(None, description="A GGUF file or Hugging Face causal-LM folder.",
+                              json_schema_extra=local_only())
+
+
+TASK = TaskDeclaration(
+    name="answer", version="v1",
+    summary="Answers from your documents with citations, or \"I don't know\".",
+    function=answer, options=AnswerOptions, result=Answer, input="questions",
+    defaults={"en": f"{DEFAULT_GENERATOR} over retrieved passages",
+              "zh": "a GGUF model you bring, over retrieved passages"},
+    cli_parsers={"documents": texts_from_file, "ids": comma_labels})

@@ -14,9 +14,10 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 import numpy as np
+from pydantic import Field
 
 from lepton_ai.bundle import (
     MANIFEST,
@@ -28,7 +29,9 @@ from lepton_ai.bundle import (
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
+from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
 from lepton_ai.settings import settings
+from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.tasks.heads import HeadWeights
 
@@ -254,3 +257,31 @@ def classification_of(row: np.ndarray, names: list[str], multi: bool) -> Classif
     )
     scores = {name: round(float(p), 6) for name, p in zip(names, row, strict=True)}
     return Classification(names[best], scores[names[best]], chosen, scores)
+
+
+def comma_labels(value: str) -> list[str]:
+    """``--labels a,b,c`` of the CLI."""
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+class ClassifyOptions(Options):
+    """Options of :func:`classify`."""
+
+    labels: list[str] | dict[str, str] | None = Field(
+        None, description="Zero-shot: label names (comma-separated on the command line), "
+        "or name -> description.")
+    model: str | None = Field(
+        None, description="With labels: the encoder to compare with (a registered name; "
+        "locally also a folder). Without: a trained model directory (served trained "
+        "models: POST /v1/models/{name}/predict).")
+    lang: Literal["auto", "en", "zh", "multi"] = Field(
+        "auto", description="The encoder by language (ignored with model).")
+
+
+TASK = TaskDeclaration(
+    name="classify", version="v1",
+    summary="Zero-shot classification into the given labels, or a trained model's labels.",
+    function=classify, options=ClassifyOptions, result=Classification,
+    defaults={"en": f"zero-shot on {DEFAULT_ENGLISH}",
+              "zh": f"zero-shot on {DEFAULT_MULTILINGUAL}"},
+    analysis=AnalysisPart("topic", field="topic"), cli_parsers={"labels": comma_labels})

@@ -7,17 +7,19 @@ different models are never compared by accident.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, overload
 
 import numpy as np
+from pydantic import Field
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder, Role
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
 from lepton_ai.settings import settings
+from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.text.lang import needs_multilingual
 
 Lang = Literal["auto", "en", "zh", "multi"]
@@ -273,3 +275,31 @@ def _check_same_model(a: object, b: object) -> None:
 def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+class EmbedOptions(Options):
+    """Options of :func:`embed`."""
+
+    model: str | None = Field(
+        None, description="A registered model name (lai models; GET /v1/models), or locally "
+        "a Hugging Face folder.")
+    lang: Lang = Field("auto", description="auto: the multilingual default when any text "
+                       "needs it, else the English one; en | zh | multi force one.")
+    backend: str = Field("auto", description="auto | onnx | torch.",
+                         json_schema_extra=local_only())
+    precision: str | None = Field(None, description="fp32 | int8 | auto (default: "
+                                  "LEPTON_PRECISION).", json_schema_extra=local_only())
+
+
+def model_of_call(texts: Sequence[str], options: Mapping[str, Any]) -> str:
+    """The registered name of the model :func:`embed` uses for ``texts`` and ``options``."""
+    from lepton_ai.models.registry import resolve
+
+    return resolve(choose_model(texts, options.get("model"), options.get("lang", "auto"))).name
+
+
+TASK = TaskDeclaration(
+    name="embed", version="v1", summary="Sentence vectors (L2-normalised), with their model.",
+    function=embed, options=EmbedOptions, result=np.ndarray,
+    defaults={"en": DEFAULT_ENGLISH, "zh": DEFAULT_MULTILINGUAL},
+    call_model=model_of_call, custom_cli=True)

@@ -39,6 +39,8 @@ def embed_file(
     column: str | None = None,
     model: str | Path | None = None,
     lang: str = "auto",
+    backend: str = "auto",
+    precision: str | None = None,
     show_progress: bool | None = None,
 ) -> EmbedFileResult:
     """Embed ``column`` of ``path`` into ``out`` (``.npy`` or ``.parquet``).
@@ -67,14 +69,14 @@ def embed_file(
         for rows in iter_rows(path, batch_size=SLICE):
             texts = texts_of(rows, name, path, first_row=done)
             if encoder is None:
-                encoder = load_encoder(choose_model(texts, model, lang))
+                encoder = load_encoder(choose_model(texts, model, lang), backend, precision)
                 writer = _open_writer(out, total or 0, encoder.dim)
             assert writer is not None
             writer.write(done, encoder.encode(texts, role="document"))
             done += len(texts)
             advance(len(texts))
     if writer is None:  # an empty file: still write a valid, empty output
-        encoder = load_encoder(choose_model([], model, lang))
+        encoder = load_encoder(choose_model([], model, lang), backend, precision)
         writer = _open_writer(out, 0, encoder.dim)
     writer.close()
     assert encoder is not None

@@ -27,10 +27,14 @@ from pathlib import Path
 from typing import Literal, overload
 
 import numpy as np
+from pydantic import Field
 
+from lepton_ai.data.tables import texts_from_file
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
+from lepton_ai.models.registry import DEFAULT_ENGLISH
+from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import Lang, as_text_list, choose_model
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.text.phrases import Candidate, chinese_candidates, english_candidates
@@ -232,3 +236,30 @@ def _jieba_tfidf(text: str, k: int) -> list[Keyword]:
         start = text.find(word)
         results.append(Keyword(word, round(float(weight), 6), start, start + len(word)))
     return results
+
+
+class KeywordOptions(Options):
+    """Options of :func:`keywords`."""
+
+    k: int = Field(10, ge=1, le=100, description="Key phrases per text.")
+    method: Method = Field("auto", description="auto (embedding for English, jieba TF-IDF "
+                           "for Chinese) | embedding | statistical")
+    lang: Literal["auto", "en", "zh", "multi"] = Field(
+        "auto", description="auto decides per text; en | zh | multi force one.")
+    diversity: float = Field(0.3, ge=0.0, le=1.0, description="0 ranks by relevance only; "
+                             "higher keeps near-duplicate phrases out (MMR).")
+    model: str | None = Field(None, description="The embedding method's encoder: a "
+                              "registered name or a local folder.",
+                              json_schema_extra=local_only())
+    background: list[str] | None = Field(
+        None, description="Texts that only add document frequencies (statistical, "
+        "English); on the command line a file of texts.", json_schema_extra=local_only())
+
+
+TASK = TaskDeclaration(
+    name="keywords", version="v1", summary="Key phrases, best first, with offsets.",
+    function=keywords, options=KeywordOptions, result=Keyword, many=True,
+    defaults={"en": f"spaCy candidates ranked by {DEFAULT_ENGLISH} + MMR",
+              "zh": "jieba TF-IDF"},
+    analysis=AnalysisPart("keywords", field="keywords"),
+    cli_parsers={"background": texts_from_file})

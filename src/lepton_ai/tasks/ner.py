@@ -24,10 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+
+from pydantic import Field
 
 from lepton_ai.bundle import model_cache
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import group_by_language
 from lepton_ai.text.sentences import sentence_spans
@@ -190,3 +193,30 @@ def ner(
                                                                           strict=True)]
     return results[0] if single else results
 
+
+
+def knowledge_file(path: str) -> Knowledge:
+    """The ``--knowledge`` file of the CLI, read once."""
+    from lepton_ai.tasks.knowledge import Knowledge
+
+    return Knowledge.from_file(path)
+
+
+class NerOptions(Options):
+    """Options of :func:`ner`."""
+
+    lang: Literal["auto", "en", "zh"] = Field("auto", description="auto decides per text.")
+    model: str | None = Field(
+        None, description="spacy | jieba | a tagger directory from lai train --task ner.",
+        json_schema_extra=local_only())
+    knowledge: str | None = Field(
+        None, description="Your dictionary, rules, facts and type rules (lai.Knowledge; on "
+        "the command line a JSONL or CSV file, see docs/understanding.md).",
+        json_schema_extra=local_only())
+
+
+TASK = TaskDeclaration(
+    name="ner", version="v1", summary="Entities with types and character offsets.",
+    function=ner, options=NerOptions, result=Entity, many=True,
+    defaults=DEFAULT_MODELS, analysis=AnalysisPart("ner", field="entities"),
+    cli_parsers={"knowledge": knowledge_file})

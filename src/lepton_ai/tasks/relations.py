@@ -27,10 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
+from pydantic import Field
 
 from lepton_ai.bundle import model_cache
+from lepton_ai.data.tables import json_from_file
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.tasks.ner import knowledge_file
 from lepton_ai.training.relation_metrics import parse_label
 
 if TYPE_CHECKING:
@@ -301,3 +305,31 @@ def apply_knowledge(
             seen.add(key)
             found.append(Relation(head.text, relation, tail.text, 1.0, key[0], key[2]))
     return found
+
+
+class RelationOptions(Options):
+    """Options of :func:`relations`."""
+
+    threshold: float = Field(0.5, ge=0.0, le=1.0,
+                             description="Drop relations scored below this.")
+    model: str | None = Field(
+        None, description="semeval-minilm (default) or a classifier directory trained on "
+        "marked sentences.", json_schema_extra=local_only())
+    examples: dict[str, list[str]] | None = Field(
+        None, description="Relation types taught by example: relation -> marked sentences "
+        "(on the command line a JSON file).", json_schema_extra=local_only())
+    pairs: list[list[list[list[int]]]] | None = Field(
+        None, description="Entity pairs to relate per text, as ((start, end), (start, end)) "
+        "(on the command line a JSON file).", json_schema_extra=local_only())
+    knowledge: str | None = Field(
+        None, description="Your dictionary (lai.Knowledge) for proposing entities; on the "
+        "command line a JSONL or CSV file.", json_schema_extra=local_only())
+
+
+TASK = TaskDeclaration(
+    name="relations", version="v1",
+    summary="(head, relation, tail, score) triples of marked or proposed entity pairs.",
+    function=relations, options=RelationOptions, result=Relation, many=True,
+    defaults={"en": DEFAULT_MODEL, "zh": "relation types taught by example"},
+    cli_parsers={"examples": json_from_file, "pairs": json_from_file,
+                 "knowledge": knowledge_file})

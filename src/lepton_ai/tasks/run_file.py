@@ -34,7 +34,7 @@ STDOUT = "-"
 
 
 def run_over_file(
-    path: str | Path,
+    path: str | Path | Sequence[str],
     out: str | Path,
     task: Callable[[list[str]], Sequence[Any]],
     *,
@@ -42,15 +42,27 @@ def run_over_file(
     description: str = "processing",
     show_progress: bool | None = None,
 ) -> tuple[int, float]:
-    """Apply ``task`` (texts → one result per text) to ``column``; returns (rows, seconds)."""
+    """Apply ``task`` (texts → one result per text) to ``column``; returns (rows, seconds).
+
+    ``path`` may also be the texts themselves (a list), numbered from row 0.
+    """
     to_stdout = str(out) == STDOUT
     out = Path(out)
     if not to_stdout and out.suffix.lower() not in OUTPUTS:
         raise LeptonError(E.E306, suffix=out.suffix.lower(), path=out,
                           allowed=", ".join(OUTPUTS) + ", or - (JSON lines on stdout)")
-    from_stdin = str(path) == STDIN
-    slices = _stdin_slices(sys.stdin, column) if from_stdin else _file_slices(Path(path), column)
-    total = None if from_stdin or Path(path).suffix.lower() != ".parquet" else count_rows(path)
+    given = not isinstance(path, (str, Path))
+    from_stdin = not given and str(path) == STDIN
+    if given:
+        texts = list(path)  # type: ignore[arg-type]
+        slices: Iterator[tuple[list[int], list[str]]] = iter([(list(range(len(texts))), texts)])
+        total: int | None = len(texts)
+        name = "the given texts"
+    else:
+        source = Path(path)  # type: ignore[arg-type]
+        slices = _stdin_slices(sys.stdin, column) if from_stdin else _file_slices(source, column)
+        total = None if from_stdin or source.suffix.lower() != ".parquet" else count_rows(source)
+        name = "stdin" if from_stdin else source.name
     show = settings.show_progress if show_progress is None else show_progress
     from lepton_ai.progress import progress_bar
 
@@ -58,7 +70,6 @@ def run_over_file(
     done = 0
     if not to_stdout:
         out.parent.mkdir(parents=True, exist_ok=True)
-    name = "stdin" if from_stdin else Path(path).name
     with _writer(out) as writer, progress_bar(total, f"{description} {name}",
                                               enabled=show) as advance:
         for rows, texts in slices:

@@ -270,7 +270,7 @@ class Index:
     # --------------------------------------------------------------- save/load
     def save(self, folder: str | Path) -> Path:
         """Write the index to ``folder`` (new, empty or an earlier index); returns it."""
-        from lepton_ai import __version__
+        from lepton_ai._version import __version__
         from lepton_ai.bundle import check_output_folder
 
         folder = Path(folder)

@@ -22,12 +22,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, overload
+from typing import Literal, Protocol, overload
 
 import numpy as np
+from pydantic import Field
 
 from lepton_ai.bundle import model_cache
+from lepton_ai.data.tables import json_from_file
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import group_by_language
 
@@ -227,3 +230,28 @@ def sentiment(
             results[position] = decide(row, engine.labels, engine.name, neutral_band)
     final = [r for r in results if r is not None]
     return final[0] if single else final
+
+
+class SentimentOptions(Options):
+    """Options of :func:`sentiment`."""
+
+    lang: Literal["auto", "en", "zh"] = Field("auto", description="auto decides per text.")
+    domain: Literal["general", "reviews", "social"] | None = Field(
+        None, description="Pick the default model for this kind of text (general when unset).")
+    neutral_band: float = Field(
+        0.05, ge=0.0, lt=1.0, description="Binary models answer neutral when "
+        "|P(positive) - P(negative)| is below this; 0 never answers neutral.")
+    model: str | None = Field(
+        None, description="vader | snownlp | sst2-minilm | a trained model directory "
+        "with sentiment labels.", json_schema_extra=local_only())
+    labels: dict[str, str] | None = Field(
+        None, description="A trained model's label -> positive/negative/neutral; on the "
+        "command line a JSON file.", json_schema_extra=local_only())
+
+
+TASK = TaskDeclaration(
+    name="sentiment", version="v1", summary="Positive, negative or neutral, with scores.",
+    function=sentiment, options=SentimentOptions, result=Sentiment,
+    defaults={lang: model for (lang, domain), model in DEFAULT_MODELS.items()
+              if domain == "general"},
+    analysis=AnalysisPart("sentiment", field="sentiment"), cli_parsers={"labels": json_from_file})

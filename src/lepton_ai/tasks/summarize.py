@@ -24,8 +24,12 @@ from pathlib import Path
 from typing import Literal, overload
 
 import numpy as np
+from pydantic import Field
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.generator import DEFAULT_GENERATOR
+from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
+from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import has_cjk, needs_multilingual
 from lepton_ai.text.sentences import sentence_spans
@@ -245,3 +249,23 @@ def summarize(
             results.append(abstractive(text, max_sentences=max_sentences, max_words=max_words,
                                        model=model))
     return results[0] if single else results
+
+
+class SummarizeOptions(Options):
+    """Options of :func:`summarize`."""
+
+    method: Method = Field("auto", description="auto | extractive | abstractive (the local "
+                           "LM; English with the packaged model).")
+    max_sentences: int = Field(3, ge=1, le=100, description="Sentences in the summary.")
+    max_words: int | None = Field(None, ge=1, description="A word budget instead.")
+    model: str | None = Field(None, description="The abstractive method's GGUF file or "
+                              "Hugging Face folder.", json_schema_extra=local_only())
+    encoder: str | None = Field(None, description="The extractive method's sentence encoder.",
+                                json_schema_extra=local_only())
+
+
+TASK = TaskDeclaration(
+    name="summarize", version="v1", summary="Extractive or abstractive summaries.",
+    function=summarize, options=SummarizeOptions, result=Summary,
+    defaults={"en": f"abstractive {DEFAULT_GENERATOR} or extractive on {DEFAULT_ENGLISH}",
+              "zh": f"extractive on {DEFAULT_MULTILINGUAL}"})

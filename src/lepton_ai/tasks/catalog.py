@@ -1,0 +1,50 @@
+"""Every declared task, found in the task modules themselves.
+
+A module of :mod:`lepton_ai.tasks` that ends with ``TASK = TaskDeclaration(...)``
+is a task; nothing else lists it. ``lai tasks`` prints this catalogue, the server
+routes it, the Client and the CLI are built from it, and a test walks every
+declared task through every surface.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.declaration import TaskDeclaration
+
+
+@functools.cache
+def declared_tasks() -> tuple[TaskDeclaration, ...]:
+    """The declared tasks, in module order (alphabetical)."""
+    import lepton_ai.tasks as package
+
+    found: list[TaskDeclaration] = []
+    for module in pkgutil.iter_modules(package.__path__):
+        loaded = importlib.import_module(f"{package.__name__}.{module.name}")
+        declaration = getattr(loaded, "TASK", None)
+        if isinstance(declaration, TaskDeclaration):
+            found.append(declaration)
+    names = [task.name for task in found]
+    if len(set(names)) != len(names):  # pragma: no cover - a programming error
+        raise RuntimeError(f"two task modules declare the same name: {sorted(names)}")
+    return tuple(found)
+
+
+def declared(name: str) -> TaskDeclaration:
+    """The task called ``name`` (LAI-E724 names the declared ones otherwise)."""
+    for task in declared_tasks():
+        if task.name == name:
+            return task
+    raise LeptonError(E.E724, name=name, known=", ".join(t.name for t in declared_tasks()))
+
+
+#: Entry points that are not text-in, result-out tasks, listed beside them by ``lai tasks``.
+OTHER_ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
+    ("chat", "lai.chat", "lai chat; POST /v1/chat/completions (OpenAI)"),
+    ("generate", "lai.generate", "templates with variables and JSON schemas (Python)"),
+    ("search", "lai.Index", "lai index build; lai search"),
+    ("explain", "lai.explain", "lai explain"),
+)
