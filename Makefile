@@ -29,6 +29,8 @@ run: setup
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
+	# Layers, no cycles, HTTP only in serve/ ([tool.importlinter] in pyproject.toml).
+	$(VENV)/bin/lint-imports
 
 test: setup lint
 	$(VENV)/bin/pytest -q

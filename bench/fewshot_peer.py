@@ -31,10 +31,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LoadMeter, code_version, record
 from label_sets import LABEL_SETS
+from lepton_ai.data.labelled import LabelledSet, with_descriptions
 from lepton_ai.models.loader import clear_cache
 from lepton_ai.models.registry import DEFAULT_ENGLISH, resolve
-from lepton_ai.training.api import train
-from lepton_ai.training.data import LabelledSet, with_descriptions
+from lepton_ai.training.classifier_training import train
 from train_classify import DATASETS, RESULTS, train_and_test
 
 PEER_PYTHON = Path(__file__).resolve().parents[1] / ".venv-setfit" / "bin" / "python"

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
 from _common import SHARED_DATA, LoadMeter, code_version, record
-from lepton_ai.training.ner.data import TaggedSentence, read_tagged
-from lepton_ai.training.ner.evaluate import entity_scores
+from lepton_ai.data.tagged import TaggedSentence, read_tagged
+from lepton_ai.metrics import entity_scores
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: spaCy OntoNotes types -> CoNLL-2003 types (DATE, MONEY, numbers... have none).

@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
 from _common import LoadMeter, code_version, record
+from lepton_ai.metrics import official_scores
 from lepton_ai.tasks.relations import unmark
-from lepton_ai.training.relation_metrics import official_scores
 from train_classify import semeval
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from lepton_ai.publish import staging_folder
-from lepton_ai.training.data import sample_per_label
+from lepton_ai.artifacts.staging import staging_folder
+from lepton_ai.data.labelled import sample_per_label
 from train_classify import RESULTS, banking77
 
 LAI = str(Path(sys.executable).with_name("lai"))

@@ -30,9 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version
 from label_sets import LABEL_SETS
+from lepton_ai.data.labelled import LabelledSet, sample_per_label
 from lepton_ai.models.loader import clear_cache
-from lepton_ai.training.api import parse_options, train
-from lepton_ai.training.data import LabelledSet, sample_per_label
+from lepton_ai.training.classifier_training import train
+from lepton_ai.training.option_parsing import parse_options
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

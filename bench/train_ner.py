@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version
-from lepton_ai.training.ner.api import train_tagger
+from lepton_ai.training.ner.tagger_training import train_tagger
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FILES = {

@@ -21,9 +21,9 @@ from lepton_ai.settings import enforce_offline, settings
 enforce_offline()
 
 if TYPE_CHECKING:
-    from lepton_ai.bundle import load
     from lepton_ai.client import Client
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
+    from lepton_ai.data.labelled import LabelledSet
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.answer import Answer, Citation, answer
@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.tasks.sentiment import Sentiment, sentiment
     from lepton_ai.tasks.summarize import Summary, summarize
+    from lepton_ai.tasks.trained import load
     from lepton_ai.training.adapt import adapt_encoder as adapt
-    from lepton_ai.training.api import train
-    from lepton_ai.training.data import LabelledSet
+    from lepton_ai.training.classifier_training import train
 
 _LAZY: dict[str, tuple[str, str]] = {
     "Client": ("lepton_ai.client", "Client"),
@@ -73,10 +73,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "summarize": ("lepton_ai.tasks.summarize", "summarize"),
     "Summary": ("lepton_ai.tasks.summarize", "Summary"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
-    "train": ("lepton_ai.training.api", "train"),
-    "load": ("lepton_ai.bundle", "load"),
+    "train": ("lepton_ai.training.classifier_training", "train"),
+    "load": ("lepton_ai.tasks.trained", "load"),
     "adapt": ("lepton_ai.training.adapt", "adapt_encoder"),
-    "LabelledSet": ("lepton_ai.training.data", "LabelledSet"),
+    "LabelledSet": ("lepton_ai.data.labelled", "LabelledSet"),
     "TextClassifier": ("lepton_ai.tasks.classify", "TextClassifier"),
     "classify": ("lepton_ai.tasks.classify", "classify"),
     "Classification": ("lepton_ai.tasks.classify", "Classification"),

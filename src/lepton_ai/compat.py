@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lepton_ai.models.runtimes import require
+from lepton_ai.dependencies import require
 
 require("transformers", "the BERT compatibility classes", "transformers==5.23.0")
 

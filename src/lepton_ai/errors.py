@@ -299,7 +299,7 @@ class E(Enum):
         "Nothing to resume in {path}: no checkpoint found. Drop --resume to start over."
     )
     # E514 (an update written over the model it starts from) is retired: runs are
-    # written beside their directory and replace it when finished (lepton_ai.publish).
+    # written beside their directory and replace it when finished (lepton_ai.artifacts.staging).
     E515 = (Kind.INVALID, "{path} has a header but no rows: there is nothing to train on.")
     E516 = (
         Kind.INVALID,

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 import lepton_ai as lai
 from lepton_ai.cli.main import app
+from lepton_ai.data.labelled import LabelledSet, sample_per_label
 from lepton_ai.errors import LeptonError
 from lepton_ai.settings import settings
-from lepton_ai.training.data import LabelledSet, sample_per_label
 
 from .conftest import SHARED_DATA
 

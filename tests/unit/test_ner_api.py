@@ -10,7 +10,7 @@ import lepton_ai as lai
 from lepton_ai.errors import LeptonError
 from lepton_ai.settings import settings
 from lepton_ai.tasks.ner import PIECE_CHARS, sentence_pieces
-from lepton_ai.training.ner.api import train_tagger
+from lepton_ai.training.ner.tagger_training import train_tagger
 
 from .test_ner_tiny import _chinese
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import lepton_ai as lai
+from lepton_ai.data.tagged import read_tagged, to_bio, to_bio_from_iob1
 from lepton_ai.errors import LeptonError
 from lepton_ai.settings import settings
 from lepton_ai.text.bio import spans, tokenize
-from lepton_ai.training.ner.api import train_tagger
-from lepton_ai.training.ner.data import read_tagged, to_bio, to_bio_from_iob1
+from lepton_ai.training.ner.tagger_training import train_tagger
 
 
 def test_tag_schemes_become_bio() -> None:
@@ -144,7 +144,7 @@ def test_chinese_on_english_base_is_refused(quiet: Path, tmp_path: Path) -> None
 
 
 def test_a_tagged_file_not_in_utf8_gets_the_encoding_error(tmp_path: Path) -> None:
-    from lepton_ai.training.ner.data import read_tagged
+    from lepton_ai.data.tagged import read_tagged
 
     path = tmp_path / "people.bmes"
     path.write_bytes("张 B-PER\n三 E-PER\n\n".encode("gb18030"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lepton_ai import publish
-from lepton_ai.publish import staged, staging_folder
+from lepton_ai.artifacts import staging as publish
+from lepton_ai.artifacts.staging import staged, staging_folder
 
 
 def _contents(folder: Path) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lepton_ai.training.relation_metrics import official_scores, relation_name
+from lepton_ai.metrics import official_scores, relation_name
 
 
 def test_relation_name_strips_the_direction():

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 import lepton_ai as lai
+from lepton_ai.data.labelled import LabelledSet, read_labelled, stratified_split
 from lepton_ai.errors import LeptonError, LeptonWarning
 from lepton_ai.settings import settings
-from lepton_ai.training.api import parse_search, train
-from lepton_ai.training.data import LabelledSet, read_labelled, stratified_split
+from lepton_ai.training.classifier_training import train
+from lepton_ai.training.option_parsing import parse_search
 
 TOPICS = {
     "bank": "bank card password reset money transfer".split(),
@@ -177,7 +178,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_a_run_that_dies_leaves_the_previous_model_whole_and_an_update_may_go_in_place(
     quiet: Path, tiny_encoder_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lepton_ai.tasks.heads import HeadWeights
+    from lepton_ai.artifacts.head_weights import HeadWeights
 
     model = tmp_path / "m"
     first = train(write_topics(tmp_path / "first.csv", per_label=12), base=tiny_encoder_dir,
@@ -270,7 +271,7 @@ def test_evaluation_report_has_every_part(
 
 
 def test_averages_leave_out_labels_absent_from_data_and_predictions() -> None:
-    from lepton_ai.training.evaluate import multi_label_metrics, single_label_metrics
+    from lepton_ai.metrics import multi_label_metrics, single_label_metrics
 
     labels = ["old_a", "old_b", "old_c", "new"]
     # An update's held-out examples: all of the new label, one predicted wrongly as old_a.
@@ -290,8 +291,8 @@ def test_averages_leave_out_labels_absent_from_data_and_predictions() -> None:
 def test_chinese_label_names_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
     import warnings
 
-    from lepton_ai.training.evaluate import plot_confusion_matrix
-    from lepton_ai.training.fonts import font_family_for
+    from lepton_ai.evaluation.fonts import font_family_for
+    from lepton_ai.evaluation.reports import plot_confusion_matrix
 
     assert font_family_for(["refund", "card"]) is None  # Latin labels keep the default
     family = font_family_for(["正面", "负面"])
@@ -303,7 +304,7 @@ def test_chinese_label_names_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
 
 
 def test_confusion_matrix_with_many_labels_is_drawn(tmp_path: Path) -> None:
-    from lepton_ai.training.evaluate import plot_confusion_matrix
+    from lepton_ai.evaluation.reports import plot_confusion_matrix
 
     labels = [f"intent_number_{i}_with_a_long_name" for i in range(80)]
     matrix = np.eye(80, dtype=int) * 5
@@ -495,7 +496,7 @@ def test_ngrams_only_go_with_a_linear_head(
 
 
 def test_ngrams_must_be_a_boolean() -> None:
-    from lepton_ai.training.config import TrainConfig
+    from lepton_ai.training.train_config import TrainConfig
 
     with pytest.raises(LeptonError, match=r"LAI-E511.*ngrams"):
         TrainConfig.from_options(ngrams="False")  # a string would read as "on"

@@ -369,10 +369,10 @@ def demo() -> None:
 # one command per declared task on the same app.
 from lepton_ai.cli import generation as _generation  # noqa: E402
 from lepton_ai.cli import serving as _serving  # noqa: E402
-from lepton_ai.cli import tasks as _tasks  # noqa: E402
+from lepton_ai.cli import task_commands as _task_commands  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_generation", "_serving", "_tasks", "_training", "app", "main"]
+__all__ = ["_generation", "_serving", "_task_commands", "_training", "app", "main"]
 
 
 def main() -> None:

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from lepton_ai.artifacts.staging import CHECKPOINTS, staging_folder
 from lepton_ai.cli.common import app, coded_errors, console, errors
 from lepton_ai.errors import E, LeptonError, W, warn
-from lepton_ai.publish import CHECKPOINTS, staging_folder
 
 
 @app.command()
@@ -69,7 +69,7 @@ def train(
     ] = None,
 ) -> None:
     """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
-    from lepton_ai.training.api import parse_options
+    from lepton_ai.training.option_parsing import parse_options
 
     if label_descriptions is not None and task == "ner":
         raise typer.BadParameter("--label-descriptions is for classifiers, not --task ner")
@@ -84,15 +84,15 @@ def train(
     options.update(parse_options(settings_ or []))
     try:
         if task == "ner":
-            from lepton_ai.training.ner.api import train_tagger
+            from lepton_ai.training.ner.tagger_training import train_tagger
 
             model = train_tagger(
                 data, eval_data=eval_file, base=base, out=out, resume=resume, **options
             )
             console.print(f"[green]saved[/] {out}: entity F1 {model.metrics['f1']:.4f}")
             return
-        from lepton_ai.training.api import parse_search
-        from lepton_ai.training.api import train as train_classifier
+        from lepton_ai.training.classifier_training import train as train_classifier
+        from lepton_ai.training.option_parsing import parse_search
 
         model = train_classifier(
             data, text=text, label=label, label_sep=label_sep, eval_data=eval_file, base=base,
@@ -131,7 +131,7 @@ def evaluate(
     ] = None,
 ) -> None:
     """Evaluate a model on a labelled file; writes report.json/.md and a confusion matrix."""
-    from lepton_ai.bundle import load
+    from lepton_ai.tasks.trained import load
 
     model = load(model_dir)
     target = out or model_dir / f"eval-{data.stem}"
@@ -165,9 +165,9 @@ def predict(
     Classifiers add "score": the probability of the predicted label (multi-label: of
     each predicted label).
     """
-    from lepton_ai.bundle import load
     from lepton_ai.data.tables import read_rows, text_column, texts_of
     from lepton_ai.tasks.run_file import STDIN, stdin_texts
+    from lepton_ai.tasks.trained import load
 
     items = [text for text in texts or [] if text != STDIN]
     if file is not None and str(file) != STDIN:
@@ -200,7 +200,7 @@ def compare(
     model_dirs: Annotated[list[Path], typer.Argument(help="Model directories to compare.")],
 ) -> None:
     """Put trained models side by side: method, metrics, training time, size."""
-    from lepton_ai.training.evaluate import compare_reports
+    from lepton_ai.evaluation.reports import compare_reports
 
     rows = compare_reports(model_dirs)
     table = Table(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lepton_ai.dependencies import require
 from lepton_ai.models.folder import copy_side_files
 from lepton_ai.models.registry import resolve
-from lepton_ai.models.runtimes import require
 
 
 def merge_adapter(base: str, adapter: Path, target: Path) -> None:

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lepton_ai.dependencies import require
 from lepton_ai.models.folder import FolderInfo, weights_checksum
-from lepton_ai.models.runtimes import require
 
 #: Texts for the accuracy check: short and long, plain and odd, so that
 #: quantization errors on unusual activations show up.

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from lepton_ai.errors import E, LeptonError
+from lepton_ai.dependencies import require
 
 
 class Runtime(Protocol):
@@ -33,14 +33,6 @@ class Runtime(Protocol):
         may then spread one batch over several threads to cut latency.
         """
         ...
-
-
-def require(package: str, purpose: str, requirement: str) -> None:
-    """Raise LAI-E106 with the exact install line when ``package`` is missing."""
-    import importlib.util
-
-    if importlib.util.find_spec(package) is None:
-        raise LeptonError(E.E106, package=package, purpose=purpose, requirement=requirement)
 
 
 class OnnxRuntime:

@@ -46,7 +46,7 @@ class LoadedModel:
 
 def load_model(name: str, version: str, path: str | Path) -> LoadedModel:
     """Load a trained model directory (classifier or tagger) — never unpickles."""
-    from lepton_ai.bundle import Manifest
+    from lepton_ai.artifacts.manifest import Manifest
 
     folder = Path(path)
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key
-from lepton_ai.serve.tasks import ServedTask, served_tasks
+from lepton_ai.serve.served_tasks import ServedTask, served_tasks
 
 router = APIRouter(dependencies=[Depends(require_api_key)])
 

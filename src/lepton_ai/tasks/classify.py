@@ -19,7 +19,8 @@ from typing import Any, Literal, overload
 import numpy as np
 from pydantic import Field
 
-from lepton_ai.bundle import (
+from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
+from lepton_ai.artifacts.manifest import (
     MANIFEST,
     Manifest,
     check_output_folder,
@@ -33,9 +34,7 @@ from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
 from lepton_ai.settings import settings
 from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.tasks.heads import HeadWeights
 
-HEAD_FILE = "head.safetensors"
 #: Multi-label: a label is predicted when its probability reaches this.
 MULTI_LABEL_THRESHOLD = 0.5
 
@@ -109,7 +108,7 @@ class TextClassifier:
         out: str | Path | None = None,
     ) -> dict[str, Any]:
         """Metrics on labelled data (a file or a ``LabelledSet``); ``out`` writes a report."""
-        from lepton_ai.training.evaluate import evaluate_classifier
+        from lepton_ai.evaluation.classification import evaluate_classifier
 
         return evaluate_classifier(
             self, data, text=text, label=label, label_sep=label_sep, out=out
@@ -118,7 +117,7 @@ class TextClassifier:
     def save(self, folder: str | Path) -> Path:
         """Copy the model directory to ``folder`` (a no-op onto itself); a model already
         there is replaced whole, once the copy is complete."""
-        from lepton_ai.publish import staged
+        from lepton_ai.artifacts.staging import staged
 
         target = Path(folder)
         if target.resolve() != self.folder.resolve():

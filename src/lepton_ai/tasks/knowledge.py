@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.tasks.ner import Entity
+from lepton_ai.tasks.entity import Entity
 
 
 @dataclass(frozen=True)

@@ -22,40 +22,25 @@ entity, so their ``score`` is ``None`` — it is never invented.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+from typing import Any, Literal, Protocol, overload
 
 from pydantic import Field
 
-from lepton_ai.bundle import model_cache
+from lepton_ai.artifacts.manifest import model_cache
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.tasks.entity import Entity
+from lepton_ai.tasks.knowledge import Knowledge
 from lepton_ai.text.lang import group_by_language
 from lepton_ai.text.sentences import sentence_spans
-
-if TYPE_CHECKING:
-    from lepton_ai.tasks.knowledge import Knowledge
 
 DEFAULT_MODELS = {"en": "spacy", "zh": "jieba"}
 #: jieba part-of-speech flags of proper names → entity types.
 JIEBA_TYPES = {"nr": "PERSON", "nrfg": "PERSON", "nrt": "PERSON", "ns": "LOC", "nt": "ORG"}
 #: Longest piece a trained tagger is given at once (characters).
 PIECE_CHARS = 400
-
-
-@dataclass(frozen=True)
-class Entity:
-    """One entity: ``text == original[start:end]``; ``score`` is None when the
-    model gives no confidence; ``id`` is set when your knowledge links it."""
-
-    text: str
-    label: str
-    start: int
-    end: int
-    score: float | None = None
-    id: str | None = None
 
 
 class EntityModel(Protocol):
@@ -195,13 +180,6 @@ def ner(
 
 
 
-def knowledge_file(path: str) -> Knowledge:
-    """The ``--knowledge`` file of the CLI, read once."""
-    from lepton_ai.tasks.knowledge import Knowledge
-
-    return Knowledge.from_file(path)
-
-
 class NerOptions(Options):
     """Options of :func:`ner`."""
 
@@ -219,4 +197,4 @@ TASK = TaskDeclaration(
     name="ner", version="v1", summary="Entities with types and character offsets.",
     function=ner, options=NerOptions, result=Entity, many=True,
     defaults=DEFAULT_MODELS, analysis=AnalysisPart("ner", field="entities"),
-    cli_parsers={"knowledge": knowledge_file})
+    cli_parsers={"knowledge": Knowledge.from_file})

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 from pydantic import Field
 
-from lepton_ai.bundle import model_cache
+from lepton_ai.artifacts.manifest import model_cache
 from lepton_ai.data.tables import json_from_file
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.metrics import parse_label
 from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.tasks.ner import knowledge_file
-from lepton_ai.training.relation_metrics import parse_label
+from lepton_ai.tasks.knowledge import Knowledge
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.knowledge import Knowledge
@@ -332,4 +332,4 @@ TASK = TaskDeclaration(
     function=relations, options=RelationOptions, result=Relation, many=True,
     defaults={"en": DEFAULT_MODEL, "zh": "relation types taught by example"},
     cli_parsers={"examples": json_from_file, "pairs": json_from_file,
-                 "knowledge": knowledge_file})
+                 "knowledge": Knowledge.from_file})

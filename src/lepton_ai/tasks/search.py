@@ -251,7 +251,7 @@ class Index:
         self._graph.add_items(self._vectors[new], new)
 
     def _new_graph(self, capacity: int) -> Any:
-        from lepton_ai.models.runtimes import require
+        from lepton_ai.dependencies import require
 
         require("hnswlib", "approximate search (HNSW)", "hnswlib==0.8.0")
         import hnswlib
@@ -271,7 +271,7 @@ class Index:
     def save(self, folder: str | Path) -> Path:
         """Write the index to ``folder`` (new, empty or an earlier index); returns it."""
         from lepton_ai._version import __version__
-        from lepton_ai.bundle import check_output_folder
+        from lepton_ai.artifacts.manifest import check_output_folder
 
         folder = Path(folder)
         check_output_folder(folder, ours=("index.json",))

@@ -27,7 +27,7 @@ from typing import Literal, Protocol, overload
 import numpy as np
 from pydantic import Field
 
-from lepton_ai.bundle import model_cache
+from lepton_ai.artifacts.manifest import model_cache
 from lepton_ai.data.tables import json_from_file
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, local_only
@@ -93,7 +93,7 @@ class VaderModel(BinaryPackagedModel):
     name = "vader"
 
     def __init__(self) -> None:
-        from lepton_ai.models.runtimes import require
+        from lepton_ai.dependencies import require
 
         require("vader", "the VADER English sentiment lexicon",
                 "nltk-vader-sentiment==1.0.0  (or: pip install 'lepton-ai[nlp]')")
@@ -111,7 +111,7 @@ class SnowNLPModel(BinaryPackagedModel):
     name = "snownlp"
 
     def __init__(self) -> None:
-        from lepton_ai.models.runtimes import require
+        from lepton_ai.dependencies import require
 
         require("snownlp", "the SnowNLP Chinese sentiment model",
                 "snownlp==0.12.3  (or: pip install 'lepton-ai[nlp]')")

@@ -15,14 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from lepton_ai.bundle import Manifest, require_file
+from lepton_ai.artifacts.head_weights import softmax
+from lepton_ai.artifacts.manifest import Manifest, require_file
+from lepton_ai.artifacts.tagger_weights import TAGGER_FILE, VOCAB_FILE
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.tasks.heads import softmax
 from lepton_ai.text.bio import spans, tokenize
 
-TAGGER_FILE = "tagger.safetensors"
-VOCAB_FILE = "vocab.json"
 BATCH = 32
 
 
@@ -80,7 +79,7 @@ class Tagger(ABC):
 
     def evaluate_tagged(self, data: Any, out: str | Path | None = None) -> dict[str, Any]:
         """Entity-level precision/recall/F1 (seqeval) on a tagged file or sentences."""
-        from lepton_ai.training.ner.evaluate import evaluate_tagger
+        from lepton_ai.evaluation.tagging import evaluate_tagger
 
         return evaluate_tagger(self, data, out=out)
 

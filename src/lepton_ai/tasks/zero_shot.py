@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from lepton_ai.artifacts.head_weights import softmax
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.tasks.embed import as_text_list, choose_model
-from lepton_ai.tasks.heads import softmax
 
 #: Cosine → logit scale of the softmax (cosines between sentences span ~0.0-0.7).
 ZERO_SHOT_SCALE = 20.0

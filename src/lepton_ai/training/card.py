@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lepton_ai.bundle import Manifest
+from lepton_ai.artifacts.manifest import Manifest
 
 
 def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = None) -> None:
     """Describe the model: what it predicts, data, metrics, how to use and reproduce it.
 
     ``shown_as``: the directory the card names, when ``folder`` is where the model is
-    written before it is put there (see :mod:`lepton_ai.publish`).
+    written before it is put there (see :mod:`lepton_ai.artifacts.staging`).
     """
     card = folder / "README.md"
     kept_data = (folder / "eval.jsonl").exists()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
+from lepton_ai.data.labelled import LabelledSet
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.training.data import LabelledSet
 
 #: A class this many times rarer than the most common one counts as heavy imbalance.
 IMBALANCE_RATIO = 10

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from lepton_ai.artifacts.head_weights import HeadWeights
+from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import ModelSpec
-from lepton_ai.tasks.heads import HeadWeights
-from lepton_ai.training.config import NGRAM_MIN_PER_LABEL, TrainConfig
-from lepton_ai.training.data import LabelledSet, LabelMap
+from lepton_ai.training.train_config import NGRAM_MIN_PER_LABEL, TrainConfig
 
 L2_GRID = (1e-4, 1e-3, 1e-2)
 #: Inverse L2 strength of the vectors + n-grams logistic regression (scikit-learn's C).
@@ -108,7 +108,7 @@ def fit_best_head(
     job: Job, train_vectors: np.ndarray, valid_vectors: np.ndarray
 ) -> tuple[HeadWeights, float, float]:
     """Fit the head for each L2 penalty (or the given one); keep the best on validation."""
-    from lepton_ai.training.heads import fit_head, weights_of
+    from lepton_ai.training.head_fitting import fit_head, weights_of
 
     if job.config.l2 is not None:
         grid: tuple[float, ...] = (job.config.l2,)
@@ -168,7 +168,7 @@ def fit_best_lexical_head(
 ) -> tuple[HeadWeights, float, dict[str, Any]]:
     """Vectors + n-gram TF-IDF into one logistic regression; C chosen on validation."""
     from lepton_ai.text.ngrams import NgramVocabulary
-    from lepton_ai.training.heads import fit_lexical_head
+    from lepton_ai.training.head_fitting import fit_lexical_head
 
     if job.multi_label:
         raise LeptonError(E.E511, name="ngrams", value=True,
@@ -201,7 +201,7 @@ def _backbone(job: Job):  # type: ignore[no-untyped-def]
 
 
 def _validator(job: Job, backbone, head) -> Callable[[], float]:  # type: ignore[no-untyped-def]
-    from lepton_ai.training.heads import weights_of
+    from lepton_ai.training.head_fitting import weights_of
 
     def validate() -> float:
         if not len(job.valid):
@@ -228,7 +228,7 @@ def train_finetune(job: Job) -> Result:
     """
     import torch
 
-    from lepton_ai.training.heads import head_from_weights, weights_of
+    from lepton_ai.training.head_fitting import head_from_weights, weights_of
     from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 
     config = job.config
@@ -291,7 +291,7 @@ def train_finetune(job: Job) -> Result:
     )
 
 
-def _lora_targets(model) -> str:  # type: ignore[no-untyped-def]
+def lora_targets(model) -> str:  # type: ignore[no-untyped-def]
     """A regex for the attention and feed-forward projections of the encoder layers.
 
     The pooler is left out: its output is unused, so its adapter would get no
@@ -312,7 +312,7 @@ def _attach_adapter(job: Job, backbone) -> None:  # type: ignore[no-untyped-def]
             backbone.model, str(job.adapter_source), is_trainable=True
         )
         return
-    targets = _lora_targets(backbone.model)
+    targets = lora_targets(backbone.model)
     if config.method == "adalora":
         steps = -(-len(job.train) // config.batch_size) * int(config.epochs or 1)
         peft_config: Any = AdaLoraConfig(

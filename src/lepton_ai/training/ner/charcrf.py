@@ -7,11 +7,12 @@ from typing import Any
 
 import torch
 
+from lepton_ai.artifacts.tagger_weights import save_tensors, save_vocab
+from lepton_ai.data.tagged import TaggedSentence
+from lepton_ai.evaluation.tagging import validation_f1
 from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, pad_batch
-from lepton_ai.training.config import TrainConfig
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
-from lepton_ai.training.ner.api import save_tensors, save_vocab, validation_f1
-from lepton_ai.training.ner.data import TaggedSentence
+from lepton_ai.training.train_config import TrainConfig
 
 #: Defaults for a network trained from scratch: many cheap epochs, a larger step.
 EPOCHS, LR, PATIENCE, BATCH = 30, 2e-3, 5, 16

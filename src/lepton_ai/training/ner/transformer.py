@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from lepton_ai.artifacts.tagger_weights import save_tensors
+from lepton_ai.data.tagged import TaggedSentence
+from lepton_ai.evaluation.tagging import validation_f1
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.training.backbone import SentenceBackbone
-from lepton_ai.training.config import TrainConfig
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
-from lepton_ai.training.ner.api import save_tensors, validation_f1
-from lepton_ai.training.ner.data import TaggedSentence
+from lepton_ai.training.train_config import TrainConfig
 
 IGNORE = -100
 #: Defaults: a few epochs at a learning rate suited to small (MiniLM-size) encoders.
@@ -55,11 +56,11 @@ def train_token_classifier(
     if method == "lora":
         from peft import LoraConfig, get_peft_model
 
-        from lepton_ai.training.methods import _lora_targets
+        from lepton_ai.training.methods import lora_targets
 
         backbone.model = get_peft_model(backbone.model, LoraConfig(
             r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-            target_modules=_lora_targets(backbone.model)))
+            target_modules=lora_targets(backbone.model)))
     head = torch.nn.Sequential(torch.nn.Dropout(config.dropout),
                                torch.nn.Linear(backbone.dim, len(tags)))
     tag_index = {t: i for i, t in enumerate(tags)}

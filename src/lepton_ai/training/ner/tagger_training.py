@@ -8,23 +8,22 @@ for Chinese text, which no packaged encoder can be fine-tuned on).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from pathlib import Path
 from typing import Any
 
-from lepton_ai.bundle import Manifest, check_output_folder
+from lepton_ai.artifacts.manifest import Manifest, check_output_folder
+from lepton_ai.artifacts.staging import staged
+from lepton_ai.data.tagged import TaggedSentence, entity_counts, read_tagged, tag_set
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.evaluation.tagging import write_tagger_report
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, ModelSpec, resolve
-from lepton_ai.publish import staged
-from lepton_ai.tasks.tagger import TAGGER_FILE, VOCAB_FILE, Tagger, load_tagger
+from lepton_ai.tasks.tagger import Tagger, load_tagger
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.training.api import _peak_rss_mb, _say, evaluation_note
 from lepton_ai.training.checks import check_language
-from lepton_ai.training.config import TrainConfig
-from lepton_ai.training.ner.data import TaggedSentence, entity_counts, read_tagged, tag_set
-from lepton_ai.training.ner.evaluate import entity_scores, write_tagger_report
+from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
+from lepton_ai.training.train_config import TrainConfig
 
 NER_METHODS = ("auto", "full", "lora", "charcrf")
 
@@ -63,14 +62,14 @@ def train_tagger(
     tags = tag_set(train_set + evaluation)
     final = Path(out)
     check_output_folder(final)
-    _say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
+    say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
          f"{len(tags) // 2} entity types, "
          + evaluation_note(len(evaluation), eval_data is not None, "sentences"))
     with staged(final, resume=resume) as out:
         _train_into(out, final, method, spec, train_set, evaluation, tags, config, resume,
                     data)
     tagger = load_tagger(final)
-    _say(f"Saved to {final}: entity F1 {tagger.metrics['f1']:.4f} on {len(evaluation)} "
+    say(f"Saved to {final}: entity F1 {tagger.metrics['f1']:.4f} on {len(evaluation)} "
          "sentences")
     return tagger
 
@@ -99,7 +98,7 @@ def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
         data={"train_sentences": len(train_set), "eval_sentences": len(evaluation),
               "entity_counts": dict(entity_counts(train_set)), "train_seconds": round(seconds, 1),
               "trainable_parameters": result["trainable_parameters"],
-              "peak_rss_mb": _peak_rss_mb(), "source": str(data) if not isinstance(data, list)
+              "peak_rss_mb": peak_rss_mb(), "source": str(data) if not isinstance(data, list)
               else "<memory>"},
         history=result["history"],
     )
@@ -112,20 +111,3 @@ def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
     from lepton_ai.training.card import write_model_card
 
     write_model_card(out, manifest, shown_as=final)
-
-
-def save_vocab(out: Path, vocab: dict[str, Any]) -> None:
-    """``vocab.json`` of a character tagger."""
-    (out / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-
-
-def save_tensors(out: Path, tensors: dict[str, Any]) -> None:
-    """``tagger.safetensors``."""
-    from safetensors.torch import save_file
-
-    save_file({k: v.detach().contiguous() for k, v in tensors.items()}, str(out / TAGGER_FILE))
-
-
-def validation_f1(gold: list[TaggedSentence], predicted: list[list[str]]) -> float:
-    """Entity F1 used for early stopping."""
-    return entity_scores([s.tags for s in gold], predicted)["f1"]

@@ -15,13 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
-from lepton_ai.bundle import require_file
+from lepton_ai.artifacts.manifest import require_file
 from lepton_ai.text.ngrams import NgramVocabulary
 
 LINEAR = "linear"
 MLP = "mlp"
 NGRAM_WEIGHT = "ngram.weight"
 NGRAM_FILE = "ngrams.json"
+
+
+#: The classifier head of a model directory.
+HEAD_FILE = "head.safetensors"
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

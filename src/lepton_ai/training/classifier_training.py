@@ -7,11 +7,8 @@ it will be served → write the report and the model card.
 
 from __future__ import annotations
 
-import itertools
 import json
-import resource
 import shutil
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -22,7 +19,19 @@ from typing import Any
 
 import numpy as np
 
-from lepton_ai.bundle import Manifest, check_output_folder
+from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
+from lepton_ai.artifacts.manifest import Manifest, check_output_folder
+from lepton_ai.artifacts.staging import CHECKPOINTS, staged
+from lepton_ai.data.labelled import (
+    MIN_PER_LABEL_TO_SPLIT,
+    LabelledSet,
+    LabelMap,
+    read_descriptions,
+    read_labelled,
+    sample_per_label,
+    with_descriptions,
+)
+from lepton_ai.data.labelled import stratified_split as split
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.models.folder import inspect_folder, weights_checksum
 from lepton_ai.models.registry import (
@@ -32,24 +41,14 @@ from lepton_ai.models.registry import (
     ModelSpec,
     resolve,
 )
-from lepton_ai.publish import CHECKPOINTS, staged
 from lepton_ai.settings import settings
-from lepton_ai.tasks.classify import HEAD_FILE, TextClassifier
-from lepton_ai.tasks.heads import HeadWeights
+from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.training.checks import check_descriptions, check_training_data
-from lepton_ai.training.config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
-from lepton_ai.training.data import (
-    MIN_PER_LABEL_TO_SPLIT,
-    LabelledSet,
-    LabelMap,
-    read_descriptions,
-    read_labelled,
-    sample_per_label,
-    with_descriptions,
-)
-from lepton_ai.training.data import stratified_split as split
 from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
+from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
+from lepton_ai.training.train_config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
+from lepton_ai.training.tuning import grid_search
 
 MEMORY_FILE = "memory.jsonl"
 EVAL_FILE = "eval.jsonl"
@@ -141,14 +140,18 @@ def train(
     start = StartingPoint.read(Path(from_model)) if from_model is not None else None
     with staged(out_dir, resume=resume) as staging:
         if search:
-            from lepton_ai.training.search import grid_search
+            trial_train, trial_eval, evaluated_on = held_out(train_set, evaluation, config)
 
-            model = grid_search(
-                search, train_set, evaluation, config, base=base, out=staging,
-                keep_data=keep_data, previous=start, descriptions=descriptions,
-            )
+            def run_trial(trial_config: TrainConfig, folder: Path) -> TextClassifier:
+                return train_one(
+                    trial_train, trial_eval, trial_config, base=base, out=folder,
+                    keep_data=keep_data, evaluated_on=evaluated_on, previous=start,
+                    descriptions=descriptions,
+                )
+
+            model = grid_search(search, config, staging, run_trial)
         else:
-            model = _train_one(
+            model = train_one(
                 train_set, evaluation, config, base=base, out=staging, resume=resume,
                 previous=start, keep_data=keep_data, descriptions=descriptions,
             )
@@ -157,7 +160,7 @@ def train(
         write_model_card(staging, model.manifest, shown_as=out_dir)
     model = TextClassifier.load(out_dir)
     counts = model.manifest.data
-    _say(f"Saved to {out_dir}: accuracy {model.metrics['accuracy']:.4f} on "
+    say(f"Saved to {out_dir}: accuracy {model.metrics['accuracy']:.4f} on "
          f"{counts['eval_examples'] or counts['train_examples']} examples "
          f"({model.metrics['evaluated_on']})")
     return model
@@ -192,7 +195,7 @@ def choose_method(train_set: LabelledSet, base: ModelSpec) -> str:
     return "fewshot" if per_label <= FEWSHOT_MAX_PER_LABEL else "full"
 
 
-def _train_one(
+def train_one(
     train_set: LabelledSet,
     evaluation: LabelledSet | None,
     config: TrainConfig,
@@ -232,7 +235,7 @@ def _train_one(
         raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
     chosen = config.method == "auto"
     config = config.resolved(method)
-    _say(
+    say(
         f"Training [bold]{method}[/]{' (chosen for this data)' if chosen else ''} on "
         f"{spec.name}: {len(train_set)} examples"
         f"{f' and {len(descriptions)} label descriptions' if descriptions else ''}, "
@@ -262,7 +265,7 @@ def _train_one(
             "train_examples": len(train_set), "eval_examples": len(evaluation),
             "label_counts": dict(train_set.label_counts()), "source": train_set.source,
             "train_seconds": round(seconds, 1), "trainable_parameters": result.trainable_parameters,
-            "peak_rss_mb": _peak_rss_mb(), "chosen": result.chosen,
+            "peak_rss_mb": peak_rss_mb(), "chosen": result.chosen,
             **({"label_descriptions": descriptions} if descriptions else {}),
         },
         history=result.history,
@@ -314,11 +317,6 @@ def _checksum(spec: ModelSpec) -> str | None:
     return weights_checksum(info.weights_file, settings.cache_dir) if info.weights_file else None
 
 
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
-
-
 def _write_jsonl(file: Path, data: LabelledSet) -> None:
     with file.open("w", encoding="utf-8") as handle:
         for text, labels in zip(data.texts, data.labels, strict=True):
@@ -332,60 +330,3 @@ def _read_jsonl(file: Path) -> LabelledSet | None:
     return read_labelled(file, "text", "label")
 
 
-def evaluation_note(count: int, given: bool, unit: str) -> str:
-    """What the run is evaluated on, for the opening line of training."""
-    if given:
-        return f"evaluated on the {count} given {unit}"
-    if count:
-        return f"{count} held out for evaluation"
-    return "none held out (too few; metrics are on the training data)"
-
-
-def _say(message: str) -> None:
-    if message and settings.show_progress:
-        from rich.console import Console
-
-        Console(stderr=True).print(message)
-
-
-def parse_search(spec: str) -> dict[str, list[Any]]:
-    """``"lr=1e-5,3e-5 epochs=3,5"`` → ``{"lr": [1e-05, 3e-05], "epochs": [3, 5]}``."""
-    known = list(TrainConfig.__dataclass_fields__)
-    grid: dict[str, list[Any]] = {}
-    for part in spec.split():
-        name, _, values = part.partition("=")
-        if not values or name not in known:
-            raise LeptonError(E.E510, spec=spec, known=", ".join(known))
-        grid[name] = [option_value(v) for v in values.split(",") if v]
-    if not grid:
-        raise LeptonError(E.E510, spec=spec, known=", ".join(known))
-    return grid
-
-
-def parse_options(items: list[str]) -> dict[str, Any]:
-    """``["patience=3", "head=mlp"]`` → ``{"patience": 3, "head": "mlp"}`` (``--set``)."""
-    options: dict[str, Any] = {}
-    for item in items:
-        name, sign, value = item.partition("=")
-        if not sign or not name.strip():
-            raise LeptonError(E.E511, name=item, value="", why="write it as NAME=VALUE")
-        options[name.strip()] = option_value(value.strip())
-    return options
-
-
-def option_value(value: str) -> bool | int | float | str:
-    """A command-line option value as its type: ``true``/``false``, int, float, else text."""
-    if value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            continue
-    return value
-
-
-def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """Every combination of a grid."""
-    names = list(grid)
-    return [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]

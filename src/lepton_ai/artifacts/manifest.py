@@ -1,4 +1,4 @@
-"""The saved model directory: one self-describing folder per trained model.
+"""The saved model directory's manifest (``lepton.json``) and the rules for its folder.
 
 Layout (``docs/training.md``)::
 
@@ -12,7 +12,8 @@ Layout (``docs/training.md``)::
     report.json, report.md, confusion_matrix.png   evaluation
     README.md            model card
 
-Everything is JSON or safetensors: loading never unpickles.
+Everything is JSON or safetensors: loading never unpickles. ``lai.load(dir)``
+(:mod:`lepton_ai.tasks.trained`) opens any such folder as a classifier or a tagger.
 """
 
 from __future__ import annotations
@@ -129,21 +130,3 @@ def require_file(folder: Path, name: str) -> Path:
     if not path.exists():
         raise LeptonError(E.E603, path=folder, missing=name)
     return path
-
-
-def load(folder: str | Path, **options: Any) -> Any:
-    """Load any trained model directory: a classifier or a tagger.
-
-    ``options`` go to the task's loader (e.g. ``precision="int8"``).
-    """
-    folder = Path(folder)
-    manifest = Manifest.read(folder)
-    if manifest.task == "classify":
-        from lepton_ai.tasks.classify import TextClassifier
-
-        return TextClassifier.load(folder, **options)
-    if manifest.task == "ner":
-        from lepton_ai.tasks.tagger import load_tagger
-
-        return load_tagger(folder, **options)
-    raise LeptonError(E.E605, path=folder, found=manifest.task, expected="classify or ner")

@@ -4,54 +4,38 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lepton_ai.tasks.classify import TextClassifier
-from lepton_ai.training.config import TrainConfig
-from lepton_ai.training.data import LabelledSet
-
-if TYPE_CHECKING:
-    from lepton_ai.training.api import StartingPoint
+from lepton_ai.training.option_parsing import grid_points
+from lepton_ai.training.run_log import say
+from lepton_ai.training.train_config import TrainConfig
 
 TRIALS_FILE = "trials.json"
+#: Trains one trial: its options and its folder in, the trained model out.
+TrialRunner = Callable[[TrainConfig, Path], TextClassifier]
 
 
 def grid_search(
-    grid: dict[str, list[Any]],
-    train_set: LabelledSet,
-    evaluation: LabelledSet | None,
-    config: TrainConfig,
-    *,
-    base: str | Path | None,
-    out: Path,
-    keep_data: bool = True,
-    previous: StartingPoint | None = None,
-    descriptions: Mapping[str, str] | None = None,
+    grid: dict[str, list[Any]], config: TrainConfig, out: Path, run_trial: TrialRunner,
 ) -> TextClassifier:
-    """Train one model per grid point on the same split; keep the best in ``out``.
-
-    With ``previous`` every trial is a continual update of that model.
+    """Train one model per grid point (``run_trial``, all on the same split); keep the
+    best in ``out``.
 
     The choice is made on the validation split (never on a test file), and every
     trial's options and score are recorded in ``out/trials.json``.
     """
-    from lepton_ai.training.api import _say, _train_one, grid_points, held_out
-
-    train_set, evaluation, evaluated_on = held_out(train_set, evaluation, config)
     trials: list[dict[str, Any]] = []
     best: tuple[float, Path] | None = None
     for number, point in enumerate(grid_points(grid), start=1):
         trial_config = TrainConfig.from_options(**{**config.to_dict(), **point})
         folder = out / "trials" / f"trial-{number:02d}"
-        model = _train_one(
-            train_set, evaluation, trial_config, base=base, out=folder, keep_data=keep_data,
-            evaluated_on=evaluated_on, previous=previous, descriptions=descriptions,
-        )
+        model = run_trial(trial_config, folder)
         value = float(model.metrics["accuracy"])
         shown = ", ".join(f"{name}={setting}" for name, setting in point.items())
-        _say(f"trial {number} ({shown}): validation accuracy {value:.4f}")
+        say(f"trial {number} ({shown}): validation accuracy {value:.4f}")
         trials.append({"trial": number, **point, "method": model.manifest.method,
                        "validation_accuracy": value,
                        "train_seconds": model.manifest.data.get("train_seconds")})

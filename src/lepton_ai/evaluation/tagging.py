@@ -1,36 +1,23 @@
-"""Entity-level evaluation of taggers (seqeval, conlleval-compatible)."""
+"""Entity-level evaluation of taggers (seqeval, conlleval-compatible) and its report."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from lepton_ai.training.ner.data import TaggedSentence, read_tagged
-
-if TYPE_CHECKING:
-    from lepton_ai.tasks.tagger import Tagger
+from lepton_ai.data.tagged import TaggedSentence, read_tagged
+from lepton_ai.metrics import entity_scores
 
 
-def entity_scores(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, Any]:
-    """Micro precision/recall/F1 over entities, and the same per entity type."""
-    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+class TokenTagger(Protocol):
+    """What evaluation needs of a tagger."""
 
-    per_type = classification_report(gold, predicted, output_dict=True, zero_division=0)
-    return {
-        "precision": float(precision_score(gold, predicted, zero_division=0)),
-        "recall": float(recall_score(gold, predicted, zero_division=0)),
-        "f1": float(f1_score(gold, predicted, zero_division=0)),
-        "per_type": [
-            {"label": name, "precision": float(v["precision"]), "recall": float(v["recall"]),
-             "f1": float(v["f1-score"]), "support": int(v["support"])}
-            for name, v in per_type.items() if "avg" not in name
-        ],
-    }
+    def tag_tokens(self, sentences: list[list[str]]) -> list[list[str]]: ...
 
 
 def evaluate_tagger(
-    tagger: Tagger, data: str | Path | list[TaggedSentence], out: str | Path | None = None
+    tagger: TokenTagger, data: str | Path | list[TaggedSentence], out: str | Path | None = None
 ) -> dict[str, Any]:
     """Score ``tagger`` on tagged sentences (or a file of them); write a report if asked."""
     sentences = data if isinstance(data, list) else read_tagged(data)
@@ -58,3 +45,8 @@ def write_tagger_report(report: dict[str, Any], folder: Path) -> None:
         lines.append(f"| {row['label']} | {row['precision']:.3f} | {row['recall']:.3f} | "
                      f"{row['f1']:.3f} | {row['support']} |")
     (folder / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def validation_f1(gold: list[TaggedSentence], predicted: list[list[str]]) -> float:
+    """Entity F1 used for early stopping."""
+    return float(entity_scores([s.tags for s in gold], predicted)["f1"])

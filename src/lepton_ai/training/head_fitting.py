@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lepton_ai.tasks.heads import LINEAR, MLP, NGRAM_WEIGHT, HeadWeights
+from lepton_ai.artifacts.head_weights import LINEAR, MLP, NGRAM_WEIGHT, HeadWeights
 from lepton_ai.text.ngrams import NgramVocabulary
 
 
