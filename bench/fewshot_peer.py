@@ -34,7 +34,7 @@ from label_sets import LABEL_SETS
 from lepton_ai.data.labelled import LabelledSet, with_descriptions
 from lepton_ai.models.loader import clear_cache
 from lepton_ai.models.registry import DEFAULT_ENGLISH, resolve
-from lepton_ai.training.classifier_training import train
+from lepton_ai.training.pipeline import train
 from train_classify import DATASETS, RESULTS, train_and_test
 
 PEER_PYTHON = Path(__file__).resolve().parents[1] / ".venv-setfit" / "bin" / "python"

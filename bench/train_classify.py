@@ -32,8 +32,8 @@ from _common import SHARED_DATA, LoadMeter, code_version
 from label_sets import LABEL_SETS
 from lepton_ai.data.labelled import LabelledSet, sample_per_label
 from lepton_ai.models.loader import clear_cache
-from lepton_ai.training.classifier_training import train
 from lepton_ai.training.option_parsing import parse_options
+from lepton_ai.training.pipeline import train
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -46,7 +46,7 @@ def main() -> None:
         tagger = train_tagger(base / train, eval_data=base / dev, out=out, method=args.method,
                               seed=args.seed, **options)
         seconds = time.perf_counter() - started
-        report = tagger.evaluate_tagged(base / test)
+        report = tagger.evaluate(base / test)
     result = {
         "dataset": args.dataset, "method": tagger.manifest.method, "seed": args.seed,
         "test_f1": round(report["f1"] * 100, 2),

@@ -34,14 +34,14 @@ if TYPE_CHECKING:
     from lepton_ai.tasks.generate import generate
     from lepton_ai.tasks.keywords import Keyword, keywords
     from lepton_ai.tasks.knowledge import Knowledge
+    from lepton_ai.tasks.loading import load
     from lepton_ai.tasks.ner import Entity, ner
     from lepton_ai.tasks.relations import Relation, relations
     from lepton_ai.tasks.search import Hit, Index, search
     from lepton_ai.tasks.sentiment import Sentiment, sentiment
     from lepton_ai.tasks.summarize import Summary, summarize
-    from lepton_ai.tasks.trained import load
     from lepton_ai.training.adapt import adapt_encoder as adapt
-    from lepton_ai.training.classifier_training import train
+    from lepton_ai.training.pipeline import train
 
 _LAZY: dict[str, tuple[str, str]] = {
     "Client": ("lepton_ai.client", "Client"),
@@ -73,8 +73,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "summarize": ("lepton_ai.tasks.summarize", "summarize"),
     "Summary": ("lepton_ai.tasks.summarize", "Summary"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
-    "train": ("lepton_ai.training.classifier_training", "train"),
-    "load": ("lepton_ai.tasks.trained", "load"),
+    "train": ("lepton_ai.training.pipeline", "train"),
+    "load": ("lepton_ai.tasks.loading", "load"),
     "adapt": ("lepton_ai.training.adapt", "adapt_encoder"),
     "LabelledSet": ("lepton_ai.data.labelled", "LabelledSet"),
     "TextClassifier": ("lepton_ai.tasks.classify", "TextClassifier"),

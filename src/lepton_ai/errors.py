@@ -270,7 +270,8 @@ class E(Enum):
     )
     E508 = (
         Kind.INVALID,
-        "Unknown training method {method!r}. Choose one of: {known}."
+        "Unknown training method {method}. Choose one of: {known} (`lai train --help` says "
+        "what each does)."
     )
     E509 = (
         Kind.INVALID,
@@ -311,6 +312,16 @@ class E(Enum):
         Kind.INVALID,
         "Label descriptions must map each label to a short text, e.g. {{\"World\": \"world "
         "news about politics and international affairs\"}}; {problem}."
+    )
+    E518 = (
+        Kind.INVALID,
+        "lai.train trains task {task!r}? It trains: {known}. Pass task='classify' (labels "
+        "per text) or task='ner' (tagged tokens: CoNLL, BMES or JSONL with entities).",
+    )
+    E519 = (
+        Kind.INVALID,
+        "{names} apply to classifiers only, not to task {task!r}. Drop them, or train a "
+        "classifier (task='classify').",
     )
     # --- model directories: 6xx
     E601 = (

@@ -133,7 +133,7 @@ def test_transformer_tagger_trains_and_reloads(
     assert again.predict(["mary sat on the bank"]) == tagger.predict(["mary sat on the bank"])
     for entity in lai.ner("mary sat on the bank", model=out):
         assert entity.score is not None and 0.0 < entity.score <= 1.0
-    report = again.evaluate_tagged(tmp_path / "en.conll")
+    report = again.evaluate(tmp_path / "en.conll")
     assert 0.0 <= report["f1"] <= 1.0 and report["sentences"] == 60
 
 

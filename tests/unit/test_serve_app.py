@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from lepton_ai.serve import ModelSource, ServeConfig, build_app
 from lepton_ai.settings import settings
-from lepton_ai.training.classifier_training import train
+from lepton_ai.training.pipeline import train
 
 from .test_train_tiny import write_topics
 

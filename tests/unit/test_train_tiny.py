@@ -14,8 +14,8 @@ import lepton_ai as lai
 from lepton_ai.data.labelled import LabelledSet, read_labelled, stratified_split
 from lepton_ai.errors import LeptonError, LeptonWarning
 from lepton_ai.settings import settings
-from lepton_ai.training.classifier_training import train
 from lepton_ai.training.option_parsing import parse_search
+from lepton_ai.training.pipeline import train
 
 TOPICS = {
     "bank": "bank card password reset money transfer".split(),

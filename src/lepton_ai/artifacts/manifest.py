@@ -13,7 +13,7 @@ Layout (``docs/training.md``)::
     README.md            model card
 
 Everything is JSON or safetensors: loading never unpickles. ``lai.load(dir)``
-(:mod:`lepton_ai.tasks.trained`) opens any such folder as a classifier or a tagger.
+(:mod:`lepton_ai.tasks.loading`) opens any such folder as a classifier or a tagger.
 """
 
 from __future__ import annotations

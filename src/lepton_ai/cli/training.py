@@ -12,6 +12,7 @@ from rich.table import Table
 from lepton_ai.artifacts.staging import CHECKPOINTS, staging_folder
 from lepton_ai.cli.common import app, coded_errors, console, errors
 from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.training.method_catalog import method_help
 
 
 @app.command()
@@ -29,8 +30,7 @@ def train(
     ] = None,
     task: Annotated[str, typer.Option("--task", help="classify | ner")] = "classify",
     method: Annotated[
-        str, typer.Option("--method", help="auto | head | fewshot | full | lora | adalora "
-                          "(ner: auto | full | lora | charcrf)")
+        str, typer.Option("--method", help=method_help() + " (docs/training.md)")
     ] = "auto",
     base: Annotated[
         str | None, typer.Option("--base", help="Base encoder: name or folder.")
@@ -71,9 +71,6 @@ def train(
     """Train a classifier (or, with --task ner, a tagger) and save an evaluated model."""
     from lepton_ai.training.option_parsing import parse_options
 
-    if label_descriptions is not None and task == "ner":
-        raise typer.BadParameter("--label-descriptions is for classifiers, not --task ner")
-
     options: dict[str, Any] = {
         "method": method, "batch_size": batch_size, "seed": seed,
         "checkpoint_every": checkpoint_every,
@@ -82,24 +79,19 @@ def train(
         {k: v for k, v in {"epochs": epochs, "lr": lr, "ngrams": ngrams}.items() if v is not None}
     )
     options.update(parse_options(settings_ or []))
-    try:
-        if task == "ner":
-            from lepton_ai.training.ner.tagger_training import train_tagger
+    from lepton_ai.training.option_parsing import parse_search
+    from lepton_ai.training.pipeline import train as train_model
 
-            model = train_tagger(
-                data, eval_data=eval_file, base=base, out=out, resume=resume, **options
-            )
+    # A tagger refuses those of these the user changed (LAI-E519).
+    classifier_only = {"text": text, "label": label, "label_sep": label_sep,
+                       "from_model": from_model, "search": parse_search(search) if search else None,
+                       "keep_data": keep_data, "label_descriptions": label_descriptions}
+    try:
+        model = train_model(data, task=task, eval_data=eval_file, base=base, out=out,
+                            resume=resume, **classifier_only, **options)
+        if model.task == "ner":
             console.print(f"[green]saved[/] {out}: entity F1 {model.metrics['f1']:.4f}")
             return
-        from lepton_ai.training.classifier_training import train as train_classifier
-        from lepton_ai.training.option_parsing import parse_search
-
-        model = train_classifier(
-            data, text=text, label=label, label_sep=label_sep, eval_data=eval_file, base=base,
-            out=out, resume=resume, from_model=from_model,
-            search=parse_search(search) if search else None, keep_data=keep_data,
-            label_descriptions=label_descriptions, **options,
-        )
     except KeyboardInterrupt:
         where = staging_folder(out) / CHECKPOINTS
         errors.print(f"interrupted: checkpoint saved in {where}; continue with --resume "
@@ -131,12 +123,12 @@ def evaluate(
     ] = None,
 ) -> None:
     """Evaluate a model on a labelled file; writes report.json/.md and a confusion matrix."""
-    from lepton_ai.tasks.trained import load
+    from lepton_ai.tasks.loading import load
 
     model = load(model_dir)
     target = out or model_dir / f"eval-{data.stem}"
-    if hasattr(model, "evaluate_tagged"):
-        report = model.evaluate_tagged(data, out=target)
+    if model.task == "ner":
+        report = model.evaluate(data, out=target)
         console.print(f"entity F1 {report['f1']:.4f} (precision {report['precision']:.4f}, "
                       f"recall {report['recall']:.4f}); report in {target}")
         return
@@ -166,8 +158,8 @@ def predict(
     each predicted label).
     """
     from lepton_ai.data.tables import read_rows, text_column, texts_of
+    from lepton_ai.tasks.loading import load
     from lepton_ai.tasks.run_file import STDIN, stdin_texts
-    from lepton_ai.tasks.trained import load
 
     items = [text for text in texts or [] if text != STDIN]
     if file is not None and str(file) != STDIN:

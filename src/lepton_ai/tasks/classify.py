@@ -10,7 +10,6 @@ in NumPy.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,6 @@ from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
 from lepton_ai.artifacts.manifest import (
     MANIFEST,
     Manifest,
-    check_output_folder,
     model_cache,
     require_file,
 )
@@ -34,36 +32,29 @@ from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
 from lepton_ai.settings import settings
 from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.tasks.trained import TrainedModel
 
 #: Multi-label: a label is predicted when its probability reaches this.
 MULTI_LABEL_THRESHOLD = 0.5
 
 
-class TextClassifier:
-    """Predicts labels for texts. Get one from ``lai.train`` or ``lai.load(dir)``."""
+class TextClassifier(TrainedModel):
+    """Predicts labels for texts. Get one from ``lai.train`` or ``lai.load(dir)``.
+
+    ``labels`` are in the order of :meth:`predict_proba`'s columns.
+    """
 
     def __init__(
         self, encoder: Encoder, head: HeadWeights, manifest: Manifest, folder: Path
     ) -> None:
+        super().__init__(manifest, folder)
         self.encoder = encoder
         self.head = head
-        self.manifest = manifest
-        self.folder = folder
-
-    @property
-    def labels(self) -> list[str]:
-        """Label names, in the order of :meth:`predict_proba`'s columns."""
-        return list(self.manifest.labels)
 
     @property
     def multi_label(self) -> bool:
         """Whether a text may get several labels (or none)."""
         return self.manifest.multi_label
-
-    @property
-    def metrics(self) -> dict[str, Any]:
-        """Evaluation figures recorded at training time."""
-        return dict(self.manifest.metrics)
 
     def __repr__(self) -> str:
         return (
@@ -113,19 +104,6 @@ class TextClassifier:
         return evaluate_classifier(
             self, data, text=text, label=label, label_sep=label_sep, out=out
         )
-
-    def save(self, folder: str | Path) -> Path:
-        """Copy the model directory to ``folder`` (a no-op onto itself); a model already
-        there is replaced whole, once the copy is complete."""
-        from lepton_ai.artifacts.staging import staged
-
-        target = Path(folder)
-        if target.resolve() != self.folder.resolve():
-            check_output_folder(target)
-            with staged(target) as staging:
-                shutil.copytree(self.folder, staging, dirs_exist_ok=True)
-            self.folder = target
-        return target
 
     @classmethod
     def load(

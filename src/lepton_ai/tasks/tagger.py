@@ -8,7 +8,7 @@ BiLSTM-CRF (Chinese). Both run on torch.
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,23 +20,18 @@ from lepton_ai.artifacts.manifest import Manifest, require_file
 from lepton_ai.artifacts.tagger_weights import TAGGER_FILE, VOCAB_FILE
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
+from lepton_ai.tasks.trained import TrainedModel
 from lepton_ai.text.bio import spans, tokenize
 
 BATCH = 32
 
 
-class Tagger(ABC):
+class Tagger(TrainedModel):
     """Finds entities: ``predict(text)`` → ``[{"text", "label", "start", "end"}, ...]``."""
 
     def __init__(self, manifest: Manifest, folder: Path) -> None:
-        self.manifest = manifest
-        self.folder = folder
+        super().__init__(manifest, folder)
         self.tags: list[str] = list(manifest.labels)
-
-    @property
-    def metrics(self) -> dict[str, Any]:
-        """Evaluation figures recorded at training time."""
-        return dict(self.manifest.metrics)
 
     @property
     def entity_types(self) -> list[str]:
@@ -77,8 +72,10 @@ class Tagger(ABC):
             results.append(entities)
         return results[0] if single else results
 
-    def evaluate_tagged(self, data: Any, out: str | Path | None = None) -> dict[str, Any]:
-        """Entity-level precision/recall/F1 (seqeval) on a tagged file or sentences."""
+    def evaluate(self, data: Any, *, out: str | Path | None = None,
+                 **columns: Any) -> dict[str, Any]:
+        """Entity-level precision/recall/F1 (seqeval) on a tagged file (CoNLL, BMES,
+        JSONL) or a list of tagged sentences; ``out`` writes a report there."""
         from lepton_ai.evaluation.tagging import evaluate_tagger
 
         return evaluate_tagger(self, data, out=out)

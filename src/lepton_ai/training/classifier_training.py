@@ -1,4 +1,4 @@
-"""``lai.train``: from labelled data to an evaluated, saved classifier.
+"""Training a classifier: from labelled data to an evaluated, saved classifier.
 
 The steps are the pipeline of ``architecture.md``: read → check → choose the
 method → train → save the model directory → evaluate the saved model exactly as
@@ -12,7 +12,6 @@ import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -93,7 +92,7 @@ def held_out(
     return (*split(train_set, config.eval_fraction, config.seed), "held-out split")
 
 
-def train(
+def train_classifier(
     data: str | Path | LabelledSet,
     *,
     text: str = "text",
@@ -101,7 +100,7 @@ def train(
     label_sep: str | None = None,
     eval_data: str | Path | LabelledSet | None = None,
     base: str | Path | None = None,
-    out: str | Path | None = None,
+    out: str | Path,
     resume: bool = False,
     from_model: str | Path | None = None,
     search: dict[str, list[Any]] | None = None,
@@ -116,7 +115,7 @@ def train(
         text, label: column names; ``label_sep`` splits multi-label strings.
         eval_data: held-out data; default: a stratified 10% split of ``data``.
         base: encoder to start from (name or folder); default by language.
-        out: model directory; default ``<cache>/runs/<time>``.
+        out: the model directory to write.
         resume: continue from the last checkpoint in ``out``.
         from_model: continual learning: update this trained model with ``data``.
         search: hyper-parameter grid, e.g. ``{"lr": [1e-5, 3e-5], "epochs": [3, 5]}``.
@@ -134,7 +133,7 @@ def train(
     evaluation = _read_eval(eval_data, text, label, label_sep)
     descriptions = (read_descriptions(label_descriptions)
                     if isinstance(label_descriptions, str | Path) else label_descriptions)
-    out_dir = Path(out) if out is not None else _default_out()
+    out_dir = Path(out)
     check_output_folder(out_dir)
     # Read before anything is written: --from may name out_dir itself (an update in place).
     start = StartingPoint.read(Path(from_model)) if from_model is not None else None
@@ -172,10 +171,6 @@ def _read_eval(
     if eval_data is None or isinstance(eval_data, LabelledSet):
         return eval_data
     return read_labelled(eval_data, text, label, label_sep)
-
-
-def _default_out() -> Path:
-    return settings.cache_dir / "runs" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def choose_base(texts: list[str], base: str | Path | None) -> ModelSpec:

@@ -7,10 +7,12 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.training.method_catalog import encoder_methods, method_names, training_method
 
-METHODS = ("auto", "head", "fewshot", "full", "lora", "adalora")
+#: Every method name any task takes (``method_catalog`` says which task takes which).
+METHODS = method_names()
 #: Methods that change the encoder's weights (need a Hugging Face transformer base).
-ENCODER_METHODS = ("fewshot", "full", "lora", "adalora")
+ENCODER_METHODS = encoder_methods()
 #: ``auto`` picks ``fewshot`` when the median label has at most this many examples.
 FEWSHOT_MAX_PER_LABEL = 32
 #: ``ngrams=None`` turns n-gram features on when the median label has this many examples.
@@ -73,20 +75,15 @@ class TrainConfig:
     checkpoint_every: int = 200
     eval_fraction: float = 0.1
 
-    def resolved(self, method: str) -> TrainConfig:
-        """A copy with the method and its default epochs / learning rate filled in."""
-        epochs, lr = {
-            "head": (0, 0.0),
-            "fewshot": (1, 2e-5),
-            "full": (4, 8e-5),
-            "lora": (6, 1e-3),
-            "adalora": (6, 1e-3),
-        }[method]
+    def resolved(self, method: str, task: str = "classify") -> TrainConfig:
+        """A copy with the method and its declared default epochs / learning rate for
+        ``task`` filled in (LAI-E508 when the method does not train that task)."""
+        defaults = training_method(method, task).defaults[task]
         return replace(
             self,
             method=method,
-            epochs=self.epochs if self.epochs is not None else epochs,
-            lr=self.lr if self.lr is not None else lr,
+            epochs=self.epochs if self.epochs is not None else defaults.epochs,
+            lr=self.lr if self.lr is not None else defaults.lr,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,7 +104,7 @@ class TrainConfig:
                 )
         config = cls(**options)
         if config.method not in METHODS:
-            raise LeptonError(E.E508, method=config.method, known=", ".join(METHODS))
+            raise LeptonError(E.E508, method=repr(config.method), known=", ".join(METHODS))
         if config.fewshot_loss not in ("pairs", "supcon"):
             raise LeptonError(
                 E.E511, name="fewshot_loss", value=config.fewshot_loss, why="use pairs or supcon"

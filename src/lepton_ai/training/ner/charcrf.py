@@ -14,8 +14,9 @@ from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, pad_batch
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 from lepton_ai.training.train_config import TrainConfig
 
-#: Defaults for a network trained from scratch: many cheap epochs, a larger step.
-EPOCHS, LR, PATIENCE, BATCH = 30, 2e-3, 5, 16
+#: For a network trained from scratch: patience over many cheap epochs, small batches.
+#: Its epochs and learning rate are declared in training/method_catalog.py.
+PATIENCE, BATCH = 5, 16
 
 
 def train_charcrf(
@@ -33,11 +34,11 @@ def train_charcrf(
     tag_index = {t: i for i, t in enumerate(tags)}
     encoded = [vocab.encode(s.tokens) for s in train]
     gold = [[tag_index[t] for t in s.tags] for s in train]
-    epochs = config.epochs or EPOCHS
+    epochs = config.epochs
     batch_size = BATCH if config.batch_size == TrainConfig.batch_size else config.batch_size
     steps = -(-len(train) // batch_size) * epochs
     loop = TrainingLoop(
-        model, adamw([(list(model.named_parameters()), config.lr or LR)], 0.0), steps,
+        model, adamw([(list(model.named_parameters()), config.lr)], 0.0), steps,
         out / "checkpoints", warmup=0.02, grad_clip=5.0,
         patience=max(config.patience, PATIENCE), checkpoint_every=config.checkpoint_every,
         description="BiLSTM-CRF tagger",
@@ -68,5 +69,5 @@ def train_charcrf(
     return {
         "history": state.history,
         "trainable_parameters": sum(p.numel() for p in model.parameters()),
-        "config": {"epochs": epochs, "lr": config.lr or LR, "batch_size": batch_size},
+        "config": {"epochs": epochs, "lr": config.lr, "batch_size": batch_size},
     }

@@ -22,10 +22,9 @@ from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, ModelSpec, re
 from lepton_ai.tasks.tagger import Tagger, load_tagger
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.training.checks import check_language
+from lepton_ai.training.method_catalog import AUTO, training_method
 from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
 from lepton_ai.training.train_config import TrainConfig
-
-NER_METHODS = ("auto", "full", "lora", "charcrf")
 
 
 def train_tagger(
@@ -38,9 +37,9 @@ def train_tagger(
     **options: Any,
 ) -> Tagger:
     """Train an entity tagger and save it as a model directory; returns it loaded."""
-    method = options.pop("method", "auto")
-    if method not in NER_METHODS:
-        raise LeptonError(E.E508, method=method, known=", ".join(NER_METHODS))
+    method = options.pop("method", AUTO)
+    if method != AUTO:
+        training_method(method, "ner")  # LAI-E508 names the methods that train taggers
     config = TrainConfig.from_options(**options)
     train_set = data if isinstance(data, list) else read_tagged(data)
     if eval_data is None:
@@ -52,8 +51,9 @@ def train_tagger(
         evaluation = eval_data if isinstance(eval_data, list) else read_tagged(eval_data)
     texts = ["".join(s.tokens) for s in train_set[:2000]]
     chinese = sum(has_cjk(t) for t in texts) / max(1, len(texts)) > 0.2
-    if method == "auto":
+    if method == AUTO:
         method = "charcrf" if chinese and base is None else "full"
+    config = config.resolved(method, "ner")
     spec = resolve(base or DEFAULT_ENGLISH) if method != "charcrf" else None
     if spec is not None:
         if spec.kind != HF_ENCODER:
@@ -104,7 +104,7 @@ def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
     )
     manifest.write(out)
     tagger = load_tagger(out)
-    report = tagger.evaluate_tagged(evaluation)
+    report = tagger.evaluate(evaluation)
     write_tagger_report(report, out)
     manifest.metrics = {k: report[k] for k in ("precision", "recall", "f1")}
     manifest.write(out)

@@ -17,8 +17,6 @@ from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_see
 from lepton_ai.training.train_config import TrainConfig
 
 IGNORE = -100
-#: Defaults: a few epochs at a learning rate suited to small (MiniLM-size) encoders.
-EPOCHS, LR, LORA_LR = 3, 1e-4, 1e-3
 
 
 def align(backbone: SentenceBackbone, sentences: list[TaggedSentence],
@@ -52,7 +50,7 @@ def train_token_classifier(
     """Encoder + linear layer over token states, cross-entropy on first sub-words."""
     set_seed(config.seed)
     backbone = SentenceBackbone(Path(spec.path()), config.max_length)
-    lr = config.lr or (LORA_LR if method == "lora" else LR)
+    lr = config.lr
     if method == "lora":
         from peft import LoraConfig, get_peft_model
 
@@ -66,7 +64,7 @@ def train_token_classifier(
     tag_index = {t: i for i, t in enumerate(tags)}
     ids, labels = align(backbone, train, tag_index)
     module = torch.nn.ModuleDict({"backbone": backbone, "head": head})
-    epochs = config.epochs or EPOCHS
+    epochs = config.epochs
     steps = -(-len(ids) // config.batch_size) * epochs
     loop = TrainingLoop(
         module, adamw([(list(backbone.named_parameters()), lr),
