@@ -1,8 +1,9 @@
 """One settings object for the whole library.
 
 Values come from environment variables ``LEPTON_*`` and may be overridden in code
-(``lai.settings.threads = 1``) or by CLI flags. Thread counts are decided here and
-nowhere else.
+(``lai.settings.threads = 1``) or by CLI flags. The model runtimes' thread counts are
+decided here and nowhere else; the server's dispatch threads (``ServeConfig.threads``)
+only hand work to them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class Settings:
             with VNNI/AMX, where it is faster; fp32 elsewhere), ``"int8"`` or
             ``"fp32"`` (exact) (``LEPTON_PRECISION``).
         show_progress: show progress bars on long work (``LEPTON_PROGRESS=0`` hides them).
+        model_memory_mb: how much loaded models may take together before the least
+            recently used are dropped (``LEPTON_MODEL_MEMORY_MB``; estimated from their
+            weight files, see :mod:`lepton_ai.models.memory`).
     """
 
     threads: int = field(default_factory=lambda: _env_int("LEPTON_THREADS", _default_threads()))
@@ -60,6 +64,8 @@ class Settings:
     show_progress: bool = field(
         default_factory=lambda: os.environ.get("LEPTON_PROGRESS", "1") not in ("0", "false")
     )
+    model_memory_mb: int = field(
+        default_factory=lambda: _env_int("LEPTON_MODEL_MEMORY_MB", 4096))
 
 
 settings = Settings()

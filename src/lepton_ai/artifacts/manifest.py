@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from lepton_ai._version import __version__
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.memory import LOADED, files_mb
 
 T = TypeVar("T")
 
@@ -83,21 +84,20 @@ def manifest_stamp(folder: str | Path) -> int | None:
         return None
 
 
-def model_cache(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """``lru_cache`` for model loaders whose first argument is a name or a model folder.
+def model_cache(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Hold what a loader returns in the process's model store
+    (:data:`~lepton_ai.models.memory.LOADED`); its first argument is a name or a model
+    folder.
 
-    The key also holds the folder's manifest write time, so a directory trained again
-    in place is loaded afresh instead of served from memory.
+    The folder's manifest write time is the entry's stamp, so a directory trained
+    again in place is loaded afresh instead of served from memory.
     """
 
     def decorate(load: Callable[..., T]) -> Callable[..., T]:
-        @functools.lru_cache(maxsize=maxsize)
-        def cached(written: int | None, name: str, *args: Any) -> T:
-            return load(name, *args)
-
         @functools.wraps(load)
         def loader(name: str, *args: Any) -> T:
-            return cached(manifest_stamp(name), name, *args)
+            return LOADED.load((kind, name, *args), lambda: load(name, *args),
+                               stamp=manifest_stamp(name), size_mb=lambda: files_mb(name))
 
         return loader
 

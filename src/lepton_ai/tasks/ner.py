@@ -135,7 +135,7 @@ def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
         yield piece_start, text[piece_start:piece_end]
 
 
-@model_cache(maxsize=8)
+@model_cache("entity model")
 def load_entity_model(name: str) -> EntityModel:
     """An entity model by name ("spacy", "jieba") or trained directory path."""
     if name == "spacy":

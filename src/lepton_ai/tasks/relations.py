@@ -114,7 +114,7 @@ class RelationScorer:
         return self._predict(list(marked)) if marked else np.zeros((0, len(self.labels)))
 
 
-@model_cache(maxsize=4)
+@model_cache("relation model")
 def trained_scorer(name: str) -> RelationScorer:
     """The shipped model (by name) or a classifier directory, as a scorer."""
     from lepton_ai.tasks.classify import TextClassifier

@@ -144,7 +144,7 @@ class TrainedSentimentModel:
         return self.classifier.predict_proba(list(texts))
 
 
-@model_cache(maxsize=8)
+@model_cache("sentiment model")
 def load_sentiment_model(
     name: str, label_names: tuple[tuple[str, str], ...] = ()
 ) -> SentimentModel:
