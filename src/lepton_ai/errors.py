@@ -476,6 +476,11 @@ class E(Enum):
         "Unknown task {name!r}. The declared tasks are: {known} (`lai tasks` lists them "
         "with their defaults).",
     )
+    E726 = (
+        Kind.INVALID,
+        "ids must name each document once: got {ids} ids for {documents} documents. Pass "
+        "one id per document, or leave ids out (documents are then named by position).",
+    )
     # --- serving: 8xx
     E801 = (
         Kind.BUSY,

@@ -50,3 +50,13 @@ def test_nothing_relevant_retrieved_means_i_dont_know(tmp_cache) -> None:
     assert (result.text, result.known, result.citations) == ("I don't know.", False, [])
     with pytest.raises(LeptonError, match="LAI-E908"):
         lai.answer("q", documents="not a list")
+
+
+def test_answer_names_ids_that_do_not_match_the_documents() -> None:
+    # Found by the schemathesis run over POST /v1/answer: it answered 500.
+    import lepton_ai as lai
+
+    with pytest.raises(ValueError, match=r"LAI-E726.*0 ids for 1 documents"):
+        lai.answer("anything", documents=["one document"], ids=[])
+    empty = lai.answer(["a", "b"], documents=[""])  # no text to answer from: no LM call
+    assert [a.known for a in empty] == [False, False] and empty[0].citations == []

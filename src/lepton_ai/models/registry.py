@@ -11,9 +11,10 @@ into a spec; the task modules name their defaults by the names registered here.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from lepton_ai.errors import E, LeptonError
 
@@ -233,9 +234,9 @@ def shipped(name: str) -> ModelSpec:
     raise LeptonError(E.E101, name=name, known=", ".join(spec.name for spec in SHIPPED))
 
 
-def encoder_names() -> dict[str, str]:
-    """Every registered encoder name and alias (lower case) → its name."""
-    return {key: spec.name for key, spec in _BY_NAME.items()}
+def encoder_names() -> Mapping[str, str]:
+    """Every registered encoder name and alias (lower case) → its name (read-only)."""
+    return _ENCODER_NAMES
 
 
 #: The defaults that ``lang=`` routes to.
@@ -252,6 +253,8 @@ def _lookup() -> dict[str, ModelSpec]:
 
 
 _BY_NAME = _lookup()
+_ENCODER_NAMES: Mapping[str, str] = MappingProxyType(
+    {key: spec.name for key, spec in _BY_NAME.items()})
 
 
 def resolve(name_or_path: str | Path) -> ModelSpec:

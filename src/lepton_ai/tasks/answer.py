@@ -87,9 +87,13 @@ def retrieve(question: str, documents: Sequence[str] | None, index: str | Path |
         raise LeptonError(E.E908, got=type(documents).__name__)
     from lepton_ai.tasks.embed import embed
 
+    if ids is not None and len(ids) != len(documents):
+        raise LeptonError(E.E726, ids=len(ids), documents=len(documents))
     names = list(ids) if ids is not None else [str(i) for i in range(len(documents))]
     passages = [p for doc, name in zip(documents, names, strict=True)
                 for p in passages_of(doc, name)]
+    if not passages:  # documents without any text: nothing to answer from
+        return []
     vectors = np.asarray(embed([p.text for p in passages] + [question], lang="auto"))
     scores = vectors[:-1] @ vectors[-1]
     best = np.argsort(-scores)[:k]
