@@ -136,7 +136,27 @@ def __getattr__(name: str) -> Any:
         value = getattr(import_module(module), attribute)
         globals()[name] = value
         return value
+    value = _declared_task_name(name)
+    if value is not None:
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'lepton_ai' has no attribute {name!r}")
+
+
+def _declared_task_name(name: str) -> Any:
+    """A declared task's function (``lai.language``) or result type (``lai.Language``):
+    a task added in one module needs no line here."""
+    if name.startswith("_"):
+        return None
+    from lepton_ai.tasks.catalog import declared_tasks
+
+    for task in declared_tasks():
+        if name == task.name:
+            return task.function
+        if name == getattr(task.result, "__name__", None) and task.result.__module__.startswith(
+                "lepton_ai."):
+            return task.result
+    return None
 
 
 def __dir__() -> list[str]:
