@@ -476,6 +476,11 @@ class E(Enum):
         "Unknown task {name!r}. The declared tasks are: {known} (`lai tasks` lists them "
         "with their defaults).",
     )
+    E725 = (
+        Kind.NOT_FOUND,
+        "Unknown language code(s) {unknown} in candidates. Use ISO 639-1 codes the model "
+        "knows: {known}.",
+    )
     E726 = (
         Kind.INVALID,
         "ids must name each document once: got {ids} ids for {documents} documents. Pass "

@@ -145,6 +145,7 @@ def test_task_catalog_snapshot():
         "embed.v1": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
         "keywords.v1": {"en": "spaCy candidates ranked by all-MiniLM-L6-v2 + MMR",
                         "zh": "jieba TF-IDF"},
+        "language.v1": {"en": "py3langid (97 languages)", "zh": "py3langid (97 languages)"},
         "ner.v1": {"en": "spacy", "zh": "jieba"},
         "relations.v1": {"en": "semeval-minilm", "zh": "relation types taught by example"},
         "sentiment.v1": {"en": "sst2-minilm", "zh": "snownlp"},
