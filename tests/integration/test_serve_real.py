@@ -68,6 +68,29 @@ def test_concurrent_requests_are_batched_and_get_the_unbatched_results() -> None
     np.testing.assert_allclose(vectors, alone, atol=1e-5)
 
 
+def test_concurrent_english_and_chinese_embed_requests_keep_their_own_model() -> None:
+    # Batched together, a Chinese request used to turn the English ones multilingual.
+    app = build_app(ServeConfig(warm=False))
+    english = [f"sentence number {i} about banks" for i in range(8)]
+    chinese = [f"关于银行的第{i}句话" for i in range(8)]
+
+    async def main() -> list[dict]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                answers = await asyncio.gather(*(
+                    http.post("/v1/embed", json={"input": text}) for pair in
+                    zip(english, chinese, strict=True) for text in pair))
+        return [answer.json() for answer in answers]
+
+    found = asyncio.run(main())
+    assert [body["model"] for body in found] == ["all-MiniLM-L6-v2", "use-multilingual-v3"] * 8
+    np.testing.assert_allclose(np.array([found[i]["data"] for i in range(0, 16, 2)]),
+                               lai.embed(english), atol=1e-5)
+    np.testing.assert_allclose(np.array([found[i]["data"] for i in range(1, 16, 2)]),
+                               lai.embed(chinese), atol=1e-5)
+
+
 @pytest.mark.parametrize(("route", "options", "call"), [
     ("sentiment", {}, lambda texts: lai.sentiment(texts)),
     ("ner", {}, lambda texts: lai.ner(texts)),
@@ -120,6 +143,16 @@ def test_openai_client_works_unchanged_against_lai_serve() -> None:
         np.testing.assert_allclose(remote.embed(TEXTS[0]), lai.embed(TEXTS[0], lang="en"),
                                    atol=1e-5)
         assert remote.sentiment(TEXTS[:2]) == lai.sentiment(TEXTS[:2])
+        # Every declared task has its Client method, with the Python results and types.
+        assert remote.embed(TEXTS[:2]).model == "all-MiniLM-L6-v2"
+        assert remote.embed("今天天气很好").model == "use-multilingual-v3"
+        assert remote.language(TEXTS) == lai.language(TEXTS)
+        assert remote.relations(TEXTS[2]) == lai.relations(TEXTS[2])
+        assert remote.summarize(TEXTS[:2], method="extractive", max_sentences=1) == \
+            lai.summarize(TEXTS[:2], method="extractive", max_sentences=1)
+        unknown = remote.answer("What is the capital of Mars?", documents=["Cards cost 5 euros."])
+        assert unknown == lai.answer("What is the capital of Mars?",
+                                     documents=["Cards cost 5 euros."])
 
 
 def test_openai_client_chats_with_the_packaged_model_whole_and_streamed() -> None:

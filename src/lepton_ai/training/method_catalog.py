@@ -38,6 +38,7 @@ class TrainingMethod:
         defaults: task → default epochs and learning rate (the tasks it trains).
         changes_encoder: it updates a Hugging Face transformer's weights (so the base
             must be one).
+        adapter: what it trains is an adapter (LoRA/AdaLoRA) inside the encoder.
     """
 
     name: str
@@ -45,6 +46,7 @@ class TrainingMethod:
     saves: str
     defaults: dict[str, Defaults]
     changes_encoder: bool
+    adapter: bool = False
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -72,12 +74,13 @@ METHODS: tuple[TrainingMethod, ...] = (
         "lora", "Low-rank adapters in the encoder's attention and feed-forward layers, "
         "with the head: most of full's accuracy, a small file.",
         "adapter/ (LoRA) + head.safetensors, saved together; taggers: tagger.safetensors",
-        {"classify": Defaults(6, 1e-3), "ner": Defaults(3, 1e-3)}, changes_encoder=True),
+        {"classify": Defaults(6, 1e-3), "ner": Defaults(3, 1e-3)}, changes_encoder=True,
+        adapter=True),
     TrainingMethod(
         "adalora", "LoRA whose ranks are reallocated during training to the layers that "
         "need them.",
         "adapter/ (AdaLoRA) + head.safetensors, saved together",
-        {"classify": Defaults(6, 1e-3)}, changes_encoder=True),
+        {"classify": Defaults(6, 1e-3)}, changes_encoder=True, adapter=True),
     TrainingMethod(
         "charcrf", "A character BiLSTM-CRF trained from scratch: Chinese entity tagging "
         "without a transformer.",

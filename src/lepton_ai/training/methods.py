@@ -21,6 +21,7 @@ from lepton_ai.artifacts.head_weights import HeadWeights
 from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import ModelSpec
+from lepton_ai.training.method_catalog import training_method
 from lepton_ai.training.train_config import NGRAM_MIN_PER_LABEL, TrainConfig
 
 L2_GRID = (1e-4, 1e-3, 1e-2)
@@ -234,7 +235,7 @@ def train_finetune(job: Job) -> Result:
     config = job.config
     set_seed(config.seed)
     backbone = _backbone(job)
-    if config.method in ("lora", "adalora"):
+    if training_method(config.method, "classify").adapter:
         _attach_adapter(job, backbone)
     ids = backbone.token_ids(job.train.texts)
     probe, _, l2 = fit_best_head(
@@ -279,7 +280,7 @@ def train_finetune(job: Job) -> Result:
         resume=job.resume,
     )
     head.eval()
-    if config.method in ("lora", "adalora"):
+    if training_method(config.method, "classify").adapter:
         backbone.model.save_pretrained(str(job.out / "adapter"))
         encoder = "adapter"
     else:

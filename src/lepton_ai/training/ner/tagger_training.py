@@ -54,7 +54,8 @@ def train_tagger(
     if method == AUTO:
         method = "charcrf" if chinese and base is None else "full"
     config = config.resolved(method, "ner")
-    spec = resolve(base or DEFAULT_ENGLISH) if method != "charcrf" else None
+    spec = resolve(base or DEFAULT_ENGLISH) if training_method(method, "ner").changes_encoder \
+        else None
     if spec is not None:
         if spec.kind != HF_ENCODER:
             raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
