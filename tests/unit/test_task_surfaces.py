@@ -113,7 +113,10 @@ def openapi() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def commands() -> dict[str, Any]:
-    return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    group = typer.main.get_command(app)
+    context = group.make_context("lai", ["--help"], resilient_parsing=True)
+    return {name: group.get_command(context, name)  # type: ignore[attr-defined]
+            for name in group.list_commands(context)}  # type: ignore[attr-defined]
 
 
 def test_the_catalogue_holds_every_task_module_and_answer() -> None:
@@ -145,6 +148,12 @@ def test_a_default_that_differs_is_caught(openapi: dict[str, Any],
     assert http_problems(renamed, openapi) == ["POST /v1/keywordz is missing"]
     assert cli_problems(renamed, commands) == ["lai keywordz is missing"]
     assert client_problems(renamed) == ["Client.keywordz is missing"]
+
+
+def test_a_task_module_is_named_as_its_task() -> None:
+    # `lai NAME` imports lepton_ai.tasks.NAME alone (cli/task_commands.TaskCommandGroup).
+    for task in TASKS:
+        assert task.function.__module__ == f"lepton_ai.tasks.{task.name}"
 
 
 def test_analyze_runs_exactly_the_tasks_declared_part_of_it() -> None:

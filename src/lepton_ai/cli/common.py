@@ -1,60 +1,22 @@
-"""What every ``lai`` sub-command shares: the app, consoles, and coded-error handling."""
+"""What every ``lai`` sub-command shares: the app (its groups), consoles and coded errors."""
 
 from __future__ import annotations
 
-import functools
-import warnings
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
-
 import typer
-from rich.console import Console
 
-from lepton_ai.errors import LeptonError, LeptonWarning
+from lepton_ai.cli.output import coded_errors, console, errors
+from lepton_ai.cli.task_commands import TaskCommandGroup
+
+__all__ = ["app", "coded_errors", "console", "errors", "index_app", "models_app"]
 
 app = typer.Typer(
     name="lai",
     help="lepton-ai: embeddings, semantic search and more on small local models.",
     no_args_is_help=True,
     add_completion=False,
+    cls=TaskCommandGroup,
 )
 index_app = typer.Typer(help="Build semantic-search indexes.", no_args_is_help=True)
 models_app = typer.Typer(help="The models available offline.", invoke_without_command=True)
 app.add_typer(index_app, name="index")
 app.add_typer(models_app, name="models")
-
-console = Console()
-errors = Console(stderr=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def coded_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print a coded library error as one line and exit with status 2.
-
-    Coded warnings print as one ``warning: [LAI-W...] ...`` line each, without the
-    source location Python's default format adds (it points into our code, not at
-    the user's data); other warnings keep the default format.
-    """
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with warnings.catch_warnings():
-            default_show = warnings.showwarning
-
-            def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
-                if issubclass(category, LeptonWarning):
-                    errors.print(f"warning: {message}", style="yellow", highlight=False,
-                                 markup=False)
-                else:
-                    default_show(message, category, filename, lineno, file, line)
-
-            warnings.showwarning = show
-            try:
-                return command(*args, **kwargs)
-            except LeptonError as exc:
-                errors.print(f"error: {exc}", highlight=False, markup=False)
-                raise typer.Exit(2) from None
-
-    return wrapper

@@ -366,14 +366,13 @@ def demo() -> None:
     run_demo(console)
 
 
-# Registers `lai train`, `eval`, `predict`, `compare`, `adapt`, `serve`, `chat` and
-# one command per declared task on the same app.
+# Registers `lai train`, `eval`, `predict`, `compare`, `adapt`, `serve` and `chat` on the
+# same app; one command per declared task comes from the app's group (cli/task_commands).
 from lepton_ai.cli import generation as _generation  # noqa: E402
 from lepton_ai.cli import serving as _serving  # noqa: E402
-from lepton_ai.cli import task_commands as _task_commands  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_generation", "_serving", "_task_commands", "_training", "app", "main"]
+__all__ = ["_generation", "_serving", "_training", "app", "main"]
 
 
 def main() -> None:

@@ -5,6 +5,10 @@ JSON, Parquet, TXT) or stdin (``-``), runs the task's Python function with the
 declared options (one ``--option`` per field, same names and defaults, help from
 the field's description) and writes one record per text: JSON lines on stdout,
 or ``--out results.jsonl|.csv|.parquet``.
+
+The commands are made when asked for (:class:`TaskCommandGroup`): ``lai sentiment``
+imports the sentiment module only, and ``lai serve`` no task module at all, so the
+command starts as fast as before the tasks were declared; ``lai --help`` lists them all.
 """
 
 from __future__ import annotations
@@ -14,13 +18,17 @@ import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
-from lepton_ai.cli.common import app, coded_errors, console, errors
-from lepton_ai.tasks.catalog import declared_tasks
-from lepton_ai.tasks.declaration import TaskDeclaration
+from lepton_ai.cli.output import coded_errors, console, errors
+from lepton_ai.tasks.catalog import declared_in, declared_tasks, task_module_names
+
+if TYPE_CHECKING:
+    from lepton_ai.tasks.declaration import TaskDeclaration
 
 #: Short flags kept from the hand-written commands these replace.
 SHORT_FLAGS = {"model": "-m", "labels": "-l", "tasks": "-t", "k": "-k", "knowledge": "-k"}
@@ -126,11 +134,31 @@ def _parameter(name: str, kind: Any, default: Any, info: Any) -> inspect.Paramet
                              annotation=Annotated[kind, info])
 
 
-def register_task_commands() -> None:
-    """Add ``lai <task>`` for every declared task whose command is not written by hand."""
-    for task in declared_tasks():
-        if not task.custom_cli:
-            app.command(task.name)(coded_errors(task_command(task)))
+def task_click_command(task: TaskDeclaration) -> Any:
+    """The click command ``lai <task>`` runs (a one-command typer app, made on demand)."""
+    single = typer.Typer(add_completion=False)
+    single.command(task.name)(coded_errors(task_command(task)))
+    return typer.main.get_command(single)
 
 
-register_task_commands()
+class TaskCommandGroup(TyperGroup):
+    """The ``lai`` group: hand-written commands, plus one per declared task, made lazily.
+
+    A task's module is named as the task (a test checks), so ``lai NAME`` imports
+    ``lepton_ai.tasks.NAME`` alone; tasks whose command is written by hand
+    (``custom_cli``) are registered as usual and found first.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names.update(task.name for task in declared_tasks() if not task.custom_cli)
+        return sorted(names)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in task_module_names():
+            return found
+        task = declared_in(cmd_name)
+        if task is None or task.custom_cli or task.name != cmd_name:
+            return None
+        return task_click_command(task)

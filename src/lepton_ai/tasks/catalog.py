@@ -11,22 +11,36 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.tasks.declaration import TaskDeclaration
+
+if TYPE_CHECKING:
+    from lepton_ai.tasks.declaration import TaskDeclaration
+
+
+@functools.cache
+def task_module_names() -> frozenset[str]:
+    """The modules of :mod:`lepton_ai.tasks`, without importing them (a task's module is
+    named as the task)."""
+    import lepton_ai.tasks as package
+
+    return frozenset(module.name for module in pkgutil.iter_modules(package.__path__))
+
+
+def declared_in(module: str) -> TaskDeclaration | None:
+    """The task ``lepton_ai.tasks.<module>`` declares, or None (imports that module only)."""
+    from lepton_ai.tasks.declaration import TaskDeclaration
+
+    loaded = importlib.import_module(f"lepton_ai.tasks.{module}")
+    declaration = getattr(loaded, "TASK", None)
+    return declaration if isinstance(declaration, TaskDeclaration) else None
 
 
 @functools.cache
 def declared_tasks() -> tuple[TaskDeclaration, ...]:
     """The declared tasks, in module order (alphabetical)."""
-    import lepton_ai.tasks as package
-
-    found: list[TaskDeclaration] = []
-    for module in pkgutil.iter_modules(package.__path__):
-        loaded = importlib.import_module(f"{package.__name__}.{module.name}")
-        declaration = getattr(loaded, "TASK", None)
-        if isinstance(declaration, TaskDeclaration):
-            found.append(declaration)
+    found = [task for task in map(declared_in, sorted(task_module_names())) if task is not None]
     names = [task.name for task in found]
     if len(set(names)) != len(names):  # pragma: no cover - a programming error
         raise RuntimeError(f"two task modules declare the same name: {sorted(names)}")

@@ -27,7 +27,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
 
 #: What the input of a task is: texts (one or a list), or questions (one or a list).
@@ -127,6 +126,8 @@ class TaskDeclaration:
 
         Array results come back as plain NumPy rows (JSON writers take them as they are).
         """
+        import numpy as np
+
         found = self.function(list(inputs), **options)
         if isinstance(found, np.ndarray):
             return list(np.asarray(found))
