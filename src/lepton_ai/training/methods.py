@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.training.method_catalog import training_method
+from lepton_ai.training.outcome import Outcome
 from lepton_ai.training.train_config import NGRAM_MIN_PER_LABEL, TrainConfig
 
 L2_GRID = (1e-4, 1e-3, 1e-2)
@@ -83,15 +84,12 @@ def inverse_frequency_weights(counts: np.ndarray) -> np.ndarray | None:
 MAX_CLASS_WEIGHT = 10.0
 
 
-@dataclass
-class Result:
-    """What a method produced."""
+@dataclass(kw_only=True)
+class Result(Outcome):
+    """What a classifier method produced: the head, and where the encoder is."""
 
     head: HeadWeights
     encoder: str  # "base" | "encoder" | "adapter"
-    trainable_parameters: int
-    history: list[dict[str, Any]] = field(default_factory=list)
-    chosen: dict[str, Any] = field(default_factory=dict)
 
 
 def score(job: Job, probabilities: np.ndarray, data: LabelledSet) -> float:
@@ -151,7 +149,8 @@ def train_head(job: Job) -> Result:
         head, value, l2 = fit_best_head(job, train_vectors, valid_vectors)
         chosen = {"l2": l2}
     n_params = sum(v.size for v in head.tensors.values())
-    return Result(head, "base", n_params, [{"epoch": 1, "validation": value}], chosen)
+    return Result(head=head, encoder="base", trainable_parameters=n_params,
+                  history=[{"epoch": 1, "validation": value}], chosen=chosen)
 
 
 def wants_ngrams(job: Job) -> bool:
@@ -287,8 +286,9 @@ def train_finetune(job: Job) -> Result:
         backbone.save(job.out / "encoder")
         encoder = "encoder"
     return Result(
-        weights_of(head, job.multi_label), encoder, _count(module), state.history,
-        {"probe_l2": l2, "best_epoch": state.best_epoch + 1},
+        head=weights_of(head, job.multi_label), encoder=encoder,
+        trainable_parameters=_count(module), history=state.history,
+        chosen={"probe_l2": l2, "best_epoch": state.best_epoch + 1},
     )
 
 
@@ -476,7 +476,8 @@ def train_fewshot(job: Job) -> Result:
     backbone.save(job.out / "encoder")
     history = [*state.history, {"head_validation": value}]
     n_params = _count(backbone) + sum(v.size for v in head.tensors.values())
-    return Result(head, "encoder", n_params, history, {"l2": l2, "steps": total})
+    return Result(head=head, encoder="encoder", trainable_parameters=n_params, history=history,
+                  chosen={"l2": l2, "steps": total})
 
 
 METHOD_FUNCTIONS: dict[str, Callable[[Job], Result]] = {

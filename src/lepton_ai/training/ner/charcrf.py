@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import torch
 
@@ -12,6 +11,7 @@ from lepton_ai.data.tagged import TaggedSentence
 from lepton_ai.evaluation.tagging import validation_f1
 from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, pad_batch
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
+from lepton_ai.training.outcome import Outcome
 from lepton_ai.training.train_config import TrainConfig
 
 #: For a network trained from scratch: patience over many cheap epochs, small batches.
@@ -26,7 +26,7 @@ def train_charcrf(
     config: TrainConfig,
     out: Path,
     resume: bool,
-) -> dict[str, Any]:
+) -> Outcome:
     """Train, keep the epoch with the best validation F1, save weights + vocabulary."""
     set_seed(config.seed)
     vocab = CharVocab.build([s.tokens for s in train], tags)
@@ -66,8 +66,6 @@ def train_charcrf(
     )
     save_tensors(out, dict(model.state_dict()))
     save_vocab(out, {**vocab.to_dict(), "network": model.config})
-    return {
-        "history": state.history,
-        "trainable_parameters": sum(p.numel() for p in model.parameters()),
-        "config": {"epochs": epochs, "lr": config.lr, "batch_size": batch_size},
-    }
+    return Outcome(trainable_parameters=sum(p.numel() for p in model.parameters()),
+                   history=state.history,
+                   chosen={"epochs": epochs, "lr": config.lr, "batch_size": batch_size})

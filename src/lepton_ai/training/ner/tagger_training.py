@@ -95,13 +95,13 @@ def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
         task="ner", labels=tags, method=method,
         base_model=spec.name if spec else "none (trained from scratch)", base_checksum=None,
         encoder="encoder" if spec else "none", head="token-linear" if spec else "bilstm-crf",
-        config={**config.to_dict(), "method": method, **result["config"]},
+        config={**config.to_dict(), "method": method, **result.chosen},
         data={"train_sentences": len(train_set), "eval_sentences": len(evaluation),
               "entity_counts": dict(entity_counts(train_set)), "train_seconds": round(seconds, 1),
-              "trainable_parameters": result["trainable_parameters"],
+              "trainable_parameters": result.trainable_parameters,
               "peak_rss_mb": peak_rss_mb(), "source": str(data) if not isinstance(data, list)
               else "<memory>"},
-        history=result["history"],
+        history=result.history,
     )
     manifest.write(out)
     tagger = load_tagger(out)

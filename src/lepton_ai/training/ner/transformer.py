@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -14,6 +13,7 @@ from lepton_ai.evaluation.tagging import validation_f1
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.training.backbone import SentenceBackbone
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
+from lepton_ai.training.outcome import Outcome
 from lepton_ai.training.train_config import TrainConfig
 
 IGNORE = -100
@@ -46,7 +46,7 @@ def train_token_classifier(
     config: TrainConfig,
     out: Path,
     resume: bool,
-) -> dict[str, Any]:
+) -> Outcome:
     """Encoder + linear layer over token states, cross-entropy on first sub-words."""
     set_seed(config.seed)
     backbone = SentenceBackbone(Path(spec.path()), config.max_length)
@@ -114,6 +114,6 @@ def train_token_classifier(
     linear = head[1]
     save_tensors(out, {"out.weight": linear.weight, "out.bias": linear.bias})
     trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
-    return {"history": state.history, "trainable_parameters": trainable,
-            "config": {"epochs": epochs, "lr": lr, "best_epoch": state.best_epoch + 1,
-                       "max_length": int(np.int64(config.max_length))}}
+    return Outcome(trainable_parameters=trainable, history=state.history,
+                   chosen={"epochs": epochs, "lr": lr, "best_epoch": state.best_epoch + 1,
+                           "max_length": int(np.int64(config.max_length))})
