@@ -53,7 +53,7 @@ class Settings:
         show_progress: show progress bars on long work (``LEPTON_PROGRESS=0`` hides them).
         model_memory_mb: how much loaded models may take together before the least
             recently used are dropped (``LEPTON_MODEL_MEMORY_MB``; estimated from their
-            weight files, see :mod:`lepton_ai.models.memory`).
+            weight files, see :mod:`lepton_ai.model_memory`).
     """
 
     threads: int = field(default_factory=lambda: _env_int("LEPTON_THREADS", _default_threads()))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from lepton_ai.model_memory import LOADED, ModelMemory
 from lepton_ai.models.generator import DEFAULT_GENERATOR
 from lepton_ai.models.loader import load_encoder
-from lepton_ai.models.memory import LOADED, ModelMemory
 from lepton_ai.models.registry import PACKAGED, SHIPPED, encoder_names, resolve, shipped
 from lepton_ai.tasks.ner import DEFAULT_MODELS as NER_DEFAULTS
 from lepton_ai.tasks.relations import DEFAULT_MODEL as RELATION_DEFAULT

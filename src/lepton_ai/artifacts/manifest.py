@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from lepton_ai._version import __version__
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.models.memory import LOADED, files_mb
+from lepton_ai.model_memory import LOADED, files_mb
 
 T = TypeVar("T")
 
@@ -86,7 +86,7 @@ def manifest_stamp(folder: str | Path) -> int | None:
 
 def model_cache(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Hold what a loader returns in the process's model store
-    (:data:`~lepton_ai.models.memory.LOADED`); its first argument is a name or a model
+    (:data:`~lepton_ai.model_memory.LOADED`); its first argument is a name or a model
     folder.
 
     The folder's manifest write time is the entry's stamp, so a directory trained

