@@ -131,6 +131,17 @@ class E(Enum):
         "text only on the array lai.embed(list_of_texts) returned, with a text from that "
         "list (or index by position: vectors[0])."
     )
+    E208 = (
+        Kind.INVALID,
+        "Text {index} holds a lone surrogate (at character {position}): half of a UTF-16 "
+        "pair, left by a broken decoder or an escaped \\ud800 in JSON. It cannot be "
+        "encoded; decode the bytes as UTF-8 (errors='replace' keeps the rest of the text).",
+    )
+    E209 = (
+        Kind.INVALID,
+        "Text {index} is empty or only white space: there is nothing to analyse. Drop it "
+        "or give a text; the whole call was refused, so no result shifted position.",
+    )
     # --- files and tables: 3xx
     E301 = (
         Kind.MISSING_FILE,

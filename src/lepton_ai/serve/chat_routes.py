@@ -130,7 +130,7 @@ async def create_chat_completion(body: ChatRequest, request: Request) -> Any:
     max_tokens = body.limit(config.chat_max_tokens, config.chat_max_tokens)
     sampling = body.sampling()
     messages = [message.as_message() for message in body.messages]
-    state.check_texts([m["content"] for m in messages])
+    state.check_limits([m["content"] for m in messages])
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:
         ticket = service.admit()  # 429 now, before the stream starts; released when it ends

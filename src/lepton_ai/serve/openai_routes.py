@@ -92,7 +92,7 @@ async def create_embeddings(request: Request) -> Any:
                           known=", ".join(sorted(set(encoder_names().values()))))
     request.scope["lai"]["model"] = name
     texts = [body.input] if isinstance(body.input, str) else body.input
-    state.check_texts(texts)
+    texts = state.check_texts(texts)
     batcher = state.batcher(f"embeddings:{name}", _embed_with_tokens)
     results = await batcher.submit([(text, name) for text in texts])
     if body.dimensions is not None and results and body.dimensions != len(results[0][0]):

@@ -16,6 +16,7 @@ from lepton_ai.serve.chat_service import ChatService
 from lepton_ai.serve.config import ServeConfig
 from lepton_ai.serve.models import LoadedModel, ModelTable, load_model
 from lepton_ai.serve.observe import Metrics
+from lepton_ai.text.hygiene import checked_text
 
 
 @dataclass
@@ -78,8 +79,16 @@ class ServerState:
         for key, batcher in self._batchers.items():
             self.metrics.queue_depth.labels(key).set(batcher.queued_items)
 
-    def check_texts(self, texts: list[str]) -> None:
-        """Enforce the per-request limits (LAI-E806/E807, answered 413)."""
+    def check_texts(self, texts: list[str]) -> list[str]:
+        """The request's texts through the one door: the per-request limits
+        (LAI-E806/E807, answered 413), then :func:`~lepton_ai.text.hygiene.checked_text`
+        (empty texts and lone surrogates refused, 422; control characters blanked)."""
+        self.check_limits(texts)
+        return [checked_text(text, index) for index, text in enumerate(texts)]
+
+    def check_limits(self, texts: list[str]) -> None:
+        """The per-request limits alone (LAI-E806/E807, answered 413): chat turns may be
+        empty (an assistant turn with no text)."""
         if len(texts) > self.config.max_texts:
             raise LeptonError(E.E806, count=len(texts), limit=self.config.max_texts)
         for index, text in enumerate(texts):

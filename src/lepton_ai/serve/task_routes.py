@@ -57,7 +57,7 @@ def _add_task_route(task: ServedTask) -> None:
     async def run_task(body: Any, request: Request) -> Any:
         state = request.app.state.lai
         texts, single = _texts(body.input)
-        state.check_texts(texts)
+        texts = state.check_texts(texts)
         key, values, model = task.prepare(texts, body.options)
         batcher = state.batcher(f"task:{task.name}", task.run_batch)
         results = await batcher.submit([(text, key, values) for text in texts])
@@ -86,7 +86,7 @@ async def predict(name: str, body: PredictRequest, request: Request) -> Any:
     loaded = state.models.get(name, body.version)
     request.scope["lai"]["model"] = f"{loaded.name}@{loaded.version}"
     texts, single = _texts(body.input)
-    state.check_texts(texts)
+    texts = state.check_texts(texts)
     batcher = state.batcher(f"model:{loaded.name}@{loaded.version}",
                             lambda items: loaded.predict([text for text, in items]))
     results = await batcher.submit([(text,) for text in texts])

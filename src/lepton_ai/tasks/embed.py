@@ -20,6 +20,7 @@ from lepton_ai.models.loader import load_encoder
 from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
 from lepton_ai.settings import settings
 from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
+from lepton_ai.text.hygiene import checked_text
 from lepton_ai.text.lang import needs_multilingual
 
 Lang = Literal["auto", "en", "zh", "multi"]
@@ -93,9 +94,13 @@ def choose_model(texts: Sequence[str], model: str | Path | None, lang: str) -> s
 
 
 def as_text_list(texts: object) -> tuple[list[str], bool]:
-    """Validate the one-call shape: returns the list and whether one str came in."""
+    """Validate the one-call shape: returns the list and whether one str came in.
+
+    Every text passes :func:`~lepton_ai.text.hygiene.checked_text`: empty texts and
+    lone surrogates get a coded error, control characters become spaces.
+    """
     if isinstance(texts, str):
-        return [texts], True
+        return [checked_text(texts)], True
     if isinstance(texts, (list, tuple)) or (
         isinstance(texts, np.ndarray) and texts.dtype.kind in "UO"
     ):
@@ -103,6 +108,7 @@ def as_text_list(texts: object) -> tuple[list[str], bool]:
         for index, item in enumerate(items):
             if not isinstance(item, str):
                 raise LeptonError(E.E202, index=index, type_name=type(item).__name__)
+            items[index] = checked_text(item, index)
         return items, False
     raise LeptonError(E.E201, type_name=type(texts).__name__)
 
@@ -256,7 +262,7 @@ def _vectors_for(
     try:
         a_texts, a_single = as_text_list(a)
         b_texts, b_single = as_text_list(b)
-    except LeptonError:
+    except TypeError:  # not texts (E201/E202); an empty text keeps its own code
         raise LeptonError(E.E206, type_a=type(a).__name__, type_b=type(b).__name__) from None
     both = embed(a_texts + b_texts, model=model, lang=lang)
     return both[: len(a_texts)], a_single, both[len(a_texts) :], b_single

@@ -83,7 +83,10 @@ def occlusion(
     pieces = [(starts[i], ends[min(i + group, len(starts)) - 1])
               for i in range(0, len(starts), group)]
     variants = [text, *(_without(text, start, end) for start, end in pieces)]
-    probabilities = np.asarray(scorer(variants))
+    scored = [i for i, variant in enumerate(variants) if variant.strip()]
+    # A variant with every word taken out says nothing: uniform over the labels.
+    probabilities = np.full((len(variants), len(labels)), 1.0 / len(labels))
+    probabilities[scored] = np.asarray(scorer([variants[i] for i in scored]))
     best = int(np.argmax(probabilities[0]))
     base = float(probabilities[0, best])
     attributions = [
