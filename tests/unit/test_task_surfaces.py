@@ -150,6 +150,13 @@ def test_a_default_that_differs_is_caught(openapi: dict[str, Any],
     assert client_problems(renamed) == ["Client.keywordz is missing"]
 
 
+def test_no_option_takes_a_name_every_command_already_has() -> None:
+    from lepton_ai.cli.task_commands import COMMON
+
+    for task in TASKS:
+        assert not set(COMMON) & set(task.options.model_fields), task.name
+
+
 def test_a_task_module_is_named_as_its_task() -> None:
     # `lai NAME` imports lepton_ai.tasks.NAME alone (cli/task_commands.TaskCommandGroup).
     for task in TASKS:
