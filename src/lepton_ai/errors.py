@@ -32,6 +32,7 @@ class Kind(Enum):
     EXISTS = ("exists", FileExistsError, 409, "conflict_error")
     CONFLICT = ("conflict", RuntimeError, 409, "conflict_error")
     UNAUTHORIZED = ("unauthorized", PermissionError, 401, "authentication_error")
+    FORBIDDEN = ("forbidden", PermissionError, 403, "permission_error")
     TOO_LARGE = ("too_large", ValueError, 413, "request_too_large")
     BUSY = ("busy", RuntimeError, 429, "rate_limit_error")
     TIMEOUT = ("timeout", TimeoutError, 503, "overloaded_error")
@@ -563,6 +564,24 @@ class E(Enum):
         "lai serve --ray cannot run with {why}. Use 1 <= --min-replicas <= --max-replicas "
         "and a positive --replica-cpus; with --ray, --max-replicas replaces --workers."
     )
+    E814 = (
+        Kind.FORBIDDEN,
+        "The /admin routes are off: this server has no admin key. Start it with "
+        "--admin-key KEY (or LAI_ADMIN_KEY), a key different from the API keys, to load, "
+        "switch or roll back model versions.",
+    )
+    E815 = (
+        Kind.INVALID,
+        "An admin key is also an API key: {why}. Give /admin its own key (--admin-key), "
+        "different from every --api-key, so that using the API does not grant loading "
+        "models.",
+    )
+    E816 = (
+        Kind.FORBIDDEN,
+        "{path} is not inside the server's model roots ({roots}); /admin loads model "
+        "directories from those only (symbolic links are followed first). Copy the model "
+        "there, or start the server with --model-root DIR.",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,
@@ -754,6 +773,10 @@ class LeptonUnauthorizedError(LeptonError, PermissionError):
     """A coded error of kind ``unauthorized``."""
 
 
+class LeptonForbiddenError(LeptonError, PermissionError):
+    """A coded error of kind ``forbidden``."""
+
+
 class LeptonTooLargeError(LeptonError, ValueError):
     """A coded error of kind ``too_large``."""
 
@@ -777,6 +800,7 @@ _KIND_CLASSES: dict[Kind, type[LeptonError]] = {
     Kind.EXISTS: LeptonExistsError,
     Kind.CONFLICT: LeptonConflictError,
     Kind.UNAUTHORIZED: LeptonUnauthorizedError,
+    Kind.FORBIDDEN: LeptonForbiddenError,
     Kind.TOO_LARGE: LeptonTooLargeError,
     Kind.BUSY: LeptonBusyError,
     Kind.TIMEOUT: LeptonTimeoutError,

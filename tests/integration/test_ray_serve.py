@@ -53,16 +53,18 @@ def test_replicas_answer_like_the_plain_server_and_stop_cleanly() -> None:
 def test_admin_changes_and_metrics_reach_every_replica() -> None:
     trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
     with running_server("--ray", "--min-replicas", "2", "--max-replicas", "2",
-                        f"sst@1={trained}", ready_timeout=300) as base:
-        loaded = httpx.post(f"{base}/admin/models/sst/versions", timeout=60,
+                        "--admin-key", "a", f"sst@1={trained}", ready_timeout=300) as base:
+        admin = {"Authorization": "Bearer a"}
+        loaded = httpx.post(f"{base}/admin/models/sst/versions", timeout=60, headers=admin,
                             json={"path": str(trained), "version": "2"})
         assert loaded.status_code == 200
         time.sleep(2.5)  # the other replica replays the journal within a second
-        currents = {httpx.get(f"{base}/admin/models", timeout=30).json()[0]["current"]
-                    for _ in range(16)}
+        currents = {httpx.get(f"{base}/admin/models", timeout=30,
+                              headers=admin).json()[0]["current"] for _ in range(16)}
         assert currents == {"2"}
         # Each scrape, whichever replica answers it, counts the requests of both.
-        assert [answered_on_scrape(base, "/admin/models") for _ in range(8)] == [16] * 8
+        assert [answered_on_scrape(base, "/admin/models", admin)
+                for _ in range(8)] == [16] * 8
 
 
 def test_replica_bounds_are_checked_before_ray_starts() -> None:

@@ -198,8 +198,10 @@ def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
 
 def test_several_worker_processes_serve_one_api_with_shared_metrics_and_admin() -> None:
     trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
-    with running_server("--workers", "2", "--api-key", "k", f"sst@1={trained}") as base:
+    with running_server("--workers", "2", "--api-key", "k", "--admin-key", "a",
+                        f"sst@1={trained}") as base:
         headers = {"Authorization": "Bearer k"}
+        admin = {"Authorization": "Bearer a"}
         answers = [httpx.post(f"{base}/v1/sentiment", json={"input": TEXTS[1]},
                               headers=headers) for _ in range(4)]
         assert {a.status_code for a in answers} == {200}
@@ -208,11 +210,14 @@ def test_several_worker_processes_serve_one_api_with_shared_metrics_and_admin() 
         # Each scrape, whichever worker answers it, counts the requests of both.
         for _ in range(6):
             assert answered_on_scrape(base, "/v1/sentiment", headers) == 4
-        loaded = httpx.post(f"{base}/admin/models/sst/versions", headers=headers, timeout=60,
+        refused = httpx.post(f"{base}/admin/models/sst/versions", headers=headers, timeout=60,
+                             json={"path": str(trained), "version": "2"})
+        assert refused.status_code == 401  # an API key is not an admin key
+        loaded = httpx.post(f"{base}/admin/models/sst/versions", headers=admin, timeout=60,
                             json={"path": str(trained), "version": "2"})
         assert loaded.status_code == 200
         time.sleep(2.5)  # the other worker replays the journal within a second
         # Fresh connections, spread over both workers by the kernel.
-        currents = {httpx.get(f"{base}/admin/models", headers=headers).json()[0]["current"]
+        currents = {httpx.get(f"{base}/admin/models", headers=admin).json()[0]["current"]
                     for _ in range(12)}
         assert currents == {"2"}

@@ -259,3 +259,35 @@ def test_client_classifies_with_a_served_model_named_as_lai_serve_names_its_fold
         # registered names reach the server, never paths.
         with pytest.raises(RemoteError, match="LAI-E810"):
             remote.classify(texts, labels=["a", "b"], model=str(folder))
+
+
+def test_admin_is_off_without_its_own_key(two_versions: tuple[Path, Path]) -> None:
+    from lepton_ai.errors import LeptonError
+
+    config = ServeConfig(api_keys=frozenset({KEY}), warm=False,
+                         models=(ModelSource("topics", "1", two_versions[0]),))
+    with TestClient(build_app(config)) as client:
+        answer = client.get("/admin/models", headers=auth(KEY))
+        assert answer.status_code == 403 and answer.json()["error"]["code"] == "LAI-E814"
+        assert client.post("/v1/models/topics/predict", json={"input": "cat"},
+                           headers=auth(KEY)).status_code == 200
+    with pytest.raises(LeptonError, match="LAI-E815"):
+        ServeConfig(api_keys=frozenset({KEY, "other"}), admin_keys=frozenset({KEY}))
+
+
+def test_admin_loads_only_from_the_model_roots(client: TestClient, tmp_path: Path,
+                                               two_versions: tuple[Path, Path]) -> None:
+    import shutil
+
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    shutil.copytree(two_versions[1], outside / "model")
+    link = tmp_path / "link-to-elsewhere"
+    link.symlink_to(outside / "model")
+    for path in (outside / "model", link, tmp_path / ".." / outside.name / "model", "/etc"):
+        answer = client.post("/admin/models/topics/versions", headers=auth(ADMIN),
+                             json={"path": str(path), "version": "x"})
+        assert answer.status_code == 403, (path, answer.text)
+        assert answer.json()["error"]["code"] == "LAI-E816"
+    inside = client.post("/admin/models/topics/versions", headers=auth(ADMIN),
+                         json={"path": str(two_versions[1]), "version": "3"})
+    assert inside.status_code == 200, inside.text

@@ -31,7 +31,11 @@ def serve(
         "--api-keys", help="File of accepted keys, one per line.")] = None,
     admin_key: Annotated[str | None, typer.Option(
         "--admin-key", envvar="LAI_ADMIN_KEY", show_envvar=True,
-        help="Key for /admin routes (default: the API keys).")] = None,
+        help="Key for /admin routes (load, switch, roll back models), different from the "
+        "API keys; without it /admin is off.")] = None,
+    model_root: Annotated[list[Path] | None, typer.Option(
+        "--model-root", help="A folder /admin may load model directories from (repeat for "
+        "more; default: the folders of the models served at start).")] = None,
     max_queue: Annotated[int, typer.Option(help="Most texts waiting per route.")] = 1024,
     max_queue_seconds: Annotated[float, typer.Option(
         help="Refuse work (429) when the queue holds more than this many seconds.")] = 0.5,
@@ -88,6 +92,7 @@ def serve(
     config = ServeConfig(
         host=host, port=port, api_keys=frozenset(keys),
         admin_keys=frozenset({admin_key}) if admin_key else frozenset(),
+        model_roots=tuple(str(root) for root in model_root or ()),
         models=tuple(ModelSource.parse(spec) for spec in models or []),
         max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
         batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,

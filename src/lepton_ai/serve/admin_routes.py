@@ -20,7 +20,8 @@ class LoadVersion(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str = Field(..., description="Model directory (with lepton.json) on the server.")
+    path: str = Field(..., description="Model directory (with lepton.json) on the server, "
+                      "inside its model roots (--model-root).")
     version: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     make_current: bool = Field(True, description="Switch the name to it once loaded.")
 
@@ -39,8 +40,9 @@ async def list_versions(request: Request) -> list[dict[str, Any]]:
 @router.post("/models/{name}/versions", summary="Load a new version (optionally switch to it)")
 async def load_version(name: str, body: LoadVersion, request: Request) -> dict[str, Any]:
     state = request.app.state.lai
+    path = str(state.config.check_model_path(body.path))  # LAI-E816 outside the roots
     loaded = await state.run_blocking(lambda: state.admin.make(
-        {"op": "load", "name": name, "version": body.version, "path": body.path,
+        {"op": "load", "name": name, "version": body.version, "path": path,
          "make_current": body.make_current}))
     return {"loaded": loaded.describe(), "current": state.models.get(name).version}
 

@@ -38,7 +38,12 @@ class ServeConfig:
         host: interface to bind; 127.0.0.1 unless you mean to expose it.
         port: TCP port.
         api_keys: keys accepted for every route but health checks; empty = no auth.
-        admin_keys: keys for ``/admin`` routes (default: the API keys).
+        admin_keys: keys for ``/admin`` routes; none: ``/admin`` is off (403). They must
+            differ from every API key (LAI-E815), so using the API never grants
+            loading models.
+        model_roots: folders ``/admin`` may load model directories from (symbolic
+            links resolved first); empty: the folders holding the models served at
+            start.
         models: trained model directories to serve.
         max_texts: most texts in one request (413 above).
         max_chars: most characters in one text (413 above).
@@ -65,6 +70,7 @@ class ServeConfig:
     port: int = 8000
     api_keys: frozenset[str] = frozenset()
     admin_keys: frozenset[str] = frozenset()
+    model_roots: tuple[str, ...] = ()
     models: tuple[ModelSource, ...] = ()
     max_texts: int = 256
     max_chars: int = 20_000
@@ -81,10 +87,24 @@ class ServeConfig:
     chat_timeout_s: float = 120.0
     admin_journal: str | None = None
 
-    @property
-    def effective_admin_keys(self) -> frozenset[str]:
-        """Admin keys, falling back to the API keys."""
-        return self.admin_keys or self.api_keys
+    def __post_init__(self) -> None:
+        shared = self.admin_keys & self.api_keys
+        if shared:
+            raise LeptonError(E.E815, why=f"{len(shared)} key(s) given for both")
+
+    def allowed_roots(self) -> tuple[Path, ...]:
+        """The resolved folders ``/admin`` may load from."""
+        roots = self.model_roots or tuple(str(m.path.parent) for m in self.models)
+        return tuple(dict.fromkeys(Path(root).resolve() for root in roots))
+
+    def check_model_path(self, path: str) -> Path:
+        """``path`` resolved (links followed), or LAI-E816 when outside the model roots."""
+        resolved = Path(path).expanduser().resolve()
+        roots = self.allowed_roots()
+        if not any(resolved == root or resolved.is_relative_to(root) for root in roots):
+            raise LeptonError(E.E816, path=path,
+                              roots=", ".join(str(r) for r in roots) or "none configured")
+        return resolved
 
     def to_json(self) -> str:
         """The config as JSON (handed to worker processes through the environment)."""
@@ -103,6 +123,7 @@ class ServeConfig:
                                for m in data["models"])
         data["batching"] = BatcherLimits(**data["batching"])
         data["cors_origins"] = tuple(data["cors_origins"])
+        data["model_roots"] = tuple(data.get("model_roots", ()))
         return cls(**data)
 
 

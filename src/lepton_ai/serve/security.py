@@ -57,8 +57,11 @@ async def require_api_key(request: Request) -> None:
 
 
 async def require_admin_key(request: Request) -> None:
-    """Dependency for ``/admin`` routes."""
-    check_key(request, request.app.state.lai.config.effective_admin_keys)
+    """Dependency for ``/admin`` routes: off (LAI-E814, 403) without an admin key."""
+    keys = request.app.state.lai.config.admin_keys
+    if not keys:
+        raise LeptonError(E.E814)
+    check_key(request, keys)
 
 
 def document_security(app: FastAPI, open_paths: frozenset[str]) -> None:
