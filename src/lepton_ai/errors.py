@@ -14,6 +14,7 @@ this table: ``lai errors --markdown > docs/errors.md``.
 from __future__ import annotations
 
 import pickle
+import sys
 import warnings
 from enum import Enum
 from typing import Any
@@ -98,8 +99,8 @@ class E(Enum):
     # --- inputs: 2xx
     E201 = (
         Kind.WRONG_TYPE,
-        "Expected a string or a list of strings, got {type_name}. "
-        "Call embed('one text') or embed(['text one', 'text two'])."
+        "Expected one text (a str) or a list of texts, got {type_name}. Pass e.g. "
+        "'one text' or ['text one', 'text two']."
     )
     E202 = (
         Kind.WRONG_TYPE,
@@ -811,13 +812,28 @@ class LeptonWarning(UserWarning):
     """Category of every warning issued by lepton-ai."""
 
 
-def warn(warning: W, stacklevel: int = 3, **fields: object) -> None:
-    """Issue a coded :class:`LeptonWarning`."""
+def warn(warning: W, stacklevel: int | None = None, **fields: object) -> None:
+    """Issue a coded :class:`LeptonWarning`, attributed to the caller's own code.
+
+    Without ``stacklevel``, the warning points at the first frame outside lepton-ai
+    (the user's line that called us), not at a line of the library.
+    """
     warnings.warn(
         f"[LAI-{warning.name}] {warning.template.format(**fields)}",
         LeptonWarning,
-        stacklevel=stacklevel,
+        stacklevel=stacklevel if stacklevel is not None else _first_outside_frame(),
     )
+
+
+def _first_outside_frame() -> int:
+    """The stack level of the first frame whose module is not lepton-ai's."""
+    frame = sys._getframe(2)  # the caller of warn()
+    level = 2
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith(
+            "lepton_ai"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def markdown_table() -> str:

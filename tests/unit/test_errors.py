@@ -96,3 +96,22 @@ def test_wrong_precision_has_its_own_code():
 def test_the_error_reference_is_generated_from_the_code_table():
     assert DOCS.read_text(encoding="utf-8") == markdown_table(), (
         "docs/errors.md is stale: lai errors --markdown > docs/errors.md")
+
+
+def test_a_warning_from_inside_the_library_points_at_the_callers_line():
+    from lepton_ai.data.labelled import LabelledSet
+    from lepton_ai.training.checks import check_training_data
+
+    data = LabelledSet.from_lists(["a b", "c d", "e f", "g"], ["x", "x", "x", "lonely"])
+    with pytest.warns(LeptonWarning, match="LAI-W201") as caught:
+        check_training_data(data, None, base_languages="en", base_name="minilm",
+                            multilingual_alternative="use")
+    assert caught[0].filename == __file__
+
+
+def test_a_wrong_input_type_is_named_without_naming_another_function():
+    import lepton_ai as lai
+
+    with pytest.raises(TypeError, match=r"LAI-E201.*got NoneType") as caught:
+        lai.sentiment(None)
+    assert "embed(" not in str(caught.value)

@@ -89,6 +89,10 @@ def test_limits_answer_413_with_the_flag_that_raises_them(client: TestClient) ->
     body = client.post("/v1/models/topics/predict", content=b"{" + b" " * 3000 + b"}",
                        headers={**auth(), "content-type": "application/json"})
     assert body.status_code == 413 and body.json()["error"]["code"] == "LAI-E803"
+    # Refused before routing, it is still counted on its route, not as "unmatched".
+    metrics = client.get("/metrics", headers=auth()).text
+    assert any(line.startswith("lai_errors_total{") and "LAI-E803" in line
+               and 'route="/v1/models/{name}/predict"' in line for line in metrics.splitlines())
 
 
 def test_bad_requests_get_422_naming_the_field_and_unknown_names_404(

@@ -72,6 +72,23 @@ def _run_task(file: Path, out: Path, task: Callable[[list[str]], list], column: 
         f"in {seconds:.1f}s")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from lepton_ai._version import __version__
+
+        console.print(f"lepton-ai {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print lepton-ai's version and exit.")] = False,
+) -> None:
+    """lepton-ai: embeddings, semantic search and more on small local models."""
+
+
 @app.command()
 @coded_errors
 def embed(

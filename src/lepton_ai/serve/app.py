@@ -29,6 +29,9 @@ from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import document_security, require_api_key
 from lepton_ai.serve.state import ServerState
 
+#: The API's routers, in the order they are matched.
+ROUTERS = (openai_routes.router, chat_routes.router, task_routes.router, admin_routes.router)
+
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
 
 * OpenAI-compatible: `POST /v1/embeddings`, `POST /v1/chat/completions` (streaming
@@ -63,10 +66,8 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
     app = FastAPI(title="lepton-ai", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, default_response_class=JSONBytes)
     app.state.lai = state
-    app.include_router(openai_routes.router)
-    app.include_router(chat_routes.router)
-    app.include_router(task_routes.router)
-    app.include_router(admin_routes.router)
+    for router in ROUTERS:
+        app.include_router(router)
     _add_health_routes(app)
     document_security(app, open_paths=HEALTH_PATHS)
     app.add_exception_handler(LeptonError, on_lepton_error)
@@ -79,7 +80,8 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(ServeMiddleware, metrics=state.metrics,
                        max_body_bytes=config.max_body_bytes, backlog=state.backlog_seconds,
-                       max_backlog_s=config.batching.max_queue_seconds)
+                       max_backlog_s=config.batching.max_queue_seconds,
+                       routes=[route for router in ROUTERS for route in router.routes])
     return app
 
 

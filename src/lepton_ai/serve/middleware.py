@@ -7,7 +7,7 @@ microseconds, which matters at hundreds of requests per second on two cores.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -34,8 +34,10 @@ class ServeMiddleware:
     """
 
     def __init__(self, app: Any, metrics: Metrics, max_body_bytes: int,
-                 backlog: Callable[[], float], max_backlog_s: float) -> None:
+                 backlog: Callable[[], float], max_backlog_s: float,
+                 routes: Sequence[Any] = ()) -> None:
         self.app = app
+        self.routes = routes
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
         self.backlog = backlog
@@ -108,7 +110,7 @@ class ServeMiddleware:
         await _send_error(send, error, [(b"retry-after", str(retry_after).encode())])
 
     def _record(self, scope: Scope, note: dict[str, Any], status: int, seconds: float) -> None:
-        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        route = getattr(scope.get("route"), "path", None) or self._route_template(scope)
         model = note.get("model", "")
         self.metrics.requests.labels(route, model, str(status)).inc()
         self.metrics.latency.labels(route, model).observe(seconds)
@@ -119,6 +121,14 @@ class ServeMiddleware:
         log_access({"request_id": note["request_id"], "method": scope.get("method"),
                     "route": route, "status": status, "ms": round(seconds * 1000, 2),
                     "model": model or None, "error": note.get("error")})
+
+    def _route_template(self, scope: Scope) -> str:
+        """The route a request answered before routing (a 429, a 413) was meant for,
+        so metrics count it there and not under "unmatched"."""
+        for route in self.routes:
+            if scope["method"] in route.methods and route.path_regex.match(scope["path"]):
+                return str(route.path)
+        return "unmatched"
 
 
 async def _send_error(send: Any, error: LeptonError,
