@@ -1,0 +1,35 @@
+"""Sentence boundaries: decimals, versions, URLs and e-mails stay whole (issue 26's cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lepton_ai.text.sentences import sentence_spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end].strip() for start, end in sentence_spans(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Revenue rose 3.5% to EUR 12.4 mn. Profit fell.",
+     ["Revenue rose 3.5% to EUR 12.4 mn.", "Profit fell."]),
+    ("抗菌药物使用强度为64.18%,总DDDs的88.46%。其余来自门诊。",
+     ["抗菌药物使用强度为64.18%,总DDDs的88.46%。", "其余来自门诊。"]),
+    ("See example.com/a.html or write to a.b@c.org. Version v1.2.3 works!",
+     ["See example.com/a.html or write to a.b@c.org.", "Version v1.2.3 works!"]),
+    ("他说：“好。”然后走了。", ["他说：“好。”", "然后走了。"]),
+    ('He said "Stop." Then he left.', ['He said "Stop."', "Then he left."]),
+    ("Wait... what? Yes!", ["Wait...", "what?", "Yes!"]),
+    ("one line\ntwo line", ["one line", "two line"]),
+    ("no boundary at all", ["no boundary at all"]),
+])
+def test_sentences_end_where_a_reader_ends_them(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_spans_cover_the_text_in_order() -> None:
+    text = "A 1.5 m board. 长1.5米。 Done"
+    spans = sentence_spans(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
