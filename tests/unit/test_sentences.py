@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from lepton_ai.text.sentences import sentence_spans
@@ -32,4 +34,4 @@ def test_spans_cover_the_text_in_order() -> None:
     text = "A 1.5 m board. 长1.5米。 Done"
     spans = sentence_spans(text)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
