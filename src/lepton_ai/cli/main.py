@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -30,12 +30,6 @@ TaskOut = Annotated[
     Path, typer.Option("--out", "-o", help="results.jsonl, .csv or .parquet; - prints JSON "
                        "lines")
 ]
-TaskLang = Annotated[str, typer.Option("--lang", help="auto (per text) | en | zh")]
-KnowledgeOpt = Annotated[
-    Path | None,
-    typer.Option("--knowledge", "-k", help="Your dictionary, rules, facts and type rules "
-                 "(JSONL or CSV; see docs/understanding.md)."),
-]
 TaskInput = Annotated[
     Path, typer.Argument(help="CSV, TSV, JSONL, JSON, Parquet or TXT file; - reads stdin "
                          "(JSON lines or lines of text).")
@@ -48,15 +42,6 @@ RayOpt = Annotated[bool, typer.Option(
 RayAddressOpt = Annotated[str | None, typer.Option(
     "--ray-address", help="A Ray cluster to join (default: a local Ray).")]
 ActorsOpt = Annotated[int, typer.Option("--actors", help="Ray workers (one core each).")]
-
-
-def _knowledge(path: Path | None) -> Any:
-    """The ``--knowledge`` file read once, or None."""
-    if path is None:
-        return None
-    from lepton_ai.tasks.knowledge import Knowledge
-
-    return Knowledge.from_file(path)
 
 
 def _run_task(file: Path, out: Path, task: Callable[[list[str]], list], column: str | None,
@@ -161,10 +146,10 @@ def analyze(
     """Several tasks per row in one pass: one JSON line per row with every result."""
     from lepton_ai.tasks.analyze import analyze as analyze_fn
     from lepton_ai.tasks.analyze import tasks_to_run
+    from lepton_ai.tasks.classify import comma_labels
 
-    names = [name.strip() for name in topics.split(",") if name.strip()] if topics else None
-    chosen = tasks_to_run(
-        [name.strip() for name in tasks.split(",") if name.strip()] if tasks else None, names)
+    names = comma_labels(topics) if topics else None
+    chosen = tasks_to_run(comma_labels(tasks) if tasks else None, names)
     if ray:
         from lepton_ai.data.tables import text_column
         from lepton_ai.serve.ray_batch import analyze_file_ray
@@ -209,9 +194,10 @@ def explain(
     ] = None,
 ) -> None:
     """Which words made the prediction (occlusion): a table, and HTML on request."""
+    from lepton_ai.tasks.classify import comma_labels
     from lepton_ai.tasks.explain import explain as explain_fn
 
-    names = [name.strip() for name in labels.split(",") if name.strip()] if labels else None
+    names = comma_labels(labels) if labels else None
     explanation = explain_fn(text, task, model=model, labels=names)
     table = Table(title=f"{explanation.label} ({explanation.score:.3f})", title_justify="left")
     table.add_column("word")
