@@ -3,7 +3,7 @@
     .venv/bin/python bench/sentiment.py
 
 SST-2: the 1,821 sentence-level test sentences; the shipped default
-(``sst2-minilm``) beside VADER. ChnSentiCorp: the 1,200 test reviews; SnowNLP
+(``goemotions-minilm``) beside VADER. ChnSentiCorp: the 1,200 test reviews; SnowNLP
 (the shipped Chinese default) beside the best path a user trains themselves
 (frozen USE + head, ``bench/train_classify.py chnsenticorp --method head``;
 ChnSentiCorp's license forbids shipping weights derived from it). Both test sets
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--chinese-model", default=str(CHINESE_TRAINED),
                         help="a ChnSentiCorp model directory trained with lai train")
     args = parser.parse_args()
-    runs = [("sst2", sst2, "en", ["sst2-minilm", "vader"]),
+    runs = [("sst2", sst2, "en", ["goemotions-minilm", "vader"]),
             ("chnsenticorp", chnsenticorp, "zh", ["snownlp", args.chinese_model])]
     for dataset, load, lang, models in runs:
         data = load("test")

@@ -1,7 +1,9 @@
 """Copy a trained model directory into the package as a shipped default (weights only).
 
-    .venv/bin/python bench/ship_default.py bench/results/models/sst2-lora-all-s0 \\
-        sentiment/sst2-minilm
+    .venv/bin/python bench/ship_default.py MODEL_DIR sentiment/goemotions-minilm
+
+Only models trained on sets that ../shared/data/README.md lists as permissive may be
+shipped (tests/unit/test_model_store.py checks the registry's entries).
 
 Copies the manifest, the head and the adapter (or whatever weights the manifest
 needs) into src/lepton_ai/defaults/<task>/<name>/ and leaves out the evaluation

@@ -51,7 +51,7 @@ def test_replicas_answer_like_the_plain_server_and_stop_cleanly() -> None:
 
 
 def test_admin_changes_and_metrics_reach_every_replica() -> None:
-    trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
+    trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "goemotions-minilm"
     with running_server("--ray", "--min-replicas", "2", "--max-replicas", "2",
                         "--admin-key", "a", f"sst@1={trained}", ready_timeout=300) as base:
         admin = {"Authorization": "Bearer a"}

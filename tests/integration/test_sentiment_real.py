@@ -1,23 +1,27 @@
-"""lai.sentiment with the shipped defaults: sst2-minilm (English) and SnowNLP (Chinese)."""
+"""lai.sentiment with the shipped defaults: goemotions-minilm (English) and SnowNLP (Chinese)."""
 
 from __future__ import annotations
 
 import lepton_ai as lai
 
 
-def test_shipped_english_model_reads_clear_reviews():
+def test_shipped_english_model_reads_clear_opinions_and_plain_facts():
     results = lai.sentiment([
-        "A gripping, beautifully acted film that I would happily watch again.",
-        "A dull, lifeless mess with a plot that makes no sense.",
+        "I love this film, it is wonderful and I would happily watch it again.",
+        "This film is terrible, I hated every minute of it.",
+        "The meeting is at 3 pm on Tuesday.",
     ])
-    assert [r.label for r in results] == ["positive", "negative"]
-    assert all(r.model == "sst2-minilm" and r.score > 0.8 for r in results)
+    assert [r.label for r in results] == ["positive", "negative", "neutral"]
+    assert all(r.model == "goemotions-minilm" for r in results)
     assert results[0].polarity > 0.6 and results[1].polarity < -0.6
+    # neutral_band=0 never answers neutral, also for a model with a neutral class
+    assert lai.sentiment("The meeting is at 3 pm on Tuesday.", neutral_band=0).label in (
+        "positive", "negative")
 
 
 def test_mixed_languages_go_to_their_own_models():
     english, chinese = lai.sentiment(["What a wonderful surprise!", "房间又脏又吵，服务态度很差，非常失望"])
-    assert (english.model, english.label) == ("sst2-minilm", "positive")
+    assert (english.model, english.label) == ("goemotions-minilm", "positive")
     assert (chinese.model, chinese.label) == ("snownlp", "negative")
 
 

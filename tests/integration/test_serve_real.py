@@ -197,7 +197,7 @@ def test_overload_is_answered_429_or_503_and_the_server_stays_up() -> None:
 
 
 def test_several_worker_processes_serve_one_api_with_shared_metrics_and_admin() -> None:
-    trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "sst2-minilm"
+    trained = Path(lai.__file__).parent / "defaults" / "sentiment" / "goemotions-minilm"
     with running_server("--workers", "2", "--api-key", "k", "--admin-key", "a",
                         f"sst@1={trained}") as base:
         headers = {"Authorization": "Bearer k"}

