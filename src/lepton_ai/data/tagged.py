@@ -5,6 +5,12 @@ Every input becomes :class:`TaggedSentence` (tokens + BIO tags). Accepted:
 - CoNLL-style text: one token per line, the tag in the last column, blank lines
   between sentences, ``-DOCSTART-`` lines skipped. Tag schemes IOB1 (CoNLL-2003),
   IOB2/BIO, BIOES and BMES are recognised and converted to BIO.
+- CoNLL-U-style text (Universal NER's ``.iob2``): tab-separated ``ID, token, tag, ...``
+  lines, ``# key = value`` comment lines.
+
+Chinese sentences are read as characters — the way :func:`lai.ner` reads Chinese
+text — so a word-segmented file (UNER, OntoNotes) spreads each word's tag over its
+characters: ``阿里巴巴/B-ORG`` becomes ``阿/B-ORG 里/I-ORG 巴/I-ORG 巴/I-ORG``.
 - JSONL: ``{"text": ..., "entities": [[start, end, label], ...]}`` (character
   offsets, end exclusive; ``{"start":, "end":, "label":}`` objects also work).
   Chinese text is split into characters, other text into words and punctuation.
@@ -49,25 +55,30 @@ def read_tagged(path: str | Path) -> list[TaggedSentence]:
 
 
 def _read_conll(path: Path) -> list[TaggedSentence]:
+    with path.open(encoding="utf-8") as handle:
+        lines = [raw.rstrip("\n").rstrip("\r") for raw in handle]
+    token_column, tag_column = _columns(lines)
     sentences: list[TaggedSentence] = []
     tokens: list[str] = []
     tags: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not line.strip() or line.startswith("-DOCSTART-"):
-                if tokens:
-                    sentences.append(TaggedSentence(tokens, tags))
-                    tokens, tags = [], []
-                continue
-            parts = line.split()
-            if len(parts) < 2:
-                raise LeptonError(E.E512, path=path, line=number, why="no tag column")
-            tag = parts[-1]
-            if tag != "O" and not re.match(r"^[BIMESL]-.+", tag):
-                raise LeptonError(E.E512, path=path, line=number, why=f"unknown tag {tag!r}")
-            tokens.append(parts[0])
-            tags.append(tag)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("-DOCSTART-"):
+            if tokens:
+                sentences.append(TaggedSentence(tokens, tags))
+                tokens, tags = [], []
+            continue
+        parts = line.split("\t") if tag_column > 0 else line.split()
+        if line.startswith("#") and not _is_tag(parts[-1] if tag_column < 0 else ""):
+            continue  # a comment line: "# sent_id = ...", "# text = ..."
+        if len(parts) == 1 and line[0].isspace() and _is_tag(parts[0]):
+            continue  # a token that is only white space (BTC has some): nothing to tag
+        if len(parts) < 2:
+            raise LeptonError(E.E512, path=path, line=number, why="no tag column")
+        tag = parts[tag_column]
+        if not _is_tag(tag):
+            raise LeptonError(E.E512, path=path, line=number, why=f"unknown tag {tag!r}")
+        tokens.append(parts[token_column])
+        tags.append(tag)
     if tokens:
         sentences.append(TaggedSentence(tokens, tags))
     if not sentences:
@@ -76,7 +87,37 @@ def _read_conll(path: Path) -> list[TaggedSentence]:
     for sentence in sentences:
         sentence.tags = convert(sentence.tags)
         sentence.text, sentence.starts = _join(sentence.tokens)
+        if has_cjk(sentence.text):
+            _to_characters(sentence)
     return sentences
+
+
+def _is_tag(field: str) -> bool:
+    return field == "O" or re.match(r"^[BIMESL]-.+", field) is not None
+
+
+def _columns(lines: Sequence[str]) -> tuple[int, int]:
+    """``(token column, tag column)``: ``(1, 2)`` for CoNLL-U-style files whose token
+    lines are tab-separated ``ID, token, tag, ...``; else the first and the last."""
+    rows = [line.split("\t") for line in lines[:200] if line.strip() and line[0] != "#"]
+    numbered = rows and all(
+        len(row) >= 3 and row[0].isdigit() and _is_tag(row[2]) for row in rows)
+    return (1, 2) if numbered else (0, -1)
+
+
+def _to_characters(sentence: TaggedSentence) -> None:
+    """Split multi-character tokens into characters; a word's tag spreads over them."""
+    if sentence.starts is None or all(len(token) == 1 for token in sentence.tokens):
+        return
+    tokens, tags, starts = [], [], []
+    for token, tag, start in zip(sentence.tokens, sentence.tags, sentence.starts, strict=True):
+        for offset, char in enumerate(token):
+            if char.isspace():
+                continue
+            tokens.append(char)
+            starts.append(start + offset)
+            tags.append(tag if offset == 0 or tag == "O" else "I-" + tag[2:])
+    sentence.tokens, sentence.tags, sentence.starts = tokens, tags, starts
 
 
 def _join(tokens: list[str]) -> tuple[str, list[int]]:
