@@ -9,7 +9,6 @@ in NumPy.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,9 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
-from lepton_ai.settings import settings
 from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.tasks.trained import TrainedModel
+from lepton_ai.tasks.trained import TrainedModel, encoder_source
 
 #: Multi-label: a label is predicted when its probability reaches this.
 MULTI_LABEL_THRESHOLD = 0.5
@@ -119,53 +117,6 @@ class TextClassifier(TrainedModel):
         )
         encoder = load_encoder(encoder_source(folder, manifest), backend, precision)
         return cls(encoder, head, manifest, folder)
-
-
-def encoder_source(folder: Path, manifest: Manifest) -> str | Path:
-    """Where the classifier's encoder lives: the base model, a saved folder, or base+adapter."""
-    if manifest.encoder == "encoder":
-        return require_file(folder, "encoder")
-    if manifest.encoder == "adapter":
-        return merged_adapter(folder, manifest)
-    check_base(folder, manifest)
-    return manifest.base_model
-
-
-def check_base(folder: Path, manifest: Manifest) -> None:
-    """LAI-E604 when the base model's weights changed since training."""
-    if manifest.base_checksum is None:
-        return
-    from lepton_ai.models.folder import inspect_folder, weights_checksum
-    from lepton_ai.models.registry import resolve
-
-    info = inspect_folder(resolve(manifest.base_model).path())
-    if info.weights_file is None:
-        return
-    found = weights_checksum(info.weights_file, settings.cache_dir)
-    if found != manifest.base_checksum:
-        raise LeptonError(
-            E.E604, path=folder, base=manifest.base_model, found=found[:16],
-            expected=manifest.base_checksum[:16],
-        )
-
-
-def merged_adapter(folder: Path, manifest: Manifest) -> Path:
-    """The base model with the LoRA/AdaLoRA adapter merged in, cached as a plain folder.
-
-    Merging once lets the adapted encoder run on the same ONNX fast path as any
-    other; the cache key is the adapter's content.
-    """
-    adapter = require_file(folder, "adapter")
-    weights = require_file(adapter, "adapter_model.safetensors")
-    key = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
-    merged = settings.cache_dir / "merged" / key
-    if (merged / "model.safetensors").is_file():
-        return merged
-    check_base(folder, manifest)
-    from lepton_ai.models.adapters import merge_adapter
-
-    merge_adapter(manifest.base_model, adapter, merged)
-    return merged
 
 
 @dataclass(frozen=True)

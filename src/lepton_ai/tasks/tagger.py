@@ -20,7 +20,7 @@ from lepton_ai.artifacts.manifest import Manifest, require_file
 from lepton_ai.artifacts.tagger_weights import TAGGER_FILE, VOCAB_FILE
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.embed import as_text_list
-from lepton_ai.tasks.trained import TrainedModel
+from lepton_ai.tasks.trained import TrainedModel, encoder_source
 from lepton_ai.text.bio import spans, tokenize
 
 BATCH = 32
@@ -92,7 +92,7 @@ class TransformerTagger(Tagger):
         from lepton_ai.models.folder import inspect_folder
         from lepton_ai.models.runtimes import TorchRuntime
 
-        encoder_folder = require_file(folder, "encoder")
+        encoder_folder = Path(encoder_source(folder, manifest))
         self.info = inspect_folder(encoder_folder)
         from lepton_ai.settings import settings
 

@@ -16,7 +16,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from lepton_ai.models.folder import FolderInfo, copy_side_files, inspect_folder
+from lepton_ai.models.folder import (
+    FolderInfo,
+    copy_side_files,
+    inspect_folder,
+    weights_checksum,
+)
+from lepton_ai.models.registry import HF_ENCODER, ModelSpec
+from lepton_ai.settings import settings
 
 #: Sentences per forward pass when a training batch is run in groups of similar length.
 LENGTH_GROUP = 8
@@ -118,3 +125,11 @@ class SentenceBackbone(nn.Module):
         self.model.save_pretrained(str(folder), safe_serialization=True)
         copy_side_files(self.info.path, folder)
 
+
+def base_checksum(spec: ModelSpec) -> str | None:
+    """The checksum of a Hugging Face base encoder's weights, recorded in models that
+    name their base instead of copying it (heads, adapters); None for other kinds."""
+    if spec.kind != HF_ENCODER:
+        return None
+    info = inspect_folder(spec.path())
+    return weights_checksum(info.weights_file, settings.cache_dir) if info.weights_file else None

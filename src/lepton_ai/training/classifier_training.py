@@ -32,7 +32,6 @@ from lepton_ai.data.labelled import (
 )
 from lepton_ai.data.labelled import stratified_split as split
 from lepton_ai.errors import E, LeptonError, W, warn
-from lepton_ai.models.folder import inspect_folder, weights_checksum
 from lepton_ai.models.registry import (
     DEFAULT_ENGLISH,
     DEFAULT_MULTILINGUAL,
@@ -40,9 +39,9 @@ from lepton_ai.models.registry import (
     ModelSpec,
     resolve,
 )
-from lepton_ai.settings import settings
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.text.lang import has_cjk
+from lepton_ai.training.backbone import base_checksum
 from lepton_ai.training.checks import check_descriptions, check_training_data
 from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
 from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
@@ -254,7 +253,7 @@ def train_one(
     result.head.save(out / HEAD_FILE)
     manifest = Manifest(
         task="classify", labels=list(labels.names), method=method, base_model=spec.name,
-        base_checksum=_checksum(spec), encoder=result.encoder, head=result.head.kind,
+        base_checksum=base_checksum(spec), encoder=result.encoder, head=result.head.kind,
         multi_label=job.multi_label, config=config.to_dict(),
         data={
             "train_examples": len(train_set), "eval_examples": len(evaluation),
@@ -303,13 +302,6 @@ def _continue_from(job: Job, start: StartingPoint) -> None:
         job.encoder_source = folder / "encoder"
     elif previous.encoder == "adapter":
         job.adapter_source = folder / "adapter"
-
-
-def _checksum(spec: ModelSpec) -> str | None:
-    if spec.kind != HF_ENCODER:
-        return None
-    info = inspect_folder(spec.path())
-    return weights_checksum(info.weights_file, settings.cache_dir) if info.weights_file else None
 
 
 def _write_jsonl(file: Path, data: LabelledSet) -> None:

@@ -21,6 +21,7 @@ from lepton_ai.evaluation.tagging import write_tagger_report
 from lepton_ai.models.registry import DEFAULT_ENGLISH, HF_ENCODER, ModelSpec, resolve
 from lepton_ai.tasks.tagger import Tagger, load_tagger
 from lepton_ai.text.lang import has_cjk
+from lepton_ai.training.backbone import base_checksum
 from lepton_ai.training.checks import check_language
 from lepton_ai.training.method_catalog import AUTO, training_method
 from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
@@ -91,10 +92,13 @@ def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
         result = train_token_classifier(train_set, evaluation, tags, spec, method, config, out,
                                         resume)
     seconds = time.perf_counter() - started
+    adapter = training_method(method, "ner").adapter
     manifest = Manifest(
         task="ner", labels=tags, method=method,
-        base_model=spec.name if spec else "none (trained from scratch)", base_checksum=None,
-        encoder="encoder" if spec else "none", head="token-linear" if spec else "bilstm-crf",
+        base_model=spec.name if spec else "none (trained from scratch)",
+        base_checksum=base_checksum(spec) if spec and adapter else None,
+        encoder=("adapter" if adapter else "encoder") if spec else "none",
+        head="token-linear" if spec else "bilstm-crf",
         config={**config.to_dict(), "method": method, **result.chosen},
         data={"train_sentences": len(train_set), "eval_sentences": len(evaluation),
               "entity_counts": dict(entity_counts(train_set)), "train_seconds": round(seconds, 1),

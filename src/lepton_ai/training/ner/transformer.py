@@ -108,9 +108,10 @@ def train_token_classifier(
         epochs, lambda epoch: length_batches(lengths, config.batch_size, config.seed + epoch),
         step_loss, validate if evaluation else None, resume=resume,
     )
-    if method == "lora":  # the saved tagger is self-contained: adapter merged into the encoder
-        backbone.model = backbone.model.merge_and_unload()
-    backbone.save(out / "encoder")
+    if method == "lora":  # only the adapter: a few hundred kB beside the named base model
+        backbone.model.save_pretrained(str(out / "adapter"))
+    else:
+        backbone.save(out / "encoder")
     linear = head[1]
     save_tensors(out, {"out.weight": linear.weight, "out.bias": linear.bias})
     trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
