@@ -64,6 +64,20 @@ def test_readers(tmp_path: Path) -> None:
     assert sentence.tags == ["B-PER", "O", "B-PER", "I-PER"]
 
 
+def test_conllu_style_files_and_chinese_words_become_characters(tmp_path: Path) -> None:
+    uner = tmp_path / "zh.iob2"
+    uner.write_text("# sent_id = 1\n# text = 马云在杭州\n1\t马云\tB-PER\t-\t-\n"
+                    "2\t在\tO\t-\t-\n3\t杭州\tB-LOC\t-\t-\n", encoding="utf-8")
+    (sentence,) = read_tagged(uner)
+    assert sentence.tokens == list("马云在杭州")
+    assert sentence.tags == ["B-PER", "I-PER", "O", "B-LOC", "I-LOC"]
+    assert sentence.starts == [0, 1, 2, 3, 4] and sentence.text == "马云在杭州"
+    tweets = tmp_path / "btc.conll"  # BTC has tokens that are only white space
+    tweets.write_text("Ann\tB-PER\n\tO\nsmiles\tO\n", encoding="utf-8")
+    (sentence,) = read_tagged(tweets)
+    assert sentence.tokens == ["Ann", "smiles"] and sentence.tags == ["B-PER", "O"]
+
+
 def test_bad_tagged_files_name_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.conll"
     bad.write_text("EU I-ORG\nrejects\n")
@@ -135,6 +149,19 @@ def test_transformer_tagger_trains_and_reloads(
         assert entity.score is not None and 0.0 < entity.score <= 1.0
     report = again.evaluate(tmp_path / "en.conll")
     assert 0.0 <= report["f1"] <= 1.0 and report["sentences"] == 60
+
+
+def test_lora_tagger_saves_only_its_adapter(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "lora"
+    tagger = train_tagger(_english(tmp_path / "en.conll"), out=out, base=tiny_encoder_dir,
+                          method="lora", epochs=2, lr=5e-3)
+    assert (out / "adapter" / "adapter_model.safetensors").is_file()
+    assert not (out / "encoder").exists()
+    assert tagger.manifest.encoder == "adapter" and tagger.manifest.base_checksum
+    text = ["mary sat on the bank"]
+    assert lai.load(out).predict(text) == tagger.predict(text)
 
 
 def test_chinese_on_english_base_is_refused(quiet: Path, tmp_path: Path) -> None:
