@@ -304,8 +304,21 @@ def lora_targets(model) -> str:  # type: ignore[no-untyped-def]
     return rf".*(encoder|transformer)\..*\.({'|'.join(wanted)})$"
 
 
+def with_adapter(model, peft_config):  # type: ignore[no-untyped-def]
+    """``model`` wrapped by peft with a new adapter. peft 0.21 reads a property that
+    transformers deprecated; that FutureWarning says nothing to our users, so it is muted."""
+    import warnings
+
+    from peft import get_peft_model
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing",
+                                category=FutureWarning)
+        return get_peft_model(model, peft_config)
+
+
 def _attach_adapter(job: Job, backbone) -> None:  # type: ignore[no-untyped-def]
-    from peft import AdaLoraConfig, LoraConfig, PeftModel, get_peft_model
+    from peft import AdaLoraConfig, LoraConfig, PeftModel
 
     config = job.config
     if job.adapter_source is not None:  # continual: keep training the previous adapter
@@ -327,7 +340,7 @@ def _attach_adapter(job: Job, backbone) -> None:  # type: ignore[no-untyped-def]
             r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
             target_modules=targets,
         )
-    backbone.model = get_peft_model(backbone.model, peft_config)
+    backbone.model = with_adapter(backbone.model, peft_config)
 
 
 def _adalora_hook(backbone, total: int) -> Callable[[int], None]:  # type: ignore[no-untyped-def]

@@ -52,11 +52,11 @@ def train_token_classifier(
     backbone = SentenceBackbone(Path(spec.path()), config.max_length)
     lr = config.lr
     if method == "lora":
-        from peft import LoraConfig, get_peft_model
+        from peft import LoraConfig
 
-        from lepton_ai.training.methods import lora_targets
+        from lepton_ai.training.methods import lora_targets, with_adapter
 
-        backbone.model = get_peft_model(backbone.model, LoraConfig(
+        backbone.model = with_adapter(backbone.model, LoraConfig(
             r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
             target_modules=lora_targets(backbone.model)))
     head = torch.nn.Sequential(torch.nn.Dropout(config.dropout),
