@@ -91,3 +91,8 @@ def test_run_over_file_writes_one_line_per_row_with_its_number(tmp_path):
     assert rows == 2 and lines == [{"row": 0, "result": 5}, {"row": 1, "result": 10}]
     with pytest.raises(LeptonError, match="LAI-E306"):
         run_over_file(source, tmp_path / "out.xlsx", len, column="text")
+
+
+def test_chinese_keywords_never_return_pieces_of_latin_words():
+    found = [k.phrase for k in lai.keywords("我爱 Python but café naïve", 5)]
+    assert found == ["Python"]  # not 'caf', 'na', 've', nor the stop word 'but'

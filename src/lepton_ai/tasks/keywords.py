@@ -222,20 +222,33 @@ def _keyword(candidate: Candidate, score: float) -> Keyword:
 
 
 def _jieba_tfidf(text: str, k: int) -> list[Keyword]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     from lepton_ai.text.phrases import quiet_jieba
 
     quiet_jieba()
     import jieba.analyse
 
     tags = jieba.analyse.extract_tags(
-        text, topK=k, withWeight=True,
+        text, topK=2 * k + 5, withWeight=True,
         allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "an", "eng"),
     )
     results = []
     for word, weight in tags:
         start = text.find(word)
+        latin = word.isascii() and word.isalpha()
+        # jieba cuts Latin words at accented letters ("café" -> "caf"): keep whole words only.
+        if latin and (word.lower() in ENGLISH_STOP_WORDS or not _whole_word(text, start,
+                                                                            len(word))):
+            continue
         results.append(Keyword(word, round(float(weight), 6), start, start + len(word)))
-    return results
+    return results[:k]
+
+
+def _whole_word(text: str, start: int, length: int) -> bool:
+    """No letter of a non-CJK word touches the span on either side."""
+    around = text[start - 1 : start] + text[start + length : start + length + 1]
+    return not any(ch.isalpha() and not has_cjk(ch) for ch in around)
 
 
 class KeywordOptions(Options):
