@@ -94,5 +94,5 @@ def test_run_over_file_writes_one_line_per_row_with_its_number(tmp_path):
 
 
 def test_chinese_keywords_never_return_pieces_of_latin_words():
-    found = [k.phrase for k in lai.keywords("我爱 Python but café naïve", 5)]
+    found = [k.phrase for k in keywords("我爱 Python but café naïve", 5)]
     assert found == ["Python"]  # not 'caf', 'na', 've', nor the stop word 'but'
