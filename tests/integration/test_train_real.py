@@ -47,7 +47,9 @@ def test_fewshot_on_eight_examples_per_intent(quiet: Path, tmp_path: Path) -> No
     assert again.predict(test.texts[:20]) == model.predict(test.texts[:20])
 
 
-def test_cli_train_eval_predict_compare(quiet: Path, tmp_path: Path) -> None:
+def test_cli_train_eval_predict_compare(
+    quiet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "intents.csv"
     train_set = sample_per_label(banking("train"), 20, seed=1)
     with data.open("w", newline="", encoding="utf-8") as handle:
@@ -61,10 +63,13 @@ def test_cli_train_eval_predict_compare(quiet: Path, tmp_path: Path) -> None:
                            env=env)
     assert result.exit_code == 0, result.output
     assert "accuracy" in result.output
+    before = sorted(p.name for p in (tmp_path / "m").iterdir())
+    monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["eval", str(tmp_path / "m"), str(data), "--text", "question",
                                  "--label", "category"], env=env)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "m" / "eval-intents" / "confusion_matrix.png").is_file()
+    assert (tmp_path / "eval-m-intents" / "confusion_matrix.png").is_file()
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == before  # model untouched
     result = runner.invoke(app, ["predict", str(tmp_path / "m"), "I lost my card"], env=env)
     predicted = json.loads(result.stdout)
     assert predicted["prediction"] == "lost_or_stolen_card" and 0.5 < predicted["score"] <= 1

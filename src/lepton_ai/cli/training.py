@@ -119,14 +119,17 @@ def evaluate(
     label: Annotated[str, typer.Option("--label")] = "label",
     label_sep: Annotated[str | None, typer.Option("--label-sep")] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Report folder (default: MODEL/eval-NAME).")
+        Path | None, typer.Option("--out", "-o", help="Report folder (default: "
+                                  "./eval-MODEL-DATA; the model folder is never written).")
     ] = None,
 ) -> None:
     """Evaluate a model on a labelled file; writes report.json/.md and a confusion matrix."""
     from lepton_ai.tasks.loading import load
 
     model = load(model_dir)
-    target = out or model_dir / f"eval-{data.stem}"
+    # Not inside the model folder: it may be read-only, shipped or served, and a
+    # report there would change what lai serve and the admin journal see.
+    target = out or Path.cwd() / f"eval-{model_dir.resolve().name}-{data.stem}"
     if model.task == "ner":
         report = model.evaluate(data, out=target)
         console.print(f"entity F1 {report['f1']:.4f} (precision {report['precision']:.4f}, "
