@@ -432,6 +432,15 @@ def test_resume_after_interrupt_gives_identical_weights(
         _loop_run(tmp_path / "empty", None, resume=True)
 
 
+def test_resume_note_never_names_an_epoch_past_the_last() -> None:
+    from lepton_ai.training.loop import LoopState, resume_note
+
+    assert resume_note("t", LoopState(epoch=1, global_step=40), 3, 90).endswith(
+        "at step 40 of 90, in epoch 2 of 3")
+    done = resume_note("t", LoopState(epoch=3, global_step=90), 3, 90)
+    assert "epoch 4" not in done and "after its last epoch (3 of 3)" in done
+
+
 def test_adapt_continues_masked_lm_training(
     quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
 ) -> None:

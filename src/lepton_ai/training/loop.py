@@ -155,10 +155,8 @@ class TrainingLoop:
             if settings.show_progress:
                 from rich.console import Console
 
-                Console(stderr=True).print(
-                    f"Resuming {self.description} at step {self.state.global_step} of "
-                    f"{self.total_steps} (epoch {self.state.epoch + 1})"
-                )
+                Console(stderr=True).print(resume_note(self.description, self.state, epochs,
+                                                       self.total_steps))
         state = self.state
         try:
             with training_bar(
@@ -289,3 +287,12 @@ class TrainingLoop:
         self.scheduler.load_state_dict({**meta["scheduler"], "lr_lambdas": [None] * len(
             self.optimizer.param_groups)})
         torch.set_rng_state(tensors["rng.torch"])
+
+
+def resume_note(description: str, state: LoopState, epochs: int, total_steps: int) -> str:
+    """What ``--resume`` continues: the epoch in progress, or only the finishing work
+    when the checkpoint was written after the last epoch."""
+    where = (f"after its last epoch ({epochs} of {epochs}): only choosing the best epoch "
+             "and saving remain" if state.epoch >= epochs
+             else f"in epoch {state.epoch + 1} of {epochs}")
+    return f"Resuming {description} at step {state.global_step} of {total_steps}, {where}"
