@@ -155,3 +155,20 @@ def test_task_catalog_snapshot():
     result = runner.invoke(app, ["tasks"])
     assert result.exit_code == 0 and "sentiment.v1" in result.output
     assert "answer.v1" in result.output and "POST /v1/T" in result.output
+
+
+def test_compare_keeps_model_names_whole_at_80_columns():
+    from rich.console import Console
+
+    from lepton_ai.cli.training import comparison_table
+
+    rows = [{"model": name, "task": "classify", "method": "head", "base": "all-MiniLM-L6-v2",
+             "accuracy": 0.9, "macro_f1": 0.88, "f1": None, "evaluated_on": "given",
+             "train_seconds": 12.5, "trainable_parameters": 1155, "size_mb": 0.1}
+            for name in ("intents-head-v2", "intents-lora-v3")]
+    for width in (80, 200):
+        console = Console(width=width, record=True)
+        console.print(comparison_table(rows, width))
+        shown = console.export_text()
+        assert "intents-head-v2" in shown and "intents-lora-v3" in shown, shown
+        assert max(len(line) for line in shown.splitlines()) <= width

@@ -198,23 +198,44 @@ def compare(
     from lepton_ai.evaluation.reports import compare_reports
 
     rows = compare_reports(model_dirs)
+    console.print(comparison_table(rows, console.width))
+
+
+COMPARED = ("model", "task", "method", "base", "accuracy", "macro F1 / F1", "evaluated on",
+            "train s", "trainable params", "size MB")
+#: Below this terminal width the table turns: one column per model, one row per figure.
+WIDE_ENOUGH = 120
+
+
+def comparison_table(rows: list[dict[str, Any]], width: int) -> Table:
+    """The ``lai compare`` table: models as rows on wide terminals, as columns on narrow
+    ones (at 80 columns ten side-by-side fields cut every name to a few letters)."""
+    values = []
+    for row in rows:
+        score = row["macro_f1"] if row["macro_f1"] is not None else row["f1"]
+        values.append([
+            row["model"], row["task"], row["method"], row["base"], _fmt(row["accuracy"]),
+            _fmt(score), row["evaluated_on"], str(row["train_seconds"]),
+            f"{row['trainable_parameters']:,}" if row["trainable_parameters"] else "",
+            str(row["size_mb"]),
+        ])
     table = Table(
         title="Trained models",
         caption="Figures recorded at training time on each model's own evaluation data; "
         "`lai eval DIR test.csv` scores every model on one test set.",
     )
-    for column in ("model", "task", "method", "base", "accuracy", "macro F1 / F1",
-                   "evaluated on", "train s", "trainable params", "size MB"):
-        table.add_column(column)
-    for row in rows:
-        score = row["macro_f1"] if row["macro_f1"] is not None else row["f1"]
-        table.add_row(
-            row["model"], row["task"], row["method"], row["base"], _fmt(row["accuracy"]),
-            _fmt(score), row["evaluated_on"], str(row["train_seconds"]),
-            f"{row['trainable_parameters']:,}" if row["trainable_parameters"] else "",
-            str(row["size_mb"]),
-        )
-    console.print(table)
+    if width >= WIDE_ENOUGH:
+        for column in COMPARED:
+            table.add_column(column)
+        for row_values in values:
+            table.add_row(*row_values)
+        return table
+    table.add_column("", style="bold")
+    for row_values in values:
+        table.add_column(row_values[0], overflow="fold")
+    for index, name in enumerate(COMPARED[1:], start=1):
+        table.add_row(name, *(row_values[index] for row_values in values))
+    return table
 
 
 def _fmt(value: float | None) -> str:
