@@ -172,3 +172,27 @@ def test_compare_keeps_model_names_whole_at_80_columns():
         shown = console.export_text()
         assert "intents-head-v2" in shown and "intents-lora-v3" in shown, shown
         assert max(len(line) for line in shown.splitlines()) <= width
+
+
+def test_chat_says_it_is_loading_the_model_before_the_first_prompt(monkeypatch):
+    from rich.console import Console
+
+    from lepton_ai.cli import generation
+    from lepton_ai.models import generator
+    from lepton_ai.tasks import chat
+
+    screen = Console(force_terminal=True, record=True, width=100)
+    seen = []
+
+    def slow_load(model=None):
+        seen.append(screen.export_text(clear=False))
+        return object()
+
+    monkeypatch.setattr(generation, "console", screen)
+    monkeypatch.setattr(generation, "errors", screen)
+    monkeypatch.setattr(generator, "load_generator", slow_load)
+    monkeypatch.setattr(chat, "chat", lambda *a, **k: iter(["Hello", "!"]))
+    result = CliRunner().invoke(app, ["chat", "--prompt", "hi"])
+    assert result.exit_code == 0, result.output
+    assert seen and "Loading the packaged chat model" in seen[0], seen
+    assert "Hello!" in screen.export_text()

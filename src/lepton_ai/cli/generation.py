@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from lepton_ai.cli.common import app, coded_errors, console
+from lepton_ai.cli.output import errors
 
 
 @app.command()
@@ -22,7 +23,13 @@ def chat(
     temperature: Annotated[float, typer.Option(help="0 = greedy, deterministic.")] = 0.0,
 ) -> None:
     """Chat with the local language model (streams the reply; Ctrl-D or 'exit' ends)."""
+    from lepton_ai.models.generator import load_generator
     from lepton_ai.tasks.chat import chat as run_chat
+
+    # Loading takes seconds; without a word the terminal looks hung. On stderr, so a
+    # piped reply stays clean; the store keeps the model for run_chat below.
+    errors.print(f"[dim]Loading {model or 'the packaged chat model'}…[/]")
+    load_generator(model)
 
     messages: list[dict[str, str]] = [{"role": "system", "content": system}] if system else []
 
