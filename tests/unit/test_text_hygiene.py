@@ -51,3 +51,30 @@ def test_the_server_answers_422_with_the_code() -> None:
                                  headers={"content-type": "application/json"})
             assert answer.status_code == 422, (route, answer.text)
             assert answer.json()["error"]["code"] in ("LAI-E208", "LAI-E209")
+
+
+def test_the_door_on_any_unicode_answers_or_refuses_with_a_code() -> None:
+    """Property: for any string (surrogates, controls, every plane) the door returns a
+    usable text of the same length, or refuses with LAI-E208 / LAI-E209."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lepton_ai.errors import LeptonError
+
+    @settings(max_examples=10_000, deadline=None, database=None, derandomize=True)
+    @given(st.text(st.characters(codec=None, exclude_categories=()), max_size=40))
+    def door(text: str) -> None:
+        try:
+            cleaned = checked_text(text)
+        except LeptonError as error:
+            assert error.code in ("LAI-E208", "LAI-E209"), error.code
+            return
+        assert len(cleaned) == len(text) and not cleaned.isspace()
+        cleaned.encode("utf-8")  # never a lone surrogate
+
+    door()
+
+
+def test_a_text_of_control_characters_only_is_empty() -> None:
+    with pytest.raises(ValueError, match="LAI-E209"):
+        checked_text("\x00\x07\ufeff")

@@ -22,9 +22,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 
 def checked_text(text: str, index: int = 0) -> str:
     """``text`` with control characters blanked; LAI-E208 / LAI-E209 when unusable."""
-    if not text or text.isspace():
-        raise LeptonError(E.E209, index=index)
     surrogate = _SURROGATE.search(text)
     if surrogate is not None:
         raise LeptonError(E.E208, index=index, position=surrogate.start())
-    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
+    cleaned = _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
+    if not cleaned or cleaned.isspace():  # "\x00\x00" is as empty as ""
+        raise LeptonError(E.E209, index=index)
+    return cleaned
