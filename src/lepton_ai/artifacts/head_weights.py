@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lepton_ai.artifacts.manifest import require_file
+from lepton_ai.models.folder import checked_safetensors
 from lepton_ai.text.ngrams import NgramVocabulary
 
 LINEAR = "linear"
@@ -78,7 +79,7 @@ class HeadWeights:
         """Read tensors written by :meth:`save` (safetensors and JSON: no code runs on load)."""
         from safetensors.numpy import load_file
 
-        tensors = load_file(str(file))
+        tensors = load_file(str(checked_safetensors(file)))
         ngrams = None
         if NGRAM_WEIGHT in tensors:
             ngrams = NgramVocabulary.load(require_file(file.parent, NGRAM_FILE))

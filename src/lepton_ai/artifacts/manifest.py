@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from lepton_ai._version import __version__
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.model_memory import LOADED, files_mb
+from lepton_ai.models.folder import read_json_file
 
 T = TypeVar("T")
 
@@ -68,12 +69,17 @@ class Manifest:
         file = Path(folder) / MANIFEST
         if not file.is_file():
             raise LeptonError(E.E601, path=folder)
-        raw = json.loads(file.read_text(encoding="utf-8"))
+        raw = read_json_file(file)
+        if not isinstance(raw, dict):
+            raise LeptonError(E.E606, path=file, why="not a JSON object")
         found = int(raw.get("format_version", 0))
         if found > FORMAT_VERSION:
             raise LeptonError(E.E602, path=folder, found=found, supported=FORMAT_VERSION)
         known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        try:
+            return cls(**{k: v for k, v in raw.items() if k in known})
+        except TypeError as error:  # a required field is missing
+            raise LeptonError(E.E606, path=file, why=str(error)) from None
 
 
 def manifest_stamp(folder: str | Path) -> int | None:

@@ -13,6 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lepton_ai.errors import E, LeptonError
 
@@ -50,6 +51,8 @@ def inspect_folder(path: Path) -> FolderInfo:
     if not tokenizer_file.is_file():
         missing.append("tokenizer.json is missing")
     weights = next((path / n for n in _SAFE_WEIGHTS if (path / n).is_file()), None)
+    if weights is not None:
+        checked_safetensors(weights)
     onnx_file = path / "model.onnx" if (path / "model.onnx").is_file() else None
     if weights is None and onnx_file is None:
         pickled = next((n for n in _PICKLE_WEIGHTS if (path / n).is_file()), None)
@@ -108,10 +111,28 @@ def weights_checksum(file: Path, cache_dir: Path) -> str:
 
 
 def _read_json(file: Path) -> dict | list:
-    if not file.is_file():
-        return {}
-    with file.open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_json_file(file) if file.is_file() else {}
+
+
+def read_json_file(file: Path) -> Any:
+    """A model folder's JSON file; LAI-E606 naming it when it does not parse."""
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise LeptonError(E.E606, path=file, why=f"not valid JSON ({error})") from None
+
+
+def checked_safetensors(file: Path) -> Path:
+    """``file`` when its safetensors header parses and its data fills the file, else
+    LAI-E606 naming it: a cheap check before any heavy loading."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(file), framework="numpy"):
+            pass
+    except Exception as error:  # SafetensorError, OSError: the file is what is wrong
+        raise LeptonError(E.E606, path=file, why=f"{type(error).__name__}: {error}") from None
+    return file
 
 
 #: Files copied from a base folder so a derived encoder is a complete model folder.

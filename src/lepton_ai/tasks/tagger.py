@@ -7,7 +7,6 @@ BiLSTM-CRF (Chinese). Both run on torch.
 
 from __future__ import annotations
 
-import json
 from abc import abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from lepton_ai.artifacts.head_weights import softmax
 from lepton_ai.artifacts.manifest import Manifest, require_file
 from lepton_ai.artifacts.tagger_weights import TAGGER_FILE, VOCAB_FILE
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.folder import checked_safetensors, read_json_file
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.tasks.trained import TrainedModel, encoder_source
 from lepton_ai.text.bio import spans, tokenize
@@ -97,7 +97,7 @@ class TransformerTagger(Tagger):
         from lepton_ai.settings import settings
 
         self.runtime = TorchRuntime(encoder_folder, settings.threads)
-        weights = load_file(str(require_file(folder, TAGGER_FILE)))
+        weights = load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE))))
         self.weight = weights["out.weight"].float().numpy()
         self.bias = weights["out.bias"].float().numpy()
         from tokenizers import Tokenizer
@@ -164,10 +164,11 @@ class CharCRFTagger(Tagger):
 
         from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab
 
-        vocab = json.loads(require_file(folder, VOCAB_FILE).read_text(encoding="utf-8"))
+        vocab = read_json_file(require_file(folder, VOCAB_FILE))
         self.vocab = CharVocab(vocab["chars"], vocab["bigrams"], vocab["tags"])
         self.model = CharBiLSTMCRF(**vocab["network"])
-        self.model.load_state_dict(load_file(str(require_file(folder, TAGGER_FILE))))
+        self.model.load_state_dict(
+            load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE)))))
         self.model.eval()
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:

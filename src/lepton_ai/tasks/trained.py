@@ -18,6 +18,7 @@ from typing import Any
 
 from lepton_ai.artifacts.manifest import Manifest, check_output_folder, require_file
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.folder import checked_safetensors, read_json_file
 from lepton_ai.settings import settings
 
 
@@ -102,7 +103,8 @@ def merged_adapter(folder: Path, manifest: Manifest) -> Path:
     other; the cache key is the adapter's content.
     """
     adapter = require_file(folder, "adapter")
-    weights = require_file(adapter, "adapter_model.safetensors")
+    weights = checked_safetensors(require_file(adapter, "adapter_model.safetensors"))
+    read_json_file(require_file(adapter, "adapter_config.json"))
     key = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
     merged = settings.cache_dir / "merged" / key
     if (merged / "model.safetensors").is_file():

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.models.folder import checked_safetensors
 from lepton_ai.progress import training_bar
 from lepton_ai.settings import settings
 
@@ -265,7 +266,7 @@ class TrainingLoop:
         file = self.checkpoint_dir / f"{tag}.safetensors"
         if not file.is_file():
             raise LeptonError(E.E513, path=self.checkpoint_dir)
-        tensors = load_file(str(file))
+        tensors = load_file(str(checked_safetensors(file)))
         weights = {k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")}
         missing = set(self._trainable()) - set(weights)
         if missing:
