@@ -620,3 +620,16 @@ def runner_train(data: Path, base: Path, out: Path, *extra: str):  # type: ignor
 
     return CliRunner().invoke(app, ["train", str(data), "--base", str(base), "--method", "head",
                                     "--out", str(out), *extra], env={"LEPTON_PROGRESS": "0"})
+
+
+def test_training_threads_leave_cores_that_other_processes_hold(monkeypatch) -> None:
+    from lepton_ai.settings import settings
+    from lepton_ai.training import threads
+
+    monkeypatch.setattr(settings, "threads", 2)
+    for busy, expected in ((0.0, 2), (0.3, 2), (0.8, 1), (1.9, 1)):
+        monkeypatch.setattr(threads, "others_busy_cores", lambda busy=busy: busy)
+        assert threads.training_threads() == expected, busy
+    monkeypatch.setattr(settings, "threads", 1)  # LEPTON_THREADS=1 is a ceiling
+    monkeypatch.setattr(threads, "others_busy_cores", lambda: 0.0)
+    assert threads.training_threads() == 1

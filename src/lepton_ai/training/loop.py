@@ -159,6 +159,7 @@ class TrainingLoop:
                 Console(stderr=True).print(resume_note(self.description, self.state, epochs,
                                                        self.total_steps))
         state = self.state
+        self._fit_threads()
         try:
             with training_bar(
                 self.total_steps, self.description, settings.show_progress, state.global_step
@@ -183,6 +184,7 @@ class TrainingLoop:
                     state.epoch += 1
                     state.step_in_epoch = 0
                     self.save(LAST)
+                    self._fit_threads()
                     if validate is not None and state.bad_epochs >= self.patience:
                         break
         except KeyboardInterrupt:
@@ -192,6 +194,22 @@ class TrainingLoop:
         if validate is not None and (self.checkpoint_dir / f"{BEST}.safetensors").is_file():
             self.load(BEST, weights_only=True)
         return state
+
+    def _fit_threads(self) -> None:
+        """Use ``LEPTON_THREADS`` threads, fewer while other processes hold cores."""
+        from lepton_ai.training.threads import training_threads
+
+        threads = training_threads()
+        if threads != torch.get_num_threads():
+            torch.set_num_threads(threads)
+            self._say(f"training on {threads} thread(s)")
+
+    def _say(self, note: str) -> None:
+        """Say what changed about the run (on the progress console, when shown)."""
+        if settings.show_progress:
+            from rich.console import Console
+
+            Console(stderr=True).print(f"[dim]{self.description}: {note}[/]")
 
     def _run_epoch(
         self,
