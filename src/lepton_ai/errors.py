@@ -37,6 +37,7 @@ class Kind(Enum):
     TOO_LARGE = ("too_large", ValueError, 413, "request_too_large")
     BUSY = ("busy", RuntimeError, 429, "rate_limit_error")
     TIMEOUT = ("timeout", TimeoutError, 503, "overloaded_error")
+    SLOW_CLIENT = ("slow_client", TimeoutError, 408, "invalid_request_error")
 
     def __init__(self, label: str, base: type[Exception], status: int, api_type: str) -> None:
         self.label = label
@@ -428,8 +429,9 @@ class E(Enum):
     )
     E713 = (
         Kind.NOT_FOUND,
-        "Unknown entity model {name!r}: neither 'spacy' (English), 'jieba' (Chinese) nor "
-        "a model directory. Check the path, or train a tagger with: "
+        "Unknown entity model {name!r}: neither a shipped model (en-ner-minilm, "
+        "zh-ner-charcrf, spacy, jieba) nor a model directory. Check the path, or train a "
+        "tagger with: "
         "lai train data.conll --task ner --out DIR."
     )
     E714 = (
@@ -583,6 +585,12 @@ class E(Enum):
         "directories from those only (symbolic links are followed first). Copy the model "
         "there, or start the server with --model-root DIR.",
     )
+    E817 = (
+        Kind.SLOW_CLIENT,
+        "The request body stopped arriving: nothing for {timeout:.0f} s after {received} "
+        "bytes. Send the body whole and without pauses, or raise the limit with "
+        "--body-timeout.",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,
@@ -669,6 +677,13 @@ class W(Enum):
         "No label has enough examples ({minimum}+) to hold some out, so all {n} were used "
         "for training and the report's figures are on the training data. Pass a separate "
         "evaluation file with --eval (Python: eval_data=) for honest figures."
+    )
+
+    W701 = (
+        "{n} Chinese text(s) went to the relation model {model!r}, which reads English and "
+        "finds little in Chinese. Teach your relation types by example instead: "
+        "lai.relations(texts, examples={{'founded': ['<e1>马云</e1>创办了<e2>阿里巴巴</e2>', "
+        "...]}}) (docs/understanding.md, Relations)."
     )
 
 
@@ -790,6 +805,10 @@ class LeptonTimeoutError(LeptonError, TimeoutError):
     """A coded error of kind ``timeout``."""
 
 
+class LeptonSlowClientError(LeptonError, TimeoutError):
+    """A coded error of kind ``slow_client``."""
+
+
 _KIND_CLASSES: dict[Kind, type[LeptonError]] = {
     Kind.INVALID: LeptonInvalidError,
     Kind.WRONG_TYPE: LeptonWrongTypeError,
@@ -805,6 +824,7 @@ _KIND_CLASSES: dict[Kind, type[LeptonError]] = {
     Kind.TOO_LARGE: LeptonTooLargeError,
     Kind.BUSY: LeptonBusyError,
     Kind.TIMEOUT: LeptonTimeoutError,
+    Kind.SLOW_CLIENT: LeptonSlowClientError,
 }
 
 

@@ -82,7 +82,7 @@ def test_codes_are_unique_and_in_order():
 
 
 def test_every_http_status_of_the_api_has_a_kind():
-    assert {kind.status for kind in Kind} == {400, 401, 403, 404, 409, 413, 422, 429, 503}
+    assert {kind.status for kind in Kind} == {400, 401, 403, 404, 408, 409, 413, 422, 429, 503}
 
 
 def test_wrong_precision_has_its_own_code():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -54,6 +54,14 @@ def serve(
     max_texts: Annotated[int, typer.Option(help="Most texts in one request.")] = 256,
     max_chars: Annotated[int, typer.Option(help="Most characters in one text.")] = 20_000,
     max_body_bytes: Annotated[int, typer.Option(help="Largest request body.")] = 4 * 2**20,
+    header_timeout: Annotated[float, typer.Option(
+        help="Close a connection whose request head takes longer (slow clients).")] = 10.0,
+    body_timeout: Annotated[float, typer.Option(
+        help="Answer 408 when a request body stops arriving for this long.")] = 30.0,
+    keep_alive: Annotated[float, typer.Option(
+        help="Close idle keep-alive connections after this long.")] = 5.0,
+    max_connections: Annotated[int, typer.Option(
+        help="Open connections above which new requests get 503.")] = 1000,
     cors_origin: Annotated[list[str] | None, typer.Option(
         "--cors-origin", help="Allow this browser origin (repeatable); CORS is off without.")
     ] = None,
@@ -104,6 +112,8 @@ def serve(
         chat_model=chat_model, chat_max_waiting=chat_max_waiting,
         chat_max_tokens=chat_max_tokens,
         admin_journal=str(admin_journal) if admin_journal else None,
+        header_timeout_s=header_timeout, body_timeout_s=body_timeout, keep_alive_s=keep_alive,
+        max_connections=max_connections,
     )
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
@@ -155,10 +165,19 @@ def _run(config: ServeConfig, workers: int, ray_options: RayServeOptions | None,
         os.environ[CONFIG_ENV] = config.to_json()
         os.environ.setdefault(MULTIPROCESS_ENV, str(metrics))  # one /metrics for all workers
         uvicorn.run("lepton_ai.serve.app:app_from_environment", factory=True, host=host,
-                    port=port, workers=workers, access_log=False, log_level="warning")
+                    port=port, workers=workers, access_log=False, log_level="warning",
+                    **_connection_limits(config))
         return
     uvicorn.run(build_app(config), host=host, port=port, access_log=False,
-                log_level="warning", loop="auto", http="auto")
+                log_level="warning", loop="auto", **_connection_limits(config))
+
+
+def _connection_limits(config: ServeConfig) -> dict[str, Any]:
+    """uvicorn's settings for slow, idle and too many clients (ServeConfig's limits)."""
+    from lepton_ai.serve.connections import GuardedHttpProtocol
+
+    return {"http": GuardedHttpProtocol, "timeout_keep_alive": config.keep_alive_s,
+            "limit_concurrency": config.max_connections}
 
 
 def _ray_options(workers: int, min_replicas: int, max_replicas: int, replica_cpus: float,

@@ -81,7 +81,11 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
     app.add_middleware(ServeMiddleware, metrics=state.metrics,
                        max_body_bytes=config.max_body_bytes, backlog=state.backlog_seconds,
                        max_backlog_s=config.batching.max_queue_seconds,
-                       routes=[route for router in ROUTERS for route in router.routes])
+                       routes=[route for router in ROUTERS for route in router.routes],
+                       body_timeout_s=config.body_timeout_s)
+    from lepton_ai.serve.connections import GuardedHttpProtocol
+
+    GuardedHttpProtocol.header_timeout_s = config.header_timeout_s  # this process's server
     return app
 
 

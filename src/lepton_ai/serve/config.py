@@ -64,6 +64,13 @@ class ServeConfig:
         chat_timeout_s: seconds after which a generation stops.
         admin_journal: file recording ``/admin`` changes so that every process of
             the service applies them (``--workers``, Ray replicas); None: in memory.
+        header_timeout_s: a connection whose request head (line and headers) has not
+            fully arrived this long after it began is closed (slow-loris clients).
+        body_timeout_s: a request body that stops arriving for this long gets 408
+            LAI-E817 and the connection is closed.
+        keep_alive_s: idle keep-alive connections are closed after this long.
+        max_connections: open connections (and running requests) above which new
+            requests get 503.
     """
 
     host: str = "127.0.0.1"
@@ -86,6 +93,10 @@ class ServeConfig:
     chat_max_tokens: int = 512
     chat_timeout_s: float = 120.0
     admin_journal: str | None = None
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
+    max_connections: int = 1000
 
     def __post_init__(self) -> None:
         shared = self.admin_keys & self.api_keys

@@ -70,9 +70,26 @@ async def on_validation_error(request: Request, error: Exception) -> JSONBytes:
     return error_response("LAI-E810", message, 422, problems=problems)
 
 
+class BodyTooLargeError(Exception):
+    """The body grew past the limit while it was being read."""
+
+
+class BodyTooSlowError(Exception):
+    """The body stopped arriving: no part of it within the body timeout."""
+
+    def __init__(self, received: int) -> None:
+        super().__init__(received)
+        self.received = received
+
+
+
 async def on_http_error(request: Request, error: Exception) -> JSONBytes:
     """Starlette's own errors (404 route, 405 method) in the same shape."""
     assert isinstance(error, HTTPException)
+    if isinstance(error.__cause__, (BodyTooLargeError, BodyTooSlowError)):
+        # FastAPI turns any failure while reading a body into a generic 400; the
+        # middleware answers these two with their own codes (413, 408).
+        raise error.__cause__
     return error_response(f"HTTP-{error.status_code}", str(error.detail), error.status_code,
                           dict(error.headers) if error.headers else None)
 

@@ -6,6 +6,7 @@ microseconds, which matters at hundreds of requests per second on two cores.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -13,15 +14,11 @@ from typing import Any
 import orjson
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.serve.http_errors import lepton_error_body
+from lepton_ai.serve.http_errors import BodyTooLargeError, BodyTooSlowError, lepton_error_body
 from lepton_ai.serve.observe import Metrics, log_access, request_id
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
-
-
-class BodyTooLargeError(Exception):
-    """The body grew past the limit while it was being read."""
 
 
 class ServeMiddleware:
@@ -35,8 +32,9 @@ class ServeMiddleware:
 
     def __init__(self, app: Any, metrics: Metrics, max_body_bytes: int,
                  backlog: Callable[[], float], max_backlog_s: float,
-                 routes: Sequence[Any] = ()) -> None:
+                 routes: Sequence[Any] = (), body_timeout_s: float = 30.0) -> None:
         self.app = app
+        self.body_timeout_s = body_timeout_s
         self.routes = routes
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
@@ -74,6 +72,13 @@ class ServeMiddleware:
                 raise
             note["error"] = "LAI-E803"
             await self._send_413(send_with_id)
+        except BodyTooSlowError as slow:
+            if status["sent"]:
+                raise
+            note["error"] = "LAI-E817"
+            await _send_error(send_with_id, LeptonError(
+                E.E817, timeout=self.body_timeout_s, received=slow.received),
+                [(b"connection", b"close")])
         finally:
             self._record(scope, note, status["code"], time.perf_counter() - started)
 
@@ -87,15 +92,26 @@ class ServeMiddleware:
         return False
 
     def _limited(self, receive: Any) -> Any:
+        """``receive`` that counts the body against the size limit as it arrives (a
+        chunked body declares no length) and gives up on a body that stalls."""
         seen = 0
+        complete = False
 
         async def receive_limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # later calls wait for a disconnect: no deadline on those
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout_s)
+            except TimeoutError:
+                raise BodyTooSlowError(seen) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body_bytes:
                     raise BodyTooLargeError
+                complete = not message.get("more_body", False)
+            else:
+                complete = True
             return message
 
         return receive_limited
