@@ -177,3 +177,24 @@ def test_a_tagged_file_not_in_utf8_gets_the_encoding_error(tmp_path: Path) -> No
     path.write_bytes("张 B-PER\n三 E-PER\n\n".encode("gb18030"))
     with pytest.raises(LeptonError, match=r"LAI-E307.*GB18030.*people-utf8.bmes"):
         read_tagged(path)
+
+
+def test_numpy_viterbi_finds_the_paths_torchcrf_finds() -> None:
+    import torch
+    from torchcrf import CRF
+
+    from lepton_ai.models.char_tagger import viterbi
+
+    torch.manual_seed(0)
+    for _ in range(10):
+        crf = CRF(5, batch_first=True)
+        for parameter in (crf.transitions, crf.start_transitions, crf.end_transitions):
+            torch.nn.init.normal_(parameter)
+        emissions = torch.randn(6, 11, 5)
+        lengths = torch.randint(1, 12, (6,))
+        lengths[0] = 11
+        mask = torch.arange(11)[None, :] < lengths[:, None]
+        expected = crf.decode(emissions, mask=mask)
+        found = viterbi(emissions.numpy(), mask.numpy(), crf.start_transitions.detach().numpy(),
+                        crf.end_transitions.detach().numpy(), crf.transitions.detach().numpy())
+        assert found == expected

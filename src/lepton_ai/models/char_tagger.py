@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -101,8 +102,45 @@ class CharBiLSTMCRF(nn.Module):
 
     @torch.no_grad()
     def decode(self, chars: torch.Tensor, bigrams: torch.Tensor) -> list[list[int]]:
-        """Best tag sequence of each sentence (Viterbi)."""
-        return self.crf.decode(self.emissions(chars, bigrams), mask=chars != 0)
+        """Best tag sequence of each sentence (Viterbi, vectorised over the batch)."""
+        crf = self.crf
+        return viterbi(self.emissions(chars, bigrams).numpy(), (chars != 0).numpy(),
+                       crf.start_transitions.detach().numpy(),
+                       crf.end_transitions.detach().numpy(), crf.transitions.detach().numpy())
+
+
+def viterbi(emissions: np.ndarray, mask: np.ndarray, start: np.ndarray, end: np.ndarray,
+            transitions: np.ndarray) -> list[list[int]]:
+    """The highest-scoring tag path of each sequence under a linear-chain CRF.
+
+    The same answer as ``torchcrf.CRF.decode``, whose backtracking runs in Python per
+    sentence and per position; here each step is one NumPy operation over the batch.
+    ``emissions`` (batch, length, tags); ``mask`` (batch, length), True on real
+    positions, which come first; ``transitions[i, j]`` scores tag i followed by tag j.
+    """
+    batch, length, _ = emissions.shape
+    lengths = mask.sum(1)
+    score = start[None, :] + emissions[:, 0]
+    history = np.zeros((batch, max(length - 1, 0), len(start)), dtype=np.int64)
+    for t in range(1, length):
+        candidates = score[:, :, None] + transitions[None] + emissions[:, t, None, :]
+        history[:, t - 1] = candidates.argmax(1)
+        best = candidates.max(1)
+        score = np.where(mask[:, t, None], best, score)  # finished sequences keep theirs
+    score = score + end[None, :]
+    paths = []
+    for row in range(batch):
+        size = int(lengths[row])
+        if size == 0:
+            paths.append([])
+            continue
+        tag = int(score[row].argmax())
+        path = [tag]
+        for t in range(size - 2, -1, -1):
+            tag = int(history[row, t, tag])
+            path.append(tag)
+        paths.append(path[::-1])
+    return paths
 
 
 def pad_batch(rows: Sequence[Sequence[int]]) -> torch.Tensor:
