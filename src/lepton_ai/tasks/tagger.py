@@ -175,7 +175,9 @@ class CharCRFTagger(Tagger):
         from lepton_ai.models.char_tagger import pad_batch
 
         results: list[list[str]] = [[] for _ in sentences]
-        order = [i for i in range(len(sentences)) if sentences[i]]
+        # Sorted by length: a batch pads to its longest sentence, and the LSTM runs that far.
+        order = sorted((i for i in range(len(sentences)) if sentences[i]),
+                       key=lambda i: len(sentences[i]))
         for start in range(0, len(order), BATCH):
             chosen = order[start : start + BATCH]
             encoded = [self.vocab.encode(sentences[i]) for i in chosen]
