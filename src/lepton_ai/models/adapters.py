@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from lepton_ai.dependencies import require
@@ -17,7 +18,10 @@ def merge_adapter(base: str, adapter: Path, target: Path) -> None:
 
     base_folder = resolve(base).path()
     model = AutoModel.from_pretrained(str(base_folder), use_safetensors=True)
-    merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+    with warnings.catch_warnings():  # peft 0.21 reads a property transformers deprecated
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing",
+                                category=FutureWarning)
+        merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     partial = target.with_name(target.name + ".partial")
     merged.save_pretrained(str(partial), safe_serialization=True)
     copy_side_files(base_folder, partial)

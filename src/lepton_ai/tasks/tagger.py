@@ -90,13 +90,13 @@ class TransformerTagger(Tagger):
         from safetensors.torch import load_file
 
         from lepton_ai.models.folder import inspect_folder
-        from lepton_ai.models.runtimes import TorchRuntime
+        from lepton_ai.models.loader import load_encoder
 
         encoder_folder = Path(encoder_source(folder, manifest))
         self.info = inspect_folder(encoder_folder)
-        from lepton_ai.settings import settings
-
-        self.runtime = TorchRuntime(encoder_folder, settings.threads)
+        # The encoder's runtime: the checked ONNX export (int8 where the CPU has VNNI),
+        # as for embeddings; token vectors come from the same forward pass.
+        self.runtime = load_encoder(encoder_folder).runtime
         weights = load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE))))
         self.weight = weights["out.weight"].float().numpy()
         self.bias = weights["out.bias"].float().numpy()
@@ -165,14 +165,15 @@ class CharCRFTagger(Tagger):
         from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab
 
         vocab = read_json_file(require_file(folder, VOCAB_FILE))
-        self.vocab = CharVocab(vocab["chars"], vocab["bigrams"], vocab["tags"])
+        self.vocab = CharVocab(vocab["chars"], vocab["bigrams"], vocab["tags"],
+                               vocab.get("features", []))
         self.model = CharBiLSTMCRF(**vocab["network"])
         self.model.load_state_dict(
             load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE)))))
         self.model.eval()
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        from lepton_ai.models.char_tagger import pad_batch
+        from lepton_ai.models.char_tagger import batch_tensors
 
         results: list[list[str]] = [[] for _ in sentences]
         # Sorted by length: a batch pads to its longest sentence, and the LSTM runs that far.
@@ -181,8 +182,7 @@ class CharCRFTagger(Tagger):
         for start in range(0, len(order), BATCH):
             chosen = order[start : start + BATCH]
             encoded = [self.vocab.encode(sentences[i]) for i in chosen]
-            paths = self.model.decode(pad_batch([c for c, _ in encoded]),
-                                      pad_batch([b for _, b in encoded]))
+            paths = self.model.decode(*batch_tensors(encoded))
             for index, path in zip(chosen, paths, strict=True):
                 results[index] = [self.vocab.tags[t] for t in path]
         return results
