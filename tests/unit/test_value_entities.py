@@ -33,9 +33,13 @@ def test_chinese_values() -> None:
         ("13812345678", "PHONE"), ("010-12345678", "PHONE"), ("9点半", "TIME")]
 
 
-def test_model_entities_win_over_overlapping_values() -> None:
+def test_model_entities_win_over_overlapping_values_unless_inside_one() -> None:
     text = "Apple 2019 results"
     model = [Entity("Apple 2019", "PRODUCT", 0, 10)]
     assert with_values(text, model, chinese=False) == model
+    text = "from EUR 8.7 mn"
+    fragment = [Entity("EUR", "LOC", 5, 8)]
+    assert [(e.text, e.label) for e in with_values(text, fragment, chinese=False)] == [
+        ("EUR 8.7 mn", "MONEY")]
     assert [e.label for e in with_values("Apple sold 5 phones", [
         Entity("Apple", "ORG", 0, 5)], chinese=False)] == ["ORG", "CARDINAL"]

@@ -4,7 +4,7 @@ The shipped taggers learn names (people, organisations, places, products) from d
 values follow fixed written forms that rules find exactly and fast, so the default
 entity models add them with these patterns (OntoNotes type names, as spaCy uses):
 ``DATE``, ``TIME``, ``MONEY``, ``PERCENT``, ``CARDINAL``, and for Chinese text
-``PHONE``. A model's own entity always wins over an overlapping value.
+``PHONE``. A value replaces model entities inside it; otherwise the model's entity wins.
 """
 
 from __future__ import annotations
@@ -73,7 +73,14 @@ def value_entities(text: str, chinese: bool) -> list[Entity]:
 
 
 def with_values(text: str, entities: Sequence[Entity], chinese: bool) -> list[Entity]:
-    """``entities`` plus the values that overlap none of them, in text order."""
-    values = [v for v in value_entities(text, chinese)
-              if not any(e.start < v.end and v.start < e.end for e in entities)]
-    return sorted([*entities, *values], key=lambda e: e.start)
+    """``entities`` and the values, in text order. A value replaces model entities that
+    lie inside it ("EUR" tagged LOC inside "EUR 8.7 mn"); any other overlap keeps the
+    model's entity ("Apple 2019" as a product keeps its year)."""
+    kept = list(entities)
+    values = []
+    for value in value_entities(text, chinese):
+        overlapping = [e for e in kept if e.start < value.end and value.start < e.end]
+        if all(value.start <= e.start and e.end <= value.end for e in overlapping):
+            kept = [e for e in kept if e not in overlapping]
+            values.append(value)
+    return sorted([*kept, *values], key=lambda e: e.start)
