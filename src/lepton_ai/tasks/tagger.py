@@ -168,8 +168,9 @@ class CharCRFTagger(Tagger):
         self.vocab = CharVocab(vocab["chars"], vocab["bigrams"], vocab["tags"],
                                vocab.get("features", []))
         self.model = CharBiLSTMCRF(**vocab["network"])
-        self.model.load_state_dict(
-            load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE)))))
+        weights = load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE))))
+        self.model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                                    for k, v in weights.items()})
         self.model.eval()
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:

@@ -9,7 +9,7 @@ import torch
 from lepton_ai.artifacts.tagger_weights import save_tensors, save_vocab
 from lepton_ai.data.tagged import TaggedSentence
 from lepton_ai.evaluation.tagging import validation_f1
-from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, pad_batch
+from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, batch_tensors, pad_batch
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 from lepton_ai.training.outcome import Outcome
 from lepton_ai.training.train_config import TrainConfig
@@ -29,8 +29,12 @@ def train_charcrf(
 ) -> Outcome:
     """Train, keep the epoch with the best validation F1, save weights + vocabulary."""
     set_seed(config.seed)
-    vocab = CharVocab.build([s.tokens for s in train], tags)
-    model = CharBiLSTMCRF(len(vocab.chars), len(vocab.bigrams), len(tags))
+    from lepton_ai.text.zh_words import word_features
+
+    vocab = CharVocab.build([s.tokens for s in train], tags,
+                            features=[word_features(s.tokens) for s in train])
+    model = CharBiLSTMCRF(len(vocab.chars), len(vocab.bigrams), len(tags),
+                          n_features=len(vocab.features))
     tag_index = {t: i for i, t in enumerate(tags)}
     encoded = [vocab.encode(s.tokens) for s in train]
     gold = [[tag_index[t] for t in s.tags] for s in train]
@@ -45,16 +49,15 @@ def train_charcrf(
     )
 
     def step_loss(batch: list[int]) -> torch.Tensor:
-        return model.loss(pad_batch([encoded[i][0] for i in batch]),
-                          pad_batch([encoded[i][1] for i in batch]),
-                          pad_batch([gold[i] for i in batch]))
+        chars, bigrams, hints = batch_tensors([encoded[i] for i in batch])
+        return model.loss(chars, bigrams, pad_batch([gold[i] for i in batch]), hints)
 
     def validate() -> float:
         model.eval()
         predicted = []
         for start in range(0, len(evaluation), 64):
             chunk = [vocab.encode(s.tokens) for s in evaluation[start : start + 64]]
-            paths = model.decode(pad_batch([c for c, _ in chunk]), pad_batch([b for _, b in chunk]))
+            paths = model.decode(*batch_tensors(chunk))
             predicted.extend([tags[t] for t in path] for path in paths)
         model.train()
         return validation_f1(evaluation, predicted)
@@ -64,7 +67,7 @@ def train_charcrf(
         epochs, lambda epoch: length_batches(lengths, batch_size, config.seed + epoch),
         step_loss, validate if evaluation else None, resume=resume,
     )
-    save_tensors(out, dict(model.state_dict()))
+    save_tensors(out, dict(model.state_dict()), half=True)
     save_vocab(out, {**vocab.to_dict(), "network": model.config})
     return Outcome(trainable_parameters=sum(p.numel() for p in model.parameters()),
                    history=state.history,
