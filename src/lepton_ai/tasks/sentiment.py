@@ -7,14 +7,27 @@ trained with a ``neutral`` label decide it themselves.
 
 Models, by name (``model=``):
 
-- ``goemotions-minilm`` — the shipped English default: a logistic head (negative /
-  neutral / positive) on frozen all-MiniLM-L6-v2 vectors, trained by this project on
-  GoEmotions' sentiment grouping (Apache-2.0; model card in its folder). Models trained
-  on evaluation-only sets (SST-2: no licence stated) are recipes, never shipped.
+- ``goemotions-fin-minilm`` — the shipped English default, general and financial text
+  (``domain="finance"`` picks it too): a LoRA adapter and head (negative / neutral /
+  positive) on all-MiniLM-L6-v2, trained by this project on GoEmotions' sentiment
+  grouping (Apache-2.0) and financial news tweets (MIT); model card in its folder.
+- ``goemotions-minilm`` — the earlier English default: a head on frozen MiniLM vectors,
+  GoEmotions only. Models trained on evaluation-only sets (SST-2: no licence stated)
+  are recipes, never shipped.
 - ``vader`` — VADER's English lexicon and rules (``nltk-vader-sentiment``).
-- ``snownlp`` — SnowNLP's naive Bayes model trained on Chinese product reviews;
-  the shipped Chinese default (no permissively licensed Chinese sentiment data
-  is available to train a better one that may be shipped).
+- ``snownlp`` — SnowNLP's naive Bayes model trained on Chinese product reviews. It
+  reads financial news poorly ("股价大跌" comes out positive).
+- ``zh-lexicon`` — the project's Chinese financial/news lexicon with negation,
+  degree, contrast and direction-of-change rules (:mod:`lepton_ai.text.zh_polarity`).
+- ``goemotions-fin-use`` — a head on the frozen multilingual USE encoder trained on
+  English permissive data (GoEmotions + financial news tweets): it reads Chinese by
+  cross-lingual transfer.
+- ``zh-fusion`` — the Chinese default: the mean of the probabilities of
+  ``zh-lexicon``, ``goemotions-fin-use`` and ``snownlp`` (equal weights, fixed before
+  any measurement). No permissively licensed Chinese sentiment corpus exists to train
+  a shipped model; the three members err differently (rules miss unlisted words, the
+  transferred head misses Chinese idiom, SnowNLP knows reviews only), and their mean
+  beats each on financial text and on reviews (docs/benchmarks.md).
 - a directory written by ``lai.train`` whose labels are sentiment names (or
   mapped to them with ``labels=``), e.g. a ChnSentiCorp model the user trains.
 """
@@ -42,12 +55,16 @@ SHIPPED = Path(__file__).resolve().parent.parent / "defaults" / "sentiment"
 
 #: (language, domain) -> model name. "general" is what ``domain=None`` means.
 DEFAULT_MODELS: dict[tuple[str, str], str] = {
-    ("en", "general"): "goemotions-minilm",
-    ("en", "reviews"): "goemotions-minilm",
+    ("en", "general"): "goemotions-fin-minilm",
+    ("en", "finance"): "goemotions-fin-minilm",
+    ("en", "reviews"): "goemotions-fin-minilm",
     ("en", "social"): "vader",
-    ("zh", "general"): "snownlp",
-    ("zh", "reviews"): "snownlp",
+    ("zh", "general"): "zh-fusion",
+    ("zh", "finance"): "zh-fusion",
+    ("zh", "reviews"): "zh-fusion",
 }
+#: The members of ``zh-fusion``, averaged with equal weights.
+ZH_FUSION = ("zh-lexicon", "goemotions-fin-use", "snownlp")
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,40 @@ class SnowNLPModel(BinaryPackagedModel):
         return float(self.classifier.classify(text)) if text.strip() else 0.5
 
 
+class ChineseLexiconModel:
+    """The project's Chinese financial/news lexicon and rules (3-way)."""
+
+    name = "zh-lexicon"
+    labels = SENTIMENT_LABELS
+
+    def __init__(self) -> None:
+        from lepton_ai.text.zh_polarity import chinese_polarity
+
+        self.polarity = chinese_polarity()
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array(self.polarity.probabilities(texts), dtype=float).reshape(-1, 3)
+
+
+class FusedModel:
+    """The mean of several models' probabilities over negative / neutral / positive
+    (a binary member puts nothing on neutral)."""
+
+    labels = SENTIMENT_LABELS
+
+    def __init__(self, name: str, members: Sequence[SentimentModel]) -> None:
+        self.name = name
+        self.members = tuple(members)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        total = np.zeros((len(texts), len(SENTIMENT_LABELS)))
+        for member in self.members:
+            rows = member.probabilities(texts)
+            for column, label in enumerate(member.labels):
+                total[:, SENTIMENT_LABELS.index(label)] += rows[:, column]
+        return total / len(self.members)
+
+
 class TrainedSentimentModel:
     """A classifier directory from ``lai.train`` whose labels mean sentiments."""
 
@@ -155,6 +206,10 @@ def load_sentiment_model(
         return VaderModel()
     if name == "snownlp":
         return SnowNLPModel()
+    if name == "zh-lexicon":
+        return ChineseLexiconModel()
+    if name == "zh-fusion":
+        return FusedModel(name, [load_sentiment_model(member) for member in ZH_FUSION])
     folder = SHIPPED / name if (SHIPPED / name).is_dir() else Path(name)
     if not folder.is_dir():
         raise LeptonError(E.E709, name=name, known=sorted(_named_models()))
@@ -163,7 +218,8 @@ def load_sentiment_model(
 
 def _named_models() -> set[str]:
     shipped = SHIPPED.iterdir() if SHIPPED.is_dir() else ()
-    return {"vader", "snownlp", *(p.name for p in shipped if p.is_dir())}
+    return {"vader", "snownlp", "zh-lexicon", "zh-fusion",
+            *(p.name for p in shipped if p.is_dir())}
 
 
 def default_model(lang: str, domain: str | None) -> str:
@@ -213,7 +269,7 @@ def sentiment(
 
     ``lang="auto"`` decides per text (Chinese characters → Chinese model).
     ``domain`` picks a default model for a kind of text ("reviews", "social");
-    ``model`` names one ("vader", "snownlp", "goemotions-minilm") or a trained model
+    ``model`` names one (see the module docstring) or a trained model
     directory, whose label names ``labels`` may map, e.g. ``{"0": "negative",
     "1": "positive"}``. A binary model calls a text neutral when
     ``|polarity| < neutral_band``; pass 0 to always choose a side.
@@ -238,14 +294,15 @@ class SentimentOptions(Options):
     """Options of :func:`sentiment`."""
 
     lang: Literal["auto", "en", "zh"] = Field("auto", description="auto decides per text.")
-    domain: Literal["general", "reviews", "social"] | None = Field(
+    domain: Literal["general", "finance", "reviews", "social"] | None = Field(
         None, description="Pick the default model for this kind of text (general when unset).")
     neutral_band: float = Field(
         0.05, ge=0.0, lt=1.0, description="Binary models answer neutral when "
         "|P(positive) - P(negative)| is below this; 0 never answers neutral.")
     model: str | None = Field(
-        None, description="vader | snownlp | goemotions-minilm | a trained model directory "
-        "with sentiment labels.", json_schema_extra=local_only())
+        None, description="vader | snownlp | zh-lexicon | zh-fusion | goemotions-minilm | "
+        "goemotions-fin-use | a trained model directory with sentiment labels.",
+        json_schema_extra=local_only())
     labels: dict[str, str] | None = Field(
         None, description="A trained model's label -> positive/negative/neutral; on the "
         "command line a JSON file.", json_schema_extra=local_only())
