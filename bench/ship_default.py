@@ -18,7 +18,8 @@ import shutil
 from pathlib import Path
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "src" / "lepton_ai" / "defaults"
-KEEP = ("lepton.json", "head.safetensors", "adapter/adapter_model.safetensors",
+KEEP = ("lepton.json", "head.safetensors", "tagger.safetensors", "vocab.json",
+        "adapter/adapter_model.safetensors",
         "adapter/adapter_config.json")
 LIMIT_BYTES = 2 * 1024 * 1024  # repository rule: no file over 2 MB
 

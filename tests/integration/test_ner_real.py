@@ -1,4 +1,5 @@
-"""lai.ner with the packaged defaults: spaCy (English) and jieba (Chinese)."""
+"""lai.ner with the shipped defaults: en-ner-minilm (English) and zh-ner-charcrf (Chinese),
+values by rules."""
 
 from __future__ import annotations
 
@@ -17,9 +18,22 @@ def test_english_people_places_and_organisations_with_offsets():
     found = {(e.text, e.label, e.start, e.end) for e in entities}
     assert ("Angela Merkel", "PERSON", 0, 13) in found
     assert ("Emmanuel Macron", "PERSON", 18, 33) in found
-    assert ("Paris", "GPE", 37, 42) in found
+    assert ("Paris", "LOC", 37, 42) in found
+    assert ("Monday", "DATE", 46, 52) in found  # by rule
     for entity in entities:
         assert ENGLISH[entity.start : entity.end] == entity.text
+        assert entity.score is None if entity.label == "DATE" else 0 < entity.score <= 1
+
+
+def test_financial_values_and_names_in_both_languages():
+    found = {(e.text, e.label) for e in lai.ner(
+        "Operating profit rose to EUR 13.1 mn from EUR 8.7 mn, Nokia said on Jan. 5, 2021.")}
+    assert {("EUR 13.1 mn", "MONEY"), ("EUR 8.7 mn", "MONEY"), ("Nokia", "ORG"),
+            ("Jan. 5, 2021", "DATE")} <= found
+    chinese = "2026年11月5日，招商银行在深圳发布公告，营收增长12%，客服电话13812345678。"
+    found = {(e.text, e.label) for e in lai.ner(chinese)}
+    assert {("2026年11月5日", "DATE"), ("深圳", "LOC"), ("12%", "PERCENT"),
+            ("13812345678", "PHONE")} <= found
 
 
 def test_chinese_names_and_places_with_offsets_and_mixed_input():
@@ -40,8 +54,8 @@ def test_cli_writes_entities_per_row(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows[0]["row"] == 0
-    assert {"text": "Angela Merkel", "label": "PERSON", "start": 0, "end": 13,
-            "score": None, "id": None} in rows[0]["result"]
+    assert {(e["text"], e["label"], e["start"], e["end"]) for e in rows[0]["result"]} >= {
+        ("Angela Merkel", "PERSON", 0, 13)}
     terms = tmp_path / "terms.csv"
     terms.write_text("name,label,id\nAirbus,COMPANY,airbus-se\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["ner", str(source), "--out", str(out), "--knowledge",

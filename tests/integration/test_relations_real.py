@@ -48,3 +48,18 @@ def test_cli_with_knowledge_facts(tmp_path):
     found = json.loads(out.read_text(encoding="utf-8"))["result"]
     assert {"head": "Steve Jobs", "relation": "founded", "tail": "Apple", "score": 1.0,
             "head_span": [0, 10], "tail_span": [19, 24]} in found
+
+
+def test_chinese_text_to_the_english_default_is_warned_and_examples_are_the_way():
+    import pytest
+
+    from lepton_ai.errors import LeptonWarning
+
+    text = "马云于1999年在杭州创办了阿里巴巴集团。"
+    with pytest.warns(LeptonWarning, match="LAI-W701"):
+        lai.relations(text)
+    taught = lai.relations(text, examples={
+        "founded": ["<e1>马化腾</e1>创办了<e2>腾讯</e2>", "<e1>雷军</e1>创立了<e2>小米</e2>"],
+        "located": ["<e1>腾讯</e1>位于<e2>深圳</e2>", "<e1>小米</e1>总部在<e2>北京</e2>"]},
+        threshold=0.0)
+    assert taught, "mentions from the Chinese entity default give pairs to classify"

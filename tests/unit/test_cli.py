@@ -136,7 +136,7 @@ def test_task_catalog_snapshot():
 
     snapshot = {t.versioned_name: dict(t.defaults) for t in declared_tasks()}
     assert snapshot == {
-        "analyze.v1": {"en": "the tasks' defaults, shared encoder and spaCy passes",
+        "analyze.v1": {"en": "the tasks' defaults, one shared encoder pass",
                        "zh": "the tasks' Chinese defaults"},
         "answer.v1": {"en": "smollm2-135m-instruct over retrieved passages",
                       "zh": "a GGUF model you bring, over retrieved passages"},
@@ -146,9 +146,9 @@ def test_task_catalog_snapshot():
         "keywords.v1": {"en": "spaCy candidates ranked by all-MiniLM-L6-v2 + MMR",
                         "zh": "jieba TF-IDF"},
         "language.v1": {"en": "py3langid (97 languages)", "zh": "py3langid (97 languages)"},
-        "ner.v1": {"en": "spacy", "zh": "jieba"},
+        "ner.v1": {"en": "en-ner-minilm", "zh": "zh-ner-charcrf"},
         "relations.v1": {"en": "semeval-minilm", "zh": "relation types taught by example"},
-        "sentiment.v1": {"en": "goemotions-minilm", "zh": "snownlp"},
+        "sentiment.v1": {"en": "goemotions-fin-minilm", "zh": "zh-fusion"},
         "summarize.v1": {"en": "abstractive smollm2-135m-instruct or extractive on "
                          "all-MiniLM-L6-v2", "zh": "extractive on use-multilingual-v3"},
     }

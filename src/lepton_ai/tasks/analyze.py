@@ -1,10 +1,9 @@
 """Several tasks over the same texts in one call, sharing the work they have in common.
 
 For English texts, ``topic`` (zero-shot) and ``keywords`` (embedding scorer)
-share one sentence-encoder pass over the texts, and ``ner`` and ``keywords``
-share one spaCy pass (tokenizer; tagger and entity recognizer together).
-Chinese texts go through each task's own Chinese path. ``sentiment`` runs its
-own model (its encoder is adapted, so its vectors differ from the base one's).
+share one sentence-encoder pass over the texts. ``ner`` and ``sentiment`` run their
+own default models (their encoders are adapted, so their vectors differ from the base
+one's). Chinese texts go through each task's own Chinese path.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from lepton_ai.tasks.classify import Classification, classification_of, classify
 from lepton_ai.tasks.declaration import Options, TaskDeclaration
 from lepton_ai.tasks.embed import as_text_list, choose_model
 from lepton_ai.tasks.keywords import Keyword, embedding_keywords, keywords
-from lepton_ai.tasks.ner import Entity, entities_of, ner
+from lepton_ai.tasks.ner import Entity, ner
 from lepton_ai.tasks.sentiment import Sentiment, sentiment
 from lepton_ai.text.lang import group_by_language
 
@@ -92,10 +91,9 @@ def _english(texts: list[str], wanted: set[str], topics: Any, k: int) -> list[di
     found: dict[str, list[Any]] = {}
     if "sentiment" in wanted:
         found["sentiment"] = sentiment(texts, lang="en")
-    docs = list(english_docs(texts, tags="keywords" in wanted, entities="ner" in wanted)) if (
-        wanted & {"ner", "keywords"}) else []
     if "ner" in wanted:
-        found["entities"] = [entities_of(doc) for doc in docs]
+        found["entities"] = ner(texts, lang="en")
+    docs = list(english_docs(texts, tags=True, entities=False)) if "keywords" in wanted else []
     if wanted & {"topic", "keywords"}:
         encoder = load_encoder(choose_model(texts, None, "en"))
         vectors = encoder.encode(texts, role="document")  # the shared pass
@@ -142,7 +140,7 @@ class AnalyzeOptions(Options):
 TASK = TaskDeclaration(
     name="analyze", version="v1", summary="Several tasks over the same texts in one pass.",
     function=analyze, options=AnalyzeOptions, result=Analysis,
-    defaults={"en": "the tasks' defaults, shared encoder and spaCy passes",
+    defaults={"en": "the tasks' defaults, one shared encoder pass",
               "zh": "the tasks' Chinese defaults"},
     # Written by hand: it also runs as a Ray Data job (--ray).
     custom_cli=True, cli_parsers={"tasks": comma_labels, "topics": comma_labels})

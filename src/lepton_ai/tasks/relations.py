@@ -31,11 +31,12 @@ from pydantic import Field
 
 from lepton_ai.artifacts.manifest import model_cache
 from lepton_ai.data.tables import json_from_file
-from lepton_ai.errors import E, LeptonError
+from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.metrics import parse_label
 from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.tasks.knowledge import Knowledge
+from lepton_ai.text.lang import has_cjk
 
 if TYPE_CHECKING:
     from lepton_ai.tasks.knowledge import Knowledge
@@ -158,20 +159,21 @@ def candidate_pairs(texts: Sequence[str]) -> list[list[tuple[Span, Span]]]:
 
     English mentions: named entities (not dates or numbers) and the last word of
     each noun phrase that no entity covers (SemEval's nominals are head nouns).
-    Chinese mentions: the names jieba tags (people, places, organisations).
+    Chinese mentions: the Chinese entity default's names (people, places,
+    organisations; not dates or numbers).
     """
-    from lepton_ai.tasks.ner import load_entity_model
-    from lepton_ai.text.lang import has_cjk
+    from lepton_ai.tasks.ner import DEFAULT_MODELS, load_entity_model
     from lepton_ai.text.sentences import sentence_spans
 
     chinese = [has_cjk(t) for t in texts]
     english = iter(_english_mentions([t for t, zh in zip(texts, chinese, strict=True)
                                       if not zh]))
-    named = iter(load_entity_model("jieba").find([t for t, zh in zip(texts, chinese,
-                                                                      strict=True) if zh]))
+    named = iter(load_entity_model(DEFAULT_MODELS["zh"]).find(
+        [t for t, zh in zip(texts, chinese, strict=True) if zh]) if any(chinese) else [])
     results = []
     for text, zh in zip(texts, chinese, strict=True):
-        mentions = {(e.start, e.end) for e in next(named)} if zh else next(english)
+        mentions = ({(e.start, e.end) for e in next(named) if e.label not in _NUMERIC} if zh
+                    else next(english))
         starts = [start for start, _ in sentence_spans(text)]
         ordered = sorted(mentions)
         results.append([
@@ -251,6 +253,10 @@ def relations(
             jobs.extend((row, first, second) for first, second in pairs[row])
         else:
             unmarked.append(row)
+    if examples is None and model is None:
+        chinese = sum(has_cjk(items[row]) for row in unmarked)
+        if chinese:
+            warn(W.W701, n=chinese, model=DEFAULT_MODEL)
     if unmarked:
         proposed = candidate_pairs([items[row] for row in unmarked])
         jobs.extend((row, first, second) for row, found in zip(unmarked, proposed, strict=True)
