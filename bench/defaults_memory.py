@@ -1,0 +1,91 @@
+"""Resident memory of `lai serve` with every default model loaded, English and Chinese.
+
+    .venv/bin/python bench/defaults_memory.py [--source DIR]
+
+Starts `lai serve` on 127.0.0.1, sends one English and one Chinese request to each
+understanding task (sentiment, ner, classify, embed, keywords, language, relations,
+analyze) so that each loads its default models, then reads the server's resident set
+(VmRSS) and its peak (VmHWM) from /proc. ``--source`` runs another checkout's code
+(its ``src`` on PYTHONPATH, e.g. a git worktree of the previous commit) for a
+before/after comparison in the same run. Appends a JSON line to
+bench/results/defaults_memory.jsonl. Goal (issue 19): ≤ 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import code_version, record
+
+LAI = Path(sys.executable).parent / "lai"
+TEXTS = ["Shares of Apple fell 5% after the profit warning in Berlin on Monday.",
+         "招商银行股价今日大跌，马云于1999年在杭州创办了阿里巴巴集团。"]
+REQUESTS = {
+    "sentiment": {}, "ner": {}, "embed": {}, "keywords": {}, "language": {},
+    "classify": {"labels": ["finance", "sports"]}, "relations": {}, "analyze": {},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    fields = dict(line.split(":", 1) for line in
+                  Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return {name: round(int(fields[name].split()[0]) / 1024, 1) for name in ("VmRSS", "VmHWM")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--source", type=Path, help="another checkout to measure")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if args.source:
+        env["PYTHONPATH"] = str(args.source.resolve() / "src")
+    port = free_port()
+    server = subprocess.Popen([str(LAI), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(server.stderr.read().decode()[-2000:]) from None  # type: ignore[union-attr]
+                time.sleep(0.5)
+        started = memory_mb(server.pid)
+        answered = {}
+        for task, options in REQUESTS.items():
+            for text in TEXTS:
+                reply = httpx.post(f"{base}/v1/{task}",
+                                   json={"input": [text], "options": options}, timeout=300)
+                answered[f"{task}:{'zh' if text == TEXTS[1] else 'en'}"] = reply.status_code
+        loaded = memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    record("defaults_memory", {
+        "source": str(args.source or "this checkout"), "after_start_mb": started,
+        "all_defaults_loaded_mb": loaded, "statuses": answered,
+        "code": code_version() if not args.source else str(args.source),
+    })
+
+
+if __name__ == "__main__":
+    main()
