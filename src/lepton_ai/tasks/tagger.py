@@ -151,7 +151,7 @@ class TransformerTagger(Tagger):
         for row, sequence in enumerate(ids):
             input_ids[row, : len(sequence)] = sequence
             mask[row, : len(sequence)] = 1
-        hidden = self.runtime.forward(input_ids, mask)
+        hidden = self.runtime.forward(input_ids, mask, alone=True)  # every core on each batch
         return list(hidden @ self.weight.T + self.bias)
 
 
