@@ -60,21 +60,23 @@ def main() -> None:
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while True:
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit(server.stderr.read().decode()[-2000:]) from None  # type: ignore[union-attr]
-                time.sleep(0.5)
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise SystemExit(server.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+            time.sleep(0.5)
         started = memory_mb(server.pid)
         answered = {}
         for task, options in REQUESTS.items():
             for text in TEXTS:
                 reply = httpx.post(f"{base}/v1/{task}",
-                                   json={"input": [text], "options": options}, timeout=300)
+                                   json={"input": [text], "options": options}, timeout=120)
                 answered[f"{task}:{'zh' if text == TEXTS[1] else 'en'}"] = reply.status_code
         loaded = memory_mb(server.pid)
     finally:
