@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ner_en_data.py OUT_DIR
 
-OUT_DIR/train.conll and OUT_DIR/dev.conll (token TAB tag, BIO) from sets that
+OUT_DIR/train.bio and OUT_DIR/dev.bio (token TAB tag, BIO) from sets that
 ../shared/data/README.md lists as permissive, with their types mapped onto
 PERSON / ORG / LOC / PRODUCT / MISC:
 
@@ -75,8 +75,8 @@ def main() -> None:
     parser.add_argument("--formal-weight", type=int, default=1)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    write(args.out / "train.conll", TRAIN, args.formal_weight)
-    write(args.out / "dev.conll", DEV)
+    write(args.out / "train.bio", TRAIN, args.formal_weight)
+    write(args.out / "dev.bio", DEV)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,10 @@ def financial_tweets(split: str) -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
+    parser.add_argument("--sources", default="goemotions,financial-tweets",
+                        help="comma list: goemotions, financial-tweets")
     args = parser.parse_args()
+    wanted = set(args.sources.split(","))
     tweets = financial_tweets("train")
     random.Random(0).shuffle(tweets)
     cut = len(tweets) // 10
@@ -63,6 +66,7 @@ def main() -> None:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     for name, rows in splits.items():
+        rows = [row for row in rows if row[2] in wanted]
         random.Random(1).shuffle(rows)
         with (args.out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
