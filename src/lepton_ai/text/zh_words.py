@@ -10,20 +10,28 @@ segmentation per sentence (jieba's HMM for unknown words stays off: it is 8x slo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
+from typing import Any
 
 
-def word_features(tokens: Sequence[str]) -> list[str]:
-    """One feature per token: its first character's position in jieba's word and the
-    word's part-of-speech flag, e.g. ``"B-ns"``."""
+@cache
+def _tagged_cut() -> Callable[..., Iterator[Any]]:
+    """jieba's part-of-speech segmenter, checked and quietened once (this runs per sentence)."""
     from lepton_ai.text.phrases import quiet_jieba
 
     quiet_jieba()
     import jieba.posseg
 
+    return jieba.posseg.cut
+
+
+def word_features(tokens: Sequence[str]) -> list[str]:
+    """One feature per token: its first character's position in jieba's word and the
+    word's part-of-speech flag, e.g. ``"B-ns"``."""
     text = "".join(tokens)
     per_char: list[str] = []
-    for pair in jieba.posseg.cut(text, HMM=False):
+    for pair in _tagged_cut()(text, HMM=False):
         size = len(pair.word)
         for index in range(size):
             position = "S" if size == 1 else "B" if index == 0 else "E" if index == size - 1 \

@@ -26,6 +26,7 @@ from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.models.folder import checked_safetensors
 from lepton_ai.progress import training_bar
 from lepton_ai.settings import settings
+from lepton_ai.training.threads import OtherLoad, threads_for, training_threads
 
 Batch = list[int]
 LAST = "last"
@@ -141,6 +142,7 @@ class TrainingLoop:
         self.after_step = after_step
         self.description = description
         self.state = LoopState()
+        self._load: OtherLoad | None = None  # other processes' CPU use, read each epoch
 
     def run(
         self,
@@ -196,10 +198,12 @@ class TrainingLoop:
         return state
 
     def _fit_threads(self) -> None:
-        """Use ``LEPTON_THREADS`` threads, fewer while other processes hold cores."""
-        from lepton_ai.training.threads import training_threads
-
-        threads = training_threads()
+        """Use ``LEPTON_THREADS`` threads, fewer while other processes hold cores: sampled
+        briefly before the first epoch, then measured over each epoch (no waiting)."""
+        if self._load is None:
+            threads, self._load = training_threads(), OtherLoad()
+        else:
+            threads = threads_for(self._load.cores())
         if threads != torch.get_num_threads():
             torch.set_num_threads(threads)
             self._say(f"training on {threads} thread(s)")
