@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
     from lepton_ai.data.labelled import LabelledSet
     from lepton_ai.models.loader import load_encoder
+    from lepton_ai.solutions.assistant import Assistant, build_knowledge_base
     from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.answer import Answer, Citation, answer
     from lepton_ai.tasks.chat import chat
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, tuple[str, str]] = {
     "Client": ("lepton_ai.client", "Client"),
+    "Assistant": ("lepton_ai.solutions.assistant", "Assistant"),
+    "build_knowledge_base": ("lepton_ai.solutions.assistant", "build_knowledge_base"),
     "embed": ("lepton_ai.tasks.embed", "embed"),
     "analyze": ("lepton_ai.tasks.analyze", "analyze"),
     "answer": ("lepton_ai.tasks.answer", "answer"),
@@ -87,6 +90,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 __all__ = [
     "Analysis",
     "Answer",
+    "Assistant",
     "BertForSequenceClassification",
     "BertTokenizer",
     "Citation",
@@ -110,6 +114,7 @@ __all__ = [
     "adapt",
     "analyze",
     "answer",
+    "build_knowledge_base",
     "chat",
     "classify",
     "embed",

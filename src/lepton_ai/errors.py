@@ -634,6 +634,64 @@ class E(Enum):
         "answer needs documents= (a list of texts) or index= (a folder from "
         "lai.Index.save / lai index build), not {got}."
     )
+    # --- solutions (the assistant): 10xx
+    E1001 = (
+        Kind.MISSING_FILE,
+        "{path} is not an assistant knowledge base (it has no kb.json). Build one with: "
+        "lai assistant build {path} --faq FAQ.csv [--docs DIR]"
+    )
+    E1002 = (
+        Kind.INVALID,
+        "The FAQ file {path} has no {missing} column (columns found: {found}). Name the "
+        "columns question and answer (also accepted: {aliases}), or pass "
+        "--question-column / --answer-column."
+    )
+    E1003 = (
+        Kind.INVALID,
+        "Nothing to build a knowledge base from: {detail}. Pass --faq FILE (question and "
+        "answer columns) and/or --docs DIR (Markdown, TXT, HTML or PDF files)."
+    )
+    E1004 = (
+        Kind.CONFLICT,
+        "Another build or update of the knowledge base {path} is running (it holds "
+        "{lock}). Wait for it to finish; if no build is running, delete that file."
+    )
+    E1005 = (
+        Kind.NOT_FOUND,
+        "Unknown turn {turn!r} in session {session!r}: feedback names a turn id that a "
+        "reply returned (reply.turn_id)."
+    )
+    E1006 = (
+        Kind.TOO_LARGE,
+        "The message is {length:,} characters; the assistant reads at most {limit:,}. "
+        "Send the question itself, or attach long documents to the knowledge base "
+        "(lai assistant update KB --docs DIR)."
+    )
+    E1007 = (
+        Kind.INVALID,
+        "The knowledge base {path} was written by a newer lepton-ai (format {found}, this "
+        "one reads {supported}). Upgrade lepton-ai, or rebuild it with this version."
+    )
+    E1008 = (
+        Kind.NOT_FOUND,
+        "No assistant named {name!r} is served (served: {served}). Start the server with "
+        "lai serve --assistant NAME=KB_DIR."
+    )
+    E1009 = (
+        Kind.NOT_FOUND,
+        "Feedback names FAQ entry {entry!r}, which the knowledge base does not have. "
+        "Entry ids are in reply.citations[].id and in lai assistant show KB_DIR."
+    )
+    E1010 = (
+        Kind.INVALID,
+        "{option} must be {expected}, not {got!r}. See lai assistant --help or "
+        "docs/assistant.md for what each option accepts."
+    )
+    E1011 = (
+        Kind.DAMAGED,
+        "Knowledge base file {path} is damaged: {problem}. Rebuild the knowledge base "
+        "with lai assistant build KB_DIR --faq FAQ.csv [--docs DIR]."
+    )
 
 
 class W(Enum):
@@ -684,6 +742,23 @@ class W(Enum):
         "finds little in Chinese. Teach your relation types by example instead: "
         "lai.relations(texts, examples={{'founded': ['<e1>马云</e1>创办了<e2>阿里巴巴</e2>', "
         "...]}}) (docs/understanding.md, Relations)."
+    )
+    W1001 = (
+        "FAQ question {question!r} appears {count} times with different answers (entries "
+        "{ids}). All are kept and the assistant will ask which one is meant; merge them "
+        "or make the questions distinct."
+    )
+    W1002 = (
+        "{path} has no text layer (a scan?); it was skipped. OCR it first (pdf to text), "
+        "or add its text as a .txt file."
+    )
+    W1003 = (
+        "{count} file(s) in {folder} were skipped: not Markdown, TXT, HTML or PDF "
+        "(e.g. {example})."
+    )
+    W1004 = (
+        "The conversation log at {url} could not be written ({problem}); {pending} turn(s) "
+        "are queued in memory and retried with the next turns."
     )
 
 

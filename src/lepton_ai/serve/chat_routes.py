@@ -68,7 +68,8 @@ class ChatRequest(BaseModel):
     stop: str | list[str] | None = Field(None, description="Up to 4 stop strings.")
     seed: int | None = None
     n: int = Field(1, ge=1, le=1, description="Only one choice per request.")
-    user: str | None = Field(None, description="Accepted and ignored (never logged).")
+    user: str | None = Field(None, description="Ignored by language models (never logged); "
+                             "the session id for assistant:NAME models.")
 
     def limit(self, default: int, ceiling: int) -> int:
         """The token budget asked for (LAI-E810 above the server's ceiling)."""
@@ -123,6 +124,8 @@ def _usage(done: Completion) -> dict[str, int]:
              responses={200: {"content": {"text/event-stream": {}}}})
 async def create_chat_completion(body: ChatRequest, request: Request) -> Any:
     state = request.app.state.lai
+    if body.model.startswith(ASSISTANT_PREFIX):
+        return await _assistant_completion(body, request)
     service: ChatService = state.chat
     service.check_model(body.model)
     request.scope["lai"]["model"] = service.name
@@ -148,6 +151,35 @@ async def create_chat_completion(body: ChatRequest, request: Request) -> Any:
         "choices": [{"index": 0, "message": {"role": "assistant", "content": done.text.strip()},
                      "finish_reason": done.finish_reason}],
         "usage": _usage(done)})
+
+
+#: ``model="assistant:NAME"`` talks to the knowledge-base assistant NAME.
+ASSISTANT_PREFIX = "assistant:"
+
+
+async def _assistant_completion(body: ChatRequest, request: Request) -> Any:
+    """The assistant as a chat model: the last user message is the turn; ``user`` is
+    the session id (without it each request is a new conversation). The reply's
+    citations, confidence and hand-over travel in the extra ``lepton`` field."""
+    state = request.app.state.lai
+    name = body.model[len(ASSISTANT_PREFIX):]
+    assistant = state.assistant(name)
+    request.scope["lai"]["model"] = body.model
+    if body.stream:
+        raise LeptonError(E.E810, what="stream=true with an assistant model",
+                          why="assistant replies are decided whole; send stream=false")
+    users = [m.as_message()["content"] for m in body.messages if m.role == "user"]
+    if not users:
+        raise LeptonError(E.E903, index=len(body.messages) - 1, got="no user message")
+    state.check_limits([users[-1]])
+    reply = await state.assistant_turn(lambda: assistant.reply(users[-1], body.user))
+    return JSONBytes({
+        "id": f"chatcmpl-{reply.turn_id}", "object": "chat.completion",
+        "created": int(time.time()), "model": body.model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.answer},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "lepton": {key: value for key, value in reply.as_json().items() if key != "answer"}})
 
 
 async def _released(events: AsyncIterator[bytes], ticket: Ticket) -> AsyncIterator[bytes]:

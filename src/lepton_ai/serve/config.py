@@ -97,6 +97,8 @@ class ServeConfig:
     body_timeout_s: float = 30.0
     keep_alive_s: float = 5.0
     max_connections: int = 1000
+    assistants: tuple[tuple[str, str], ...] = ()
+    assistant_max_waiting: int = 64
 
     def __post_init__(self) -> None:
         shared = self.admin_keys & self.api_keys
@@ -135,7 +137,15 @@ class ServeConfig:
         data["batching"] = BatcherLimits(**data["batching"])
         data["cors_origins"] = tuple(data["cors_origins"])
         data["model_roots"] = tuple(data.get("model_roots", ()))
+        data["assistants"] = tuple(tuple(pair) for pair in data.get("assistants", ()))
         return cls(**data)
+
+
+def parse_assistant(spec: str) -> tuple[str, str]:
+    """``NAME=KB_DIR`` or ``KB_DIR`` (named after its folder) as ``(name, path)``."""
+    name, _, path = spec.rpartition("=")
+    folder = Path(path).expanduser()
+    return (name or folder.resolve().name, str(folder))
 
 
 def read_key_file(path: str | Path) -> frozenset[str]:

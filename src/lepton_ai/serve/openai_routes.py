@@ -125,4 +125,6 @@ async def list_models(request: Request) -> Any:
                       "owned_by": "lepton-ai"})
     cards += [{"id": name, "object": "model", "created": created, "owned_by": "you"}
               for name in state.models.names()]
+    cards += [{"id": f"assistant:{name}", "object": "model", "created": created,
+               "owned_by": "you"} for name in sorted(state.assistants)]
     return JSONBytes({"object": "list", "data": cards})

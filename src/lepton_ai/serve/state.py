@@ -32,6 +32,8 @@ class ServerState:
     _executor: ThreadPoolExecutor | None = None
     _chat: ChatService | None = None
     _admin: AdminChanges | None = None
+    assistants: dict[str, Any] = field(default_factory=dict)
+    _assistant_turns: int = 0
 
     @property
     def admin(self) -> AdminChanges:
@@ -86,6 +88,26 @@ class ServerState:
         self.check_limits(texts)
         return [checked_text(text, index) for index, text in enumerate(texts)]
 
+    def assistant(self, name: str) -> Any:
+        """The served assistant ``name`` (LAI-E1008 names the served ones)."""
+        if name not in self.assistants:
+            raise LeptonError(E.E1008, name=name,
+                              served=", ".join(sorted(self.assistants)) or "none")
+        return self.assistants[name]
+
+    async def assistant_turn(self, work: Callable[[], Any]) -> Any:
+        """Run one assistant turn on the worker threads; 429 (LAI-E801) when more than
+        ``assistant_max_waiting`` turns are already admitted."""
+        limit = self.config.assistant_max_waiting
+        if self._assistant_turns >= limit:
+            raise LeptonError(E.E801, detail=f"{self._assistant_turns} assistant turns "
+                              "waiting", wait=0.0, retry_after=1)
+        self._assistant_turns += 1
+        try:
+            return await self.run_blocking(work)
+        finally:
+            self._assistant_turns -= 1
+
     def check_limits(self, texts: list[str]) -> None:
         """The per-request limits alone (LAI-E806/E807, answered 413): chat turns may be
         empty (an assistant turn with no text)."""
@@ -106,6 +128,10 @@ class ServerState:
             loaded = load_model(source.name, source.version, source.path)
             self.models.add(loaded)
             self._record_load(loaded)
+        for name, path in self.config.assistants:
+            from lepton_ai.solutions.assistant import Assistant
+
+            self.assistants[name] = Assistant(path, name=name)
 
     def warm_defaults(self) -> None:
         """Load and run the default embedding models once (blocking)."""
@@ -124,6 +150,8 @@ class ServerState:
         if self._chat is not None:
             self._chat.close()
             self._chat = None
+        for assistant in self.assistants.values():
+            assistant.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

@@ -1,0 +1,193 @@
+"""``lai assistant``: build a knowledge base, talk to it, read its report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from lepton_ai.cli.common import app, coded_errors, console
+
+if TYPE_CHECKING:
+    from lepton_ai.solutions.assistant import BuildReport, Reply
+
+assistant_app = typer.Typer(
+    help="Customer service over your FAQ and documents: build, chat, report.",
+    no_args_is_help=True)
+app.add_typer(assistant_app, name="assistant")
+
+KbDir = Annotated[Path, typer.Argument(help="The knowledge-base folder.")]
+FaqOpt = Annotated[Path | None, typer.Option(
+    "--faq", help="FAQ table (CSV, TSV, JSONL, JSON, Parquet): question and answer "
+    "columns; optional alternatives (|-separated), category, url, id, human_only.")]
+DocsOpt = Annotated[Path | None, typer.Option(
+    "--docs", help="Folder of Markdown, TXT, HTML or PDF documents.")]
+SessionOpt = Annotated[str | None, typer.Option(
+    "--session", help="Conversation id (default: a new one).")]
+
+
+def _print_build(report: BuildReport) -> None:
+    console.print(
+        f"[green]built[/] {report.path} version {report.version}: {report.entries} entries "
+        f"({report.sources.faq_entries} FAQ, {report.sources.chunks} document chunks), "
+        f"{report.passages} passages, {report.embedded} vectors computed, {report.reused} "
+        f"reused, models {report.models}, {report.seconds:.1f}s")
+    for space, calibration in report.calibration.items():
+        if calibration.get("hit_at_1") is not None:
+            console.print(
+                f"self-test ({space}): {100 * calibration['hit_at_1']:.1f}% of "
+                f"{calibration['examples']} FAQ phrasings find their own entry with that "
+                "phrasing left out (what to expect from customers' wording)")
+        else:
+            console.print(f"[yellow]{space}: {calibration.get('note')}[/]: add alternative "
+                          "phrasings (alternatives column) for a calibrated confidence.")
+
+
+@assistant_app.command("build")
+@coded_errors
+def build(
+    kb: KbDir, faq: FaqOpt = None, docs: DocsOpt = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Embedding model (default: English or multilingual by content).")
+    ] = None,
+    question_column: Annotated[str | None, typer.Option(help="FAQ question column.")] = None,
+    answer_column: Annotated[str | None, typer.Option(help="FAQ answer column.")] = None,
+) -> None:
+    """Build the knowledge base KB from a FAQ table and/or a folder of documents."""
+    from lepton_ai.solutions.assistant import build_knowledge_base
+
+    _print_build(build_knowledge_base(kb, faq=faq, docs=docs, model=model,
+                                      question_column=question_column,
+                                      answer_column=answer_column))
+
+
+@assistant_app.command("update")
+@coded_errors
+def update(kb: KbDir, faq: FaqOpt = None, docs: DocsOpt = None) -> None:
+    """Update KB: re-read the sources given (the others stay), embed only what changed."""
+    from lepton_ai.solutions.assistant import build_knowledge_base
+
+    _print_build(build_knowledge_base(kb, faq=faq, docs=docs, update=True))
+
+
+@assistant_app.command("show")
+@coded_errors
+def show(kb: KbDir) -> None:
+    """What KB holds: version, model, counts, calibration and build history."""
+    from lepton_ai.solutions.assistant import KnowledgeBase
+
+    base = KnowledgeBase.load(kb)
+    manifest = dict(base.manifest)
+    history = manifest.pop("history", [])
+    console.print_json(json.dumps(manifest, ensure_ascii=False))
+    table = Table("version", "built at", "embedded", "added", "changed", "removed")
+    for item in history[-10:]:
+        table.add_row(*(str(item.get(key, "")) for key in
+                        ("version", "built_at", "embedded", "added", "changed", "removed")))
+    console.print(table)
+
+
+def _print_reply(reply: Reply, as_json: bool) -> None:
+    if as_json:
+        console.print_json(json.dumps(reply.as_json(), ensure_ascii=False))
+        return
+    console.print(f"[bold]assistant[/] ({reply.action}, confidence {reply.confidence:.2f}): "
+                  f"{reply.answer}", highlight=False)
+    for citation in reply.citations:
+        console.print(f"  [dim]source: {citation.id} — {citation.title}"
+                      f"{' ' + citation.url if citation.url else ''}[/]", highlight=False)
+    if reply.summary:
+        console.print(f"[yellow]hand-over note for the agent:[/]\n{reply.summary}",
+                      highlight=False)
+
+
+@assistant_app.command("ask")
+@coded_errors
+def ask(
+    kb: KbDir,
+    message: Annotated[str, typer.Argument(help="The customer's message.")],
+    session: SessionOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole reply as JSON.")
+                       ] = False,
+) -> None:
+    """Send one message to KB and print the reply."""
+    from lepton_ai.solutions.assistant import Assistant
+
+    bot = Assistant(kb)
+    try:
+        _print_reply(bot.reply(message, session=session), as_json)
+    finally:
+        bot.close()
+
+
+@assistant_app.command("chat")
+@coded_errors
+def chat(kb: KbDir, session: SessionOpt = None) -> None:
+    """Talk to KB in the terminal (an empty line or Ctrl-D ends)."""
+    from lepton_ai.errors import LeptonError
+    from lepton_ai.solutions.assistant import Assistant
+
+    with console.status("loading the knowledge base and models…"):
+        bot = Assistant(kb)
+        session_id = bot.sessions.get(session).id
+    console.print(f"[dim]session {session_id}; an empty line ends[/]")
+    try:
+        while True:
+            try:
+                message = console.input("[bold cyan]you[/]: ")
+            except EOFError:
+                break
+            if not message.strip():
+                break
+            try:
+                _print_reply(bot.reply(message, session=session_id), as_json=False)
+            except LeptonError as error:
+                console.print(f"[red]{error.code}[/] {error}")
+    finally:
+        bot.close()
+
+
+@assistant_app.command("report")
+@coded_errors
+def report(
+    kb: KbDir,
+    log: Annotated[str | None, typer.Option(
+        help="The conversation log's database URL (default: KB/conversations.db).")] = None,
+    top: Annotated[int, typer.Option(help="Unanswered messages to list.")] = 15,
+) -> None:
+    """Deflection and hand-over rates, and what customers asked that KB could not answer."""
+    from lepton_ai.solutions.assistant import KnowledgeBase
+    from lepton_ai.solutions.assistant.conversation_log import ConversationLog
+
+    base = KnowledgeBase.load(kb)
+    store = ConversationLog(log or f"sqlite:///{base.path / 'conversations.db'}")
+    turns = list(store.turns(base.path.resolve().name))
+    if not turns:
+        console.print("no conversations logged yet")
+        return
+    actions = Counter(turn["action"] for turn in turns)
+    sessions = {turn["session"] for turn in turns}
+    handed = {turn["session"] for turn in turns if turn["handoff"]}
+    console.print(f"{len(turns)} turns in {len(sessions)} conversations")
+    answered = actions["answer"] + actions["grounded"]
+    console.print(f"answered (deflected): {100 * answered / len(turns):.1f}% of turns; "
+                  f"conversations handed over: {100 * len(handed) / len(sessions):.1f}%")
+    table = Table("action", "turns", "share")
+    for action, count in actions.most_common():
+        table.add_row(action, str(count), f"{100 * count / len(turns):.1f}%")
+    console.print(table)
+    unanswered = Counter(turn["message"] for turn in turns if turn["action"] == "unknown")
+    if unanswered:
+        listing = Table("unanswered message (personal data masked)", "times")
+        for text, count in unanswered.most_common(top):
+            listing.add_row(text, str(count))
+        console.print(listing)
+    feedback = store.feedback(base.path.resolve().name)
+    if feedback:
+        ratings = Counter(item["rating"] for item in feedback if item["rating"] is not None)
+        console.print(f"feedback: {ratings.get(1, 0)} up, {ratings.get(-1, 0)} down, "
+                      f"{sum(1 for item in feedback if item['correct_entry'])} corrections")

@@ -1,0 +1,1 @@
+"""Ready solutions built from the tasks: the customer-service assistant first."""
