@@ -83,6 +83,9 @@ def serve(
     ray_address: Annotated[str | None, typer.Option(
         "--ray-address", help="With --ray: a Ray cluster to join (default: a local Ray).")
     ] = None,
+    assistant: Annotated[list[str] | None, typer.Option(
+        "--assistant", help="Serve a knowledge base from lai assistant build: NAME=KB_DIR or "
+        "KB_DIR (repeatable); /v1/assistant/NAME/messages and model assistant:NAME.")] = None,
     admin_journal: Annotated[Path | None, typer.Option(
         help="File recording /admin changes so every process applies them and a restart "
         "replays them (default with --workers or --ray: a temporary file; on a "
@@ -91,7 +94,7 @@ def serve(
     """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
     from lepton_ai.serve import ModelSource, ServeConfig
     from lepton_ai.serve.batcher import BatcherLimits
-    from lepton_ai.serve.config import read_key_file
+    from lepton_ai.serve.config import parse_assistant, read_key_file
     from lepton_ai.serve.observe import configure_logging
 
     keys = set(read_key_file(api_keys)) if api_keys else set()
@@ -114,6 +117,7 @@ def serve(
         admin_journal=str(admin_journal) if admin_journal else None,
         header_timeout_s=header_timeout, body_timeout_s=body_timeout, keep_alive_s=keep_alive,
         max_connections=max_connections,
+        assistants=tuple(parse_assistant(spec) for spec in assistant or ()),
     )
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
