@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
 	-DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup run test lint bench bench-peers bench-setfit clean
+.PHONY: setup run test lint postgres bench bench-peers bench-setfit clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,7 +38,13 @@ lint: setup
 	# Layers, no cycles, HTTP only in serve/ ([tool.importlinter] in pyproject.toml).
 	$(VENV)/bin/lint-imports
 
-test: setup lint
+# The conversation log's tests run a real PostgreSQL server (Debian's package).
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			postgresql >/dev/null)
+
+test: setup lint postgres
 	$(VENV)/bin/pytest -q
 
 bench: setup

@@ -300,6 +300,18 @@ def test_personal_data_is_masked_before_it_is_stored(tmp_path: Path) -> None:
     assert stored == "I'm [EMAIL], card [CARD], call [PHONE]"
     raw = (tmp_path / "log.db").read_bytes()
     assert b"ann@example.com" not in raw and b"4111 1111" not in raw
+    assert b"lepton_assistant_version" in raw  # the schema came from the migrations
+
+
+def test_retention_deletes_old_turns(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    log = ConversationLog(f"sqlite:///{tmp_path / 'log.db'}", retention_days=30)
+    row = {"kb": "kb", "session": "s", "message": "m", "reply": "r", "action": "answer",
+           "confidence": 0.5, "handoff": False}
+    log.write_turn({**row, "id": "old", "created_at": datetime.now(UTC) - timedelta(days=40)})
+    log.write_turn({**row, "id": "new"})
+    assert log.prune() == 1 and [t["id"] for t in log.turns("kb")] == ["new"]
 
 
 def test_an_unreachable_database_queues_turns_and_loses_none(tmp_path: Path) -> None:

@@ -2,6 +2,9 @@
 
 SQLAlchemy Core over any URL it knows: a SQLite file by default
 (``sqlite:///KB_DIR/conversations.db``), PostgreSQL by ``postgresql+psycopg://...``.
+The schema is created and upgraded by Alembic migrations (``migrations/``, their
+version in the table ``lepton_assistant_version``, apart from any Alembic history
+of your own in the same database) when the log is first written or read.
 Personal data is masked (:func:`~lepton_ai.text.pii.mask_personal_data`) before a
 row is written, so the database never holds it. A failed write never loses a
 turn: rows wait in memory and go in with the next write (LAI-W1004 says so once).
@@ -13,6 +16,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lepton_ai.errors import W, warn
 from lepton_ai.text.pii import mask_personal_data
 
+VERSION_TABLE = "lepton_assistant_version"
 metadata = MetaData()
 TURNS = Table(
     "assistant_turns", metadata,
@@ -67,6 +72,18 @@ FEEDBACK = Table(
 MASKED = ("message", "reply", "note")
 
 
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the log's tables to the newest migration (a no-op when they are)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
 class ConversationLog:
     """Writes turns and feedback; reads them back for reports.
 
@@ -87,7 +104,7 @@ class ConversationLog:
 
     def _ensure_schema(self) -> None:
         if not self._schema_ready:
-            metadata.create_all(self._engine)
+            upgrade_schema(self._engine)
             self._schema_ready = True
 
     @property

@@ -17,6 +17,7 @@ turn the ranking into a calibrated confidence, then decide:
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -116,6 +117,7 @@ class Assistant:
         sentiment: read each message's sentiment (anger hands over).
         generate: write grounded answers with the generation model instead of
             quoting the document's sentences.
+        retention_days: logged turns older than this are deleted (checked daily).
     """
 
     def __init__(self, kb: str | Path | KnowledgeBase, *, log: str | bool | None = None,
@@ -130,6 +132,7 @@ class Assistant:
         self.use_sentiment = sentiment
         self.generate = generate
         self._lock = threading.Lock()
+        self._pruned_at = -float("inf")
         self.log = None
         if log is not False:
             from lepton_ai.solutions.assistant.conversation_log import ConversationLog
@@ -151,6 +154,7 @@ class Assistant:
         with self._lock:  # one turn of a session at a time keeps its context consistent
             reply = self._decide(message, state)
         if self.log is not None:
+            self._prune_daily()
             self.log.write_turn({
                 "id": reply.turn_id, "kb": self.name, "session": state.id,
                 "message": message, "reply": reply.answer, "action": reply.action,
@@ -160,6 +164,14 @@ class Assistant:
                 "intent": reply.intent, "sentiment": reply.sentiment,
                 "kb_version": self.kb.version})
         return reply
+
+    def _prune_daily(self) -> None:
+        """Apply the log's retention at most once a day (a delete by date, cheap)."""
+        now = time.monotonic()
+        if self.log is not None and self.log.retention_days is not None \
+                and now - self._pruned_at > 86_400:
+            self._pruned_at = now
+            self.log.prune()
 
     def _decide(self, message: str, state: Session) -> Reply:
         lang = _language(message)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the conversation log's tables (run by ConversationLog on open)."""
