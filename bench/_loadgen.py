@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -84,8 +85,11 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, float]:
 
 async def run_load(port: int, make_request: Callable[[int], bytes], *, concurrency: int,
                    duration_s: float, max_requests: int,
-                   honour_retry_after: bool = True) -> LoadResult:
+                   honour_retry_after: bool = True, think_s: float = 0.0) -> LoadResult:
     """Closed-loop load: ``concurrency`` connections, until time or requests run out.
+
+    ``think_s``: a pause after each answer (a person reading and typing); 0 sends
+    the next request at once.
 
     Like well-behaved clients (the ``openai`` client among them), a connection
     told 429/503 with Retry-After waits that long before its next request.
@@ -113,6 +117,8 @@ async def run_load(port: int, make_request: Callable[[int], bytes], *, concurren
                     result.rejected_latencies.append(result.latencies.pop())
                 if honour_retry_after and retry_after:
                     await asyncio.sleep(min(retry_after, stop_at - time.perf_counter()))
+                elif think_s:
+                    await asyncio.sleep(think_s * (0.5 + random.random()))
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 result.failures += 1
                 if writer is not None:

@@ -16,7 +16,6 @@ turn the ranking into a calibrated confidence, then decide:
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -131,7 +130,6 @@ class Assistant:
         self.sessions = SessionStore()
         self.use_sentiment = sentiment
         self.generate = generate
-        self._lock = threading.Lock()
         self._pruned_at = -float("inf")
         self.log = None
         if log is not False:
@@ -151,7 +149,7 @@ class Assistant:
             raise LeptonError(E.E1006, length=len(message), limit=MAX_MESSAGE_CHARS)
         message = checked_text(message)
         state = self.sessions.get(session)
-        with self._lock:  # one turn of a session at a time keeps its context consistent
+        with state.lock:  # one turn of a session at a time keeps its context consistent
             reply = self._decide(message, state)
         if self.log is not None:
             self._prune_daily()

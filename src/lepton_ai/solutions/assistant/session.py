@@ -44,6 +44,7 @@ class Session:
     topic_entry: str | None = None  # the entry that answered last
     handed_over: bool = False
     last_seen: float = field(default_factory=time.monotonic)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def turn(self, turn_id: str) -> Turn | None:
         """The turn with this id, if the session has it."""
