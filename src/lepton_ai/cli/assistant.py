@@ -37,7 +37,7 @@ def _print_build(report: BuildReport) -> None:
         f"{report.passages} passages, {report.embedded} vectors computed, {report.reused} "
         f"reused, models {report.models}, {report.seconds:.1f}s")
     for space, calibration in report.calibration.items():
-        if calibration.get("hit_at_1") is not None:
+        if not calibration.get("prior"):
             console.print(
                 f"self-test ({space}): {100 * calibration['hit_at_1']:.1f}% of "
                 f"{calibration['examples']} FAQ phrasings find their own entry with that "

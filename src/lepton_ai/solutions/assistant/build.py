@@ -86,9 +86,9 @@ def _embed(passages: Sequence[Passage], model: str,
 def choose_spaces(entries: Sequence[Entry], model: str | None,
                   previous: dict[str, str] | None) -> dict[str, str]:
     """The vector spaces of a build: ``{"all": model}`` when a model is given; else the
-    last build's spaces plus the English and/or multilingual default the entries'
-    scripts call for (see :mod:`.knowledge_base`)."""
-    from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
+    last build's spaces plus the English default and/or multilingual e5 as the
+    entries' scripts call for (see :mod:`.knowledge_base`)."""
+    from lepton_ai.models.registry import DEFAULT_ENGLISH, E5_SMALL
     from lepton_ai.text.lang import has_cjk
 
     if model:
@@ -98,7 +98,7 @@ def choose_spaces(entries: Sequence[Entry], model: str | None,
         return spaces
     chinese = [has_cjk(entry.question + entry.answer) for entry in entries]
     if any(chinese):
-        spaces.setdefault("zh", DEFAULT_MULTILINGUAL)
+        spaces.setdefault("zh", E5_SMALL.name)
     if not all(chinese):
         spaces.setdefault("en", DEFAULT_ENGLISH)
     return spaces

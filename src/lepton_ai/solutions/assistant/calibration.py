@@ -14,8 +14,8 @@ logistic regression on them turns any ranking into a probability that answering
 would be right. The company's own paraphrases are
 the closest thing to its customers' messages that exists before the first
 customer writes; the answerable tests' hit rate is reported as the base's
-expected accuracy. With too few paraphrases (< ``MIN_EXAMPLES``) the prior below
-is used.
+expected accuracy. With too few paraphrases (< ``MIN_EXAMPLES``) the embedding
+model's prior weights below are used.
 """
 
 from __future__ import annotations
@@ -35,10 +35,20 @@ MIN_EXAMPLES = 30
 MAX_EXAMPLES = 2000
 #: Share of the tests that ask about an entry left out of the base.
 UNANSWERABLE_SHARE = 0.3
-#: Used when a base has too few paraphrases to calibrate on: the weights this
-#: calibration fitted on BANKING77's train split (CC BY 4.0) built as a 77-entry base
-#: with 5 phrasings each (bench/assistant_banking77.py --k 5, 2026-12-06).
-PRIOR = {"top": -1.7666, "margin": 11.8547, "support": 8.2241, "bias": -5.5505}
+#: Used when a base has too few paraphrases to calibrate on, per embedding model
+#: (their cosines live on different scales): the weights this calibration fitted on
+#: BANKING77's train split (CC BY 4.0) built as a 77-entry base with 5 phrasings
+#: each, with model= each model (bench/assistant_banking77.py --k 5, 2026-12-06).
+PRIORS: dict[str, dict[str, float]] = {
+    "all-MiniLM-L6-v2": {"top": -1.7666, "margin": 11.8547, "support": 8.2241,
+                         "bias": -5.5505},
+    "multilingual-e5-small-q4": {"top": -8.4227, "margin": 32.5911, "support": 34.7964,
+                                 "bias": -26.1685},
+    "use-multilingual-v3": {"top": -2.8419, "margin": 12.6385, "support": 6.8554,
+                            "bias": -3.6008},
+}
+#: For models without a prior of their own.
+DEFAULT_PRIOR = PRIORS["all-MiniLM-L6-v2"]
 
 
 def features(candidates: Sequence[Candidate]) -> tuple[float, float, float]:
@@ -55,7 +65,7 @@ def confidence(candidates: Sequence[Candidate], calibration: dict[str, Any]) -> 
     if not candidates:
         return 0.0
     top, margin, support = features(candidates)
-    weights = calibration.get("weights") or PRIOR
+    weights = calibration.get("weights") or DEFAULT_PRIOR
     z = (weights["top"] * top + weights["margin"] * margin
          + weights.get("support", 0.0) * support + weights["bias"])
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -85,8 +95,9 @@ def calibrate(kb: KnowledgeBase, space: str, seed: int = 0) -> dict[str, Any]:
             if passage.field in ("question", "alternative")
             and len(kb.entries[passage.entry].phrasings()) > 1
             and kb.space_for(passage.text) == space]
+    prior = PRIORS.get(kb.models[space], DEFAULT_PRIOR)
     if len(rows) < MIN_EXAMPLES:
-        return {"examples": len(rows), "weights": None,
+        return {"examples": len(rows), "weights": prior, "prior": True,
                 "note": f"fewer than {MIN_EXAMPLES} paraphrases: prior weights"}
     generator = random.Random(seed)
     generator.shuffle(rows)
@@ -113,7 +124,8 @@ def calibrate(kb: KnowledgeBase, space: str, seed: int = 0) -> dict[str, Any]:
     result: dict[str, Any] = {"examples": len(rows), "unanswerable_examples": len(y) - len(rows),
                               "hit_at_1": round(answerable, 4)}
     if y.min() == y.max():
-        return {**result, "weights": None, "note": "all tests had one outcome: prior weights"}
+        return {**result, "weights": prior, "prior": True,
+                "note": "all tests had one outcome: prior weights"}
     weights = fit_logistic(x, y)
     result["weights"] = {name: round(float(value), 4) for name, value in
                          zip(("top", "margin", "support", "bias"), weights, strict=True)}
