@@ -224,7 +224,10 @@ def test_follow_ups_are_recognised(message: str, follows: bool) -> None:
 @pytest.mark.parametrize(("message", "asks"), [
     ("I want to talk to a human", True), ("can I speak to an agent please", True),
     ("转人工", True), ("请帮我转接人工客服", True), ("a person stole my card", False),
-    ("how do humans top up? no: how do I", False), ("What is the fee?", False)])
+    ("how do humans top up? no: how do I", False), ("What is the fee?", False),
+    ("Operator please", True), ("put me through to someone", True),
+    ("The human resources department pays me", False), ("我在学人工智能", False),
+    ("the agent transfer service fee", False), ("my travel agent charged me", False)])
 def test_requests_for_a_person_are_recognised(message: str, asks: bool) -> None:
     assert asks_for_person(message) is asks
 
@@ -232,8 +235,19 @@ def test_requests_for_a_person_are_recognised(message: str, asks: bool) -> None:
 def test_anger_needs_more_than_a_negative_problem() -> None:
     assert not is_angry("My card was stolen yesterday", "negative", 0.97)
     assert is_angry("This is ridiculous, my card was stolen", "negative", 0.9)
-    assert is_angry("太离谱了，我要投诉", None, 0.0)
+    assert is_angry("太离谱了，我要投诉", None, 0.0)  # a strong cue alone
+    assert is_angry("WHERE IS MY MONEY?? answer me", None, 0.0)  # shouting + ??
     assert not is_angry("ridiculous how fast that was", "positive", 0.9)
+
+
+@pytest.mark.parametrize(("message", "lang", "social"), [
+    ("Thanks, that worked", "en", True), ("hi", "en", True), ("已经改好了，谢谢", "zh", True),
+    ("好的，那信用卡年费多少", "zh", False), ("Okay, and will I get my money back?", "en", False),
+    ("Thanks, and what is the transfer limit for business accounts?", "en", False)])
+def test_greetings_and_thanks_are_not_searched(message: str, lang: str, social: bool) -> None:
+    from lepton_ai.solutions.assistant.social import social_reply
+
+    assert (social_reply(message, lang) is not None) is social
 
 
 # ------------------------------------------------------------- the assistant

@@ -11,7 +11,8 @@ turn the ranking into a calibrated confidence, then decide:
   ``generate=True``, :func:`lepton_ai.answer` writes from it) with the citation;
 - ``clarify``: likely but not sure, or the top candidates are close: ask which
   one is meant, offering the best (up to ``max_options``);
-- ``unknown``: "I don't know" and an offer of a person.
+- ``unknown``: "I don't know" and an offer of a person;
+- ``social``: a greeting, thanks or goodbye, answered in kind (not searched).
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from lepton_ai.solutions.assistant.calibration import confidence
 from lepton_ai.solutions.assistant.knowledge_base import KnowledgeBase
 from lepton_ai.solutions.assistant.retrieval import Candidate, HybridRetriever
 from lepton_ai.solutions.assistant.session import Session, SessionStore, Turn, is_follow_up
+from lepton_ai.solutions.assistant.social import social_reply
 
 MAX_MESSAGE_CHARS = 4000
 #: Weight of the session's topic in a follow-up's query vector.
 TOPIC_WEIGHT = 0.5
-ACTIONS = ("answer", "grounded", "clarify", "unknown", "handoff")
+ACTIONS = ("answer", "grounded", "clarify", "unknown", "handoff", "social")
 _TEXTS = {
     "en": {
         "clarify": "Did you mean:",
@@ -65,7 +67,7 @@ class Citation:
 class Reply:
     """The assistant's reply to one message.
 
-    ``action`` is one of answer, grounded, clarify, unknown, handoff. ``options``
+    ``action`` is one of answer, grounded, clarify, unknown, handoff, social. ``options``
     are the clarifying question's choices; ``summary`` is the hand-over note for
     the agent; ``turn_id`` names this turn in feedback.
     """
@@ -187,17 +189,21 @@ class Assistant:
             reason = "human_only"
         elif handoff.is_angry(message, sentiment_label, sentiment_score):
             reason = "angry"
-        action, answer, options = self._choose(message, ranked, sure, texts)
+        polite = social_reply(message, lang)
+        if polite is not None and reason is None:
+            action, answer, options = "social", polite, []
+        else:
+            action, answer, options = self._choose(message, ranked, sure, texts)
         cited = ranked[:1] if action in ("answer", "grounded") else []
         if action in ("answer", "grounded") and top is not None:
             if not used_context:
                 state.topic = message  # a follow-up keeps the topic it followed
             state.topic_entry = top.entry.id
-        if reason is None and action in ("unknown", "clarify"):
+        if reason is None and action == "unknown":
             state.low_confidence_streak += 1
             if state.low_confidence_streak >= handoff.UNSURE_TURNS:
                 reason = "unsure"
-        elif action in ("answer", "grounded"):
+        elif action in ("answer", "grounded", "clarify", "social"):
             state.low_confidence_streak = 0
         turn_id = uuid.uuid4().hex
         note = None

@@ -1,10 +1,10 @@
 """When a person should take over, and what that person is told.
 
 Four reasons, in the order they are checked: the customer asks for a person; the
-matched entry is marked human-only; the customer is angry (strongly negative
-sentiment *and* an anger cue: a negative product experience alone is a normal
+matched entry is marked human-only; the customer is angry (a word aimed at the
+company, or negative sentiment *with* a cue: a bad experience alone is a normal
 support question, "my card was stolen" must not page an agent); the assistant
-was unsure twice in a row.
+could neither answer nor offer choices twice in a row.
 """
 
 from __future__ import annotations
@@ -16,21 +16,30 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lepton_ai.solutions.assistant.session import Session
 
+_PERSON = r"(someone|somebody|person|human|agent|manager|operator|representative|rep|staff)"
 ASKS_FOR_PERSON = re.compile(
-    r"\b(human|real person|live (agent|person|chat)|(speak|talk|chat) (to|with) (a |an |the |"
-    r"some |your )?(someone|somebody|person|agent|human|manager|operator|representative|rep)|"
-    r"(an?|the) (agent|operator|representative)|call me( back)?)\b|人工|真人|客服人员|转接|"
-    r"找(个)?人|接线员",
+    rf"\b((speak|talk|chat) (to|with) (a |an |the |some |your |a real |a live )?"
+    rf"((customer )?(service|support) )?{_PERSON}|"
+    rf"(get|want|need|give|have|connect|put|transfer) (me )?(to |through to |with )?"
+    rf"((an?|some|a real|a live) )?{_PERSON}|"
+    r"(real|live) (person|human|agent|chat)|a human|human (agent|being|please)|"
+    r"(agent|operator|human) please|^\s*(agent|operator|human)\W*$|"
+    r"(customer (service|support)) (agent|rep|representative|staff)|call me( back)?)\b|"
+    r"人工(?!智能)|真人|客服人员|转接|找(个)?人|接线员",
     re.IGNORECASE)
-ANGER_CUES = re.compile(
-    r"\b(ridiculous|unacceptable|furious|angry|outrageous|disgusting|useless|scam|"
-    r"worst|terrible|awful|fed up|sick of|complain|complaint|lawyer|sue|report you|"
-    r"rip[- ]?off|wtf|damn)\b|!!|投诉|垃圾|骗子|气死|太差|差劲|坑人|无语|离谱|举报|"
-    r"受够|忍无可忍|什么破|烂",
+#: Anger by itself: words people use at a company, not about their problem.
+STRONG_ANGER = re.compile(
+    r"\b(furious|outrageous|disgusting|scam|rip[- ]?off|wtf|you people|lawyer|sue you|"
+    r"report you|unacceptable|pissed)\b|投诉|垃圾|骗子|气死|坑人|忍无可忍|受够|什么破|举报",
     re.IGNORECASE)
-#: Sentiment this negative (the model's probability) counts toward anger.
-ANGER_SENTIMENT = 0.75
-#: How many unsure turns in a row hand over.
+#: Anger with negative sentiment: these also describe a bad situation calmly.
+WEAK_ANGER = re.compile(
+    r"\b(ridiculous|angry|useless|worst|terrible|awful|fed up|sick of|complain|"
+    r"complaint|damn|joke)\b|!!|\?\?|太差|差劲|无语|离谱|烂|太慢",
+    re.IGNORECASE)
+#: Sentiment this negative (the model's probability) makes a weak cue anger.
+ANGER_SENTIMENT = 0.6
+#: How many turns in a row without an answer or a clarifying question hand over.
 UNSURE_TURNS = 2
 
 
@@ -40,11 +49,14 @@ def asks_for_person(message: str) -> bool:
 
 
 def is_angry(message: str, sentiment_label: str | None, sentiment_score: float) -> bool:
-    """Strongly negative sentiment with an anger cue, or several cues at once."""
-    cues = len(ANGER_CUES.findall(message))
+    """A strong anger cue; or weak cues (shouting counts as one) with negative
+    sentiment, or two of them."""
+    if STRONG_ANGER.search(message):
+        return True
     shouting = sum(1 for word in message.split() if len(word) > 3 and word.isupper()) >= 2
+    cues = len(WEAK_ANGER.findall(message)) + int(shouting)
     negative = sentiment_label == "negative" and sentiment_score >= ANGER_SENTIMENT
-    return (negative and (cues > 0 or shouting)) or cues >= 2
+    return (negative and cues > 0) or cues >= 2
 
 
 def summary(session: Session, reason: str, entities: Sequence[str]) -> str:
