@@ -692,6 +692,12 @@ class E(Enum):
         "Knowledge base file {path} is damaged: {problem}. Rebuild the knowledge base "
         "with lai assistant build KB_DIR --faq FAQ.csv [--docs DIR]."
     )
+    E1012 = (
+        Kind.INVALID,
+        "None of the intent model {model}'s labels (e.g. {labels}) is a category of the "
+        "knowledge base (e.g. {categories}). Train it on your FAQ's category column, or "
+        "give the FAQ a category column with the model's labels."
+    )
 
 
 class W(Enum):

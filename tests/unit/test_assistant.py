@@ -353,3 +353,27 @@ def test_masking_rules(text: str, masked: str) -> None:
 
 def test_luhn() -> None:
     assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
+
+
+def test_an_intent_model_answers_when_surer_and_must_share_the_categories(
+        kb: Path, tmp_path: Path, tiny_encoder_dir: Path) -> None:
+    import csv
+
+    from lepton_ai.training.pipeline import train
+
+    rows = [("yearly fee card cost", "fees"), ("annual fee price", "fees"),
+            ("password forgot reset", "account"), ("login password lost", "account"),
+            ("close account delete", "closure"), ("shut my account", "closure")] * 8
+    data = tmp_path / "intents.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("text", "label"), *rows])
+    train(data, base=tiny_encoder_dir, out=tmp_path / "intents", method="head")
+    bot = Assistant(kb, log=False, sentiment=False, intent_model=tmp_path / "intents")
+    ranked, sure = bot.candidates("annual fee price")
+    assert ranked and 0.0 <= sure <= 1.0
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("text", "label"), *[(t, "x" + name) for t, name in rows]])
+    train(data, base=tiny_encoder_dir, out=tmp_path / "other", method="head")
+    with pytest.raises(LeptonError) as caught:
+        Assistant(kb, log=False, sentiment=False, intent_model=tmp_path / "other")
+    assert caught.value.code == "LAI-E1012"

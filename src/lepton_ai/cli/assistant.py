@@ -28,6 +28,8 @@ DocsOpt = Annotated[Path | None, typer.Option(
     "--docs", help="Folder of Markdown, TXT, HTML or PDF documents.")]
 SessionOpt = Annotated[str | None, typer.Option(
     "--session", help="Conversation id (default: a new one).")]
+IntentOpt = Annotated[Path | None, typer.Option(
+    "--intent-model", help="A classifier from lai train whose labels are the FAQ categories.")]
 
 
 def _print_build(report: BuildReport) -> None:
@@ -113,11 +115,12 @@ def ask(
     session: SessionOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole reply as JSON.")
                        ] = False,
+    intent_model: IntentOpt = None,
 ) -> None:
     """Send one message to KB and print the reply."""
     from lepton_ai.solutions.assistant import Assistant
 
-    bot = Assistant(kb)
+    bot = Assistant(kb, intent_model=intent_model)
     try:
         _print_reply(bot.reply(message, session=session), as_json)
     finally:
@@ -126,13 +129,13 @@ def ask(
 
 @assistant_app.command("chat")
 @coded_errors
-def chat(kb: KbDir, session: SessionOpt = None) -> None:
+def chat(kb: KbDir, session: SessionOpt = None, intent_model: IntentOpt = None) -> None:
     """Talk to KB in the terminal (an empty line or Ctrl-D ends)."""
     from lepton_ai.errors import LeptonError
     from lepton_ai.solutions.assistant import Assistant
 
     with console.status("loading the knowledge base and models…"):
-        bot = Assistant(kb)
+        bot = Assistant(kb, intent_model=intent_model)
         session_id = bot.sessions.get(session).id
     console.print(f"[dim]session {session_id}; an empty line ends[/]")
     try:

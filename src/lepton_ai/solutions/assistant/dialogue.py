@@ -118,13 +118,16 @@ class Assistant:
         sentiment: read each message's sentiment (anger hands over).
         generate: write grounded answers with the generation model instead of
             quoting the document's sentences.
+        intent_model: a classifier folder from ``lai train`` whose labels are the
+            FAQ's categories; it answers when it is surer than retrieval.
         retention_days: logged turns older than this are deleted (checked daily).
     """
 
     def __init__(self, kb: str | Path | KnowledgeBase, *, log: str | bool | None = None,
                  policy: Policy | None = None, sentiment: bool = True,
                  generate: bool = False, name: str | None = None,
-                 retention_days: float | None = None) -> None:
+                 retention_days: float | None = None,
+                 intent_model: str | Path | None = None) -> None:
         self.kb = kb if isinstance(kb, KnowledgeBase) else KnowledgeBase.load(kb)
         self.name = name or self.kb.path.resolve().name
         self.policy = policy or Policy()
@@ -132,6 +135,20 @@ class Assistant:
         self.sessions = SessionStore()
         self.use_sentiment = sentiment
         self.generate = generate
+        self.intents = None
+        self._entries_of: dict[str, set[str]] = {}
+        if intent_model is not None:
+            from lepton_ai.tasks.loading import load
+
+            self.intents = load(intent_model)
+            for entry in self.kb.entries.values():
+                if entry.category:
+                    self._entries_of.setdefault(entry.category, set()).add(entry.id)
+            unknown = sorted(set(self.intents.labels) - set(self._entries_of))
+            if len(unknown) == len(self.intents.labels):
+                raise LeptonError(E.E1012, model=intent_model,
+                                  labels=", ".join(self.intents.labels[:5]),
+                                  categories=", ".join(sorted(self._entries_of)[:5]) or "none")
         self._pruned_at = -float("inf")
         self.log = None
         if log is not False:
@@ -178,8 +195,7 @@ class Assistant:
         sentiment_label, sentiment_score = self._sentiment(message) if self.use_sentiment \
             else (None, 0.0)
         entities = _slots(message, lang)
-        ranked, used_context = self._rank(message, state)
-        sure = confidence(ranked, self.kb.calibration(self.kb.space_for(message)))
+        ranked, sure, used_context = self._candidates(message, state)
         top = ranked[0] if ranked else None
         texts = _TEXTS[lang if lang in _TEXTS else "en"]
         reason = None
@@ -224,6 +240,22 @@ class Assistant:
             sentiment=sentiment_label, entities=entities, options=options,
             handoff_reason=reason, summary=note)
 
+    def candidates(self, message: str, session: str | None = None,
+                   ) -> tuple[list[Candidate], float]:
+        """The ranked entries for ``message`` and the confidence in the first, as the
+        next turn of ``session`` would see them (nothing is recorded)."""
+        state = self.sessions.find(session) if session else None
+        ranked, sure, _ = self._candidates(message, state or Session("probe"))
+        return ranked, sure
+
+    def _candidates(self, message: str, state: Session,
+                    ) -> tuple[list[Candidate], float, bool]:
+        ranked, used_context = self._rank(message, state)
+        sure = confidence(ranked, self.kb.calibration(self.kb.space_for(message)))
+        if self.intents is not None:
+            ranked, sure = self._with_intent(message, ranked, sure)
+        return ranked, sure, used_context
+
     def _rank(self, message: str, state: Session) -> tuple[list[Candidate], bool]:
         """Rank for ``message``; a follow-up is also ranked with the session's topic.
 
@@ -248,6 +280,24 @@ class Assistant:
         if confidence(joined, calibration) >= confidence(ranked, calibration):
             return joined, True
         return ranked, False
+
+    def _with_intent(self, message: str, ranked: list[Candidate], sure: float,
+                     ) -> tuple[list[Candidate], float]:
+        """Let the trained intent model decide when it is surer than retrieval.
+
+        The intent's entries are those whose category is the predicted label; the
+        best-matching one goes first, with the model's probability as confidence.
+        """
+        assert self.intents is not None
+        probabilities = self.intents.predict_proba(message)
+        best = int(np.argmax(probabilities))
+        label, probability = self.intents.labels[best], float(probabilities[best])
+        members = self._entries_of.get(label)
+        if not members or probability <= sure:
+            return ranked, sure
+        chosen = self.retriever.rank(message, k=1, only=members)
+        rest = [c for c in ranked if c.entry.id != chosen[0].entry.id]
+        return [*chosen, *rest], probability
 
     def _choose(self, message: str, ranked: list[Candidate], sure: float,
                 texts: dict[str, str]) -> tuple[str, str, list[str]]:

@@ -125,18 +125,26 @@ class HybridRetriever:
         return slice(int(self._starts[group]), int(end))
 
     def rank(self, query: str, k: int = 5, *, vector: np.ndarray | None = None,
-             space: str | None = None, exclude: int | slice | None = None) -> list[Candidate]:
+             space: str | None = None, exclude: int | slice | None = None,
+             only: set[str] | None = None) -> list[Candidate]:
         """The ``k`` best entries for ``query``, best first.
 
         ``vector`` and ``space`` as in :meth:`passage_scores`; ``exclude``: passage
-        rows left out (a row or a slice: the calibration's leave-out tests).
+        rows left out (a row or a slice: the calibration's leave-out tests);
+        ``only``: rank just these entry ids.
         """
         if not self.kb.passages:
             return []
         fused, dense, lexical = self.passage_scores(query, vector, space)
-        if exclude is not None:
+        if exclude is not None or only is not None:
             fused = fused.copy()
+        if exclude is not None:
             fused[exclude] = -np.inf
+        if only is not None:
+            keep = np.zeros(len(fused), dtype=bool)
+            for entry_id in only:
+                keep[self.entry_rows(entry_id)] = True
+            fused[~keep] = -np.inf
         best = np.maximum.reduceat(fused, self._starts)
         if k < len(best):  # partition first: a full sort of 10,000 entries costs ~1 ms
             top = np.argpartition(-best, k)[:k]
