@@ -61,6 +61,11 @@ def train(
         typer.Option(help="Head also weighs word / Chinese-character n-grams "
                      "(default: on with 20+ examples per label)."),
     ] = None,
+    out_of_scope: Annotated[
+        bool, typer.Option("--out-of-scope", help="Let the classifier answer out_of_scope: "
+                           "a rejection threshold calibrated on the validation split (and "
+                           "learnt from examples labelled out_of_scope, if the data has them).")
+    ] = False,
     settings_: Annotated[
         list[str] | None,
         typer.Option("--set", metavar="NAME=VALUE",
@@ -78,6 +83,8 @@ def train(
     options.update(
         {k: v for k, v in {"epochs": epochs, "lr": lr, "ngrams": ngrams}.items() if v is not None}
     )
+    if out_of_scope:
+        options["out_of_scope"] = True
     options.update(parse_options(settings_ or []))
     from lepton_ai.training.option_parsing import parse_search
     from lepton_ai.training.pipeline import train as train_model
@@ -102,6 +109,8 @@ def train(
         f"[green]saved[/] {out}: accuracy {metrics['accuracy']:.4f}, "
         f"macro F1 {metrics['macro']['f1']:.4f} (report: {out / 'report.md'})"
     )
+    if "out_of_scope" in metrics:
+        _print_out_of_scope(metrics["out_of_scope"])
     if "forgetting" in metrics:
         f = metrics["forgetting"]
         console.print(
@@ -141,6 +150,16 @@ def evaluate(
         f"accuracy {report['accuracy']:.4f}, macro F1 {report['macro']['f1']:.4f}, "
         f"weighted F1 {report['weighted']['f1']:.4f}{calibration}; report in {target}"
     )
+    if "out_of_scope" in report:
+        _print_out_of_scope(report["out_of_scope"])
+
+
+def _print_out_of_scope(oos: dict[str, Any]) -> None:
+    console.print(
+        f"out of scope below {oos['threshold']:.3f}: in-scope accuracy "
+        f"{oos['in_scope_accuracy']:.4f} ({oos['in_scope_rejected']:.1%} rejected)"
+        + (f", out-of-scope recall {oos['out_of_scope_recall']:.4f}"
+           if oos["out_of_scope_examples"] else ""))
 
 
 @app.command()

@@ -25,6 +25,7 @@ from lepton_ai.artifacts.manifest import (
     require_file,
 )
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.evaluation.out_of_scope import OUT_OF_SCOPE, decide
 from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL
@@ -82,10 +83,16 @@ class TextClassifier(TrainedModel):
         results = [self._decide(row) for row in probabilities]
         return results[0] if single else results
 
+    @property
+    def out_of_scope_threshold(self) -> float | None:
+        """The rejection threshold of a model trained with ``out_of_scope=True``."""
+        value = self.manifest.config.get("out_of_scope_threshold")
+        return None if value is None else float(value)
+
     def _decide(self, row: np.ndarray) -> str | list[str]:
         if self.multi_label:
             return [self.labels[i] for i in np.flatnonzero(row >= MULTI_LABEL_THRESHOLD)]
-        return self.labels[int(np.argmax(row))]
+        return decide(row, self.labels, self.out_of_scope_threshold)
 
     def evaluate(
         self,
@@ -161,13 +168,14 @@ def classify(
         assert manifest is not None
         classifier: Any = _trained(str(manifest.parent.resolve()))
         names, multi = classifier.labels, classifier.multi_label
+        threshold = classifier.out_of_scope_threshold
     else:
         from lepton_ai.tasks.zero_shot import zero_shot
 
         classifier = zero_shot(labels, items, model, lang)  # type: ignore[arg-type]
-        names, multi = classifier.labels, False
+        names, multi, threshold = classifier.labels, False, None
     probabilities = classifier.predict_proba(items)
-    results = [classification_of(row, names, multi) for row in probabilities]
+    results = [classification_of(row, names, multi, threshold) for row in probabilities]
     return results[0] if single else results
 
 
@@ -176,14 +184,19 @@ def _trained(folder: str) -> TextClassifier:
     return TextClassifier.load(folder)
 
 
-def classification_of(row: np.ndarray, names: list[str], multi: bool) -> Classification:
-    """One row of label probabilities as a :class:`Classification`."""
+def classification_of(row: np.ndarray, names: list[str], multi: bool,
+                      threshold: float | None = None) -> Classification:
+    """One row of label probabilities as a :class:`Classification`; below a model's
+    out-of-scope ``threshold`` the label is ``out_of_scope`` with score 1 − top."""
     best = int(np.argmax(row))
+    scores = {name: round(float(p), 6) for name, p in zip(names, row, strict=True)}
+    if not multi and decide(row, names, threshold) == OUT_OF_SCOPE:
+        return Classification(OUT_OF_SCOPE, round(1.0 - float(row[best]), 6), [OUT_OF_SCOPE],
+                              scores)
     chosen = (
         [names[i] for i in np.flatnonzero(row >= MULTI_LABEL_THRESHOLD)] if multi
         else [names[best]]
     )
-    scores = {name: round(float(p), 6) for name, p in zip(names, row, strict=True)}
     return Classification(names[best], scores[names[best]], chosen, scores)
 
 

@@ -32,6 +32,7 @@ from lepton_ai.data.labelled import (
 )
 from lepton_ai.data.labelled import stratified_split as split
 from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.evaluation.out_of_scope import fit_threshold
 from lepton_ai.models.registry import (
     DEFAULT_ENGLISH,
     DEFAULT_MULTILINGUAL,
@@ -264,11 +265,13 @@ def train_one(
         },
         history=result.history,
     )
+    if config.out_of_scope:
+        _calibrate_rejection(manifest, out, evaluation, job.multi_label)
     manifest.write(out)
     model = TextClassifier.load(out)
     report = model.evaluate(report_data, out=out)
-    manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece")
-                        if k in report}
+    manifest.metrics = {k: report[k] for k in ("accuracy", "macro", "micro", "weighted", "ece",
+                                               "out_of_scope") if k in report}
     manifest.metrics["evaluated_on"] = evaluated_on if len(evaluation) else "training data"
     old_eval = previous.old_eval if previous is not None else None
     if previous is not None and old_eval is not None:
@@ -284,6 +287,21 @@ def train_one(
         _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
     shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)  # (search trials are not staged)
     return model
+
+
+def _calibrate_rejection(manifest: Manifest, out: Path, evaluation: LabelledSet,
+                         multi_label: bool) -> None:
+    """Fit the out-of-scope threshold on the validation split into the manifest."""
+    if multi_label or len(evaluation) == 0:
+        raise LeptonError(E.E511, name="out_of_scope", value=True,
+                          why="it needs a single-label classifier and a validation split "
+                          "(leave eval_fraction above 0 or give --eval)")
+    manifest.write(out)
+    probabilities = TextClassifier.load(out).predict_proba(evaluation.texts)
+    fitted = fit_threshold(probabilities, [labels[0] for labels in evaluation.labels],
+                           manifest.labels)
+    manifest.config["out_of_scope_threshold"] = fitted["threshold"]
+    manifest.config["out_of_scope_rule"] = fitted["rule"]
 
 
 def _continue_from(job: Job, start: StartingPoint) -> None:

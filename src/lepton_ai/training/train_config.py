@@ -50,6 +50,9 @@ class TrainConfig:
             or ``supcon`` (supervised contrastive over P labels × K examples batches).
         checkpoint_every: save a checkpoint every this many steps (and each epoch).
         eval_fraction: share held out for validation when no eval file is given.
+        out_of_scope: calibrate a rejection threshold on the validation split so the
+            model can answer ``out_of_scope`` (single-label classifiers; see
+            :mod:`lepton_ai.evaluation.out_of_scope`).
     """
 
     method: str = "auto"
@@ -74,6 +77,7 @@ class TrainConfig:
     fewshot_loss: str = "pairs"
     checkpoint_every: int = 200
     eval_fraction: float = 0.1
+    out_of_scope: bool = False
 
     def resolved(self, method: str, task: str = "classify") -> TrainConfig:
         """A copy with the method and its declared default epochs / learning rate for
