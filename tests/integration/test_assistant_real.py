@@ -190,3 +190,34 @@ def test_banking77_first_turns_keep_their_quality(tmp_path: Path) -> None:
                            for row in test) / len(test)
     assert scores["hybrid"] >= 0.72 and scores["hybrid"] >= max(scores["dense"],
                                                                 scores["lexical"]), scores
+
+
+def test_feedback_is_learnt_and_the_report_suggests_new_entries(tmp_path: Path) -> None:
+    from lepton_ai.solutions.assistant.learning import learn
+    from lepton_ai.solutions.assistant.report import build_report, write_report
+
+    faq = tmp_path / "faq.csv"
+    with faq.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("id", "question", "answer"), *[
+            (entry_id, question, answer) for entry_id, question, answer, *_ in FAQ[:4]]])
+    build_knowledge_base(tmp_path / "kb", faq=faq)
+    bot = Assistant(tmp_path / "kb", sentiment=False)
+    odd = "my login keeps failing with the secret word"
+    first = bot.reply(odd, session="a")
+    bot.feedback("a", first.turn_id, correct_entry="account-1")
+    for session, message in (("b", "what's the weather tomorrow?"),
+                             ("c", "weather forecast for tomorrow please"),
+                             ("d", "can you recommend a pizza place?")):
+        bot.reply(message, session=session)
+    bot.close()
+    learnt = learn(tmp_path / "kb")
+    assert learnt.new_phrasings == 1 and learnt.version == 2
+    again = Assistant(tmp_path / "kb", log=False, sentiment=False).reply(odd)
+    assert again.action == "answer" and again.citations[0].id == "account-1"
+    assert learn(tmp_path / "kb").new_phrasings == 0  # learnt once
+    report = build_report(tmp_path / "kb")
+    assert report.turns == 4 and report.feedback["corrections"] == 1
+    weather = [s for s in report.suggestions if "weather" in s.question]
+    assert len(weather) == 1 and weather[0].times == 2
+    written = write_report(report, tmp_path / "report")
+    assert all(path.stat().st_size > 0 for path in written)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -160,37 +159,55 @@ def report(
     kb: KbDir,
     log: Annotated[str | None, typer.Option(
         help="The conversation log's database URL (default: KB/conversations.db).")] = None,
-    top: Annotated[int, typer.Option(help="Unanswered messages to list.")] = 15,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Also write report.json, report.md and report.png here.")] = None,
+    top: Annotated[int, typer.Option(help="Suggested FAQ entries to list.")] = 15,
 ) -> None:
-    """Deflection and hand-over rates, and what customers asked that KB could not answer."""
-    from lepton_ai.solutions.assistant import KnowledgeBase
-    from lepton_ai.solutions.assistant.conversation_log import ConversationLog
+    """Deflection and hand-over rates, and the unanswered questions grouped into
+    suggested FAQ entries."""
+    from lepton_ai.solutions.assistant.report import build_report, write_report
 
-    base = KnowledgeBase.load(kb)
-    store = ConversationLog(log or f"sqlite:///{base.path / 'conversations.db'}")
-    turns = list(store.turns(base.path.resolve().name))
-    if not turns:
+    result = build_report(kb, log=log)
+    if not result.turns:
         console.print("no conversations logged yet")
         return
-    actions = Counter(turn["action"] for turn in turns)
-    sessions = {turn["session"] for turn in turns}
-    handed = {turn["session"] for turn in turns if turn["handoff"]}
-    console.print(f"{len(turns)} turns in {len(sessions)} conversations")
-    answered = actions["answer"] + actions["grounded"]
-    console.print(f"answered (deflected): {100 * answered / len(turns):.1f}% of turns; "
-                  f"conversations handed over: {100 * len(handed) / len(sessions):.1f}%")
+    console.print(f"{result.turns} turns in {result.conversations} conversations")
+    console.print(f"answered (deflected): {result.answered_share:.1%} of turns; "
+                  f"conversations handed over: {result.handed_over_share:.1%}")
     table = Table("action", "turns", "share")
-    for action, count in actions.most_common():
-        table.add_row(action, str(count), f"{100 * count / len(turns):.1f}%")
+    for action, count in result.actions.items():
+        table.add_row(action, str(count), f"{count / result.turns:.1%}")
     console.print(table)
-    unanswered = Counter(turn["message"] for turn in turns if turn["action"] == "unknown")
-    if unanswered:
-        listing = Table("unanswered message (personal data masked)", "times")
-        for text, count in unanswered.most_common(top):
-            listing.add_row(text, str(count))
+    if result.suggestions:
+        listing = Table("suggested FAQ question (personal data masked)", "asked",
+                        "also asked as")
+        for suggestion in result.suggestions[:top]:
+            listing.add_row(suggestion.question, str(suggestion.times),
+                            "; ".join(suggestion.examples[:3]))
         console.print(listing)
-    feedback = store.feedback(base.path.resolve().name)
-    if feedback:
-        ratings = Counter(item["rating"] for item in feedback if item["rating"] is not None)
-        console.print(f"feedback: {ratings.get(1, 0)} up, {ratings.get(-1, 0)} down, "
-                      f"{sum(1 for item in feedback if item['correct_entry'])} corrections")
+    feedback = result.feedback
+    console.print(f"feedback: {feedback['up']} up, {feedback['down']} down, "
+                  f"{feedback['corrections']} corrections")
+    if out is not None:
+        written = write_report(result, out)
+        console.print(f"[green]wrote[/] {', '.join(str(path) for path in written)}")
+
+
+@assistant_app.command("learn")
+@coded_errors
+def learn(
+    kb: KbDir,
+    log: Annotated[str | None, typer.Option(
+        help="The conversation log's database URL (default: KB/conversations.db).")] = None,
+    intent_model: IntentOpt = None,
+) -> None:
+    """Take feedback from the log into KB: corrected and confirmed messages become
+    phrasings of their entries (and update --intent-model)."""
+    from lepton_ai.solutions.assistant.learning import learn as learn_from_log
+
+    result = learn_from_log(kb, log=log, intent_model=intent_model)
+    console.print(f"{result.examples} examples from feedback, {result.new_phrasings} new "
+                  f"phrasings; knowledge base version {result.version}")
+    if result.intent_model:
+        console.print(f"intent model {result.intent_model} updated: accuracy "
+                      f"{result.intent_accuracy:.4f}")

@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from lepton_ai.solutions.assistant.knowledge_base import (
     MANIFEST,
     KnowledgeBase,
     Passage,
+    learned_phrasings,
     passages_of,
     vector_file,
 )
@@ -157,7 +158,7 @@ def _build_locked(root: Path, faq: str | Path | None, docs: str | Path | None,
             faq_entries = [entry for entry in kept if entry.kind == "faq"]
         if not docs:
             doc_entries = [entry for entry in kept if entry.kind == "doc"]
-    entries = [*faq_entries, *doc_entries]
+    entries = _with_learned([*faq_entries, *doc_entries], learned_phrasings(root))
     report.faq_entries = len(faq_entries)
     if not entries:
         raise LeptonError(E.E1003, detail="the FAQ and the documents hold no entries"
@@ -199,6 +200,17 @@ def _build_locked(root: Path, faq: str | Path | None, docs: str | Path | None,
     os.replace(temporary, root / MANIFEST)
     report_out.seconds = round(time.perf_counter() - started, 2)
     return report_out
+
+
+def _with_learned(entries: list[Entry], learned: dict[str, list[str]]) -> list[Entry]:
+    """Entries with the phrasings learned from feedback added to their alternatives."""
+    merged = []
+    for entry in entries:
+        extra = [text for text in learned.get(entry.id, []) if text not in entry.phrasings()]
+        if extra and entry.kind == "faq":
+            entry = replace(entry, alternatives=(*entry.alternatives, *dict.fromkeys(extra)))
+        merged.append(entry)
+    return merged
 
 
 def _changes(previous: KnowledgeBase | None, entries: Sequence[Entry]) -> dict[str, int]:

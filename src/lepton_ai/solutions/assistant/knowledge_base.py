@@ -39,6 +39,8 @@ from lepton_ai.solutions.assistant.sources import Entry, digest
 FORMAT = 1
 MANIFEST = "kb.json"
 LOCK = ".build.lock"
+#: Phrasings learned from feedback (lai assistant learn), merged into every build.
+LEARNED = "learned.jsonl"
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,23 @@ class KnowledgeBase:
         vectors = {space: _read_vectors(root / vector_file(space), len(passages))
                    for space in manifest.get("spaces", {})}
         return cls(root, manifest, entries, passages, vectors)
+
+
+def learned_phrasings(root: Path) -> dict[str, list[str]]:
+    """Entry id → phrasings learned from feedback so far (empty when none)."""
+    path = root / LEARNED
+    found: dict[str, list[str]] = {}
+    if path.is_file():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                found.setdefault(str(item["entry"]), []).append(str(item["text"]))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise LeptonError(E.E1011, path=path, problem=f"line {number} is not an "
+                                  '{"entry": ..., "text": ...} object') from None
+    return found
 
 
 def vector_file(space: str) -> str:
