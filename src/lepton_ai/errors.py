@@ -330,7 +330,8 @@ class E(Enum):
     E518 = (
         Kind.INVALID,
         "lai.train trains task {task!r}? It trains: {known}. Pass task='classify' (labels "
-        "per text) or task='ner' (tagged tokens: CoNLL, BMES or JSONL with entities).",
+        "per text), task='ner' (tagged tokens: CoNLL, BMES or JSONL with entities) or "
+        "task='pair' (two texts and a 0/1 label or a similarity score).",
     )
     E519 = (
         Kind.INVALID,
@@ -697,6 +698,11 @@ class E(Enum):
         "None of the intent model {model}'s labels (e.g. {labels}) is a category of the "
         "knowledge base (e.g. {categories}). Train it on your FAQ's category column, or "
         "give the FAQ a category column with the model's labels."
+    )
+    E1013 = (
+        Kind.INVALID,
+        "The pair file {path} has no {what} column (accepted names: {names}; found: "
+        "{found}). Pair training reads two texts and a 0/1 label or a similarity score."
     )
 
 

@@ -28,7 +28,9 @@ def train(
     eval_file: Annotated[
         Path | None, typer.Option("--eval", help="Held-out file (default: a 10% split).")
     ] = None,
-    task: Annotated[str, typer.Option("--task", help="classify | ner")] = "classify",
+    task: Annotated[str, typer.Option(
+        "--task", help="classify | ner | pair (two texts + a 0/1 label or a score: "
+        "trains an encoder for matching)")] = "classify",
     method: Annotated[
         str, typer.Option("--method", help=method_help() + " (docs/training.md)")
     ] = "auto",
@@ -96,6 +98,11 @@ def train(
     try:
         model = train_model(data, task=task, eval_data=eval_file, base=base, out=out,
                             resume=resume, **classifier_only, **options)
+        if task == "pair":
+            console.print(f"[green]saved[/] {out}: Spearman on {model.eval_pairs} held-out "
+                          f"pairs {model.spearman_before:.2f} → {model.spearman_after:.2f} "
+                          "(an encoder folder: lai embed --model, lai assistant build --model)")
+            return
         if model.task == "ner":
             console.print(f"[green]saved[/] {out}: entity F1 {model.metrics['f1']:.4f}")
             return

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lepton_ai.errors import E, LeptonError
 
 #: The tasks ``lai.train(task=...)`` trains.
-TASKS = ("classify", "ner")
+TASKS = ("classify", "ner", "pair")
 AUTO = "auto"
 
 
@@ -68,8 +68,9 @@ METHODS: tuple[TrainingMethod, ...] = (
     TrainingMethod(
         "full", "Every encoder weight fine-tuned with the head (or the token layer): "
         "hundreds of examples per label and more.",
-        "encoder/ + head.safetensors; taggers: tagger.safetensors",
-        {"classify": Defaults(4, 8e-5), "ner": Defaults(3, 1e-4)}, changes_encoder=True),
+        "encoder/ + head.safetensors; taggers: tagger.safetensors; pair: the encoder itself",
+        {"classify": Defaults(4, 8e-5), "ner": Defaults(3, 1e-4), "pair": Defaults(1, 2e-5)},
+        changes_encoder=True),
     TrainingMethod(
         "lora", "Low-rank adapters in the encoder's attention and feed-forward layers, "
         "with the head: most of full's accuracy, a small file.",

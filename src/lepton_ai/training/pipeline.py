@@ -55,7 +55,10 @@ def train(
         data: labelled data: a file (classify: CSV/TSV/JSONL/JSON/Parquet with a text
             and a label column; ner: CoNLL, BMES or JSONL with entities) or the task's
             data type (``LabelledSet``; a list of ``TaggedSentence``).
-        task: ``"classify"`` (labels per text) or ``"ner"`` (entities in text).
+        task: ``"classify"`` (labels per text), ``"ner"`` (entities in text) or
+            ``"pair"`` (two texts and a 0/1 label or score: fine-tunes the encoder
+            for matching and returns a ``PairReport``; see
+            :mod:`~lepton_ai.training.pair_training`).
         eval_data: held-out data; default: a split of ``data``.
         base: encoder to start from (name or folder); default by language.
         out: model directory; default ``<cache>/runs/<time>``.
@@ -68,13 +71,16 @@ def train(
     """
     check_task(task)
     folder = Path(out) if out is not None else default_out()
-    if task == "ner":
+    if task in ("ner", "pair"):
         given = {"text": text, "label": label, "label_sep": label_sep,
                  "from_model": from_model, "search": search, "keep_data": keep_data,
                  "label_descriptions": label_descriptions}
         changed = sorted(name for name, value in given.items() if value != CLASSIFIER_ONLY[name])
         if changed:
             raise LeptonError(E.E519, names=", ".join(changed), task=task)
+    if task == "pair":
+        return _train_pairs(data, eval_data, base, folder, options)  # type: ignore[arg-type]
+    if task == "ner":
         return train_tagger(data, eval_data=eval_data, base=base, out=folder,  # type: ignore[arg-type]
                             resume=resume, **options)
     return train_classifier(
@@ -82,6 +88,22 @@ def train(
         eval_data=eval_data, base=base, out=folder, resume=resume,  # type: ignore[arg-type]
         from_model=from_model, search=search, keep_data=keep_data,
         label_descriptions=label_descriptions, **options)
+
+
+def _train_pairs(data: str | Path, eval_data: str | Path | None, base: str | Path | None,
+                 out: Path, options: dict[str, Any]) -> Any:
+    """``task="pair"``: the method ``full`` (auto) on pairs; returns a
+    :class:`~lepton_ai.training.pair_training.PairReport`."""
+    from lepton_ai.training.pair_training import train_pairs
+    from lepton_ai.training.train_config import TrainConfig
+
+    config = TrainConfig.from_options(**options)
+    config = config.resolved("full" if config.method == "auto" else config.method, "pair")
+    return train_pairs(data, out=out, eval_data=eval_data, base=base,
+                       epochs=int(config.epochs or 1), lr=float(config.lr or 2e-5),
+                       batch_size=config.batch_size, seed=config.seed,
+                       eval_fraction=config.eval_fraction,
+                       checkpoint_every=config.checkpoint_every)
 
 
 def default_out() -> Path:
