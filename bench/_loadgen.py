@@ -88,8 +88,9 @@ async def run_load(port: int, make_request: Callable[[int], bytes], *, concurren
                    honour_retry_after: bool = True, think_s: float = 0.0) -> LoadResult:
     """Closed-loop load: ``concurrency`` connections, until time or requests run out.
 
-    ``think_s``: a pause after each answer (a person reading and typing); 0 sends
-    the next request at once.
+    ``think_s``: a pause after each answer (a person reading and typing: uniform
+    between half and one and a half times it), and a random start within it; 0
+    sends the next request at once.
 
     Like well-behaved clients (the ``openai`` client among them), a connection
     told 429/503 with Retry-After waits that long before its next request.
@@ -100,6 +101,8 @@ async def run_load(port: int, make_request: Callable[[int], bytes], *, concurren
 
     async def connection() -> None:
         reader = writer = None
+        if think_s:  # people do not all arrive at the same instant
+            await asyncio.sleep(random.uniform(0, think_s))
         while time.perf_counter() < stop_at:
             number = next(counter)
             if number >= max_requests:

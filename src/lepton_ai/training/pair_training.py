@@ -151,7 +151,7 @@ def train_pairs(data: str | Path | PairSet, *, out: str | Path,
         before = evaluate()
         first, second = backbone.token_ids(pairs.first), backbone.token_ids(pairs.second)
         target = torch.tensor(pairs.scores, dtype=torch.float32)
-        steps = max(1, len(pairs) // batch_size)
+        steps = max(1, -(-len(pairs) // batch_size))  # batches() makes ceil(n / size)
         optimizer = adamw([(list(backbone.named_parameters()), lr)], 0.01)
         loop = TrainingLoop(backbone, optimizer, steps * epochs, staging / CHECKPOINTS,
                             checkpoint_every=checkpoint_every, description="pair training")
