@@ -14,9 +14,12 @@ sent as first turns. Reported, in one run on the same bases:
 
     .venv/bin/python bench/assistant_banking77.py [--k 5 --k 0] [--plot PATH] [--intent-model]
 
-With --intent-model, an intent classifier (`lai train` method head on MiniLM) is
-trained on the same training questions as the base and the assistant's hit@1
-with it is reported too.
+With --intent-model, an intent classifier (`lai train`: head, or fewshot with few
+examples) is trained on the same training questions as the base and the
+assistant's hit@1 with it is reported too. With --matcher, a question matcher is
+trained on pairs made from the same questions (`lai train --task pair`: same
+intent 1, another intent 0, three negatives per positive) and the base rebuilt
+with it as its model.
 """
 
 from __future__ import annotations
@@ -104,6 +107,42 @@ def with_intent_model(kb_dir: Path, faq: Path, test: list[tuple[str, str]],
             "train_s": round(train_s, 1)}
 
 
+def with_matcher(faq: Path, test: list[tuple[str, str]], scratch: Path,
+                 seed: int = 0) -> dict[str, float]:
+    """hit@1 of a base built with an encoder fine-tuned on pairs of its own phrasings."""
+    from lepton_ai.training.pair_training import PairSet, train_pairs
+
+    groups: dict[str, list[str]] = {}
+    with faq.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            groups[row["category"]] = [row["question"],
+                                       *filter(None, row["alternatives"].split("|"))]
+    rng = random.Random(seed)
+    names = sorted(groups)
+    pairs = PairSet([], [], [])
+    for name, texts in groups.items():
+        for i, first in enumerate(texts):
+            for second in texts[i + 1:]:
+                pairs.first.append(first)
+                pairs.second.append(second)
+                pairs.scores.append(1.0)
+                for _ in range(3):
+                    other = rng.choice([n for n in names if n != name])
+                    pairs.first.append(first)
+                    pairs.second.append(rng.choice(groups[other]))
+                    pairs.scores.append(0.0)
+    started = time.perf_counter()
+    report = train_pairs(pairs, out=scratch / "matcher", epochs=1)
+    train_s = time.perf_counter() - started
+    build_knowledge_base(scratch / "kb_matcher", faq=faq, model=str(scratch / "matcher"))
+    kb = KnowledgeBase.load(scratch / "kb_matcher")
+    retriever = HybridRetriever(kb)
+    hits = [retriever.rank(text, k=1)[0].entry.category == intent for text, intent in test]
+    return {"hit_at_1": round(100 * float(np.mean(hits)), 2), "pairs": len(pairs),
+            "train_s": round(train_s, 1),
+            "held_out_pair_spearman": [report.spearman_before, report.spearman_after]}
+
+
 def unanswerable(kb_dir: Path, test: list[tuple[str, str]], held: set[str],
                  plot: Path | None) -> dict[str, float]:
     """Decline rates with the default policy, and the curve over the answer threshold."""
@@ -173,6 +212,8 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=Path("docs/img/assistant_unanswerable.png"))
     parser.add_argument("--intent-model", action="store_true",
                         help="also train an intent classifier and measure with it")
+    parser.add_argument("--matcher", action="store_true",
+                        help="also train a question matcher on pairs and measure with it")
     args = parser.parse_args()
     test = _read(DATA / "test.csv")
     intents = sorted({intent for _, intent in test})
@@ -193,6 +234,8 @@ def main() -> None:
             if args.intent_model:
                 result["with_intent_model"] = with_intent_model(root / "kb", root / "faq.csv",
                                                                 test, root)
+            if args.matcher:
+                result["with_matcher"] = with_matcher(root / "faq.csv", test, root)
             write_faq(root / "faq_held.csv", k, held)
             build_knowledge_base(root / "kb_held", faq=root / "faq_held.csv")
             result["unanswerable"] = unanswerable(
