@@ -1,1 +1,0 @@
-"""Alembic migrations of the conversation log's tables (run by ConversationLog on open)."""
