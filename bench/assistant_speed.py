@@ -22,23 +22,19 @@ import argparse
 import asyncio
 import csv
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version, record
 from _loadgen import post_request, run_load
-from defaults_memory import free_port, memory_mb
+from defaults_memory import free_port, memory_mb, start_server
 from lepton_ai.errors import LeptonWarning
 from lepton_ai.solutions.assistant import build_knowledge_base
 
-LAI = Path(sys.executable).parent / "lai"
 ANSWERS = Path(__file__).resolve().parent / "data" / "banking77_answers.csv"
 
 
@@ -84,22 +80,9 @@ def main() -> None:
         with LoadMeter([os.getpid()]) as build_load:
             kb, build = build_timings(Path(folder))
         port = free_port()
-        server = subprocess.Popen(
-            [str(LAI), "serve", "--port", str(port), "--assistant", f"bank={kb}",
-             "--no-access-log", "--max-connections", "2000"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        server = start_server(["--port", str(port), "--assistant", f"bank={kb}",
+                               "--no-access-log", "--max-connections", "2000"], port)
         try:
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    server.kill()
-                    raise SystemExit(server.stderr.read().decode()[-3000:])  # type: ignore[union-attr]
-                time.sleep(0.5)
             ready = memory_mb(server.pid)
 
             def request(number: int) -> bytes:

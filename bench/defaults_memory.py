@@ -41,6 +41,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start_server(arguments: list[str], port: int, env: dict[str, str] | None = None,
+                 timeout_s: float = 180) -> subprocess.Popen[bytes]:
+    """``lai serve ARGUMENTS`` in a new session, returned once /readyz answers 200
+    (its stderr's end is raised when it dies or is not ready in time)."""
+    server = subprocess.Popen([str(LAI), "serve", *arguments], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise SystemExit(server.stderr.read().decode()[-3000:])  # type: ignore[union-attr]
+        time.sleep(0.5)
+
+
 def memory_mb(pid: int) -> dict[str, float]:
     fields = dict(line.split(":", 1) for line in
                   Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
@@ -55,22 +75,9 @@ def main() -> None:
     if args.source:
         env["PYTHONPATH"] = str(args.source.resolve() / "src")
     port = free_port()
-    server = subprocess.Popen([str(LAI), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    server = start_server(["--port", str(port)], port, env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise SystemExit(server.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
-            time.sleep(0.5)
         started = memory_mb(server.pid)
         answered = {}
         for task, options in REQUESTS.items():
