@@ -16,15 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import SHARED_DATA, code_version, record
-from lepton_ai.data.public import read_stsb
+from _common import code_version, record, stsb_pairs
 from lepton_ai.models.loader import load_encoder
 from lepton_ai.tasks.embed import encode_texts
 from lepton_ai.training.pair_training import PairSet, spearman, train_pairs
 
 
 def pairs(split: str) -> PairSet:
-    rows = read_stsb(SHARED_DATA / "stsb" / f"sts-{split}.csv")
+    rows = stsb_pairs(split)
     return PairSet([a for _, a, _ in rows], [b for _, _, b in rows],
                    [score / 5.0 for score, _, _ in rows])
 

@@ -101,3 +101,10 @@ def tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     clear_cache()
     yield settings.cache_dir
     clear_cache()
+
+
+@pytest.fixture
+def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
+    """No progress bars, and ``tmp_cache`` (training tests print nothing, cache nothing)."""
+    monkeypatch.setattr(settings, "show_progress", False)
+    return tmp_cache

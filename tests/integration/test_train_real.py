@@ -13,7 +13,6 @@ import lepton_ai as lai
 from lepton_ai.cli.main import app
 from lepton_ai.data.labelled import LabelledSet, sample_per_label
 from lepton_ai.errors import LeptonError
-from lepton_ai.settings import settings
 
 from .conftest import SHARED_DATA
 
@@ -28,12 +27,6 @@ def banking(split: str) -> LabelledSet:
     with path.open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["category"] in INTENTS]
     return LabelledSet.from_lists([r["text"] for r in rows], [r["category"] for r in rows])
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
-    monkeypatch.setattr(settings, "show_progress", False)
-    return tmp_cache
 
 
 def test_fewshot_on_eight_examples_per_intent(quiet: Path, tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from lepton_ai.errors import LeptonError, LeptonWarning
-from lepton_ai.settings import settings
 from lepton_ai.solutions.assistant import Assistant, KnowledgeBase, build_knowledge_base
 from lepton_ai.solutions.assistant.build import LOCK
 from lepton_ai.solutions.assistant.calibration import fit_logistic
@@ -41,11 +40,6 @@ def faq(tmp_path: Path) -> Path:
     path = tmp_path / "faq.csv"
     path.write_text(FAQ, encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "show_progress", False)
 
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*LAI-W103")  # the tiny encoder's 16 tokens

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import lepton_ai as lai
 from lepton_ai.errors import LeptonError
-from lepton_ai.settings import settings
 
 from .test_train_tiny import PROBES, write_topics
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
-    monkeypatch.setattr(settings, "show_progress", False)
-    return tmp_cache
 
 
 def test_zero_shot_prefers_the_label_that_reads_like_the_text(quiet, tiny_encoder_dir):

@@ -11,7 +11,6 @@ import pytest
 import lepton_ai as lai
 from lepton_ai.data.tagged import read_tagged, to_bio, to_bio_from_iob1
 from lepton_ai.errors import LeptonError
-from lepton_ai.settings import settings
 from lepton_ai.text.bio import spans, tokenize
 from lepton_ai.training.ner.tagger_training import train_tagger
 
@@ -113,12 +112,6 @@ def _chinese(path: Path, n: int = 80) -> Path:
         lines.append("")
     path.write_text("\n".join(lines))
     return path
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
-    monkeypatch.setattr(settings, "show_progress", False)
-    return tmp_cache
 
 
 def test_char_crf_tagger_learns_chinese_entities(quiet: Path, tmp_path: Path) -> None:

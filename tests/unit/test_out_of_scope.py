@@ -16,7 +16,6 @@ from lepton_ai.evaluation.out_of_scope import (
     fit_threshold,
     out_of_scope_metrics,
 )
-from lepton_ai.settings import settings
 from lepton_ai.training.pipeline import train
 
 from .test_train_tiny import write_topics
@@ -48,12 +47,6 @@ def test_with_out_of_scope_examples_the_threshold_separates_them() -> None:
     assert 0.6 < fitted["threshold"] <= 0.8
     metrics = out_of_scope_metrics(probabilities, gold, LABELS, fitted["threshold"])
     assert metrics["in_scope_accuracy"] == 1.0 and metrics["out_of_scope_recall"] == 1.0
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
-    monkeypatch.setattr(settings, "show_progress", False)
-    return tmp_cache
 
 
 def test_a_model_trained_to_abstain_says_so_in_predictions_and_evaluation(

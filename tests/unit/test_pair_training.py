@@ -9,7 +9,6 @@ import pytest
 
 import lepton_ai as lai
 from lepton_ai.errors import LeptonError
-from lepton_ai.settings import settings
 from lepton_ai.training.pair_training import read_pairs
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*LAI-W103")
@@ -42,9 +41,7 @@ def test_a_pair_file_without_its_columns_names_them(tmp_path: Path) -> None:
 
 
 def test_pair_training_saves_an_encoder_the_library_loads(
-        tmp_path: Path, tiny_encoder_dir: Path, tmp_cache: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "show_progress", False)
+        tmp_path: Path, tiny_encoder_dir: Path, quiet: Path) -> None:
     report = lai.train(write(tmp_path / "p.csv", PAIRS), task="pair", base=tiny_encoder_dir,
                        out=tmp_path / "matcher", epochs=3, lr=1e-3, batch_size=8)
     assert report.train_pairs + report.eval_pairs == len(PAIRS)

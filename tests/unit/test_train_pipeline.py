@@ -8,7 +8,6 @@ import pytest
 
 import lepton_ai as lai
 from lepton_ai.errors import LeptonError
-from lepton_ai.settings import settings
 from lepton_ai.tasks.trained import TrainedModel
 from lepton_ai.training.method_catalog import METHODS, method_help, method_names
 from lepton_ai.training.methods import METHOD_FUNCTIONS
@@ -16,12 +15,6 @@ from lepton_ai.training.train_config import TrainConfig
 
 from .test_ner_tiny import _chinese
 from .test_train_tiny import write_topics
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
-    monkeypatch.setattr(settings, "show_progress", False)
-    return tmp_cache
 
 
 def test_classifiers_and_taggers_come_back_as_one_type(

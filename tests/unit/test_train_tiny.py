@@ -40,12 +40,6 @@ def write_topics(path: Path, per_label: int = 30, seed: int = 0) -> Path:
 
 
 @pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
-    monkeypatch.setattr(settings, "show_progress", False)
-    return tmp_cache
-
-
-@pytest.fixture
 def topics_csv(tmp_path: Path) -> Path:
     return write_topics(tmp_path / "topics.csv")
 
@@ -623,7 +617,6 @@ def runner_train(data: Path, base: Path, out: Path, *extra: str):  # type: ignor
 
 
 def test_training_threads_leave_cores_that_other_processes_hold(monkeypatch) -> None:
-    from lepton_ai.settings import settings
     from lepton_ai.training import threads
 
     monkeypatch.setattr(settings, "threads", 2)

@@ -27,6 +27,8 @@ DocsOpt = Annotated[Path | None, typer.Option(
     "--docs", help="Folder of Markdown, TXT, HTML or PDF documents.")]
 SessionOpt = Annotated[str | None, typer.Option(
     "--session", help="Conversation id (default: a new one).")]
+LogOpt = Annotated[str | None, typer.Option(
+    "--log", help="The conversation log's database URL (default: KB/conversations.db).")]
 IntentOpt = Annotated[Path | None, typer.Option(
     "--intent-model", help="A classifier from lai train whose labels are the FAQ categories.")]
 
@@ -157,8 +159,7 @@ def chat(kb: KbDir, session: SessionOpt = None, intent_model: IntentOpt = None) 
 @coded_errors
 def report(
     kb: KbDir,
-    log: Annotated[str | None, typer.Option(
-        help="The conversation log's database URL (default: KB/conversations.db).")] = None,
+    log: LogOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Also write report.json, report.md and report.png here.")] = None,
     top: Annotated[int, typer.Option(help="Suggested FAQ entries to list.")] = 15,
@@ -197,8 +198,7 @@ def report(
 @coded_errors
 def learn(
     kb: KbDir,
-    log: Annotated[str | None, typer.Option(
-        help="The conversation log's database URL (default: KB/conversations.db).")] = None,
+    log: LogOpt = None,
     intent_model: IntentOpt = None,
 ) -> None:
     """Take feedback from the log into KB: corrected and confirmed messages become

@@ -40,12 +40,16 @@ def fit_threshold(probabilities: np.ndarray, gold: Sequence[str],
         rule = f"keeps {ACCEPT_IN_SCOPE:.0%} of in-scope validation texts"
     else:
         candidates = np.unique(np.concatenate([top, [0.0, 1.01]]))
-        scores = [np.mean(list(out_of_scope_metrics(probabilities, gold, labels, t)
-                               .values())[:2]) for t in candidates]
+        scores = [_balance(out_of_scope_metrics(probabilities, gold, labels, t))
+                  for t in candidates]
         threshold = float(candidates[int(np.argmax(scores))])
         rule = "best mean of in-scope accuracy and out-of-scope recall on validation"
     return {"threshold": round(threshold, 6), "rule": rule,
             "validation": out_of_scope_metrics(probabilities, gold, labels, threshold)}
+
+
+def _balance(metrics: dict[str, float]) -> float:
+    return (metrics["in_scope_accuracy"] + metrics["out_of_scope_recall"]) / 2
 
 
 def out_of_scope_metrics(probabilities: np.ndarray, gold: Sequence[str],

@@ -20,7 +20,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.serve.chat_service import ChatService, Completion, Ticket
+from lepton_ai.serve.admission import Ticket
+from lepton_ai.serve.chat_service import ChatService, Completion
 from lepton_ai.serve.http_errors import lepton_error_body
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from lepton_ai.models.generator import (
     Message,
     load_generator,
 )
+from lepton_ai.serve.admission import Admission, Ticket
 
 _DONE = object()
 
@@ -40,18 +41,6 @@ class Completion:
     finish_reason: str
 
 
-class Ticket:
-    """A request's place in the chat line; :meth:`release` may be called more than once."""
-
-    def __init__(self, service: ChatService) -> None:
-        self._service: ChatService | None = service
-
-    def release(self) -> None:
-        if self._service is not None:
-            self._service._waiting -= 1
-            self._service = None
-
-
 class ChatService:
     """Chat completions on one local model (``model`` None: the packaged SmolLM2)."""
 
@@ -60,7 +49,7 @@ class ChatService:
         self.max_waiting = max_waiting
         self.timeout_s = timeout_s
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="lai-chat")
-        self._waiting = 0
+        self._line = Admission(max_waiting, "chat requests")
         self._cancels: set[threading.Event] = set()
 
     @property
@@ -86,25 +75,16 @@ class ChatService:
 
     def admit(self) -> Ticket:
         """A place in the line, or LAI-E801 (429) when ``max_waiting`` are already in it."""
-        if self._waiting >= self.max_waiting:
-            raise LeptonError(E.E801, detail=f"{self._waiting} chat requests in line",
-                              wait=float(self._waiting), retry_after=max(1, self._waiting))
-        self._waiting += 1
-        return Ticket(self)
+        return self._line.admit()
 
-    @contextmanager
-    def admitted(self) -> Iterator[None]:
+    def admitted(self) -> AbstractContextManager[None]:
         """:meth:`admit` for the length of a ``with`` block."""
-        ticket = self.admit()
-        try:
-            yield
-        finally:
-            ticket.release()
+        return self._line.admitted()
 
     @property
     def waiting(self) -> int:
         """Requests admitted and not yet finished."""
-        return self._waiting
+        return self._line.waiting
 
     def _config(self, max_tokens: int, **sampling: Any) -> GenerationConfig:
         return GenerationConfig(max_tokens=max_tokens, timeout_s=self.timeout_s, **sampling)

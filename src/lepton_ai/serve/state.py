@@ -11,6 +11,7 @@ from typing import Any
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.serve.admin_journal import AdminChanges, journal_for
+from lepton_ai.serve.admission import Admission
 from lepton_ai.serve.batcher import DynamicBatcher, estimated_tokens
 from lepton_ai.serve.chat_service import ChatService
 from lepton_ai.serve.config import ServeConfig
@@ -33,7 +34,7 @@ class ServerState:
     _chat: ChatService | None = None
     _admin: AdminChanges | None = None
     assistants: dict[str, Any] = field(default_factory=dict)
-    _assistant_turns: int = 0
+    _assistant_line: Admission | None = None
 
     @property
     def admin(self) -> AdminChanges:
@@ -98,15 +99,11 @@ class ServerState:
     async def assistant_turn(self, work: Callable[[], Any]) -> Any:
         """Run one assistant turn on the worker threads; 429 (LAI-E801) when more than
         ``assistant_max_waiting`` turns are already admitted."""
-        limit = self.config.assistant_max_waiting
-        if self._assistant_turns >= limit:
-            raise LeptonError(E.E801, detail=f"{self._assistant_turns} assistant turns "
-                              "waiting", wait=0.0, retry_after=1)
-        self._assistant_turns += 1
-        try:
+        if self._assistant_line is None:
+            self._assistant_line = Admission(self.config.assistant_max_waiting,
+                                             "assistant turns", seconds_each=0.02)
+        with self._assistant_line.admitted():
             return await self.run_blocking(work)
-        finally:
-            self._assistant_turns -= 1
 
     def check_limits(self, texts: list[str]) -> None:
         """The per-request limits alone (LAI-E806/E807, answered 413): chat turns may be

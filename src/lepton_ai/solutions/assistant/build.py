@@ -31,6 +31,7 @@ from lepton_ai.solutions.assistant.knowledge_base import (
     passages_of,
     vector_file,
 )
+from lepton_ai.solutions.assistant.retrieval import HybridRetriever
 from lepton_ai.solutions.assistant.sources import Entry, SourceReport, read_documents, read_faq
 
 
@@ -174,7 +175,8 @@ def _build_locked(root: Path, faq: str | Path | None, docs: str | Path | None,
     spaces_info = {space: {"model": space_model, "dim": int(vectors[space].shape[1])}
                    for space, space_model in spaces.items()}
     kb = KnowledgeBase(root, {"spaces": spaces_info}, entries, passages, vectors)
-    calibration = {space: calibrate(kb, space) for space in spaces}
+    retriever = HybridRetriever(kb)  # one BM25 index for every space's tests
+    calibration = {space: calibrate(retriever, space) for space in spaces}
     total = len(passages) * len(spaces)
     report_out = BuildReport(root, version, len(entries), len(passages), embedded,
                              total - embedded, 0.0, ", ".join(spaces.values()), report,

@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from lepton_ai.solutions.assistant.knowledge_base import KnowledgeBase
-    from lepton_ai.solutions.assistant.retrieval import Candidate
+    from lepton_ai.solutions.assistant.retrieval import Candidate, HybridRetriever
 
 MIN_EXAMPLES = 30
 MAX_EXAMPLES = 2000
@@ -86,11 +85,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50
     return weights
 
 
-def calibrate(kb: KnowledgeBase, space: str, seed: int = 0) -> dict[str, Any]:
+def calibrate(retriever: HybridRetriever, space: str, seed: int = 0) -> dict[str, Any]:
     """Leave-out tests of the base's own paraphrases that are matched in ``space``;
     the fitted weights and the answerable tests' hit rate."""
-    from lepton_ai.solutions.assistant.retrieval import HybridRetriever
-
+    kb = retriever.kb
     rows = [row for row, passage in enumerate(kb.passages)
             if passage.field in ("question", "alternative")
             and len(kb.entries[passage.entry].phrasings()) > 1
@@ -102,7 +100,6 @@ def calibrate(kb: KnowledgeBase, space: str, seed: int = 0) -> dict[str, Any]:
     generator = random.Random(seed)
     generator.shuffle(rows)
     rows = rows[:MAX_EXAMPLES]
-    retriever = HybridRetriever(kb)
     vectors = kb.vectors[space]
     samples, hits = [], []
     for row in rows:

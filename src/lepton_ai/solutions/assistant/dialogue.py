@@ -192,21 +192,23 @@ class Assistant:
 
     def _decide(self, message: str, state: Session) -> Reply:
         lang = _language(message)
-        sentiment_label, sentiment_score = self._sentiment(message) if self.use_sentiment \
-            else (None, 0.0)
         entities = _slots(message, lang)
-        ranked, sure, used_context = self._candidates(message, state)
-        top = ranked[0] if ranked else None
         texts = _TEXTS[lang if lang in _TEXTS else "en"]
-        reason = None
-        if handoff.asks_for_person(message):
-            reason = "requested"
-        elif top is not None and sure >= self.policy.answer_at and top.entry.human_only:
+        reason = "requested" if handoff.asks_for_person(message) else None
+        # A greeting or thanks is neither searched nor read for sentiment (it cannot be
+        # angry: social_reply takes only short messages made of polite words).
+        polite = social_reply(message, lang) if reason is None else None
+        sentiment_label, sentiment_score = (
+            self._sentiment(message) if self.use_sentiment and polite is None else (None, 0.0))
+        ranked, sure, used_context = (self._candidates(message, state) if polite is None
+                                      else ([], 0.0, False))
+        top = ranked[0] if ranked else None
+        if reason is None and top is not None and sure >= self.policy.answer_at \
+                and top.entry.human_only:
             reason = "human_only"
-        elif handoff.is_angry(message, sentiment_label, sentiment_score):
+        if reason is None and handoff.is_angry(message, sentiment_label, sentiment_score):
             reason = "angry"
-        polite = social_reply(message, lang)
-        if polite is not None and reason is None:
+        if polite is not None:
             action, answer, options = "social", polite, []
         else:
             action, answer, options = self._choose(message, ranked, sure, texts)

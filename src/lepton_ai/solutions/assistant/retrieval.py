@@ -11,6 +11,8 @@ are, which is exactly what a confidence needs. An entry scores as its best passa
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +25,8 @@ from lepton_ai.solutions.assistant.lexical import LexicalIndex
 from lepton_ai.solutions.assistant.sources import Entry
 
 MODES = ("hybrid", "dense", "lexical")
+#: Query vectors kept per retriever (see :meth:`HybridRetriever.embed`).
+QUERY_CACHE = 256
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,9 @@ class HybridRetriever:
         starts = [row for row, owner in enumerate(owners) if row == 0 or owners[row - 1] != owner]
         self._starts = np.asarray(starts, dtype=np.int64)
         self._entries = [kb.entries[owners[row]] for row in starts]
-
-    @cached_property
-    def _encoders(self) -> dict[str, Any]:
-        return {}
+        self._encoders: dict[str, Any] = {}
+        self._queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def encoder(self, space: str) -> Any:
         """The embedding model of a space (loaded on first use)."""
@@ -90,10 +93,24 @@ class HybridRetriever:
         return LexicalIndex([p.text for p in self.kb.passages])
 
     def embed(self, text: str, space: str) -> np.ndarray:
-        """The unit vector of ``text`` as a query in ``space``."""
+        """The unit vector of ``text`` as a query in ``space``.
+
+        The last ``QUERY_CACHE`` are kept: a turn embeds its message for ranking and
+        again to pick a document's sentences, and a follow-up re-reads its topic.
+        """
+        key = (space, text)
+        with self._cache_lock:
+            if key in self._queries:
+                self._queries.move_to_end(key)
+                return self._queries[key]
         from lepton_ai.tasks.embed import encode_texts
 
-        return encode_texts(self.encoder(space), [text], role="query", show_progress=False)[0]
+        vector = encode_texts(self.encoder(space), [text], role="query", show_progress=False)[0]
+        with self._cache_lock:
+            self._queries[key] = vector
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
 
     def passage_scores(self, query: str, vector: np.ndarray | None = None,
                        space: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
