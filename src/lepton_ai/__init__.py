@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from lepton_ai.data.labelled import LabelledSet
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.solutions.assistant import Assistant, build_knowledge_base
+    from lepton_ai.solutions.monitor import Monitor
     from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.answer import Answer, Citation, answer
     from lepton_ai.tasks.chat import chat
@@ -48,6 +49,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Client": ("lepton_ai.client", "Client"),
     "Assistant": ("lepton_ai.solutions.assistant", "Assistant"),
     "build_knowledge_base": ("lepton_ai.solutions.assistant", "build_knowledge_base"),
+    "Monitor": ("lepton_ai.solutions.monitor", "Monitor"),
     "embed": ("lepton_ai.tasks.embed", "embed"),
     "analyze": ("lepton_ai.tasks.analyze", "analyze"),
     "answer": ("lepton_ai.tasks.answer", "answer"),
@@ -106,6 +108,7 @@ __all__ = [
     "LabelledSet",
     "LeptonError",
     "LeptonWarning",
+    "Monitor",
     "Relation",
     "Sentiment",
     "Summary",

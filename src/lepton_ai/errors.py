@@ -704,6 +704,38 @@ class E(Enum):
         "The pair file {path} has no {what} column (accepted names: {names}; found: "
         "{found}). Pair training reads two texts and a 0/1 label or a similarity score."
     )
+    # --- solutions (the monitor): 11xx
+    E1101 = (
+        Kind.INVALID,
+        "The monitor config {path} has an unknown field {field!r} at {where}{hint}. "
+        "Fields there: {allowed}. See docs/monitor.md for a complete example."
+    )
+    E1102 = (
+        Kind.INVALID,
+        "The monitor config {path} is not valid: {problem} (at {where}). See "
+        "docs/monitor.md for a complete example."
+    )
+    E1103 = (
+        Kind.MISSING_FILE,
+        "The monitor config {path} does not exist. Start from the example in "
+        "docs/monitor.md, or run lai monitor example > monitor.yaml."
+    )
+    E1104 = (
+        Kind.INVALID,
+        "{source} has no {column!r} column (columns found: {found}). Name it in the "
+        "config: input.columns.{role}: YOUR_COLUMN."
+    )
+    E1105 = (
+        Kind.NOT_FOUND,
+        "No monitor named {name!r} is served (served: {served}). Start the server with "
+        "lai serve --monitor CONFIG.yaml."
+    )
+    E1106 = (
+        Kind.INVALID,
+        "A monitor counts its stream in one process, so it cannot be served with "
+        "{how} (each process would see part of the stream). Serve it from a lai serve "
+        "without --workers/--ray; scale the other models in a second server."
+    )
 
 
 class W(Enum):
@@ -773,6 +805,20 @@ class W(Enum):
         "are queued in memory and retried with the next turns."
     )
 
+    W1101 = (
+        "{source}: {count} row(s) were skipped so far ({reasons}); e.g. {example}. "
+        "Times are read as {expected}; set input.time_format in the config for another "
+        "format."
+    )
+    W1102 = (
+        "Alert {alert} could not be sent to the {channel} channel after {attempts} "
+        "attempt(s) ({problem}); it stays in the database (lai monitor alerts) and the "
+        "monitor goes on."
+    )
+    W1103 = (
+        "The monitor database at {url} could not be written ({problem}); {pending} "
+        "document(s) wait in memory and are retried; reading pauses at {limit}."
+    )
 
 class LeptonError(Exception):
     """A coded, user-facing error. ``code`` is e.g. ``'LAI-E101'``.

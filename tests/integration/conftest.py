@@ -1,10 +1,13 @@
 """Integration tests run the real packaged models and read ../shared/data."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lepton_ai.data.public import read_stsb
+
+from .postgres import PostgresServer, postgres_server
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -22,3 +25,9 @@ def stsb_test() -> list[tuple[float, str, str]]:
     if not path.is_file():
         pytest.skip(f"{path} not found: ../shared/data must sit beside the repository")
     return read_stsb(path)
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the tests of one module."""
+    yield from postgres_server()

@@ -86,12 +86,16 @@ def serve(
     assistant: Annotated[list[str] | None, typer.Option(
         "--assistant", help="Serve a knowledge base from lai assistant build: NAME=KB_DIR or "
         "KB_DIR (repeatable); /v1/assistant/NAME/messages and model assistant:NAME.")] = None,
+    monitor: Annotated[list[Path] | None, typer.Option(
+        "--monitor", help="Serve a monitor from its config (repeatable): batches of "
+        "documents on POST /v1/monitor/NAME/documents, alerts on GET .../alerts.")] = None,
     admin_journal: Annotated[Path | None, typer.Option(
         help="File recording /admin changes so every process applies them and a restart "
         "replays them (default with --workers or --ray: a temporary file; on a "
         "multi-machine Ray cluster give a path on shared storage).")] = None,
 ) -> None:
     """Serve every task and your trained models over HTTP (OpenAPI at /docs)."""
+    from lepton_ai.errors import E, LeptonError
     from lepton_ai.serve import ModelSource, ServeConfig
     from lepton_ai.serve.batcher import BatcherLimits
     from lepton_ai.serve.config import parse_assistant, read_key_file
@@ -118,7 +122,10 @@ def serve(
         header_timeout_s=header_timeout, body_timeout_s=body_timeout, keep_alive_s=keep_alive,
         max_connections=max_connections,
         assistants=tuple(parse_assistant(spec) for spec in assistant or ()),
+        monitors=tuple(str(path.resolve()) for path in monitor or ()),
     )
+    if monitor and (workers > 1 or ray):
+        raise LeptonError(E.E1106, how="--ray" if ray else f"--workers {workers}")
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
     configure_logging(access_log)

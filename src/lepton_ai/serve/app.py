@@ -16,7 +16,14 @@ from starlette.exceptions import HTTPException
 
 from lepton_ai._version import __version__
 from lepton_ai.errors import LeptonError
-from lepton_ai.serve import admin_routes, assistant_routes, chat_routes, openai_routes, task_routes
+from lepton_ai.serve import (
+    admin_routes,
+    assistant_routes,
+    chat_routes,
+    monitor_routes,
+    openai_routes,
+    task_routes,
+)
 from lepton_ai.serve.config import ServeConfig
 from lepton_ai.serve.http_errors import (
     on_http_error,
@@ -30,7 +37,8 @@ from lepton_ai.serve.security import document_security, require_api_key
 from lepton_ai.serve.state import ServerState
 
 #: The API's routers, in the order they are matched.
-ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router, task_routes.router,
+ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
+           monitor_routes.router, task_routes.router,
            admin_routes.router)
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.

@@ -99,6 +99,8 @@ class ServeConfig:
     max_connections: int = 1000
     assistants: tuple[tuple[str, str], ...] = ()
     assistant_max_waiting: int = 64
+    monitors: tuple[str, ...] = ()
+    monitor_max_waiting: int = 4
 
     def __post_init__(self) -> None:
         shared = self.admin_keys & self.api_keys
@@ -138,6 +140,7 @@ class ServeConfig:
         data["cors_origins"] = tuple(data["cors_origins"])
         data["model_roots"] = tuple(data.get("model_roots", ()))
         data["assistants"] = tuple(tuple(pair) for pair in data.get("assistants", ()))
+        data["monitors"] = tuple(data.get("monitors", ()))
         return cls(**data)
 
 

@@ -35,6 +35,8 @@ class ServerState:
     _admin: AdminChanges | None = None
     assistants: dict[str, Any] = field(default_factory=dict)
     _assistant_line: Admission | None = None
+    monitors: dict[str, Any] = field(default_factory=dict)
+    _monitor_line: Admission | None = None
 
     @property
     def admin(self) -> AdminChanges:
@@ -105,6 +107,22 @@ class ServerState:
         with self._assistant_line.admitted():
             return await self.run_blocking(work)
 
+    def monitor(self, name: str) -> Any:
+        """The served monitor ``name`` (LAI-E1105 names the served ones)."""
+        if name not in self.monitors:
+            raise LeptonError(E.E1105, name=name,
+                              served=", ".join(sorted(self.monitors)) or "none")
+        return self.monitors[name]
+
+    async def monitor_batch(self, work: Callable[[], Any]) -> Any:
+        """Run one monitor batch on the worker threads; 429 (LAI-E801) when more than
+        ``monitor_max_waiting`` batches are already admitted."""
+        if self._monitor_line is None:
+            self._monitor_line = Admission(self.config.monitor_max_waiting,
+                                           "monitor batches", seconds_each=0.5)
+        with self._monitor_line.admitted():
+            return await self.run_blocking(work)
+
     def check_limits(self, texts: list[str]) -> None:
         """The per-request limits alone (LAI-E806/E807, answered 413): chat turns may be
         empty (an assistant turn with no text)."""
@@ -129,6 +147,11 @@ class ServerState:
             from lepton_ai.solutions.assistant import Assistant
 
             self.assistants[name] = Assistant(path, name=name)
+        for path in self.config.monitors:
+            from lepton_ai.solutions.monitor import Monitor
+
+            monitor = Monitor.from_file(path)
+            self.monitors[monitor.config.name] = monitor
 
     def warm_defaults(self) -> None:
         """Load and run the default embedding models once (blocking)."""
@@ -149,6 +172,8 @@ class ServerState:
             self._chat = None
         for assistant in self.assistants.values():
             assistant.close()
+        for monitor in self.monitors.values():
+            monitor.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

@@ -74,14 +74,9 @@ MASKED = ("message", "reply", "note")
 
 def upgrade_schema(engine: Engine) -> None:
     """Bring the log's tables to the newest migration (a no-op when they are)."""
-    from alembic import command
-    from alembic.config import Config
+    from lepton_ai.solutions.database import upgrade_schema as upgrade
 
-    config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    upgrade(engine, Path(__file__).parent / "migrations")
 
 
 class ConversationLog:

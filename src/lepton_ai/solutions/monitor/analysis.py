@@ -1,0 +1,96 @@
+"""What the monitor works out for each document: language, 3-way sentiment, entities,
+the watched names it mentions (through their aliases and, optionally, any
+``$TICKER``), topic and key phrases — one batched :func:`lepton_ai.analyze` call per
+batch of documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lepton_ai.solutions.monitor.configuration import AnalysisConfig, WatchedName
+from lepton_ai.tasks.analyze import analyze
+from lepton_ai.tasks.knowledge import Knowledge
+from lepton_ai.text.lang import has_cjk
+
+WATCHED_LABEL = "WATCHED"
+CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z.]{0,5})(?![\w])")
+#: How much of an entity list is kept per document.
+ENTITIES_KEPT = 20
+
+
+@dataclass(frozen=True)
+class DocumentAnalysis:
+    """The analysis of one document."""
+
+    lang: str
+    sentiment: str | None = None
+    polarity: float = 0.0
+    watched: tuple[str, ...] = ()
+    entities: tuple[tuple[str, str], ...] = ()
+    topic: str | None = None
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def negative(self) -> bool:
+        """Whether the document reads negative."""
+        return self.sentiment == "negative"
+
+
+class WatchList:
+    """The names to follow, found in text through their aliases (and cashtags)."""
+
+    def __init__(self, names: Sequence[WatchedName], cashtags: bool = False) -> None:
+        self.cashtags = cashtags
+        self.knowledge = Knowledge(
+            {"name": n.name, "label": WATCHED_LABEL, "id": n.id or n.name, "aliases": n.aliases}
+            for n in names)
+
+    def __bool__(self) -> bool:
+        return bool(self.knowledge.terms) or self.cashtags
+
+    def find(self, text: str) -> tuple[str, ...]:
+        """The ids of the watched names ``text`` mentions, each once, in order."""
+        found = [entity.id or entity.text for entity in self.knowledge.find(text)]
+        if self.cashtags:
+            found.extend("$" + match.group(1).upper().rstrip(".")
+                         for match in CASHTAG.finditer(text)
+                         if self._key("$" + match.group(1)) not in self.knowledge.terms)
+        return tuple(dict.fromkeys(found))
+
+    def _key(self, surface: str) -> str:
+        return self.knowledge._key(surface.rstrip("."))
+
+
+class DocumentAnalyzer:
+    """Runs the configured analysis over a batch of texts."""
+
+    def __init__(self, config: AnalysisConfig, watch: WatchList) -> None:
+        self.config = config
+        self.watch = watch
+        self._tasks = [{"entities": "ner"}.get(task, task) for task in config.tasks]
+
+    def __call__(self, texts: Sequence[str]) -> list[DocumentAnalysis]:
+        """One :class:`DocumentAnalysis` per text, in order."""
+        if not texts:
+            return []
+        results = analyze(list(texts), self._tasks, topics=self.config.topics,
+                          k=self.config.keywords_per_document) if self._tasks else None
+        analyses = []
+        for position, text in enumerate(texts):
+            found = results[position] if results is not None else None
+            sentiment = found.sentiment if found is not None else None
+            analyses.append(DocumentAnalysis(
+                lang="zh" if has_cjk(text) else "en",
+                sentiment=sentiment.label if sentiment is not None else None,
+                polarity=round(float(sentiment.polarity), 4) if sentiment is not None else 0.0,
+                watched=self.watch.find(text),
+                entities=tuple((e.text, e.label) for e in (found.entities or [])[:ENTITIES_KEPT])
+                if found is not None else (),
+                topic=found.topic.label if found is not None and found.topic else None,
+                keywords=tuple(k.phrase for k in found.keywords or [])
+                if found is not None else (),
+            ))
+        return analyses

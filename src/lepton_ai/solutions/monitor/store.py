@@ -1,0 +1,319 @@
+"""The monitor's database: documents with their analysis, one row per mention of a key
+(watched entity, topic, source) for fast dashboard queries, alerts and input
+checkpoints.
+
+SQLAlchemy Core over any URL (a SQLite file by default, PostgreSQL by
+``postgresql+psycopg://...``); the schema comes from Alembic migrations
+(``migrations/``, version table ``lepton_monitor_version``). Writes are idempotent
+(a document id seen before is skipped), so reading an input again after a crash
+stores nothing twice. When the database is away, batches wait in memory and are
+retried; once ``buffer_limit`` documents wait, :meth:`MonitorStore.write` blocks
+(retrying with back-off) so reading pauses instead of losing documents.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    case,
+    create_engine,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from lepton_ai.errors import W, warn
+from lepton_ai.solutions.database import insert_new, upgrade_schema
+
+VERSION_TABLE = "lepton_monitor_version"
+#: Longest wait between two tries while the database is away.
+MAX_BACKOFF_SECONDS = 30.0
+
+metadata = MetaData()
+DOCUMENTS = Table(
+    "monitor_documents", metadata,
+    Column("monitor", String(200), primary_key=True),
+    Column("id", String(200), primary_key=True),
+    Column("time", DateTime(timezone=True), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("lang", String(8)),
+    Column("text", Text, nullable=False),
+    Column("sentiment", String(16)),
+    Column("polarity", Float, nullable=False),
+    Column("topic", String(200)),
+    Column("duplicate_of", String(200)),
+    Column("entities", Text),
+    Column("keywords", Text),
+    Column("fields", Text),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Index("ix_monitor_documents_time", "monitor", "time"),
+)
+MENTIONS = Table(
+    "monitor_mentions", metadata,
+    Column("monitor", String(200), primary_key=True),
+    Column("document", String(200), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("time", DateTime(timezone=True), nullable=False),
+    Column("negative", Boolean, nullable=False),
+    Column("polarity", Float, nullable=False),
+    Index("ix_monitor_mentions_key_time", "monitor", "kind", "key", "time"),
+)
+ALERTS = Table(
+    "monitor_alerts", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("monitor", String(200), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("window_start", DateTime(timezone=True), nullable=False),
+    Column("fired_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Index("ix_monitor_alerts_fired", "monitor", "fired_at"),
+)
+CHECKPOINTS = Table(
+    "monitor_checkpoints", metadata,
+    Column("monitor", String(200), primary_key=True),
+    Column("input", String(500), primary_key=True),
+    Column("offset", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Mentions of one key in one time bucket."""
+
+    start: datetime
+    volume: int
+    negative: int
+    mean_polarity: float
+
+    @property
+    def negative_share(self) -> float:
+        """Negative mentions over all mentions (0 when there are none)."""
+        return self.negative / self.volume if self.volume else 0.0
+
+
+@dataclass
+class _Pending:
+    documents: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+    checkpoint: dict[str, Any] | None
+
+
+class MonitorStore:
+    """Writes a monitor's documents, mentions, alerts and checkpoints; reads them back.
+
+    Args:
+        url: a SQLAlchemy database URL.
+        monitor: the monitor's name (several monitors can share one database).
+        buffer_limit: documents held in memory while the database is away.
+    """
+
+    def __init__(self, url: str, monitor: str, buffer_limit: int = 10_000) -> None:
+        self.url = url
+        self.monitor = monitor
+        self.buffer_limit = buffer_limit
+        self._engine: Engine = create_engine(url, pool_pre_ping=True)
+        self._pending: deque[_Pending] = deque()
+        self._lock = threading.Lock()
+        self._schema_ready = False
+        self._warned = False
+
+    @property
+    def waiting(self) -> int:
+        """Documents waiting for the database to come back."""
+        return sum(len(p.documents) for p in self._pending)
+
+    def _ensure_schema(self) -> None:
+        if not self._schema_ready:
+            upgrade_schema(self._engine, Path(__file__).parent / "migrations")
+            self._schema_ready = True
+
+    def write(self, documents: list[dict[str, Any]], mentions: list[dict[str, Any]],
+              checkpoint: tuple[str, int] | None = None) -> bool:
+        """Store a batch (and the input offset after it) in one transaction.
+
+        Returns True when everything queued is written. While the database is away
+        the batch waits; when ``buffer_limit`` documents wait this blocks, retrying
+        with back-off, until the database takes them.
+        """
+        now = datetime.now(UTC)
+        rows = [{**row, "monitor": self.monitor, "stored_at": now} for row in documents]
+        marks = [{**row, "monitor": self.monitor} for row in mentions]
+        mark = None if checkpoint is None else {
+            "monitor": self.monitor, "input": checkpoint[0][:500], "offset": checkpoint[1],
+            "updated_at": now}
+        with self._lock:
+            self._pending.append(_Pending(rows, marks, mark))
+            written = self._flush()
+            delay = 0.5
+            while not written and self.waiting >= self.buffer_limit:
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+                written = self._flush()
+            return written
+
+    def _flush(self) -> bool:
+        try:
+            self._ensure_schema()
+            with self._engine.begin() as connection:
+                for batch in self._pending:
+                    insert_new(connection, DOCUMENTS, batch.documents)
+                    insert_new(connection, MENTIONS, batch.mentions)
+                    if batch.checkpoint is not None:
+                        self._save_checkpoint(connection, batch.checkpoint)
+            self._pending.clear()
+            self._warned = False
+            return True
+        except SQLAlchemyError as error:
+            if not self._warned:
+                warn(W.W1103, url=self._engine.url.render_as_string(hide_password=True),
+                     problem=type(getattr(error, "orig", None) or error).__name__,
+                     pending=self.waiting, limit=self.buffer_limit)
+                self._warned = True
+            return False
+
+    @staticmethod
+    def _save_checkpoint(connection: Any, mark: dict[str, Any]) -> None:
+        keys = (CHECKPOINTS.c.monitor == mark["monitor"]) & (CHECKPOINTS.c.input == mark["input"])
+        updated = connection.execute(CHECKPOINTS.update().where(keys).values(
+            offset=mark["offset"], updated_at=mark["updated_at"]))
+        if not updated.rowcount:
+            connection.execute(CHECKPOINTS.insert().values(**mark))
+
+    def flush(self) -> bool:
+        """Try to write what waits; True when nothing is left waiting."""
+        with self._lock:
+            return self._flush() if self._pending else True
+
+    def checkpoint(self, input_name: str) -> int:
+        """The stored offset of ``input_name`` (0 when it was never read)."""
+        self._ensure_schema()
+        query = select(CHECKPOINTS.c.offset).where(
+            (CHECKPOINTS.c.monitor == self.monitor) & (CHECKPOINTS.c.input == input_name[:500]))
+        with self._engine.connect() as connection:
+            found = connection.execute(query).scalar()
+        return int(found or 0)
+
+    def write_alert(self, row: dict[str, Any]) -> None:
+        """Store one alert (its evidence as JSON)."""
+        self._ensure_schema()
+        values = {**row, "monitor": self.monitor, "created_at": datetime.now(UTC),
+                  "evidence": json.dumps(row["evidence"], ensure_ascii=False, default=str)}
+        with self._engine.begin() as connection:
+            insert_new(connection, ALERTS, [values])
+
+    def alerts(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Stored alerts, oldest first, their evidence decoded."""
+        self._ensure_schema()
+        query = select(ALERTS).where(ALERTS.c.monitor == self.monitor).order_by(
+            ALERTS.c.fired_at)
+        if since is not None:
+            query = query.where(ALERTS.c.fired_at >= since)
+        with self._engine.connect() as connection:
+            return [{**row._mapping, "evidence": json.loads(row.evidence),
+                     "fired_at": _utc(row.fired_at), "window_start": _utc(row.window_start)}
+                    for row in connection.execute(query)]
+
+    def count(self, duplicates: bool = True) -> int:
+        """Stored documents (without reposts when ``duplicates`` is False)."""
+        self._ensure_schema()
+        query = select(func.count()).select_from(DOCUMENTS).where(
+            DOCUMENTS.c.monitor == self.monitor)
+        if not duplicates:
+            query = query.where(DOCUMENTS.c.duplicate_of.is_(None))
+        with self._engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
+    def newest(self) -> datetime | None:
+        """The time of the newest stored document (None when there is none)."""
+        self._ensure_schema()
+        query = select(func.max(DOCUMENTS.c.time)).where(DOCUMENTS.c.monitor == self.monitor)
+        with self._engine.connect() as connection:
+            found = connection.execute(query).scalar()
+        return None if found is None else _utc(found)
+
+    def mentions(self, kind: str, key: str, since: datetime,
+                 until: datetime) -> Iterator[tuple[datetime, bool, float]]:
+        """(time, negative, polarity) of each mention of one key in [since, until)."""
+        self._ensure_schema()
+        columns = (MENTIONS.c.time, MENTIONS.c.negative, MENTIONS.c.polarity)
+        query = select(*columns).where(
+            (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.kind == kind)
+            & (MENTIONS.c.key == key) & (MENTIONS.c.time >= since) & (MENTIONS.c.time < until)
+        ).order_by(MENTIONS.c.time)
+        with self._engine.connect() as connection:
+            for when, negative, polarity in connection.execute(query):
+                yield _utc(when), bool(negative), float(polarity)
+
+    def timeline(self, kind: str, key: str, since: datetime, until: datetime,
+                 bucket: timedelta) -> list[Bucket]:
+        """Volume, negative count and mean polarity of one key per time bucket."""
+        sums: dict[int, list[float]] = {}
+        for when, negative, polarity in self.mentions(kind, key, since, until):
+            slot = sums.setdefault(int((when - since) / bucket), [0, 0, 0.0])
+            slot[0] += 1
+            slot[1] += negative
+            slot[2] += polarity
+        return [Bucket(since + index * bucket, int(v), int(n), p / v)
+                for index, (v, n, p) in sorted(sums.items())]
+
+    def top_keys(self, kind: str, since: datetime, until: datetime,
+                 limit: int = 20) -> list[tuple[str, int, int]]:
+        """The most mentioned keys of a kind: (key, volume, negative), busiest first."""
+        self._ensure_schema()
+        volume = func.count().label("volume")
+        negative = func.sum(case((MENTIONS.c.negative, 1), else_=0)).label("negative")
+        query = select(MENTIONS.c.key, volume, negative).where(
+            (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.kind == kind)
+            & (MENTIONS.c.time >= since) & (MENTIONS.c.time < until)
+        ).group_by(MENTIONS.c.key).order_by(volume.desc()).limit(limit)
+        with self._engine.connect() as connection:
+            return [(key, int(v), int(n or 0)) for key, v, n in connection.execute(query)]
+
+    def prune(self, retention_days: float | None) -> int:
+        """Delete documents and mentions older than the retention; returns documents gone."""
+        if retention_days is None:
+            return 0
+        self._ensure_schema()
+        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        with self._engine.begin() as connection:
+            connection.execute(delete(MENTIONS).where(
+                (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.time < cutoff)))
+            gone = connection.execute(delete(DOCUMENTS).where(
+                (DOCUMENTS.c.monitor == self.monitor) & (DOCUMENTS.c.time < cutoff)))
+            return int(gone.rowcount or 0)
+
+    def close(self) -> None:
+        """Write what waits if possible and release the connection pool."""
+        self.flush()
+        self._engine.dispose()
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands times back without their zone; they were stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
