@@ -482,3 +482,18 @@ def test_a_served_monitor_takes_batches_reports_skips_and_pushes_back(tmp_path: 
         assert unknown.status_code == 404 and "news" in unknown.json()["error"]["message"]
         typo = client.post("/v1/monitor/news/documents", json={"document": documents})
         assert typo.status_code == 422
+
+
+def test_a_restarted_monitor_counts_the_stored_history(tmp_path: Path) -> None:
+    config = config_from_dict({"name": "r", "database": f"sqlite:///{tmp_path / 'r.db'}",
+                               "cashtags": True, "channels": [],
+                               "rules": [{"name": "surge", "min_negative": 3}]})
+    texts = ["$ACME fell on weak sales", "$ACME fraud charges filed", "$ACME fell again today"]
+    first = Monitor(config, analyzer=_keyword_analyser, summarize_alerts=False)
+    assert first.ingest([Document(f"d{i}", T0 + timedelta(minutes=i), t, "")
+                         for i, t in enumerate(texts[:2])]) == []
+    first.close()
+    second = Monitor(config, analyzer=_keyword_analyser, summarize_alerts=False)
+    fired = second.ingest([Document("d2", T0 + timedelta(minutes=5), texts[2], "")])
+    second.close()
+    assert [(a.key, a.figures.negative) for a in fired] == [("$ACME", 3)]

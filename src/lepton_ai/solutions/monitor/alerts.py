@@ -94,6 +94,20 @@ class AlertEngine:
 
     def observe(self, mentions: Iterable[Mention]) -> list[Alert]:
         """Count ``mentions`` (one batch), then run the rules on the keys they touched."""
+        touched = self.count(mentions)
+        alerts = []
+        for key, now in touched.items():
+            for rule in self.rules:
+                if rule.by == key[0]:
+                    alert = self._check(rule, key, now)
+                    if alert is not None:
+                        alerts.append(alert)
+        self._forget_old()
+        return alerts
+
+    def count(self, mentions: Iterable[Mention]) -> dict[tuple[str, str], datetime]:
+        """Count ``mentions`` without running the rules (history read back after a
+        restart); returns each key touched with its newest mention's time."""
         touched: dict[tuple[str, str], datetime] = {}
         for mention in mentions:
             key = (mention.kind, mention.key)
@@ -106,15 +120,7 @@ class AlertEngine:
             touched[key] = max(touched.get(key, mention.time), mention.time)
             if self._newest is None or mention.time > self._newest:
                 self._newest = mention.time
-        alerts = []
-        for key, now in touched.items():
-            for rule in self.rules:
-                if rule.by == key[0]:
-                    alert = self._check(rule, key, now)
-                    if alert is not None:
-                        alerts.append(alert)
-        self._forget_old()
-        return alerts
+        return touched
 
     def _check(self, rule: RuleConfig, key: tuple[str, str], now: datetime) -> Alert | None:
         last = self._last_fired.get((rule.name, *key))

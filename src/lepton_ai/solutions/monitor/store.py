@@ -270,6 +270,20 @@ class MonitorStore:
             for when, negative, polarity in connection.execute(query):
                 yield _utc(when), bool(negative), float(polarity)
 
+    def recent_mentions(self, since: datetime) -> Iterator[dict[str, Any]]:
+        """Every mention from ``since`` on with its document's text, oldest first (to
+        refill the rolling counts after a restart)."""
+        self._ensure_schema()
+        joined = MENTIONS.join(DOCUMENTS, (DOCUMENTS.c.monitor == MENTIONS.c.monitor)
+                               & (DOCUMENTS.c.id == MENTIONS.c.document))
+        query = select(MENTIONS.c.kind, MENTIONS.c.key, MENTIONS.c.time, MENTIONS.c.negative,
+                       MENTIONS.c.polarity, MENTIONS.c.document, DOCUMENTS.c.text).select_from(
+            joined).where((MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.time >= since)
+                          ).order_by(MENTIONS.c.time)
+        with self._engine.connect() as connection:
+            for row in connection.execute(query):
+                yield {**row._mapping, "time": _utc(row.time), "negative": bool(row.negative)}
+
     def timeline(self, kind: str, key: str, since: datetime, until: datetime,
                  bucket: timedelta) -> list[Bucket]:
         """Volume, negative count and mean polarity of one key per time bucket."""

@@ -21,6 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from lepton_ai.solutions.monitor.alerts import Alert, AlertEngine, Mention, add_summaries
 from lepton_ai.solutions.monitor.analysis import DocumentAnalysis, DocumentAnalyzer, WatchList
 from lepton_ai.solutions.monitor.channels import Dispatcher
@@ -83,6 +85,7 @@ class Monitor:
         self.stats = IngestStats()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._refilled = False
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Monitor:
@@ -95,6 +98,7 @@ class Monitor:
         """Analyse, store and count one batch; returns the alerts it raised."""
         with self._lock:
             started = time.perf_counter()
+            self._refill_counts()
             fresh, reposts = self._split_reposts(documents)
             analyses = self.analyzer([d.text for d in fresh])
             rows, mentions = self._rows(fresh, analyses, reposts)
@@ -117,6 +121,22 @@ class Monitor:
                 "skipped": reader.skipped.total, "skipped_reasons": dict(reader.skipped.reasons),
                 "skipped_examples": reader.skipped.examples,
                 "alerts": [alert.payload() for alert in alerts]}
+
+    def _refill_counts(self) -> None:
+        """Once, before the first batch: count the stored history of the rules' horizon,
+        so a restarted monitor compares with the same baseline as before."""
+        if self._refilled or not self.config.rules:
+            return
+        try:
+            newest = self.store.newest()
+            if newest is not None:
+                self.engine.count(
+                    Mention(row["kind"], row["key"], row["time"], row["negative"],
+                            row["polarity"], row["document"], row["text"])
+                    for row in self.store.recent_mentions(newest - self.engine.horizon))
+        except SQLAlchemyError:
+            return  # the database is away: the next batch tries again
+        self._refilled = True
 
     def _split_reposts(self, documents: Sequence[Document]
                        ) -> tuple[list[Document], list[tuple[Document, str]]]:
