@@ -169,3 +169,48 @@ def _span(store: MonitorStore, days: float) -> tuple[datetime, datetime]:
     until = newest + timedelta(seconds=1)
     start = until - timedelta(days=days)
     return start.replace(hour=0, minute=0, second=0, microsecond=0), until
+
+
+@app.command("report")
+@coded_errors
+def report(
+    data: Annotated[Path, typer.Argument(
+        help="A monitor's YAML config (its database is read) or a CSV/JSONL/Parquet file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")
+                   ] = Path("report.html"),
+    by: Annotated[str, typer.Option("--by", help="Leaderboard of entity, topic or source.")
+                  ] = "entity",
+    time_column: Annotated[str, typer.Option(help="A file's time column.")] = "time",
+    text_column: Annotated[str, typer.Option(help="A file's text column.")] = "text",
+    time_format: Annotated[str, typer.Option(
+        help="A file's time format: iso, unix or a strptime pattern.")] = "iso",
+    topics: Annotated[int | None, typer.Option(
+        "--topics", min=2, max=100, help="Topics to find (default: from the size).")] = None,
+    title: Annotated[str, typer.Option(help="The report's title.")] = "Text analytics report",
+    png: Annotated[bool, typer.Option("--png/--no-png", help="Also write the charts as PNG.")
+                   ] = True,
+) -> None:
+    """A report of a collection: sentiment over time, leaderboard, topics, key phrases."""
+    from rich.progress import Progress
+
+    from lepton_ai.errors import E, LeptonError
+    from lepton_ai.solutions.analytics import build_report, from_file, from_monitor, write_report
+
+    if by not in ("entity", "topic", "source"):
+        raise LeptonError(E.E1102, path=data, problem=f"--by {by!r} is not one of entity, "
+                          "topic, source", where="the command line")
+    if data.suffix.lower() in (".yaml", ".yml"):
+        collection = from_monitor(data, by)
+    else:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("analysing documents", total=None)
+            collection = from_file(data, by, text_column=text_column, time_column=time_column,
+                                   time_format=time_format,
+                                   progress=lambda done, total: progress.update(
+                                       task, completed=done, total=total))
+    with console.status("finding topics and drawing charts…"):
+        built = build_report(collection, title=title, topics=topics)
+        written = write_report(built, out, png=png)
+    console.print(f"[green]wrote[/] {out} ({built.documents:,} documents, "
+                  f"{len(built.topics)} topics) and {len(written) - 1} files in "
+                  f"{out.with_name(out.stem + '_files')}")

@@ -144,6 +144,11 @@ class MonitorStore:
         self._warned = False
 
     @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for read-only queries of reports)."""
+        return self._engine
+
+    @property
     def waiting(self) -> int:
         """Documents waiting for the database to come back."""
         return sum(len(p.documents) for p in self._pending)

@@ -1,0 +1,144 @@
+"""The report's charts as Vega-Lite specs: one spec is both the interactive chart in the
+HTML (Vega-Embed, bundled into the file by ``vl-convert`` — no CDN, works offline)
+and the PNG beside it (rendered by ``vl-convert`` with the packaged Noto Sans CJK
+font, so Chinese labels are drawn, not boxes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+#: The fonts charts ask for: Latin first, then the CJK font shipped for figures.
+FONT = "DejaVu Sans, Noto Sans CJK JP, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
+SENTIMENT_COLOURS = {"negative": "#d62728", "neutral": "#9e9e9e", "positive": "#2ca02c"}
+WIDTH = 760
+
+
+TIME_UNITS = {"hour": "yearmonthdatehours", "day": "yearmonthdate", "month": "yearmonth"}
+
+
+def timeline_chart(rows: Sequence[dict[str, Any]], bucket: str) -> dict[str, Any]:
+    """Documents per time bucket, stacked by sentiment."""
+    return _spec({
+        "title": f"Documents per {bucket}, by sentiment",
+        "data": {"values": list(rows)},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": "start", "type": "temporal", "title": None,
+                  "timeUnit": {"unit": TIME_UNITS[bucket], "utc": True}},
+            "y": {"field": "count", "type": "quantitative", "title": "documents"},
+            "color": _sentiment_colour(),
+            "order": {"field": "order", "type": "quantitative"},
+        },
+    })
+
+
+def polarity_chart(rows: Sequence[dict[str, Any]], bucket: str) -> dict[str, Any]:
+    """Mean polarity (P(positive) − P(negative)) per time bucket."""
+    return _spec({
+        "title": f"Mean polarity per {bucket}",
+        "data": {"values": list(rows)},
+        "mark": {"type": "line", "point": True, "tooltip": True},
+        "encoding": {
+            "x": {"field": "start", "type": "temporal", "title": None},
+            "y": {"field": "mean_polarity", "type": "quantitative", "title": "mean polarity",
+                  "scale": {"domain": [-1, 1]}},
+        },
+        "height": 160,
+    })
+
+
+def leaderboard_chart(rows: Sequence[dict[str, Any]], by: str) -> dict[str, Any]:
+    """The most mentioned keys: mentions, coloured by negative share."""
+    return _spec({
+        "title": f"Most mentioned ({by}), coloured by negative share",
+        "data": {"values": list(rows)},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": "key", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "volume", "type": "quantitative", "title": "mentions"},
+            "color": {"field": "negative_share", "type": "quantitative",
+                      "title": "negative share",
+                      "scale": {"scheme": "redyellowgreen", "reverse": True,
+                                "domain": [0, 1]}},
+        },
+    })
+
+
+def topics_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Found topics by share of the documents, coloured by negative share."""
+    return _spec({
+        "title": "Topics found in the collection",
+        "data": {"values": list(rows)},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": "name", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "share", "type": "quantitative", "title": "share of documents",
+                  "axis": {"format": "%"}},
+            "color": {"field": "negative_share", "type": "quantitative",
+                      "title": "negative share",
+                      "scale": {"scheme": "redyellowgreen", "reverse": True,
+                                "domain": [0, 1]}},
+        },
+    })
+
+
+def _sentiment_colour() -> dict[str, Any]:
+    return {"field": "sentiment", "type": "nominal", "title": "sentiment",
+            "scale": {"domain": list(SENTIMENT_COLOURS),
+                      "range": list(SENTIMENT_COLOURS.values())}}
+
+
+def _spec(body: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": WIDTH,
+            "config": {"font": FONT, "title": {"anchor": "start", "fontSize": 14}},
+            **body}
+
+
+@lru_cache(maxsize=1)
+def script_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script (about 0.9 MB), made once."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+
+
+def embed_script(charts: dict[str, dict[str, Any]]) -> str:
+    """JavaScript that draws each spec into the element with its id."""
+    return "\n".join(
+        f"vegaEmbed({json.dumps('#' + name)}, {_script_json(spec)},"
+        ' {"actions": {"export": true, "source": false, "compiled": false, "editor": false}});'
+        for name, spec in charts.items())
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no text in the data can end it."""
+    return json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c")
+
+
+def write_png(spec: dict[str, Any], path: Path) -> Path:
+    """The chart as a PNG (twice the screen resolution)."""
+    import vl_convert
+
+    _register_cjk_font()
+    path.write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
+    return path
+
+
+@lru_cache(maxsize=1)
+def _register_cjk_font() -> None:
+    import importlib.util
+
+    import vl_convert
+
+    from lepton_ai.evaluation.fonts import CJK_FONT_FILE, CJK_FONT_PACKAGE
+
+    found = importlib.util.find_spec(CJK_FONT_PACKAGE)
+    if found is not None and found.origin is not None:
+        folder = (Path(found.origin).parent / CJK_FONT_FILE).parent
+        if folder.is_dir():
+            vl_convert.register_font_directory(str(folder))
