@@ -212,6 +212,63 @@ def test_metrics_count_requests_batches_and_errors(client: TestClient) -> None:
     assert 'lai_model_load_seconds{model="topics",version="1"}' in text
 
 
+def test_metrics_report_drift_of_a_served_models_predictions(
+        two_versions: tuple[Path, Path]) -> None:
+    config = ServeConfig(api_keys=frozenset({KEY}), warm=False, max_texts=64,
+                         models=(ModelSource("topics", "1", two_versions[0]),))
+    with TestClient(build_app(config)) as client:
+        for _ in range(4):  # 256 texts, all about one topic
+            client.post("/v1/models/topics/predict", headers=auth(),
+                        json={"input": ["the bank card password reset"] * 64})
+        text = client.get("/metrics", headers=auth()).text
+    drift = [line for line in text.splitlines() if line.startswith("lai_drift_psi{")]
+    prediction = next(float(line.split()[-1]) for line in drift if "prediction" in line)
+    assert prediction > 0.25  # one predicted label where training had several
+    assert 'lai_drift_observed_texts{model="topics",version="1"} 256.0' in text
+    assert "input_length" in "".join(drift)  # the manifest has the training lengths
+
+
+def test_a_drifting_model_is_announced_to_the_drift_webhook(
+        two_versions: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import hmac
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[tuple[bytes, str]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers.get("X-Lepton-Signature", "")))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("DRIFT_SECRET", "k")
+    config = ServeConfig(api_keys=frozenset({KEY}), warm=False, max_texts=64,
+                         models=(ModelSource("topics", "1", two_versions[0]),),
+                         drift_webhook=f"http://127.0.0.1:{server.server_address[1]}/",
+                         drift_secret_env="DRIFT_SECRET", drift_check_s=0.05, drift_hold_s=0)
+    with TestClient(build_app(config)) as client:
+        for _ in range(4):
+            client.post("/v1/models/topics/predict", headers=auth(),
+                        json={"input": ["the bank card password reset"] * 64})
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    server.shutdown()
+    body, signature = received[0]
+    notice = json.loads(body)
+    assert (notice["model"], notice["signal"]) == ("topics", "prediction")
+    assert notice["psi"] > 0.25
+    assert signature == "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
+
+
 def test_request_ids_are_echoed_and_bodies_are_never_logged(
         client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     import logging

@@ -89,6 +89,13 @@ def serve(
     monitor: Annotated[list[Path] | None, typer.Option(
         "--monitor", help="Serve a monitor from its config (repeatable): batches of "
         "documents on POST /v1/monitor/NAME/documents, alerts on GET .../alerts.")] = None,
+    drift_webhook: Annotated[str | None, typer.Option(
+        "--drift-webhook", help="POST a JSON notice here when a served model's predictions "
+        "or input lengths drift (PSI >= 0.25 for 2 minutes); for setups without "
+        "Prometheus (deploy/prometheus/alerts.yml has the same rule).")] = None,
+    drift_secret_env: Annotated[str | None, typer.Option(
+        "--drift-secret-env", help="Environment variable holding the secret that signs "
+        "drift notices (X-Lepton-Signature: sha256=HMAC).")] = None,
     admin_journal: Annotated[Path | None, typer.Option(
         help="File recording /admin changes so every process applies them and a restart "
         "replays them (default with --workers or --ray: a temporary file; on a "
@@ -123,6 +130,7 @@ def serve(
         max_connections=max_connections,
         assistants=tuple(parse_assistant(spec) for spec in assistant or ()),
         monitors=tuple(str(path.resolve()) for path in monitor or ()),
+        drift_webhook=drift_webhook, drift_secret_env=drift_secret_env,
     )
     if monitor and (workers > 1 or ray):
         raise LeptonError(E.E1106, how="--ray" if ray else f"--workers {workers}")

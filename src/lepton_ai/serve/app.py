@@ -64,11 +64,14 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
                     if state.admin.journal.shared else None)
         if config.warm:
             await state.run_blocking(state.warm_defaults)
+        watcher = (asyncio.create_task(state.watch_drift())
+                   if config.drift_webhook else None)
         state.ready = True
         yield
         state.ready = False
-        if follower is not None:
-            follower.cancel()
+        for task in (follower, watcher):
+            if task is not None:
+                task.cancel()
         await state.close()
         state.metrics.process_exit()
 

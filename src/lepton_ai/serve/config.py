@@ -101,6 +101,10 @@ class ServeConfig:
     assistant_max_waiting: int = 64
     monitors: tuple[str, ...] = ()
     monitor_max_waiting: int = 4
+    drift_webhook: str | None = None
+    drift_secret_env: str | None = None
+    drift_check_s: float = 30.0
+    drift_hold_s: float = 120.0
 
     def __post_init__(self) -> None:
         shared = self.admin_keys & self.api_keys

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.drift import DriftWatch
 
 
 @dataclass
@@ -28,20 +29,29 @@ class LoadedModel:
     labels: list[str]
     predictor: Any
     load_seconds: float
+    drift: DriftWatch | None = None
 
     def predict(self, texts: list[str]) -> list[Any]:
         """Results for ``texts``: a Classification or a list of entities each."""
         if self.task == "ner":
-            return list(self.predictor.find(texts))
+            found = list(self.predictor.find(texts))
+            if self.drift is not None:
+                self.drift.observe([], texts)
+            return found
         from lepton_ai.tasks.classify import classification_of
 
         rows = self.predictor.predict_proba(texts)
-        return [classification_of(row, self.labels, self.predictor.multi_label) for row in rows]
+        results = [classification_of(row, self.labels, self.predictor.multi_label)
+                   for row in rows]
+        if self.drift is not None:
+            self.drift.observe([result.label for result in results], texts)
+        return results
 
     def describe(self) -> dict[str, Any]:
         """What ``GET /admin/models`` shows of this version (no weights, no data)."""
         return {"version": self.version, "path": str(self.path), "task": self.task,
-                "labels": len(self.labels), "load_seconds": round(self.load_seconds, 3)}
+                "labels": len(self.labels), "load_seconds": round(self.load_seconds, 3),
+                "drift": self.drift.describe() if self.drift is not None else None}
 
 
 def load_model(name: str, version: str, path: str | Path) -> LoadedModel:
@@ -66,8 +76,11 @@ def load_model(name: str, version: str, path: str | Path) -> LoadedModel:
     else:
         raise LeptonError(E.E812, name=name, path=folder,
                           why=f"task {manifest.task!r} cannot be served")
+    data = manifest.data or {}
+    drift = DriftWatch(data.get("label_counts") if manifest.task == "classify" else None,
+                       data.get("length_counts"))
     return LoadedModel(name, version, folder, manifest.task, list(manifest.labels), predictor,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, drift)
 
 
 @dataclass
@@ -132,6 +145,11 @@ class ModelTable:
                 raise LeptonError(E.E809, name=name, history=[served.current])
             served.current = served.history.pop()
             return served.versions[served.current]
+
+    def loaded(self) -> list[LoadedModel]:
+        """Every loaded version of every name."""
+        with self._lock:
+            return [v for served in self._models.values() for v in served.versions.values()]
 
     def describe(self) -> list[dict[str, Any]]:
         """Every name with its versions, current version and history."""

@@ -67,6 +67,14 @@ class Metrics:
         self.load_seconds = Gauge(
             "lai_model_load_seconds", "Time to load and warm a model.", ["model", "version"],
             registry=self.registry, multiprocess_mode="livemax")
+        self.drift = Gauge(
+            "lai_drift_psi", "Population stability index of a served model's recent "
+            "predictions (signal=prediction) or input lengths (signal=input_length) against "
+            "its training data; above 0.25 reads as a shift.", ["model", "version", "signal"],
+            registry=self.registry, multiprocess_mode="livemax")
+        self.drift_observed = Gauge(
+            "lai_drift_observed_texts", "Texts a served model version has predicted on.",
+            ["model", "version"], registry=self.registry, multiprocess_mode="livesum")
 
     def batch_observer(self, batcher: str, queued: Callable[[], int]) -> Any:
         """A callback that records one batcher's batches and its queue after each."""

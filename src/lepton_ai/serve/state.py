@@ -80,9 +80,20 @@ class ServerState:
         return sum(batcher.estimated_wait() for batcher in self._batchers.values())
 
     def queue_depths(self) -> None:
-        """Refresh the queue-depth gauge of every batcher (before a metrics scrape)."""
+        """Refresh the queue-depth gauge of every batcher and the drift gauges of every
+        served model (before a metrics scrape)."""
         for key, batcher in self._batchers.items():
             self.metrics.queue_depth.labels(key).set(batcher.queued_items)
+        for loaded in self.models.loaded():
+            if loaded.drift is None:
+                continue
+            figures = loaded.drift.describe()
+            self.metrics.drift_observed.labels(loaded.name, loaded.version).set(
+                figures["observed"] or 0)
+            for signal in ("prediction", "input_length"):
+                value = figures[f"{signal}_psi"]
+                if value is not None:
+                    self.metrics.drift.labels(loaded.name, loaded.version, signal).set(value)
 
     def check_texts(self, texts: list[str]) -> list[str]:
         """The request's texts through the one door: the per-request limits
@@ -122,6 +133,29 @@ class ServerState:
                                            "monitor batches", seconds_each=0.5)
         with self._monitor_line.admitted():
             return await self.run_blocking(work)
+
+    async def watch_drift(self) -> None:
+        """Every ``drift_check_s``: send a notice to ``drift_webhook`` (and the log) for
+        each served model whose drift stayed shifted ``drift_hold_s`` (runs until
+        cancelled)."""
+        from lepton_ai.serve.drift import DriftAlarm
+        from lepton_ai.solutions.monitor.channels import Dispatcher
+        from lepton_ai.solutions.monitor.configuration import ChannelConfig
+
+        alarm = DriftAlarm(hold_s=self.config.drift_hold_s)
+        dispatcher = Dispatcher([
+            ChannelConfig(kind="webhook", url=self.config.drift_webhook,
+                          secret_env=self.config.drift_secret_env),
+            ChannelConfig(kind="log")])
+        try:
+            while True:
+                await asyncio.sleep(self.config.drift_check_s)
+                figures = [(m.name, m.version, m.drift.describe())
+                           for m in self.models.loaded() if m.drift is not None]
+                for notice in alarm.check(figures, time.time()):
+                    dispatcher.send(notice)
+        finally:
+            dispatcher.close(timeout=5)
 
     def check_limits(self, texts: list[str]) -> None:
         """The per-request limits alone (LAI-E806/E807, answered 413): chat turns may be

@@ -42,6 +42,7 @@ from lepton_ai.models.registry import (
 )
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.text.lang import has_cjk
+from lepton_ai.text.length_profile import length_counts
 from lepton_ai.training.backbone import base_checksum
 from lepton_ai.training.checks import check_descriptions, check_training_data
 from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
@@ -258,7 +259,8 @@ def train_one(
         multi_label=job.multi_label, config=config.to_dict(),
         data={
             "train_examples": len(train_set), "eval_examples": len(evaluation),
-            "label_counts": dict(train_set.label_counts()), "source": train_set.source,
+            "label_counts": dict(train_set.label_counts()),
+            "length_counts": length_counts(train_set.texts), "source": train_set.source,
             "train_seconds": round(seconds, 1), "trainable_parameters": result.trainable_parameters,
             "peak_rss_mb": peak_rss_mb(), "chosen": result.chosen,
             **({"label_descriptions": descriptions} if descriptions else {}),

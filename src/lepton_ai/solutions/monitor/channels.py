@@ -1,5 +1,6 @@
-"""Where alerts go: the log, a webhook (JSON POST signed with HMAC-SHA256, retried with
-back-off), e-mail (SMTP) and a Prometheus counter.
+"""Where alerts go (a monitor's, and a server's drift notices): the log, a webhook
+(JSON POST signed with HMAC-SHA256, retried with back-off), e-mail (SMTP) and a
+Prometheus counter.
 
 Alerts are sent from a background thread, so a webhook that hangs never holds up
 reading and analysis. A channel that still fails after its retries is reported
@@ -28,12 +29,22 @@ SIGNATURE_HEADER = "X-Lepton-Signature"
 FIRST_RETRY_SECONDS = 0.5
 
 
+class Notice(Protocol):
+    """What a channel can send: a monitor's :class:`Alert`, or a server's drift notice."""
+
+    id: str
+
+    def payload(self) -> dict[str, Any]: ...
+
+    def headline(self) -> str: ...
+
+
 class Channel(Protocol):
-    """Sends one alert; raises on failure (the dispatcher retries)."""
+    """Sends one notice; raises on failure (the dispatcher retries)."""
 
     name: str
 
-    def send(self, alert: Alert) -> None: ...
+    def send(self, alert: Notice) -> None: ...
 
 
 class LogChannel:
@@ -41,7 +52,7 @@ class LogChannel:
 
     name = "log"
 
-    def send(self, alert: Alert) -> None:
+    def send(self, alert: Notice) -> None:
         log.warning("ALERT %s", alert.headline())
 
 
@@ -56,7 +67,7 @@ class WebhookChannel:
         self.secret = secret
         self.timeout = timeout
 
-    def send(self, alert: Alert) -> None:
+    def send(self, alert: Notice) -> None:
         import httpx
 
         body = json.dumps(alert.payload(), ensure_ascii=False, default=str).encode("utf-8")
@@ -80,7 +91,7 @@ class EmailChannel:
     def __init__(self, config: ChannelConfig) -> None:
         self.config = config
 
-    def send(self, alert: Alert) -> None:
+    def send(self, alert: Notice) -> None:
         import smtplib
         from email.message import EmailMessage
 
@@ -106,7 +117,9 @@ class PrometheusChannel:
 
     name = "prometheus"
 
-    def send(self, alert: Alert) -> None:
+    def send(self, alert: Notice) -> None:
+        if not isinstance(alert, Alert):
+            return  # a server's own notices are in its /metrics already
         from lepton_ai.solutions.monitor.counters import ALERTS_TOTAL
 
         ALERTS_TOTAL.labels(alert.monitor, alert.rule, alert.kind).inc()
@@ -129,13 +142,13 @@ class Dispatcher:
 
     def __init__(self, configs: list[ChannelConfig]) -> None:
         self._channels = [(channel_of(c), c.retries) for c in configs]
-        self._queue: queue.Queue[Alert | None] = queue.Queue()
+        self._queue: queue.Queue[Notice | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="lepton-alerts", daemon=True)
         self._thread.start()
         self.sent = 0
         self.failed = 0
 
-    def send(self, alert: Alert) -> None:
+    def send(self, alert: Notice) -> None:
         """Queue ``alert`` for every channel; returns at once."""
         self._queue.put(alert)
 
@@ -146,7 +159,7 @@ class Dispatcher:
             self._queue.task_done()
         self._queue.task_done()
 
-    def _deliver(self, channel: Channel, retries: int, alert: Alert) -> None:
+    def _deliver(self, channel: Channel, retries: int, alert: Notice) -> None:
         problem: Any = None
         for attempt in range(retries + 1):
             if attempt:
