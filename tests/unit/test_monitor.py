@@ -497,3 +497,20 @@ def test_a_restarted_monitor_counts_the_stored_history(tmp_path: Path) -> None:
     fired = second.ingest([Document("d2", T0 + timedelta(minutes=5), texts[2], "")])
     second.close()
     assert [(a.key, a.figures.negative) for a in fired] == [("$ACME", 3)]
+
+
+def test_the_cli_prints_the_example_and_checks_a_config(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from lepton_ai.cli.main import app
+
+    runner = CliRunner()
+    example = runner.invoke(app, ["monitor", "example"])
+    assert example.exit_code == 0 and "name: fin-news" in example.output
+    (tmp_path / "ok.yaml").write_text(example.output, encoding="utf-8")
+    checked = runner.invoke(app, ["monitor", "check", str(tmp_path / "ok.yaml")])
+    assert checked.exit_code == 0 and "2 watched names + cashtags" in checked.output
+    (tmp_path / "typo.yaml").write_text("name: m\nrules: [{name: r, cooldown: 5}]\n")
+    typo = runner.invoke(app, ["monitor", "check", str(tmp_path / "typo.yaml")])
+    assert typo.exit_code != 0 and "LAI-E1101" in typo.output
+    assert "cooldown_minutes" in typo.output

@@ -104,10 +104,7 @@ class ServerState:
 
     def assistant(self, name: str) -> Any:
         """The served assistant ``name`` (LAI-E1008 names the served ones)."""
-        if name not in self.assistants:
-            raise LeptonError(E.E1008, name=name,
-                              served=", ".join(sorted(self.assistants)) or "none")
-        return self.assistants[name]
+        return _served(self.assistants, name, E.E1008)
 
     async def assistant_turn(self, work: Callable[[], Any]) -> Any:
         """Run one assistant turn on the worker threads; 429 (LAI-E801) when more than
@@ -115,15 +112,11 @@ class ServerState:
         if self._assistant_line is None:
             self._assistant_line = Admission(self.config.assistant_max_waiting,
                                              "assistant turns", seconds_each=0.02)
-        with self._assistant_line.admitted():
-            return await self.run_blocking(work)
+        return await self._admitted(self._assistant_line, work)
 
     def monitor(self, name: str) -> Any:
         """The served monitor ``name`` (LAI-E1105 names the served ones)."""
-        if name not in self.monitors:
-            raise LeptonError(E.E1105, name=name,
-                              served=", ".join(sorted(self.monitors)) or "none")
-        return self.monitors[name]
+        return _served(self.monitors, name, E.E1105)
 
     async def monitor_batch(self, work: Callable[[], Any]) -> Any:
         """Run one monitor batch on the worker threads; 429 (LAI-E801) when more than
@@ -131,7 +124,10 @@ class ServerState:
         if self._monitor_line is None:
             self._monitor_line = Admission(self.config.monitor_max_waiting,
                                            "monitor batches", seconds_each=0.5)
-        with self._monitor_line.admitted():
+        return await self._admitted(self._monitor_line, work)
+
+    async def _admitted(self, line: Admission, work: Callable[[], Any]) -> Any:
+        with line.admitted():
             return await self.run_blocking(work)
 
     async def watch_drift(self) -> None:
@@ -211,3 +207,10 @@ class ServerState:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _served(table: dict[str, Any], name: str, error: E) -> Any:
+    """``table[name]``, or ``error`` naming what is served."""
+    if name not in table:
+        raise LeptonError(error, name=name, served=", ".join(sorted(table)) or "none")
+    return table[name]

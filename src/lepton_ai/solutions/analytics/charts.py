@@ -54,31 +54,30 @@ def polarity_chart(rows: Sequence[dict[str, Any]], bucket: str) -> dict[str, Any
 
 def leaderboard_chart(rows: Sequence[dict[str, Any]], by: str) -> dict[str, Any]:
     """The most mentioned keys: mentions, coloured by negative share."""
-    return _spec({
-        "title": f"Most mentioned ({by}), coloured by negative share",
-        "data": {"values": list(rows)},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "y": {"field": "key", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "volume", "type": "quantitative", "title": "mentions"},
-            "color": {"field": "negative_share", "type": "quantitative",
-                      "title": "negative share",
-                      "scale": {"scheme": "redyellowgreen", "reverse": True,
-                                "domain": [0, 1]}},
-        },
-    })
+    return _ranked_bars(rows, f"Most mentioned ({by}), coloured by negative share",
+                        ("key", "volume", "mentions"))
 
 
 def topics_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Found topics by share of the documents, coloured by negative share."""
+    return _ranked_bars(rows, "Topics found in the collection",
+                        ("name", "share", "share of documents"), axis_format="%")
+
+
+def _ranked_bars(rows: Sequence[dict[str, Any]], title: str, fields: tuple[str, str, str],
+                 axis_format: str | None = None) -> dict[str, Any]:
+    """Horizontal bars, longest first, coloured from green (no negative) to red."""
+    name, value, value_title = fields
+    x: dict[str, Any] = {"field": value, "type": "quantitative", "title": value_title}
+    if axis_format:
+        x["axis"] = {"format": axis_format}
     return _spec({
-        "title": "Topics found in the collection",
+        "title": title,
         "data": {"values": list(rows)},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "y": {"field": "name", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "share", "type": "quantitative", "title": "share of documents",
-                  "axis": {"format": "%"}},
+            "y": {"field": name, "type": "nominal", "sort": "-x", "title": None},
+            "x": x,
             "color": {"field": "negative_share", "type": "quantitative",
                       "title": "negative share",
                       "scale": {"scheme": "redyellowgreen", "reverse": True,

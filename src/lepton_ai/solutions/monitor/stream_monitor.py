@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,6 @@ class IngestStats:
     alerts: int = 0
     skipped_rows: int = 0
     seconds: float = 0.0
-    delays: list[float] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain numbers for the CLI and the HTTP route."""
