@@ -514,3 +514,23 @@ def test_the_cli_prints_the_example_and_checks_a_config(tmp_path: Path) -> None:
     typo = runner.invoke(app, ["monitor", "check", str(tmp_path / "typo.yaml")])
     assert typo.exit_code != 0 and "LAI-E1101" in typo.output
     assert "cooldown_minutes" in typo.output
+
+
+def test_topics_can_come_from_a_trained_classifier_beside_the_config(
+        tmp_path: Path, tiny_encoder_dir: Path, tmp_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lepton_ai.settings import settings
+    from lepton_ai.solutions.monitor.analysis import DocumentAnalyzer
+    from lepton_ai.training.pipeline import train
+
+    from .test_train_tiny import write_topics
+
+    monkeypatch.setattr(settings, "show_progress", False)
+    train(write_topics(tmp_path / "topics.csv"), base=tiny_encoder_dir,
+          out=tmp_path / "topic-model", method="head")
+    config = config_from_dict({"name": "t", "analysis": {
+        "tasks": ["topic"], "topic_model": "topic-model"}})
+    analyzer = DocumentAnalyzer(config.analysis, WatchList([], cashtags=True), tmp_path)
+    found = analyzer(["stocks fell at the bank", "the cat sat on the mat $CAT"])
+    assert [a.topic for a in found] == ["market", "pets"]
+    assert found[1].watched == ("$CAT",) and found[0].sentiment is None

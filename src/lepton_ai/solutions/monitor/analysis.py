@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from lepton_ai.solutions.monitor.configuration import AnalysisConfig, WatchedName
 from lepton_ai.tasks.analyze import analyze
+from lepton_ai.tasks.classify import classify
 from lepton_ai.tasks.knowledge import Knowledge
+from lepton_ai.tasks.sentiment import sentiment
 from lepton_ai.text.lang import has_cjk
 
 WATCHED_LABEL = "WATCHED"
@@ -65,32 +68,63 @@ class WatchList:
 
 
 class DocumentAnalyzer:
-    """Runs the configured analysis over a batch of texts."""
+    """Runs the configured analysis over a batch of texts: one ``lai.analyze`` pass,
+    with sentiment and topics from their own models when the config names them.
 
-    def __init__(self, config: AnalysisConfig, watch: WatchList) -> None:
+    Args:
+        config: the monitor's ``analysis`` section.
+        watch: the watched names.
+        folder: where a relative ``topic_model`` / ``sentiment_model`` folder is.
+    """
+
+    def __init__(self, config: AnalysisConfig, watch: WatchList,
+                 folder: Path = Path(".")) -> None:
         self.config = config
         self.watch = watch
-        self._tasks = [{"entities": "ner"}.get(task, task) for task in config.tasks]
+        self.own_sentiment = "sentiment" in config.tasks and bool(
+            config.sentiment_model or config.sentiment_domain)
+        self.topic_model = (str(_resolved(config.topic_model, folder))
+                            if "topic" in config.tasks and config.topic_model else None)
+        self.sentiment_model = (str(_resolved(config.sentiment_model, folder))
+                                if config.sentiment_model else None)
+        skipped = {"sentiment"} if self.own_sentiment else set()
+        skipped |= {"topic"} if self.topic_model else set()
+        self._tasks = [{"entities": "ner"}.get(task, task) for task in config.tasks
+                       if task not in skipped]
 
     def __call__(self, texts: Sequence[str]) -> list[DocumentAnalysis]:
         """One :class:`DocumentAnalysis` per text, in order."""
         if not texts:
             return []
-        results = analyze(list(texts), self._tasks, topics=self.config.topics,
+        items = list(texts)
+        results = analyze(items, self._tasks, topics=self.config.topics,
                           k=self.config.keywords_per_document) if self._tasks else None
+        sentiments = sentiment(items, domain=self.config.sentiment_domain,
+                               model=self.sentiment_model) if self.own_sentiment else None
+        topics = classify(items, model=self.topic_model) if self.topic_model else None
         analyses = []
         for position, text in enumerate(texts):
             found = results[position] if results is not None else None
-            sentiment = found.sentiment if found is not None else None
+            sentiment_of = (sentiments[position] if sentiments is not None
+                            else found.sentiment if found is not None else None)
+            topic = (topics[position].label if topics is not None
+                     else found.topic.label if found is not None and found.topic else None)
             analyses.append(DocumentAnalysis(
                 lang="zh" if has_cjk(text) else "en",
-                sentiment=sentiment.label if sentiment is not None else None,
-                polarity=round(float(sentiment.polarity), 4) if sentiment is not None else 0.0,
+                sentiment=sentiment_of.label if sentiment_of is not None else None,
+                polarity=(round(float(sentiment_of.polarity), 4)
+                          if sentiment_of is not None else 0.0),
                 watched=self.watch.find(text),
                 entities=tuple((e.text, e.label) for e in (found.entities or [])[:ENTITIES_KEPT])
                 if found is not None else (),
-                topic=found.topic.label if found is not None and found.topic else None,
+                topic=topic,
                 keywords=tuple(k.phrase for k in found.keywords or [])
                 if found is not None else (),
             ))
         return analyses
+
+
+def _resolved(name: str, folder: Path) -> str | Path:
+    """A folder relative to the config's, or a registered model name as it is."""
+    candidate = folder / name
+    return candidate if candidate.exists() else name

@@ -63,14 +63,22 @@ class AnalysisConfig(Section):
     tasks: list[Literal["sentiment", "entities", "topic", "keywords"]] = [
         "sentiment", "entities"]
     topics: list[str] | dict[str, str] | None = None
+    topic_model: str | None = Field(
+        None, description="A classifier folder from lai train whose labels are the topics "
+        "(instead of zero-shot over topics); relative to the config's folder.")
+    sentiment_domain: Literal["general", "finance", "reviews", "social"] | None = Field(
+        None, description="The default sentiment model for this kind of text.")
+    sentiment_model: str | None = Field(
+        None, description="A sentiment model name (lai models) or a trained folder.")
     keywords_per_document: int = Field(5, ge=1, le=20)
     batch_size: int = Field(64, ge=1, le=4096, description="Documents read, analysed and "
                             "stored together at most.")
 
     @model_validator(mode="after")
     def _topics_with_topic_task(self) -> AnalysisConfig:
-        if "topic" in self.tasks and not self.topics:
-            raise ValueError("the topic task needs analysis.topics (your label names)")
+        if "topic" in self.tasks and not (self.topics or self.topic_model):
+            raise ValueError("the topic task needs analysis.topics (your label names) or "
+                             "analysis.topic_model (a trained classifier folder)")
         return self
 
 

@@ -71,7 +71,7 @@ class Monitor:
         self.config = config
         self.folder = folder
         watch = WatchList(config.watch, cashtags=config.cashtags)
-        self.analyzer = analyzer or DocumentAnalyzer(config.analysis, watch)
+        self.analyzer = analyzer or DocumentAnalyzer(config.analysis, watch, folder)
         self.store = MonitorStore(config.database_url(folder), config.name,
                                   buffer_limit=config.buffer_limit)
         self.engine = AlertEngine(config.name, config.rules)
