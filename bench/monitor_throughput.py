@@ -49,7 +49,7 @@ def tweets(n: int) -> list[str]:
 WARM_UP = ["招商银行股价今日大跌，投资者担忧其房地产贷款风险。"]
 
 
-def config(folder: Path, follow: bool, tasks: list[str], batch: int = 64) -> dict:
+def config(folder: Path, follow: bool, tasks: list[str], batch: int = 256) -> dict:
     return {"name": "speed", "database": f"sqlite:///{folder / 'speed.db'}", "cashtags": True,
             "input": {"path": "in.jsonl", "follow": follow, "poll_seconds": 0.05},
             "analysis": {"tasks": tasks, "topics": TOPICS, "batch_size": batch},
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--tasks", default="sentiment,entities,topic")
-    parser.add_argument("--batch", type=int, nargs="+", default=[64, 256],
+    parser.add_argument("--batch", type=int, nargs="+", default=[64, 256, 512],
                         help="analysis.batch_size values measured for throughput")
     parser.add_argument("--no-live", action="store_true")
     args = parser.parse_args()

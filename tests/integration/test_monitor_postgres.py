@@ -40,6 +40,9 @@ def test_migrations_create_the_tables_and_writes_are_idempotent(
             == "0001"
     assert store.count() == 1 and store.checkpoint("in") == 9
     assert store.top_keys("entity", T0, T0 + timedelta(hours=1)) == [("$X", 1, 1)]
+    (bucket,) = store.timeline("entity", "$X", T0, T0 + timedelta(days=1), timedelta(hours=1))
+    assert (bucket.start, bucket.volume, bucket.negative, bucket.mean_polarity) == (
+        T0, 1, 1, -0.5)  # summed by PostgreSQL, buckets on whole UTC hours
     store.close()
 
 

@@ -282,8 +282,9 @@ def test_writes_are_idempotent_and_checkpoints_are_kept(tmp_path: Path) -> None:
         store.write([_row("a"), _row("b", 5)], [mention], ("in.jsonl", 120))
     assert store.count() == 2 and store.checkpoint("in.jsonl") == 120
     assert store.checkpoint("other") == 0
-    assert [b.volume for b in store.timeline("entity", "$X", T0, T0 + timedelta(hours=1),
-                                             timedelta(minutes=30))] == [1]
+    (bucket,) = store.timeline("entity", "$X", T0, T0 + timedelta(hours=1),
+                               timedelta(minutes=30))
+    assert (bucket.start, bucket.volume, bucket.negative_share) == (T0, 1, 1.0)
     assert store.top_keys("entity", T0, T0 + timedelta(hours=1)) == [("$X", 1, 1)]
     assert store.newest() == T0 + timedelta(minutes=5)
     store.close()

@@ -113,35 +113,36 @@ class TransformerTagger(Tagger):
     def tag_tokens_scored(
         self, sentences: Sequence[Sequence[str]]
     ) -> tuple[list[list[str]], list[list[float]] | None]:
+        encodings = [self.tokenizer.encode(list(words), is_pretokenized=True) if words else None
+                     for words in sentences]
+        # Batches of similar lengths pad little: short texts (tweets, headlines) vary
+        # a lot in length, and a batch runs at the length of its longest member.
+        order = sorted((i for i, e in enumerate(encodings) if e is not None),
+                       key=lambda i: len(encodings[i].ids))  # type: ignore[union-attr]
+        scores: dict[int, np.ndarray] = {}
+        for start in range(0, len(order), BATCH):
+            chosen = order[start : start + BATCH]
+            batch = self._scores([encodings[i].ids for i in chosen])  # type: ignore[union-attr]
+            scores.update(zip(chosen, batch, strict=True))
         results: list[list[str]] = []
         confidences: list[list[float]] = []
-        for start in range(0, len(sentences), BATCH):
-            chunk = sentences[start : start + BATCH]
-            encodings = [
-                self.tokenizer.encode(list(words), is_pretokenized=True) if words else None
-                for words in chunk
-            ]
-            present = [e for e in encodings if e is not None]
-            scores = self._scores([e.ids for e in present]) if present else []
-            row = 0
-            for words, encoding in zip(chunk, encodings, strict=True):
-                if encoding is None:
-                    results.append([])
-                    confidences.append([])
-                    continue
-                tags = ["O"] * len(words)
-                confidence = [1.0] * len(words)  # words cut off by truncation stay "O"
-                probabilities = softmax(scores[row])
-                seen: set[int] = set()
-                for position, word in enumerate(encoding.word_ids):
-                    if word is not None and word not in seen:
-                        seen.add(word)
-                        best = int(probabilities[position].argmax())
-                        tags[word] = self.tags[best]
-                        confidence[word] = float(probabilities[position, best])
-                results.append(_repair(tags))
-                confidences.append(confidence)
-                row += 1
+        for index, (words, encoding) in enumerate(zip(sentences, encodings, strict=True)):
+            if encoding is None:
+                results.append([])
+                confidences.append([])
+                continue
+            tags = ["O"] * len(words)
+            confidence = [1.0] * len(words)  # words cut off by truncation stay "O"
+            probabilities = softmax(scores[index])
+            seen: set[int] = set()
+            for position, word in enumerate(encoding.word_ids):
+                if word is not None and word not in seen:
+                    seen.add(word)
+                    best = int(probabilities[position].argmax())
+                    tags[word] = self.tags[best]
+                    confidence[word] = float(probabilities[position, best])
+            results.append(_repair(tags))
+            confidences.append(confidence)
         return results, confidences
 
     def _scores(self, ids: list[list[int]]) -> list[np.ndarray]:

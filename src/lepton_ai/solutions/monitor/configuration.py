@@ -71,7 +71,7 @@ class AnalysisConfig(Section):
     sentiment_model: str | None = Field(
         None, description="A sentiment model name (lai models) or a trained folder.")
     keywords_per_document: int = Field(5, ge=1, le=20)
-    batch_size: int = Field(64, ge=1, le=4096, description="Documents read, analysed and "
+    batch_size: int = Field(256, ge=1, le=4096, description="Documents read, analysed and "
                             "stored together at most.")
 
     @model_validator(mode="after")

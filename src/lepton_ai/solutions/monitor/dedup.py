@@ -36,13 +36,16 @@ class NearDuplicates:
     """
 
     def __init__(self, threshold: float = 0.8, horizon: timedelta = timedelta(hours=72)) -> None:
-        from datasketch import MinHashLSH
+        from datasketch import MinHash, MinHashLSH
 
         self.threshold = threshold
         self.horizon = horizon
         self._index = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
         self._signatures: dict[str, object] = {}
         self._arrivals: deque[tuple[datetime, str]] = deque()
+        # Drawn once: a MinHash draws its random permutations anew each time otherwise.
+        first = MinHash(num_perm=PERMUTATIONS)
+        self._permutations, self._scheme = first.permutations, first.scheme
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -58,7 +61,8 @@ class NearDuplicates:
         if document_id in self._signatures:
             return document_id
         shingles = _shingles(normalized(text))
-        signature = MinHash(num_perm=PERMUTATIONS)
+        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations,
+                            scheme=self._scheme)
         signature.update_batch(shingles)
         for candidate in self._index.query(signature):
             if signature.jaccard(self._signatures[candidate]) >= self.threshold:

@@ -31,11 +31,13 @@ from sqlalchemy import (
     Engine,
     Float,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
     Text,
     case,
+    cast,
     create_engine,
     delete,
     func,
@@ -78,7 +80,11 @@ MENTIONS = Table(
     Column("time", DateTime(timezone=True), nullable=False),
     Column("negative", Boolean, nullable=False),
     Column("polarity", Float, nullable=False),
-    Index("ix_monitor_mentions_key_time", "monitor", "kind", "key", "time"),
+    # Both cover their queries (index-only reads): one name over time (timelines,
+    # the rules' history) and every name of a kind over a time range (leaderboards).
+    Index("ix_monitor_mentions_key_time", "monitor", "kind", "key", "time", "negative",
+          "polarity"),
+    Index("ix_monitor_mentions_kind_time", "monitor", "kind", "time", "key", "negative"),
 )
 ALERTS = Table(
     "monitor_alerts", metadata,
@@ -291,15 +297,33 @@ class MonitorStore:
 
     def timeline(self, kind: str, key: str, since: datetime, until: datetime,
                  bucket: timedelta) -> list[Bucket]:
-        """Volume, negative count and mean polarity of one key per time bucket."""
-        sums: dict[int, list[float]] = {}
-        for when, negative, polarity in self.mentions(kind, key, since, until):
-            slot = sums.setdefault(int((when - since) / bucket), [0, 0, 0.0])
-            slot[0] += 1
-            slot[1] += negative
-            slot[2] += polarity
-        return [Bucket(since + index * bucket, int(v), int(n), p / v)
-                for index, (v, n, p) in sorted(sums.items())]
+        """Volume, negative count and mean polarity of one key per time bucket (buckets
+        aligned to the Unix epoch: whole minutes, hours, UTC days), summed in the
+        database."""
+        self._ensure_schema()
+        seconds = int(bucket.total_seconds())
+        slot = self._epoch_slot(MENTIONS.c.time, seconds)
+        if slot is None:  # a database without an epoch function: sum here
+            return _buckets(self.mentions(kind, key, since, until), seconds)
+        query = select(slot.label("slot"), func.count(),
+                       func.sum(case((MENTIONS.c.negative, 1), else_=0)),
+                       func.sum(MENTIONS.c.polarity)).where(
+            (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.kind == kind)
+            & (MENTIONS.c.key == key) & (MENTIONS.c.time >= since) & (MENTIONS.c.time < until)
+        ).group_by("slot").order_by("slot")
+        with self._engine.connect() as connection:
+            return [Bucket(datetime.fromtimestamp(int(index) * seconds, UTC), int(volume),
+                           int(negative or 0), float(polarity or 0.0) / int(volume))
+                    for index, volume, negative, polarity in connection.execute(query)]
+
+    def _epoch_slot(self, column: Any, seconds: int) -> Any:
+        """``floor(epoch seconds of column / seconds)`` in this database's SQL."""
+        dialect = self._engine.dialect.name
+        if dialect == "sqlite":  # times are stored as UTC text
+            return cast(func.strftime("%s", column), Integer) / seconds
+        if dialect == "postgresql":
+            return func.floor(func.extract("epoch", column) / seconds)
+        return None
 
     def top_keys(self, kind: str, since: datetime, until: datetime,
                  limit: int = 20) -> list[tuple[str, int, int]]:
@@ -331,6 +355,17 @@ class MonitorStore:
         """Write what waits if possible and release the connection pool."""
         self.flush()
         self._engine.dispose()
+
+
+def _buckets(mentions: Iterator[tuple[datetime, bool, float]], seconds: int) -> list[Bucket]:
+    sums: dict[int, list[float]] = {}
+    for when, negative, polarity in mentions:
+        slot = sums.setdefault(int(when.timestamp()) // seconds, [0, 0, 0.0])
+        slot[0] += 1
+        slot[1] += negative
+        slot[2] += polarity
+    return [Bucket(datetime.fromtimestamp(index * seconds, UTC), int(v), int(n), p / v)
+            for index, (v, n, p) in sorted(sums.items())]
 
 
 def _utc(value: datetime) -> datetime:

@@ -44,7 +44,9 @@ def upgrade() -> None:
         sa.Column("polarity", sa.Float, nullable=False),
     )
     op.create_index("ix_monitor_mentions_key_time", "monitor_mentions",
-                    ["monitor", "kind", "key", "time"])
+                    ["monitor", "kind", "key", "time", "negative", "polarity"])
+    op.create_index("ix_monitor_mentions_kind_time", "monitor_mentions",
+                    ["monitor", "kind", "time", "key", "negative"])
     op.create_table(
         "monitor_alerts",
         sa.Column("id", sa.String(32), primary_key=True),
