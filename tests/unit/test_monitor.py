@@ -535,3 +535,63 @@ def test_topics_can_come_from_a_trained_classifier_beside_the_config(
     found = analyzer(["stocks fell at the bank", "the cat sat on the mat $CAT"])
     assert [a.topic for a in found] == ["market", "pets"]
     assert found[1].watched == ("$CAT",) and found[0].sentiment is None
+
+
+def test_standard_input_is_read_as_json_lines() -> None:
+    import io
+
+    stream = io.StringIO('{"id": "a", "time": "2026-11-02T09:00:00Z", "text": "one"}\n\n'
+                         '{"id": "b", "time": 1793610000, "text": "two"}\n')
+    reader = DocumentReader(InputConfig(path="-"), stdin=stream)
+    with pytest.warns(LeptonWarning, match="LAI-W1101.*standard input.*time not readable"):
+        documents = _read_all(reader)
+    assert [d.id for d in documents] == ["a"]  # ISO times expected; "b" is counted
+
+
+def test_the_retention_keeps_the_streams_own_window(tmp_path: Path) -> None:
+    store = MonitorStore(f"sqlite:///{tmp_path / 'r.db'}", "r")
+    store.write([_row("old", -60 * 24 * 40), _row("new")], [])
+    assert store.prune(30) == 1 and store.count() == 1  # 30 days before the newest
+    assert store.prune(None) == 0
+    store.close()
+
+
+def test_alerts_go_by_email_through_a_real_smtp_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    class Inbox(Sink):
+        messages: ClassVar[list[bytes]] = []
+
+        async def handle_DATA(self, server: object, session: object,  # noqa: N802
+                              envelope: object) -> str:
+            type(self).messages.append(envelope.content)  # type: ignore[attr-defined]
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        dispatcher = channels_module.Dispatcher(config_from_dict({"name": "m", "channels": [{
+            "kind": "email", "smtp_host": "127.0.0.1", "smtp_port": port, "starttls": False,
+            "sender": "monitor@example.com", "recipients": ["risk@example.com"]}]}).channels)
+        dispatcher.send(_alert())
+        dispatcher.close()
+    finally:
+        controller.stop()
+    (message,) = Inbox.messages
+    assert b"Subject: [m] s: entity '$X'" in message and b'"negative": 3' in message
+    assert dispatcher.sent == 1
+
+
+def test_the_prometheus_channel_counts_alerts() -> None:
+    from lepton_ai.solutions.monitor.counters import ALERTS_TOTAL
+
+    counter = ALERTS_TOTAL.labels("m", "s", "entity")
+    before = counter._value.get()
+    channels_module.PrometheusChannel().send(_alert())
+    assert counter._value.get() == before + 1

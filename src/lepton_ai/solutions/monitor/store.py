@@ -338,12 +338,17 @@ class MonitorStore:
         with self._engine.connect() as connection:
             return [(key, int(v), int(n or 0)) for key, v, n in connection.execute(query)]
 
-    def prune(self, retention_days: float | None) -> int:
-        """Delete documents and mentions older than the retention; returns documents gone."""
+    def prune(self, retention_days: float | None, now: datetime | None = None) -> int:
+        """Delete documents and mentions older than ``retention_days`` before ``now``
+        (default: the newest stored document, so a replayed stream keeps its own
+        window); returns how many documents went."""
         if retention_days is None:
             return 0
         self._ensure_schema()
-        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        now = now or self.newest()
+        if now is None:
+            return 0
+        cutoff = now - timedelta(days=retention_days)
         with self._engine.begin() as connection:
             connection.execute(delete(MENTIONS).where(
                 (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.time < cutoff)))

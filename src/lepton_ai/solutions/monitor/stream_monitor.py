@@ -33,6 +33,8 @@ from lepton_ai.solutions.monitor.store import MonitorStore
 from lepton_ai.text.pii import mask_personal_data
 
 log = logging.getLogger("lepton_ai.monitor")
+#: How often the retention is applied (wall-clock seconds).
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 @dataclass
@@ -43,14 +45,15 @@ class IngestStats:
     reposts: int = 0
     alerts: int = 0
     skipped_rows: int = 0
+    pruned: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """Plain numbers for the CLI and the HTTP route."""
         rate = self.documents / self.seconds if self.seconds else 0.0
         return {"documents": self.documents, "reposts": self.reposts, "alerts": self.alerts,
-                "skipped_rows": self.skipped_rows, "seconds": round(self.seconds, 3),
-                "documents_per_second": round(rate, 1)}
+                "skipped_rows": self.skipped_rows, "pruned": self.pruned,
+                "seconds": round(self.seconds, 3), "documents_per_second": round(rate, 1)}
 
 
 class Monitor:
@@ -85,6 +88,7 @@ class Monitor:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._refilled = False
+        self._pruned_at = -PRUNE_EVERY_SECONDS
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Monitor:
@@ -106,7 +110,20 @@ class Monitor:
             for alert in alerts:
                 self._raise(alert)
             self._count(len(fresh), len(reposts), len(alerts), time.perf_counter() - started)
+            self._apply_retention()
             return alerts
+
+    def _apply_retention(self) -> None:
+        """At most once an hour (wall time): delete what is older than the retention."""
+        if self.config.retention_days is None:
+            return
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        try:
+            self.stats.pruned += self.store.prune(self.config.retention_days)
+            self._pruned_at = time.monotonic()
+        except SQLAlchemyError:
+            return  # the database is away: the next batch tries again
 
     def ingest_rows(self, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """Rows as read from JSON (the config's columns) through :meth:`ingest`: what was
