@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.solutions.assistant import Assistant, build_knowledge_base
     from lepton_ai.solutions.monitor import Monitor
+    from lepton_ai.solutions.recommend import Recommender, build_recommender
     from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.answer import Answer, Citation, answer
     from lepton_ai.tasks.chat import chat
@@ -50,6 +51,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Assistant": ("lepton_ai.solutions.assistant", "Assistant"),
     "build_knowledge_base": ("lepton_ai.solutions.assistant", "build_knowledge_base"),
     "Monitor": ("lepton_ai.solutions.monitor", "Monitor"),
+    "Recommender": ("lepton_ai.solutions.recommend", "Recommender"),
+    "build_recommender": ("lepton_ai.solutions.recommend", "build_recommender"),
     "embed": ("lepton_ai.tasks.embed", "embed"),
     "analyze": ("lepton_ai.tasks.analyze", "analyze"),
     "answer": ("lepton_ai.tasks.answer", "answer"),
@@ -109,6 +112,7 @@ __all__ = [
     "LeptonError",
     "LeptonWarning",
     "Monitor",
+    "Recommender",
     "Relation",
     "Sentiment",
     "Summary",
@@ -118,6 +122,7 @@ __all__ = [
     "analyze",
     "answer",
     "build_knowledge_base",
+    "build_recommender",
     "chat",
     "classify",
     "embed",

@@ -736,6 +736,28 @@ class E(Enum):
         "{how} (each process would see part of the stream). Serve it from a lai serve "
         "without --workers/--ray; scale the other models in a second server."
     )
+    # --- solutions (recommendation): 12xx
+    E1201 = (
+        Kind.INVALID,
+        "{path} has {count} duplicate item id(s) (e.g. {example!r}). Each item needs its "
+        "own id: merge the rows, or name the right id column with --id-column."
+    )
+    E1202 = (
+        Kind.MISSING_FILE,
+        "{path} is not a recommender folder (it has no recommender.json). Build one with: "
+        "lai recommend build {path} --items items.csv --text-columns title,description"
+    )
+    E1203 = (
+        Kind.NOT_FOUND,
+        "Unknown user {user!r}: the recommender has no history for them. Pass their "
+        "history (history=[item ids]) or what they are looking for (text='...'), or "
+        "record their events first (record(user, item))."
+    )
+    E1204 = (
+        Kind.INVALID,
+        "Nothing to recommend from: give user=, history= (item ids) or text= (a "
+        "description of interests). {detail}"
+    )
 
 
 class W(Enum):
@@ -819,6 +841,15 @@ class W(Enum):
         "The monitor database at {url} could not be written ({problem}); {pending} "
         "document(s) wait in memory and are retried; reading pauses at {limit}."
     )
+    W1201 = (
+        "{count} item(s) of {path} have no text (e.g. {example!r}); they are kept and can "
+        "be recommended through what users did with them, not through their description."
+    )
+    W1202 = (
+        "{count} interaction(s) name items the catalogue does not have (e.g. {example!r}); "
+        "they were left out."
+    )
+
 
 class LeptonError(Exception):
     """A coded, user-facing error. ``code`` is e.g. ``'LAI-E101'``.

@@ -369,16 +369,18 @@ def demo() -> None:
     run_demo(console)
 
 
-# Registers `lai assistant`, `monitor`, `train`, `eval`, `predict`, `compare`, `adapt`, `serve` and
-# `chat` on the same app; one command per declared task comes from the app's group
-# (cli/task_commands).
+# Registers `lai assistant`, `monitor`, `recommend`, `train`, `eval`, `predict`,
+# `compare`, `adapt`, `serve` and `chat` on the same app; one command per declared task
+# comes from the app's group (cli/task_commands).
 from lepton_ai.cli import assistant as _assistant  # noqa: E402
 from lepton_ai.cli import generation as _generation  # noqa: E402
 from lepton_ai.cli import monitor as _monitor  # noqa: E402
+from lepton_ai.cli import recommend as _recommend  # noqa: E402
 from lepton_ai.cli import serving as _serving  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_assistant", "_generation", "_monitor", "_serving", "_training", "app", "main"]
+__all__ = ["_assistant", "_generation", "_monitor", "_recommend", "_serving", "_training",
+           "app", "main"]
 
 
 def main() -> None:
