@@ -750,8 +750,8 @@ class E(Enum):
     E1203 = (
         Kind.NOT_FOUND,
         "Unknown user {user!r}: the recommender has no history for them. Pass their "
-        "history (history=[item ids]) or what they are looking for (text='...'), or "
-        "record their events first (record(user, item))."
+        "history (history=[item ids], --history ID,ID) or what they are looking for "
+        "(text='...', --text '...'), or rebuild with interactions that include them."
     )
     E1204 = (
         Kind.INVALID,
