@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.solutions.recommend.build import MANIFEST
+from lepton_ai.solutions.recommend.recommender_build import MANIFEST
 from lepton_ai.solutions.recommend.signals import recency_weights, standardised
 
 #: The most recent items of a history that are used (older ones are ignored).

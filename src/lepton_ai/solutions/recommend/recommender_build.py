@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from lepton_ai._version import __version__
-from lepton_ai.solutions.recommend.catalog import read_catalog, read_events
+from lepton_ai.solutions.recommend.items import read_catalog, read_events
 from lepton_ai.solutions.recommend.signals import cooccurrence
 
 FORMAT = 1
