@@ -758,6 +758,11 @@ class E(Enum):
         "Nothing to recommend from: give user=, history= (item ids) or text= (a "
         "description of interests). {detail}"
     )
+    E1205 = (
+        Kind.NOT_FOUND,
+        "No recommender named {name!r} is served (served: {served}). Start the server "
+        "with lai serve --recommender NAME=REC_DIR."
+    )
 
 
 class W(Enum):

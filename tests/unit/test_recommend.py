@@ -97,3 +97,22 @@ def test_bad_catalogues_are_refused_or_reported(tmp_path: Path, tiny_encoder_dir
     assert len(Recommender(tmp_path / "c").recommend(text="cat", k=20)) == 9
     with pytest.raises(FileNotFoundError, match=r"LAI-E1202.*lai recommend build"):
         Recommender(tmp_path / "missing")
+
+
+def test_a_served_recommender_answers_with_reasons(recommender: Recommender) -> None:
+    from fastapi.testclient import TestClient
+
+    from lepton_ai.serve import ServeConfig, build_app
+
+    with TestClient(build_app(ServeConfig(warm=False))) as client:
+        client.app.state.lai.recommenders["shop"] = recommender
+        answer = client.post("/v1/recommend/shop", json={"user": "u1", "k": 2})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["recommender"] == "shop" and len(body["data"]) == 2
+        assert body["data"][0]["item"] == "p6" and body["data"][0]["reason"]
+        unknown = client.post("/v1/recommend/shop", json={"user": "stranger"})
+        assert unknown.status_code == 404 and "LAI-E1203" in unknown.text
+        missing = client.post("/v1/recommend/other", json={"user": "u1"})
+        assert missing.status_code == 404 and "shop" in missing.json()["error"]["message"]
+        assert client.post("/v1/recommend/shop", json={"users": "u1"}).status_code == 422

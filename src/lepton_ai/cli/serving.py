@@ -89,6 +89,9 @@ def serve(
     monitor: Annotated[list[Path] | None, typer.Option(
         "--monitor", help="Serve a monitor from its config (repeatable): batches of "
         "documents on POST /v1/monitor/NAME/documents, alerts on GET .../alerts.")] = None,
+    recommender: Annotated[list[str] | None, typer.Option(
+        "--recommender", help="Serve a recommender folder from lai recommend build: "
+        "NAME=REC_DIR or REC_DIR (repeatable); POST /v1/recommend/NAME.")] = None,
     drift_webhook: Annotated[str | None, typer.Option(
         "--drift-webhook", help="POST a JSON notice here when a served model's predictions "
         "or input lengths drift (PSI >= 0.25 for 2 minutes); for setups without "
@@ -105,7 +108,7 @@ def serve(
     from lepton_ai.errors import E, LeptonError
     from lepton_ai.serve import ModelSource, ServeConfig
     from lepton_ai.serve.batcher import BatcherLimits
-    from lepton_ai.serve.config import parse_assistant, read_key_file
+    from lepton_ai.serve.config import parse_named_folder, read_key_file
     from lepton_ai.serve.observe import configure_logging
 
     keys = set(read_key_file(api_keys)) if api_keys else set()
@@ -128,8 +131,9 @@ def serve(
         admin_journal=str(admin_journal) if admin_journal else None,
         header_timeout_s=header_timeout, body_timeout_s=body_timeout, keep_alive_s=keep_alive,
         max_connections=max_connections,
-        assistants=tuple(parse_assistant(spec) for spec in assistant or ()),
+        assistants=tuple(parse_named_folder(spec) for spec in assistant or ()),
         monitors=tuple(str(path.resolve()) for path in monitor or ()),
+        recommenders=tuple(parse_named_folder(spec) for spec in recommender or ()),
         drift_webhook=drift_webhook, drift_secret_env=drift_secret_env,
     )
     if monitor and (workers > 1 or ray):

@@ -22,6 +22,7 @@ from lepton_ai.serve import (
     chat_routes,
     monitor_routes,
     openai_routes,
+    recommend_routes,
     task_routes,
 )
 from lepton_ai.serve.config import ServeConfig
@@ -38,7 +39,7 @@ from lepton_ai.serve.state import ServerState
 
 #: The API's routers, in the order they are matched.
 ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
-           monitor_routes.router, task_routes.router,
+           monitor_routes.router, recommend_routes.router, task_routes.router,
            admin_routes.router)
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.

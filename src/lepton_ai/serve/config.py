@@ -101,6 +101,8 @@ class ServeConfig:
     assistant_max_waiting: int = 64
     monitors: tuple[str, ...] = ()
     monitor_max_waiting: int = 4
+    recommenders: tuple[tuple[str, str], ...] = ()
+    recommend_max_waiting: int = 64
     drift_webhook: str | None = None
     drift_secret_env: str | None = None
     drift_check_s: float = 30.0
@@ -145,11 +147,13 @@ class ServeConfig:
         data["model_roots"] = tuple(data.get("model_roots", ()))
         data["assistants"] = tuple(tuple(pair) for pair in data.get("assistants", ()))
         data["monitors"] = tuple(data.get("monitors", ()))
+        data["recommenders"] = tuple(tuple(pair) for pair in data.get("recommenders", ()))
         return cls(**data)
 
 
-def parse_assistant(spec: str) -> tuple[str, str]:
-    """``NAME=KB_DIR`` or ``KB_DIR`` (named after its folder) as ``(name, path)``."""
+def parse_named_folder(spec: str) -> tuple[str, str]:
+    """``NAME=DIR`` or ``DIR`` (named after its folder) as ``(name, path)``: a served
+    assistant's knowledge base or a recommender folder."""
     name, _, path = spec.rpartition("=")
     folder = Path(path).expanduser()
     return (name or folder.resolve().name, str(folder))

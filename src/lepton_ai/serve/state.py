@@ -37,6 +37,8 @@ class ServerState:
     _assistant_line: Admission | None = None
     monitors: dict[str, Any] = field(default_factory=dict)
     _monitor_line: Admission | None = None
+    recommenders: dict[str, Any] = field(default_factory=dict)
+    _recommend_line: Admission | None = None
 
     @property
     def admin(self) -> AdminChanges:
@@ -126,6 +128,18 @@ class ServerState:
                                            "monitor batches", seconds_each=0.5)
         return await self._admitted(self._monitor_line, work)
 
+    def recommender(self, name: str) -> Any:
+        """The served recommender ``name`` (LAI-E1205 names the served ones)."""
+        return _served(self.recommenders, name, E.E1205)
+
+    async def recommendation(self, work: Callable[[], Any]) -> Any:
+        """Run one recommendation on the worker threads; 429 (LAI-E801) when more than
+        ``recommend_max_waiting`` are already admitted."""
+        if self._recommend_line is None:
+            self._recommend_line = Admission(self.config.recommend_max_waiting,
+                                             "recommendations", seconds_each=0.005)
+        return await self._admitted(self._recommend_line, work)
+
     async def _admitted(self, line: Admission, work: Callable[[], Any]) -> Any:
         with line.admitted():
             return await self.run_blocking(work)
@@ -177,6 +191,10 @@ class ServerState:
             from lepton_ai.solutions.assistant import Assistant
 
             self.assistants[name] = Assistant(path, name=name)
+        for name, path in self.config.recommenders:
+            from lepton_ai.solutions.recommend import Recommender
+
+            self.recommenders[name] = Recommender(path)
         for path in self.config.monitors:
             from lepton_ai.solutions.monitor import Monitor
 

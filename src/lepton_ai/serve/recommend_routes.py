@@ -1,0 +1,39 @@
+"""``POST /v1/recommend/{name}``: items for a user, a history or a description, with
+reasons, from a recommender served with ``lai serve --recommender NAME=REC_DIR``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from lepton_ai.serve.responses import JSONBytes
+from lepton_ai.serve.security import require_api_key
+
+router = APIRouter(dependencies=[Depends(require_api_key)], tags=["recommend"])
+
+
+class RecommendRequest(BaseModel):
+    """Whom to recommend for: a known user, a history of item ids, or a description."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str | None = Field(None, max_length=200)
+    history: list[str] | None = Field(None, max_length=10_000,
+                                      description="Item ids, oldest first.")
+    text: str | None = Field(None, max_length=4000,
+                             description="What the user is looking for, in words.")
+    k: int = Field(10, ge=1, le=1000)
+    exclude_seen: bool = True
+    diversity: float = Field(0.0, ge=0.0, le=1.0)
+
+
+@router.post("/v1/recommend/{name}", summary="Recommend items, each with its reason")
+async def recommend(name: str, body: RecommendRequest, request: Request) -> Any:
+    state = request.app.state.lai
+    recommender = state.recommender(name)
+    picks = await state.recommendation(lambda: recommender.recommend(
+        body.user, history=body.history, text=body.text, k=body.k,
+        exclude_seen=body.exclude_seen, diversity=body.diversity))
+    return JSONBytes({"recommender": name, "data": [pick.as_json() for pick in picks]})
