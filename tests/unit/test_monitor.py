@@ -472,7 +472,7 @@ def test_a_served_monitor_takes_batches_reports_skips_and_pushes_back(tmp_path: 
                                        {"time": T0.isoformat(), "text": "wait for it"}]}})
         blocked.start()
         deadline = time.monotonic() + 5
-        while not client.app.state.lai._monitor_line.waiting and time.monotonic() < deadline:
+        while not client.app.state.lai.line("monitor").waiting and time.monotonic() < deadline:
             time.sleep(0.01)
         refused = client.post("/v1/monitor/news/documents", json={"documents": documents})
         release.set()

@@ -46,7 +46,8 @@ async def post_message(name: str, body: MessageRequest, request: Request) -> Any
     state = request.app.state.lai
     assistant = state.assistant(name)
     request.scope["lai"]["model"] = f"assistant:{name}"
-    reply = await state.assistant_turn(lambda: assistant.reply(body.message, body.session))
+    reply = await state.admitted("assistant",
+                                 lambda: assistant.reply(body.message, body.session))
     return JSONBytes(reply.as_json())
 
 

@@ -173,7 +173,7 @@ async def _assistant_completion(body: ChatRequest, request: Request) -> Any:
     if not users:
         raise LeptonError(E.E903, index=len(body.messages) - 1, got="no user message")
     state.check_limits([users[-1]])
-    reply = await state.assistant_turn(lambda: assistant.reply(users[-1], body.user))
+    reply = await state.admitted("assistant", lambda: assistant.reply(users[-1], body.user))
     return JSONBytes({
         "id": f"chatcmpl-{reply.turn_id}", "object": "chat.completion",
         "created": int(time.time()), "model": body.model,

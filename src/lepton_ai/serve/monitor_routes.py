@@ -38,7 +38,7 @@ async def post_documents(name: str, body: DocumentsRequest, request: Request) ->
     monitor = state.monitor(name)
     state.check_limits([str(row.get(monitor.config.input.columns.text) or "")
                         for row in body.documents])
-    outcome = await state.monitor_batch(lambda: monitor.ingest_rows(body.documents))
+    outcome = await state.admitted("monitor", lambda: monitor.ingest_rows(body.documents))
     return JSONBytes(outcome)
 
 

@@ -33,7 +33,7 @@ class RecommendRequest(BaseModel):
 async def recommend(name: str, body: RecommendRequest, request: Request) -> Any:
     state = request.app.state.lai
     recommender = state.recommender(name)
-    picks = await state.recommendation(lambda: recommender.recommend(
+    picks = await state.admitted("recommend", lambda: recommender.recommend(
         body.user, history=body.history, text=body.text, k=body.k,
         exclude_seen=body.exclude_seen, diversity=body.diversity))
     return JSONBytes({"recommender": name, "data": [pick.as_json() for pick in picks]})

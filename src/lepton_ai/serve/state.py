@@ -19,6 +19,13 @@ from lepton_ai.serve.models import LoadedModel, ModelTable, load_model
 from lepton_ai.serve.observe import Metrics
 from lepton_ai.text.hygiene import checked_text
 
+#: Work that holds a worker per request and is not batched, each kind with its own
+#: bounded line: (the config field with its limit, what the 429 calls it, about how
+#: long one holds its worker — the Retry-After).
+LINES = {"assistant": ("assistant_max_waiting", "assistant turns", 0.02),
+         "monitor": ("monitor_max_waiting", "monitor batches", 0.5),
+         "recommend": ("recommend_max_waiting", "recommendations", 0.005)}
+
 
 @dataclass
 class ServerState:
@@ -34,11 +41,9 @@ class ServerState:
     _chat: ChatService | None = None
     _admin: AdminChanges | None = None
     assistants: dict[str, Any] = field(default_factory=dict)
-    _assistant_line: Admission | None = None
     monitors: dict[str, Any] = field(default_factory=dict)
-    _monitor_line: Admission | None = None
     recommenders: dict[str, Any] = field(default_factory=dict)
-    _recommend_line: Admission | None = None
+    _lines: dict[str, Admission] = field(default_factory=dict)
 
     @property
     def admin(self) -> AdminChanges:
@@ -108,40 +113,25 @@ class ServerState:
         """The served assistant ``name`` (LAI-E1008 names the served ones)."""
         return _served(self.assistants, name, E.E1008)
 
-    async def assistant_turn(self, work: Callable[[], Any]) -> Any:
-        """Run one assistant turn on the worker threads; 429 (LAI-E801) when more than
-        ``assistant_max_waiting`` turns are already admitted."""
-        if self._assistant_line is None:
-            self._assistant_line = Admission(self.config.assistant_max_waiting,
-                                             "assistant turns", seconds_each=0.02)
-        return await self._admitted(self._assistant_line, work)
-
     def monitor(self, name: str) -> Any:
         """The served monitor ``name`` (LAI-E1105 names the served ones)."""
         return _served(self.monitors, name, E.E1105)
-
-    async def monitor_batch(self, work: Callable[[], Any]) -> Any:
-        """Run one monitor batch on the worker threads; 429 (LAI-E801) when more than
-        ``monitor_max_waiting`` batches are already admitted."""
-        if self._monitor_line is None:
-            self._monitor_line = Admission(self.config.monitor_max_waiting,
-                                           "monitor batches", seconds_each=0.5)
-        return await self._admitted(self._monitor_line, work)
 
     def recommender(self, name: str) -> Any:
         """The served recommender ``name`` (LAI-E1205 names the served ones)."""
         return _served(self.recommenders, name, E.E1205)
 
-    async def recommendation(self, work: Callable[[], Any]) -> Any:
-        """Run one recommendation on the worker threads; 429 (LAI-E801) when more than
-        ``recommend_max_waiting`` are already admitted."""
-        if self._recommend_line is None:
-            self._recommend_line = Admission(self.config.recommend_max_waiting,
-                                             "recommendations", seconds_each=0.005)
-        return await self._admitted(self._recommend_line, work)
+    def line(self, kind: str) -> Admission:
+        """The admission line of one kind of unbatched work (:data:`LINES`)."""
+        if kind not in self._lines:
+            limit, what, seconds_each = LINES[kind]
+            self._lines[kind] = Admission(getattr(self.config, limit), what, seconds_each)
+        return self._lines[kind]
 
-    async def _admitted(self, line: Admission, work: Callable[[], Any]) -> Any:
-        with line.admitted():
+    async def admitted(self, kind: str, work: Callable[[], Any]) -> Any:
+        """Run ``work`` on the worker threads once admitted to the ``kind`` line; 429
+        (LAI-E801) when its limit of requests is already in it."""
+        with self.line(kind).admitted():
             return await self.run_blocking(work)
 
     async def watch_drift(self) -> None:

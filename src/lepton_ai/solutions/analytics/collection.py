@@ -45,33 +45,21 @@ class Collection:
 
 def from_monitor(config_path: Path, by: str = "entity") -> Collection:
     """The stored documents of the monitor a config describes (reposts left out)."""
-    from sqlalchemy import select
-
     from lepton_ai.solutions.monitor.configuration import load_config
-    from lepton_ai.solutions.monitor.store import DOCUMENTS, MENTIONS, MonitorStore
+    from lepton_ai.solutions.monitor.store import MonitorStore
 
     config = load_config(config_path)
     store = MonitorStore(config.database_url(config_path.resolve().parent), config.name)
-    store.count()  # creates or upgrades the schema
-    keys: dict[str, list[str]] = {}
-    kind = {"entity": "entity", "topic": "topic", "source": "source"}[by]
-    with store.engine.connect() as connection:
-        for document, key in connection.execute(select(MENTIONS.c.document, MENTIONS.c.key)
-                                                .where((MENTIONS.c.monitor == config.name)
-                                                       & (MENTIONS.c.kind == kind))):
-            keys.setdefault(document, []).append(key)
-        rows = connection.execute(select(
-            DOCUMENTS.c.id, DOCUMENTS.c.time, DOCUMENTS.c.text, DOCUMENTS.c.source,
-            DOCUMENTS.c.sentiment, DOCUMENTS.c.polarity, DOCUMENTS.c.topic,
-            DOCUMENTS.c.keywords).where((DOCUMENTS.c.monitor == config.name)
-                                        & DOCUMENTS.c.duplicate_of.is_(None))
-            .order_by(DOCUMENTS.c.time))
+    try:
+        keys = store.keys_by_document(by)
         documents = [CollectedDocument(
-            time=_aware(row.time), text=row.text, source=row.source or "",
-            sentiment=row.sentiment or "neutral", polarity=float(row.polarity),
-            keys=tuple(keys.get(row.id, ())), topic=row.topic,
-            keywords=tuple(json.loads(row.keywords or "[]"))) for row in rows]
-    store.close()
+            time=row["time"], text=row["text"], source=row["source"] or "",
+            sentiment=row["sentiment"] or "neutral", polarity=float(row["polarity"]),
+            keys=tuple(keys.get(row["id"], ())), topic=row["topic"],
+            keywords=tuple(json.loads(row["keywords"] or "[]")))
+            for row in store.originals()]
+    finally:
+        store.close()
     return Collection(documents, by, f"monitor {config.name} ({store.url.split('://')[0]})")
 
 
@@ -129,9 +117,3 @@ def _analysed(kept: Sequence[tuple[datetime, str, str]], by: str,
         if progress is not None:
             progress(min(start + ANALYSIS_BATCH, len(kept)), len(kept))
     return documents
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

@@ -55,16 +55,16 @@ class WatchList:
         return bool(self.knowledge.terms) or self.cashtags
 
     def find(self, text: str) -> tuple[str, ...]:
-        """The ids of the watched names ``text`` mentions, each once, in order."""
-        found = [entity.id or entity.text for entity in self.knowledge.find(text)]
+        """The ids of the watched names ``text`` mentions, each once, in order; a
+        ``$TICKER`` that is already an alias counts as that name."""
+        known = self.knowledge.find(text)
+        found = [entity.id or entity.text for entity in known]
         if self.cashtags:
             found.extend("$" + match.group(1).upper().rstrip(".")
                          for match in CASHTAG.finditer(text)
-                         if self._key("$" + match.group(1)) not in self.knowledge.terms)
+                         if not any(e.start < match.end() and match.start() < e.end
+                                    for e in known))
         return tuple(dict.fromkeys(found))
-
-    def _key(self, surface: str) -> str:
-        return self.knowledge._key(surface.rstrip("."))
 
 
 class DocumentAnalyzer:

@@ -19,8 +19,8 @@ count series, where exact tests of counts keep the false-alarm rate where
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,30 +60,29 @@ class RollingCounts:
     def __init__(self, horizon: timedelta) -> None:
         self.horizon = horizon
         self._minutes: dict[int, list[int]] = {}
-        self._order: deque[int] = deque()
-        self.total = [0, 0]  # volume, negative over the whole horizon
+        self._oldest_first: list[int] = []  # a heap of the minutes held
+
+    @property
+    def total(self) -> list[int]:
+        """[volume, negative] over the whole horizon."""
+        return [sum(slot[0] for slot in self._minutes.values()),
+                sum(slot[1] for slot in self._minutes.values())]
 
     def add(self, when: datetime, negative: bool) -> None:
-        """Count one mention at ``when``."""
+        """Count one mention at ``when`` (late arrivals too)."""
         minute = _minute(when)
         slot = self._minutes.get(minute)
         if slot is None:
             slot = self._minutes[minute] = [0, 0]
-            self._order.append(minute)
-            if len(self._order) > 1 and self._order[-2] > minute:  # a late arrival
-                self._order = deque(sorted(self._order))
+            heapq.heappush(self._oldest_first, minute)
         slot[0] += 1
         slot[1] += negative
-        self.total[0] += 1
-        self.total[1] += negative
 
     def forget_before(self, when: datetime) -> None:
         """Drop minutes older than the horizon before ``when``."""
         cutoff = _minute(when - self.horizon)
-        while self._order and self._order[0] < cutoff:
-            volume, negative = self._minutes.pop(self._order.popleft())
-            self.total[0] -= volume
-            self.total[1] -= negative
+        while self._oldest_first and self._oldest_first[0] < cutoff:
+            del self._minutes[heapq.heappop(self._oldest_first)]
 
     def between(self, start: datetime, end: datetime) -> tuple[int, int]:
         """(volume, negative) of the minutes in [start, end]."""

@@ -150,11 +150,6 @@ class MonitorStore:
         self._warned = False
 
     @property
-    def engine(self) -> Engine:
-        """The SQLAlchemy engine (for read-only queries of reports)."""
-        return self._engine
-
-    @property
     def waiting(self) -> int:
         """Documents waiting for the database to come back."""
         return sum(len(p.documents) for p in self._pending)
@@ -280,6 +275,27 @@ class MonitorStore:
         with self._engine.connect() as connection:
             for when, negative, polarity in connection.execute(query):
                 yield _utc(when), bool(negative), float(polarity)
+
+    def originals(self) -> Iterator[dict[str, Any]]:
+        """Every stored document that is not a repost, oldest first (for reports)."""
+        self._ensure_schema()
+        query = select(DOCUMENTS).where((DOCUMENTS.c.monitor == self.monitor)
+                                        & DOCUMENTS.c.duplicate_of.is_(None)
+                                        ).order_by(DOCUMENTS.c.time)
+        with self._engine.connect() as connection:
+            for row in connection.execute(query):
+                yield {**row._mapping, "time": _utc(row.time)}
+
+    def keys_by_document(self, kind: str) -> dict[str, list[str]]:
+        """Each document's keys of one kind (watched names, topics or sources)."""
+        self._ensure_schema()
+        query = select(MENTIONS.c.document, MENTIONS.c.key).where(
+            (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.kind == kind))
+        keys: dict[str, list[str]] = {}
+        with self._engine.connect() as connection:
+            for document, key in connection.execute(query):
+                keys.setdefault(document, []).append(key)
+        return keys
 
     def recent_mentions(self, since: datetime) -> Iterator[dict[str, Any]]:
         """Every mention from ``since`` on with its document's text, oldest first (to

@@ -89,6 +89,7 @@ class Monitor:
         self._stop = threading.Event()
         self._refilled = False
         self._pruned_at = -PRUNE_EVERY_SECONDS
+        self._counters = _prometheus_counters()
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Monitor:
@@ -205,13 +206,11 @@ class Monitor:
         self.stats.reposts += reposts
         self.stats.alerts += alerts
         self.stats.seconds += seconds
-        try:
-            from lepton_ai.solutions.monitor.counters import DOCUMENTS_TOTAL, WAITING
-        except ImportError:  # prometheus-client is part of the serve extra
-            return
-        DOCUMENTS_TOTAL.labels(self.config.name, "no").inc(fresh)
-        DOCUMENTS_TOTAL.labels(self.config.name, "yes").inc(reposts)
-        WAITING.labels(self.config.name).set(self.store.waiting)
+        if self._counters is not None:
+            documents, waiting = self._counters
+            documents.labels(self.config.name, "no").inc(fresh)
+            documents.labels(self.config.name, "yes").inc(reposts)
+            waiting.labels(self.config.name).set(self.store.waiting)
 
     def run(self, reader: DocumentReader | None = None,
             progress: Callable[[IngestStats], None] | None = None) -> IngestStats:
@@ -225,16 +224,16 @@ class Monitor:
             self.stats.skipped_rows = reader.skipped.total
             if progress is not None:
                 progress(self.stats)
-        self.stats.skipped_rows = reader.skipped.total
+        self.stats.skipped_rows = reader.skipped.total  # rows skipped after the last batch
         return self.stats
 
     def reader(self) -> DocumentReader:
         """The configured input, continuing from its stored checkpoint."""
-        config = self.config.input
-        source = "standard input" if config.path == "-" else str(self.folder / config.path)
-        offset = self.store.checkpoint(source) if config.path != "-" else 0
-        return DocumentReader(config, self.folder, start_offset=offset,
-                              batch_rows=self.config.analysis.batch_size)
+        reader = DocumentReader(self.config.input, self.folder,
+                                batch_rows=self.config.analysis.batch_size)
+        if reader.path is not None:  # standard input has no offsets
+            reader.start_offset = self.store.checkpoint(reader.source_name)
+        return reader
 
     def stop(self) -> None:
         """Ask :meth:`run` to finish after the current batch."""
@@ -244,6 +243,16 @@ class Monitor:
         """Send queued alerts, write what waits and close the database."""
         self.dispatcher.close()
         self.store.close()
+
+
+def _prometheus_counters() -> tuple[Any, Any] | None:
+    """The documents counter and waiting gauge, or None without prometheus-client (part
+    of the serve extra)."""
+    try:
+        from lepton_ai.solutions.monitor.counters import DOCUMENTS_TOTAL, WAITING
+    except ImportError:
+        return None
+    return DOCUMENTS_TOTAL, WAITING
 
 
 def _document_row(document: Document, text: str, analysis: DocumentAnalysis,

@@ -14,7 +14,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from lepton_ai.solutions.recommend.signals import cooccurrence
 
 FORMAT = 1
 MANIFEST = "recommender.json"
+#: Words of Latin-script item texts (part numbers like "740000801-a" or "v1.2" stay whole).
+_WORD = re.compile(r"(?u)\b\w[\w.-]*\w\b|\b\w\b")
 #: How the signals are weighed; chosen on the validation split of amazon_scientific
 #: (bench/recommend_amazon.py), never on its test split.
 DEFAULT_WEIGHTS = {"cooccurrence": 0.5, "words": 0.5, "recency_decay": 0.7}
@@ -48,45 +50,51 @@ def build_recommender(folder: str | Path, items: str | Path, text_columns: Seque
                       user_column: str = "user", item_column: str = "item",
                       time_column: str | None = "time",
                       model: str | None = None) -> BuildReport:
-    """Embed the items, learn what the interactions allow, save it all in ``folder``."""
+    """Embed the items, learn what the interactions allow, save it all in ``folder``.
+
+    An item without text gets a zero vector: it is found through what users did with
+    it, never through a description it does not have.
+    """
+    from scipy.sparse import save_npz
+
     from lepton_ai.tasks.embed import embed
 
     started = time.perf_counter()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     catalog = read_catalog(items, text_columns, id_column)
-    vectors = embed([text or item for item, text in zip(catalog.ids, catalog.texts,
-                                                          strict=True)], model=model)
-    position = {item: index for index, item in enumerate(catalog.ids)}
+    described = [index for index, text in enumerate(catalog.texts) if text]
+    embedded = embed([catalog.texts[i] for i in described], model=model) if described else None
+    vectors = np.zeros((len(catalog), embedded.shape[1] if embedded is not None else 1),
+                       dtype=np.float32)
+    if embedded is not None:
+        vectors[described] = embedded
     histories: dict[str, list[str]] = defaultdict(list)
     if interactions is not None:
         for event in read_events(interactions, catalog, user=user_column, item=item_column,
                                  time=time_column):
             histories[event.user].append(event.item)
+        position = {item: index for index, item in enumerate(catalog.ids)}
         matrix, popularity = cooccurrence(
             ([position[i] for i in history] for history in histories.values()), len(catalog))
-        from scipy.sparse import save_npz
-
         save_npz(folder / "cooccurrence.npz", matrix)
         np.save(folder / "popularity.npy", popularity)
-    np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
-    from scipy.sparse import save_npz
-
+    np.save(folder / "vectors.npy", vectors)
     save_npz(folder / "words.npz", word_vectors(catalog.texts))
     with (folder / "items.jsonl").open("w", encoding="utf-8") as handle:
         for item, text in zip(catalog.ids, catalog.texts, strict=True):
             handle.write(json.dumps({"id": item, "text": text}, ensure_ascii=False) + "\n")
     (folder / "users.json").write_text(json.dumps(histories, ensure_ascii=False),
                                        encoding="utf-8")
-    report = BuildReport(str(folder), len(catalog), len(histories),
-                         sum(len(h) for h in histories.values()),
-                         getattr(vectors, "model", None) or str(model), 0.0)
+    counts = {"items": len(catalog), "users": len(histories),
+              "events": sum(len(h) for h in histories.values()),
+              "model": (getattr(embedded, "model", None) if embedded is not None else None)
+              or str(model)}
     manifest = {"format": FORMAT, "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "lepton_ai": __version__, "weights": DEFAULT_WEIGHTS,
-                **{k: v for k, v in asdict(report).items() if k not in ("path", "seconds")}}
+                "lepton_ai": __version__, "weights": DEFAULT_WEIGHTS, **counts}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return BuildReport(report.path, report.items, report.users, report.events, report.model,
-                       round(time.perf_counter() - started, 2))
+    return BuildReport(path=str(folder), **counts,
+                       seconds=round(time.perf_counter() - started, 2))
 
 
 def word_vectors(texts: Sequence[str]) -> object:
@@ -107,6 +115,3 @@ def _tokens(text: str) -> list[str]:
 
         return [w.lower() for w in jieba.lcut(text) if w.strip()]
     return [w.lower() for w in _WORD.findall(text)]
-
-
-_WORD = re.compile(r"(?u)\b\w[\w.-]*\w\b|\b\w\b")
