@@ -44,8 +44,10 @@ postgres:
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			postgresql >/dev/null)
 
+# PYTHONFAULTHANDLER: should a native library crash the run, even after the last
+# test, the log shows every thread's Python stack.
 test: setup lint postgres
-	$(VENV)/bin/pytest -q
+	PYTHONFAULTHANDLER=1 $(VENV)/bin/pytest -q
 
 bench: setup
 	$(PY) bench/embed_speed.py

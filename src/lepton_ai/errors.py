@@ -736,6 +736,13 @@ class E(Enum):
         "{how} (each process would see part of the stream). Serve it from a lai serve "
         "without --workers/--ray; scale the other models in a second server."
     )
+    E1107 = (
+        Kind.MISSING_PACKAGE,
+        "The report's charts could not be drawn: the chart renderer (vl-convert, run in "
+        "a child process) failed twice ({problem}). Check that it is installed and "
+        "runs: pip install 'lepton-ai[monitor]', then python -m "
+        "lepton_ai.solutions.analytics.vega_process < /dev/null"
+    )
     # --- solutions (recommendation): 12xx
     E1201 = (
         Kind.INVALID,

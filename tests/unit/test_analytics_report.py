@@ -46,3 +46,21 @@ def test_users_texts_are_escaped_in_the_page_and_in_the_chart_data(tmp_path: Pat
     assert "<script>alert(1)" not in page and "&lt;b&gt;title&lt;/b&gt;" in page
     assert page.count("</script>") == 2  # the bundle's and the charts' own tags only
 
+
+
+def test_a_chart_renderer_that_crashes_is_retried_once_then_named(
+        tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from lepton_ai.solutions.analytics import charts
+
+    tries = tmp_path / "tries"
+    crashing = tmp_path / "python"
+    crashing.write_text(f"#!/bin/sh\necho x >> {tries}\nkill -SEGV $$\n")
+    crashing.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(crashing))
+    with pytest.raises(ImportError, match=r"LAI-E1107.*failed twice.*vega_process"):
+        charts.render({}, None)
+    assert tries.read_text().count("x") == 2

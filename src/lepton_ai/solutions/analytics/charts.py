@@ -1,14 +1,14 @@
 """The report's charts as Vega-Lite specs: one spec is both the interactive chart in the
 HTML (Vega-Embed, bundled into the file by ``vl-convert`` — no CDN, works offline)
 and the PNG beside it (rendered by ``vl-convert`` with the packaged Noto Sans CJK
-font, so Chinese labels are drawn, not boxes).
+font, so Chinese labels are drawn, not boxes). vl-convert runs in a child process
+(see ``vega_process``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +98,31 @@ def _spec(body: dict[str, Any]) -> dict[str, Any]:
             **body}
 
 
-@lru_cache(maxsize=1)
-def script_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (about 0.9 MB), made once."""
-    import vl_convert
+def render(specs: dict[str, dict[str, Any]], png_folder: Path | None) -> tuple[str, list[Path]]:
+    """The Vega-Embed script bundle (Vega, Vega-Lite and Vega-Embed, about 0.9 MB) and,
+    with ``png_folder``, each chart as ``NAME.png`` there (twice the screen
+    resolution, CJK font registered). vl-convert runs in a child process
+    (:mod:`vega_process` says why); a crash of it is retried once, then LAI-E1107."""
+    import subprocess
+    import sys
+    import tempfile
 
-    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    with tempfile.TemporaryDirectory() as scratch:
+        bundle = Path(scratch) / "bundle.js"
+        pngs = {str(png_folder / f"{name}.png"): spec for name, spec in specs.items()
+                } if png_folder is not None else {}
+        job = json.dumps({"bundle": str(bundle), "pngs": pngs, "fonts": _cjk_font_folders()},
+                         default=str)
+        for _ in range(2):
+            child = subprocess.run(
+                [sys.executable, "-m", "lepton_ai.solutions.analytics.vega_process"],
+                input=job, capture_output=True, text=True, check=False)
+            if child.returncode == 0:
+                return bundle.read_text(encoding="utf-8"), [Path(p) for p in pngs]
+        from lepton_ai.errors import E, LeptonError
+
+        problem = (child.stderr.strip().splitlines() or [f"exit code {child.returncode}"])[-1]
+        raise LeptonError(E.E1107, problem=problem[:300])
 
 
 def embed_script(charts: dict[str, dict[str, Any]]) -> str:
@@ -119,20 +138,8 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c")
 
 
-def write_png(spec: dict[str, Any], path: Path) -> Path:
-    """The chart as a PNG (twice the screen resolution)."""
-    import vl_convert
-
-    _register_cjk_font()
-    path.write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
-    return path
-
-
-@lru_cache(maxsize=1)
-def _register_cjk_font() -> None:
+def _cjk_font_folders() -> list[str]:
     import importlib.util
-
-    import vl_convert
 
     from lepton_ai.evaluation.fonts import CJK_FONT_FILE, CJK_FONT_PACKAGE
 
@@ -140,4 +147,5 @@ def _register_cjk_font() -> None:
     if found is not None and found.origin is not None:
         folder = (Path(found.origin).parent / CJK_FONT_FILE).parent
         if folder.is_dir():
-            vl_convert.register_font_directory(str(folder))
+            return [str(folder)]
+    return []

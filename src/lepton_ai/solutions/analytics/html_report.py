@@ -149,18 +149,14 @@ def write_report(report: Report, path: Path, png: bool = True) -> list[Path]:
     """Write the HTML (and PNGs, and the numbers as JSON, in ``NAME_files/``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     specs = _charts(report)
-    path.write_text(_html(report, specs), encoding="utf-8")
-    written = [path]
     folder = path.with_name(path.stem + "_files")
     folder.mkdir(exist_ok=True)
+    bundle, pngs = charts.render(specs, folder if png else None)
+    path.write_text(_html(report, specs, bundle), encoding="utf-8")
     data = folder / "report.json"
     data.write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1, default=str),
                     encoding="utf-8")
-    written.append(data)
-    if png:
-        written.extend(charts.write_png(spec, folder / f"{name}.png")
-                       for name, spec in specs.items())
-    return written
+    return [path, data, *pngs]
 
 
 def _charts(report: Report) -> dict[str, dict[str, Any]]:
@@ -192,7 +188,7 @@ margin:.15rem;font-size:.85rem}
 """
 
 
-def _html(report: Report, specs: dict[str, dict[str, Any]]) -> str:
+def _html(report: Report, specs: dict[str, dict[str, Any]], bundle: str) -> str:
     e = html.escape
     span = (f"{report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M} UTC"
             if report.start and report.end else "no documents")
@@ -224,7 +220,7 @@ def _html(report: Report, specs: dict[str, dict[str, Any]]) -> str:
             tone)]
     return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
             f"<title>{e(report.title)}</title><style>{STYLE}</style>"
-            f"<script>{charts.script_bundle()}</script></head><body>"
+            f"<script>{bundle}</script></head><body>"
             + "\n".join(parts)
             + f"<script>{charts.embed_script(specs)}</script></body></html>")
 
