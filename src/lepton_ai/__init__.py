@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.solutions.assistant import Assistant, build_knowledge_base
     from lepton_ai.solutions.monitor import Monitor
-    from lepton_ai.solutions.recommend import Recommender, build_recommender
+    from lepton_ai.solutions.recommend import Recommender, build_recommender, update_recommender
     from lepton_ai.tasks.analyze import Analysis, analyze
     from lepton_ai.tasks.answer import Answer, Citation, answer
     from lepton_ai.tasks.chat import chat
@@ -53,6 +53,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Monitor": ("lepton_ai.solutions.monitor", "Monitor"),
     "Recommender": ("lepton_ai.solutions.recommend", "Recommender"),
     "build_recommender": ("lepton_ai.solutions.recommend", "build_recommender"),
+    "update_recommender": ("lepton_ai.solutions.recommend", "update_recommender"),
     "embed": ("lepton_ai.tasks.embed", "embed"),
     "analyze": ("lepton_ai.tasks.analyze", "analyze"),
     "answer": ("lepton_ai.tasks.answer", "answer"),
@@ -140,6 +141,7 @@ __all__ = [
     "similarity",
     "summarize",
     "train",
+    "update_recommender",
 ]
 
 

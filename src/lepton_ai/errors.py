@@ -770,6 +770,29 @@ class E(Enum):
         "No recommender named {name!r} is served (served: {served}). Start the server "
         "with lai serve --recommender NAME=REC_DIR."
     )
+    E1206 = (
+        Kind.NOT_FOUND,
+        "Item {item!r} is not in the catalogue of {path}, so feedback on it cannot be "
+        "used. Add the item first: lai recommend update {path} --items items.csv (the "
+        "whole item table, new item included, with the build's columns)."
+    )
+    E1207 = (
+        Kind.INVALID,
+        "Unknown event {event!r}. Record what the user did as one of: {positive} (more "
+        "like this) or {negative} (never show it to them again)."
+    )
+    E1208 = (
+        Kind.INVALID,
+        "Cannot filter on {name!r}: the items have no such attribute (they have: "
+        "{found}). Attributes come from the item table's columns named at build time "
+        "with --attribute-columns.{hint}"
+    )
+    E1209 = (
+        Kind.INVALID,
+        "{path} has no row to evaluate: {detail} Give a table with a user column and "
+        "the held-out item column (optionally a history column of space-separated "
+        "item ids, oldest first), e.g. user,item,history."
+    )
 
 
 class W(Enum):
@@ -860,6 +883,10 @@ class W(Enum):
     W1202 = (
         "{count} interaction(s) name items the catalogue does not have (e.g. {example!r}); "
         "they were left out."
+    )
+    W1203 = (
+        "A history of {count:,} items was cut to its most recent {kept:,}; older items "
+        "do not change the recommendations. Send only recent items to save the time."
     )
 
 

@@ -1,5 +1,7 @@
 """``POST /v1/recommend/{name}``: items for a user, a history or a description, with
-reasons, from a recommender served with ``lai serve --recommender NAME=REC_DIR``."""
+reasons, from a recommender served with ``lai serve --recommender NAME=REC_DIR``;
+``POST /v1/recommend/{name}/events``: what a user did, counted from their next
+recommendation on."""
 
 from __future__ import annotations
 
@@ -27,6 +29,20 @@ class RecommendRequest(BaseModel):
     k: int = Field(10, ge=1, le=1000)
     exclude_seen: bool = True
     diversity: float = Field(0.0, ge=0.0, le=1.0)
+    filters: dict[str, str | bool | int | float | list[str | bool | int | float]] | None = \
+        Field(None, description="Item attributes to keep: one value or any of several, "
+              "e.g. {\"category\": [\"pipettes\", \"tips\"], \"available\": true}.")
+
+
+class EventRequest(BaseModel):
+    """What a user did with an item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str = Field(..., min_length=1, max_length=200)
+    item: str = Field(..., min_length=1, max_length=300)
+    event: str = Field("view", description="view, click, cart, purchase, like; or "
+                       "dislike, hide (never shown to the user again).")
 
 
 @router.post("/v1/recommend/{name}", summary="Recommend items, each with its reason")
@@ -35,5 +51,15 @@ async def recommend(name: str, body: RecommendRequest, request: Request) -> Any:
     recommender = state.recommender(name)
     picks = await state.admitted("recommend", lambda: recommender.recommend(
         body.user, history=body.history, text=body.text, k=body.k,
-        exclude_seen=body.exclude_seen, diversity=body.diversity))
+        exclude_seen=body.exclude_seen, diversity=body.diversity, filters=body.filters))
     return JSONBytes({"recommender": name, "data": [pick.as_json() for pick in picks]})
+
+
+@router.post("/v1/recommend/{name}/events", summary="Record what a user did with an item")
+async def record_event(name: str, body: EventRequest, request: Request) -> Any:
+    state = request.app.state.lai
+    recommender = state.recommender(name)
+    number = await state.admitted("recommend", lambda: recommender.record(
+        body.user, body.item, body.event))
+    return JSONBytes({"recommender": name, "id": number, "user": body.user,
+                      "item": body.item, "event": body.event})

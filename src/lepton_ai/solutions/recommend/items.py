@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,12 @@ from lepton_ai.errors import E, LeptonError, W, warn
 
 @dataclass(frozen=True)
 class Catalog:
-    """Item ids and their texts, in a fixed order (an item's row in every array)."""
+    """Item ids, their texts and attributes (for business filters: category,
+    availability...), in a fixed order (an item's row in every array)."""
 
     ids: list[str]
     texts: list[str]
+    attributes: list[dict[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -36,14 +38,15 @@ def _column(rows: list[dict[str, Any]], column: str, path: Path) -> None:
                           hint=f" Did you mean {close[0]!r}?" if close else "")
 
 
-def read_catalog(path: str | Path, text_columns: Sequence[str], id_column: str = "id"
-                 ) -> Catalog:
-    """The items of a table; duplicate ids are LAI-E1201, items without text LAI-W1201."""
+def read_catalog(path: str | Path, text_columns: Sequence[str], id_column: str = "id",
+                 attribute_columns: Sequence[str] = ()) -> Catalog:
+    """The items of a table; duplicate ids are LAI-E1201, items without text LAI-W1201.
+    ``attribute_columns`` are kept per item as text (see :func:`attribute_value`)."""
     from lepton_ai.data.tables import read_rows
 
     path = Path(path)
     rows = read_rows(path)
-    for column in (id_column, *text_columns):
+    for column in (id_column, *text_columns, *attribute_columns):
         _column(rows, column, path)
     ids = [str(row[id_column]).strip() for row in rows]
     repeated = [item for item, count in Counter(ids).items() if count > 1]
@@ -55,7 +58,21 @@ def read_catalog(path: str | Path, text_columns: Sequence[str], id_column: str =
     empty = [item for item, text in zip(ids, texts, strict=True) if not text]
     if empty:
         warn(W.W1201, count=len(empty), path=path, example=empty[0])
-    return Catalog(ids, texts)
+    attributes = [{c: attribute_value(row.get(c)) for c in attribute_columns} for row in rows]
+    return Catalog(ids, texts, attributes)
+
+
+def attribute_value(value: Any) -> str:
+    """How attribute values compare: trimmed, lower-case text; booleans and their
+    spellings ("yes", "True") as "true"/"false"; missing as ""."""
+    if value is None:
+        return ""
+    text = str(value).strip().lower()
+    if text in ("true", "yes"):
+        return "true"
+    if text in ("false", "no"):
+        return "false"
+    return text
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""``lai recommend build``: a recommender folder from an item table and (optionally)
-interactions.
+"""``lai recommend build`` and ``lai recommend update``: a recommender folder from an
+item table and (optionally) interactions, and its refresh.
 
-The folder holds ``recommender.json`` (the manifest), ``items.jsonl`` (ids and
-texts), ``vectors.npy`` (one normalised embedding per item), ``users.json`` (each
-user's items, oldest first) and, with interactions, ``cooccurrence.npz`` and
-``popularity.npy``. Nothing in it is pickled.
+The folder holds ``recommender.json`` (the manifest), ``items.jsonl`` (ids, texts and
+attributes), ``vectors.npy`` (one normalised embedding per item), ``words.npz`` (TF-IDF
+of the texts), ``users.json`` (each user's items, oldest first) and, with
+interactions, ``cooccurrence.npz`` and ``popularity.npy``. Feedback recorded later
+lives in ``feedback.db`` (or the database named at load time) until an update folds
+it in. Nothing in the folder is pickled.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from lepton_ai._version import __version__
-from lepton_ai.solutions.recommend.items import read_catalog, read_events
+from lepton_ai.solutions.recommend.candidates import GRAPH_FILE, GRAPH_THRESHOLD, build_graph
+from lepton_ai.solutions.recommend.feedback import FeedbackLog
+from lepton_ai.solutions.recommend.items import Catalog, read_catalog, read_events
 from lepton_ai.solutions.recommend.signals import cooccurrence
 
 FORMAT = 1
@@ -35,7 +40,8 @@ DEFAULT_WEIGHTS = {"cooccurrence": 0.5, "words": 0.5, "recency_decay": 0.7}
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did."""
+    """What a build or an update did (``embedded``: items whose text was embedded;
+    ``folded``: recorded feedback events folded into the histories)."""
 
     path: str
     items: int
@@ -43,58 +49,130 @@ class BuildReport:
     events: int
     model: str
     seconds: float
+    embedded: int = 0
+    folded: int = 0
 
 
 def build_recommender(folder: str | Path, items: str | Path, text_columns: Sequence[str], *,
-                      id_column: str = "id", interactions: str | Path | None = None,
+                      id_column: str = "id", attribute_columns: Sequence[str] = (),
+                      interactions: str | Path | None = None,
                       user_column: str = "user", item_column: str = "item",
                       time_column: str | None = "time",
                       model: str | None = None) -> BuildReport:
     """Embed the items, learn what the interactions allow, save it all in ``folder``.
 
     An item without text gets a zero vector: it is found through what users did with
-    it, never through a description it does not have.
+    it, never through a description it does not have. ``attribute_columns`` (category,
+    availability...) are kept for business filters.
     """
-    from scipy.sparse import save_npz
-
-    from lepton_ai.tasks.embed import embed
-
     started = time.perf_counter()
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    catalog = read_catalog(items, text_columns, id_column)
-    described = [index for index, text in enumerate(catalog.texts) if text]
-    embedded = embed([catalog.texts[i] for i in described], model=model) if described else None
-    vectors = np.zeros((len(catalog), embedded.shape[1] if embedded is not None else 1),
-                       dtype=np.float32)
-    if embedded is not None:
-        vectors[described] = embedded
+    catalog = read_catalog(items, text_columns, id_column, attribute_columns)
+    vectors, model_name = _embedded(catalog.texts, model)
     histories: dict[str, list[str]] = defaultdict(list)
     if interactions is not None:
         for event in read_events(interactions, catalog, user=user_column, item=item_column,
                                  time=time_column):
             histories[event.user].append(event.item)
+    manifest = {"format": FORMAT, "built_at": _now(), "weights": DEFAULT_WEIGHTS,
+                "model": model_name, "text_columns": list(text_columns),
+                "id_column": id_column, "attribute_columns": list(attribute_columns),
+                "feedback_folded_through": 0}
+    return _saved(Path(folder), catalog, vectors, histories, manifest, started,
+                  embedded=len(catalog))
+
+
+def update_recommender(folder: str | Path, items: str | Path | None = None, *,
+                       feedback: FeedbackLog | None = None) -> BuildReport:
+    """Refresh a recommender without rebuilding it: with ``items`` (the whole new item
+    table, same columns as the build) only new and changed texts are embedded and
+    removed items leave; the feedback recorded since the last update joins the
+    histories; co-occurrence, popularity and words are learned again."""
+    from lepton_ai.solutions.recommend.recommender import Recommender
+
+    started = time.perf_counter()
+    old = Recommender(folder, feedback=feedback)
+    manifest = dict(old.manifest)
+    catalog = Catalog(old.ids, old.texts, old.attributes)
+    vectors = old.vectors
+    embedded = 0
+    if items is not None:
+        catalog = read_catalog(items, manifest.get("text_columns") or ["text"],
+                               manifest.get("id_column", "id"),
+                               manifest.get("attribute_columns") or ())
+        same = [old.position.get(item) for item in catalog.ids]
+        changed = [i for i, (row, text) in enumerate(zip(same, catalog.texts, strict=True))
+                   if row is None or old.texts[row] != text]
+        fresh, _ = _embedded([catalog.texts[i] for i in changed], manifest.get("model"),
+                             width=old.vectors.shape[1])
+        vectors = np.zeros((len(catalog), old.vectors.shape[1]), dtype=np.float32)
+        kept = [i for i, row in enumerate(same) if row is not None]
+        vectors[kept] = old.vectors[[same[i] for i in kept]]
+        vectors[changed] = fresh
+        embedded = len(changed)
+    known = set(catalog.ids)
+    histories = {user: [i for i in items_ if i in known] for user, items_ in old.users.items()}
+    recorded = old.feedback.events(after=int(manifest.get("feedback_folded_through", 0)))
+    for event in recorded:
+        if event.positive and event.item in known:
+            histories.setdefault(event.user, []).append(event.item)
+    if recorded:
+        manifest["feedback_folded_through"] = recorded[-1].id
+    manifest["updated_at"] = _now()
+    return _saved(Path(folder), catalog, vectors, histories, manifest, started,
+                  embedded=embedded, folded=len(recorded))
+
+
+def _embedded(texts: Sequence[str], model: str | None, width: int | None = None
+              ) -> tuple[np.ndarray, str]:
+    """One normalised vector per text (zeros for empty texts) and the model's name."""
+    from lepton_ai.tasks.embed import embed
+
+    described = [index for index, text in enumerate(texts) if text]
+    found = embed([texts[i] for i in described], model=model) if described else None
+    vectors = np.zeros((len(texts), found.shape[1] if found is not None else width or 1),
+                       dtype=np.float32)
+    if found is not None:
+        vectors[described] = found
+    return vectors, (getattr(found, "model", None) if found is not None else None) or str(model)
+
+
+def _saved(folder: Path, catalog: Catalog, vectors: np.ndarray,
+           histories: dict[str, list[str]], manifest: dict[str, Any], started: float,
+           **done: int) -> BuildReport:
+    from scipy.sparse import save_npz
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for learned in ("cooccurrence.npz", "popularity.npy", "words.npz", GRAPH_FILE):
+        (folder / learned).unlink(missing_ok=True)  # never left from an older catalogue
+    if any(histories.values()):
         position = {item: index for index, item in enumerate(catalog.ids)}
         matrix, popularity = cooccurrence(
             ([position[i] for i in history] for history in histories.values()), len(catalog))
-        save_npz(folder / "cooccurrence.npz", matrix)
+        save_npz(folder / "cooccurrence.npz", matrix, compressed=False)
         np.save(folder / "popularity.npy", popularity)
     np.save(folder / "vectors.npy", vectors)
-    save_npz(folder / "words.npz", word_vectors(catalog.texts))
+    if len(catalog) >= GRAPH_THRESHOLD:
+        build_graph(vectors, folder)
+    if any(catalog.texts):
+        save_npz(folder / "words.npz", word_vectors(catalog.texts), compressed=False)
     with (folder / "items.jsonl").open("w", encoding="utf-8") as handle:
-        for item, text in zip(catalog.ids, catalog.texts, strict=True):
-            handle.write(json.dumps({"id": item, "text": text}, ensure_ascii=False) + "\n")
+        for index, (item, text) in enumerate(zip(catalog.ids, catalog.texts, strict=True)):
+            row: dict[str, Any] = {"id": item, "text": text}
+            if catalog.attributes and catalog.attributes[index]:
+                row["attributes"] = catalog.attributes[index]
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     (folder / "users.json").write_text(json.dumps(histories, ensure_ascii=False),
                                        encoding="utf-8")
     counts = {"items": len(catalog), "users": len(histories),
-              "events": sum(len(h) for h in histories.values()),
-              "model": (getattr(embedded, "model", None) if embedded is not None else None)
-              or str(model)}
-    manifest = {"format": FORMAT, "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "lepton_ai": __version__, "weights": DEFAULT_WEIGHTS, **counts}
+              "events": sum(len(h) for h in histories.values())}
+    manifest = {**manifest, **counts, "lepton_ai": __version__}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return BuildReport(path=str(folder), **counts,
-                       seconds=round(time.perf_counter() - started, 2))
+    return BuildReport(path=str(folder), **counts, model=str(manifest.get("model")),
+                       seconds=round(time.perf_counter() - started, 2), **done)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def word_vectors(texts: Sequence[str]) -> object:
