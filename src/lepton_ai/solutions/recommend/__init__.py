@@ -10,11 +10,8 @@ from lepton_ai.solutions.recommend.evaluation import (
 )
 from lepton_ai.solutions.recommend.feedback import FeedbackLog
 from lepton_ai.solutions.recommend.recommender import Recommendation, Recommender
-from lepton_ai.solutions.recommend.recommender_build import (
-    BuildReport,
-    build_recommender,
-    update_recommender,
-)
+from lepton_ai.solutions.recommend.recommender_build import BuildReport, build_recommender
+from lepton_ai.solutions.recommend.recommender_update import update_recommender
 
 __all__ = ["BuildReport", "EvaluationReport", "FeedbackLog", "HeldOut", "Recommendation",
            "Recommender", "build_recommender", "evaluate", "read_split",

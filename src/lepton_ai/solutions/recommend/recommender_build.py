@@ -1,5 +1,5 @@
-"""``lai recommend build`` and ``lai recommend update``: a recommender folder from an
-item table and (optionally) interactions, and its refresh.
+"""``lai recommend build``: a recommender folder from an item table and (optionally)
+interactions (``recommender_update`` refreshes one).
 
 The folder holds ``recommender.json`` (the manifest), ``items.jsonl`` (ids, texts and
 attributes), ``vectors.npy`` (one normalised embedding per item), ``words.npz`` (TF-IDF
@@ -25,7 +25,6 @@ import numpy as np
 
 from lepton_ai._version import __version__
 from lepton_ai.solutions.recommend.candidates import GRAPH_FILE, GRAPH_THRESHOLD, build_graph
-from lepton_ai.solutions.recommend.feedback import FeedbackLog
 from lepton_ai.solutions.recommend.items import Catalog, read_catalog, read_events
 from lepton_ai.solutions.recommend.signals import cooccurrence
 
@@ -67,62 +66,21 @@ def build_recommender(folder: str | Path, items: str | Path, text_columns: Seque
     """
     started = time.perf_counter()
     catalog = read_catalog(items, text_columns, id_column, attribute_columns)
-    vectors, model_name = _embedded(catalog.texts, model)
+    vectors, model_name = embedded_texts(catalog.texts, model)
     histories: dict[str, list[str]] = defaultdict(list)
     if interactions is not None:
         for event in read_events(interactions, catalog, user=user_column, item=item_column,
                                  time=time_column):
             histories[event.user].append(event.item)
-    manifest = {"format": FORMAT, "built_at": _now(), "weights": DEFAULT_WEIGHTS,
+    manifest = {"format": FORMAT, "built_at": now(), "weights": DEFAULT_WEIGHTS,
                 "model": model_name, "text_columns": list(text_columns),
                 "id_column": id_column, "attribute_columns": list(attribute_columns),
                 "feedback_folded_through": 0}
-    return _saved(Path(folder), catalog, vectors, histories, manifest, started,
+    return saved(Path(folder), catalog, vectors, histories, manifest, started,
                   embedded=len(catalog))
 
 
-def update_recommender(folder: str | Path, items: str | Path | None = None, *,
-                       feedback: FeedbackLog | None = None) -> BuildReport:
-    """Refresh a recommender without rebuilding it: with ``items`` (the whole new item
-    table, same columns as the build) only new and changed texts are embedded and
-    removed items leave; the feedback recorded since the last update joins the
-    histories; co-occurrence, popularity and words are learned again."""
-    from lepton_ai.solutions.recommend.recommender import Recommender
-
-    started = time.perf_counter()
-    old = Recommender(folder, feedback=feedback)
-    manifest = dict(old.manifest)
-    catalog = Catalog(old.ids, old.texts, old.attributes)
-    vectors = old.vectors
-    embedded = 0
-    if items is not None:
-        catalog = read_catalog(items, manifest.get("text_columns") or ["text"],
-                               manifest.get("id_column", "id"),
-                               manifest.get("attribute_columns") or ())
-        same = [old.position.get(item) for item in catalog.ids]
-        changed = [i for i, (row, text) in enumerate(zip(same, catalog.texts, strict=True))
-                   if row is None or old.texts[row] != text]
-        fresh, _ = _embedded([catalog.texts[i] for i in changed], manifest.get("model"),
-                             width=old.vectors.shape[1])
-        vectors = np.zeros((len(catalog), old.vectors.shape[1]), dtype=np.float32)
-        kept = [i for i, row in enumerate(same) if row is not None]
-        vectors[kept] = old.vectors[[same[i] for i in kept]]
-        vectors[changed] = fresh
-        embedded = len(changed)
-    known = set(catalog.ids)
-    histories = {user: [i for i in items_ if i in known] for user, items_ in old.users.items()}
-    recorded = old.feedback.events(after=int(manifest.get("feedback_folded_through", 0)))
-    for event in recorded:
-        if event.positive and event.item in known:
-            histories.setdefault(event.user, []).append(event.item)
-    if recorded:
-        manifest["feedback_folded_through"] = recorded[-1].id
-    manifest["updated_at"] = _now()
-    return _saved(Path(folder), catalog, vectors, histories, manifest, started,
-                  embedded=embedded, folded=len(recorded))
-
-
-def _embedded(texts: Sequence[str], model: str | None, width: int | None = None
+def embedded_texts(texts: Sequence[str], model: str | None, width: int | None = None
               ) -> tuple[np.ndarray, str]:
     """One normalised vector per text (zeros for empty texts) and the model's name."""
     from lepton_ai.tasks.embed import embed
@@ -136,9 +94,11 @@ def _embedded(texts: Sequence[str], model: str | None, width: int | None = None
     return vectors, (getattr(found, "model", None) if found is not None else None) or str(model)
 
 
-def _saved(folder: Path, catalog: Catalog, vectors: np.ndarray,
+def saved(folder: Path, catalog: Catalog, vectors: np.ndarray,
            histories: dict[str, list[str]], manifest: dict[str, Any], started: float,
            **done: int) -> BuildReport:
+    """Write the folder's files for ``catalog`` (learning co-occurrence, popularity,
+    words and, for a large catalogue, the graph) and report what was done."""
     from scipy.sparse import save_npz
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -171,7 +131,8 @@ def _saved(folder: Path, catalog: Catalog, vectors: np.ndarray,
                        seconds=round(time.perf_counter() - started, 2), **done)
 
 
-def _now() -> str:
+def now() -> str:
+    """The time stamp manifests record (UTC, seconds)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
