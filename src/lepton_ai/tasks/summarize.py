@@ -3,7 +3,10 @@
 Extractive: the text is split into sentences, each is embedded, sentences are
 ranked by centrality (PageRank over the cosine-similarity graph, as LexRank),
 and picked by maximal marginal relevance so near-duplicates are not repeated;
-the picked sentences come back in their original order, with their offsets.
+the picked sentences come back in their original order, with their offsets. A
+speaker-tagged dialogue (``#Person1#: ...``, ``Alice: ...``, ``客服：...``) is
+summarized by whole turns instead, each with its speaker, ranked by centrality and
+an early-turn prior (``max_sentences`` then counts turns).
 
 Abstractive: the local language model (default SmolLM2-135M, English only)
 writes the summary; a text too long for its context is summarized chunk by
@@ -33,6 +36,7 @@ from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.lang import has_cjk, needs_multilingual
 from lepton_ai.text.sentences import sentence_spans
+from lepton_ai.text.turns import Turn, dialogue_turns
 
 Method = Literal["auto", "extractive", "abstractive"]
 Span = tuple[int, int]
@@ -42,6 +46,9 @@ MMR_LAMBDA = 0.7
 PAGERANK_DAMPING = 0.85
 #: Sentences shorter than this (words; characters for Chinese) are not picked.
 MIN_WORDS = 5
+#: A dialogue turn's position prior: weight, and decay per turn (see ``_dialogue``).
+TURN_POSITION_WEIGHT = 2.0
+TURN_POSITION_DECAY = 0.7
 #: Tokens kept free in each map-reduce chunk beside the instructions (sentence joins).
 CHUNK_MARGIN = 16
 
@@ -112,9 +119,13 @@ def _words(text: str) -> int:
 
 def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = None,
                encoder: str | Path | None = None) -> Summary:
-    """The most central, least redundant sentences of ``text``, in their order."""
+    """The most central, least redundant sentences of ``text``, in their order; for a
+    speaker-tagged dialogue, whole turns with their speakers (see :func:`_dialogue`)."""
     from lepton_ai.tasks.embed import embed
 
+    turns = dialogue_turns(text)
+    if turns is not None:
+        return _dialogue(turns, max_sentences, max_words, encoder)
     spans = sentences_of(text)
     sentences = [text[start:end] for start, end in spans]
     if not sentences:
@@ -133,6 +144,38 @@ def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = Non
     return Summary(joiner.join(sentences[i] for i in picked), "extractive",
                    embedded.model or "",
                    [spans[i] for i in picked])
+
+
+def _dialogue(turns: list[Turn], max_turns: int, max_words: int | None,
+              encoder: str | Path | None) -> Summary:
+    """``max_turns`` whole turns of a dialogue, each as "speaker: text", in order.
+
+    A turn scores by its centrality (scaled to 0..1) plus ``TURN_POSITION_WEIGHT``
+    times ``TURN_POSITION_DECAY`` to the power of its place: a dialogue states its
+    matter early (a greeting, then the request), and centrality alone picks the
+    chatter in the middle. Both were chosen on the first half of DialogSum dev and
+    checked on the second (docs/benchmarks.md).
+    """
+    from lepton_ai.tasks.embed import embed
+
+    embedded = embed([turn.text for turn in turns], model=encoder, lang="auto")
+    vectors = np.asarray(embedded)
+    central = centrality(vectors) if len(turns) > 1 else np.ones(1)
+    central = (central - central.min()) / max(float(np.ptp(central)), 1e-12)
+    scores = central + TURN_POSITION_WEIGHT * TURN_POSITION_DECAY ** np.arange(len(turns))
+    chosen: list[int] = []
+    words = 0
+    for index in np.argsort(-scores, kind="stable"):
+        size = _words(turns[index].text)
+        if chosen and max_words is not None and words + size > max_words:
+            continue
+        chosen.append(int(index))
+        words += size
+        if len(chosen) == max_turns:
+            break
+    chosen.sort()
+    return Summary("\n".join(turns[i].tagged for i in chosen), "extractive",
+                   embedded.model or "", [(turns[i].start, turns[i].end) for i in chosen])
 
 
 def _prompt(text: str, max_sentences: int, max_words: int | None) -> list[dict[str, str]]:
