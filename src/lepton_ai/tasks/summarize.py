@@ -46,6 +46,10 @@ MMR_LAMBDA = 0.7
 PAGERANK_DAMPING = 0.85
 #: Sentences shorter than this (words; characters for Chinese) are not picked.
 MIN_WORDS = 5
+#: A document sentence's position prior (``extractive(lead=True)``): weight and decay,
+#: chosen on half of the AG News test descriptions (docs/benchmarks.md).
+LEAD_WEIGHT = 2.0
+LEAD_DECAY = 0.5
 #: A dialogue turn's position prior: weight, and decay per turn (see ``_dialogue``).
 TURN_POSITION_WEIGHT = 2.0
 TURN_POSITION_DECAY = 0.7
@@ -118,9 +122,15 @@ def _words(text: str) -> int:
 
 
 def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = None,
-               encoder: str | Path | None = None) -> Summary:
+               encoder: str | Path | None = None, lead: bool = True) -> Summary:
     """The most central, least redundant sentences of ``text``, in their order; for a
-    speaker-tagged dialogue, whole turns with their speakers (see :func:`_dialogue`)."""
+    speaker-tagged dialogue, whole turns with their speakers (see :func:`_dialogue`).
+
+    With ``lead`` (for one document: news, reports, abstracts), a sentence's
+    centrality (scaled 0..1) gets ``LEAD_WEIGHT`` × ``LEAD_DECAY`` ^ position added:
+    writers put the point first, which is why lead-k is the baseline to beat. Turn it
+    off for a text that is a collection of documents (a monitor's alert evidence).
+    """
     from lepton_ai.tasks.embed import embed
 
     turns = dialogue_turns(text)
@@ -134,6 +144,9 @@ def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = Non
     vectors = np.asarray(embedded)
     lengths = [_words(s) for s in sentences]
     scores = centrality(vectors)
+    if lead:
+        scores = (scores - scores.min()) / max(float(np.ptp(scores)), 1e-12)
+        scores = scores + LEAD_WEIGHT * LEAD_DECAY ** np.arange(len(scores))
     # Very short sentences ("Hey.", "OK.") are central to nothing; they are kept
     # out unless the text has nothing longer.
     if any(n >= MIN_WORDS for n in lengths):
@@ -257,11 +270,11 @@ def _choose(text: str, method: str, model: str | Path | None) -> str:
 @overload
 def summarize(texts: str, *, method: Method = ..., max_sentences: int = ...,
               max_words: int | None = ..., model: str | Path | None = ...,
-              encoder: str | Path | None = ...) -> Summary: ...
+              encoder: str | Path | None = ..., lead: bool = ...) -> Summary: ...
 @overload
 def summarize(texts: Sequence[str], *, method: Method = ..., max_sentences: int = ...,
               max_words: int | None = ..., model: str | Path | None = ...,
-              encoder: str | Path | None = ...) -> list[Summary]: ...
+              encoder: str | Path | None = ..., lead: bool = ...) -> list[Summary]: ...
 def summarize(
     texts: str | Sequence[str],
     *,
@@ -270,6 +283,7 @@ def summarize(
     max_words: int | None = None,
     model: str | Path | None = None,
     encoder: str | Path | None = None,
+    lead: bool = True,
 ) -> Summary | list[Summary]:
     """Summarize each text; one text in, one :class:`Summary` out.
 
@@ -280,6 +294,8 @@ def summarize(
         model: the language model for abstractive summaries: a GGUF file or a Hugging
             Face causal-LM folder (default: the packaged SmolLM2, English only).
         encoder: the sentence encoder for extractive summaries (default by language).
+        lead: favour early sentences in extractive summaries (one document); False
+            for a text that joins several documents.
     """
     items, single = as_text_list(texts)
     results = []
@@ -287,7 +303,7 @@ def summarize(
         chosen = _choose(text, method, model)
         if chosen == "extractive":
             results.append(extractive(text, max_sentences=max_sentences, max_words=max_words,
-                                      encoder=encoder))
+                                      encoder=encoder, lead=lead))
         else:
             results.append(abstractive(text, max_sentences=max_sentences, max_words=max_words,
                                        model=model))
@@ -305,6 +321,8 @@ class SummarizeOptions(Options):
                               "Hugging Face folder.", json_schema_extra=local_only())
     encoder: str | None = Field(None, description="The extractive method's sentence encoder.",
                                 json_schema_extra=local_only())
+    lead: bool = Field(True, description="Extractive: favour early sentences (one "
+                       "document); false for a text that joins several documents.")
 
 
 TASK = TaskDeclaration(

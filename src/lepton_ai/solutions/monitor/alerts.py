@@ -166,5 +166,6 @@ def add_summaries(alert: Alert, lang: str | None = None) -> Alert:
     joined = "\n".join(texts)
     language = lang or "auto"
     alert.key_phrases = [k.phrase for k in keywords(joined, 8, lang=language)]  # type: ignore[arg-type]
-    alert.summary = summarize(joined, method="extractive", max_sentences=2).text
+    # Several documents joined: no document's first sentence deserves a head start.
+    alert.summary = summarize(joined, method="extractive", max_sentences=2, lead=False).text
     return alert
