@@ -68,3 +68,21 @@ def test_unknown_method_names_the_choices() -> None:
 def test_chinese_abstractive_without_a_model_is_refused() -> None:
     with pytest.raises(LeptonError, match="LAI-E907"):
         summarize("今天天气很好。我们去公园散步。", method="abstractive")
+
+
+def test_a_text_without_boundaries_and_a_budget_beyond_the_text(tmp_cache) -> None:
+    line = "word " * 1000  # 5,000 characters, no sentence end
+    summary = summarize(line, method="extractive", max_sentences=3)
+    assert summary.text == line.strip() and len(summary.spans) == 1
+    short = "Rates rose on Monday in the city. Savers were glad about the news."
+    everything = summarize(short, method="extractive", max_sentences=10)
+    assert everything.text == short  # more sentences asked for than there are
+
+
+def test_the_lead_prior_puts_the_opening_first_unless_turned_off(tmp_cache) -> None:
+    text = ("Acme cut its forecast on Monday after weak sales in China. "
+            "Weather was mild in the region. Cats and dogs were seen in the park. "
+            "Acme's weak sales and the forecast cut hit the shares of Acme.")
+    assert summarize(text, method="extractive", max_sentences=1).text.startswith("Acme cut")
+    central = summarize(text, method="extractive", max_sentences=1, lead=False).text
+    assert central.startswith("Acme")  # centrality alone: one of the two on Acme
