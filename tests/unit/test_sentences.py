@@ -25,6 +25,15 @@ def sentences(text: str) -> list[str]:
     ("Wait... what? Yes!", ["Wait...", "what?", "Yes!"]),
     ("one line\ntwo line", ["one line", "two line"]),
     ("no boundary at all", ["no boundary at all"]),
+    ("Mr. Smith met Dr. J. Watson at Acme Inc. on Jan. 5. They talked.",
+     ["Mr. Smith met Dr. J. Watson at Acme Inc. on Jan. 5.", "They talked."]),
+    ("Results: 1. Jesper Ronnback 25.76 2. Andrei Ivanov 24.88. Next race in 1997. Go.",
+     ["Results: 1. Jesper Ronnback 25.76 2. Andrei Ivanov 24.88.", "Next race in 1997.",
+      "Go."]),
+    ("Rates rose; savers were glad. 利率上升；储户很高兴。好。",
+     ["Rates rose; savers were glad.", "利率上升；储户很高兴。", "好。"]),
+    ("Officials of the U.S. and the U.K. met. It went well.",
+     ["Officials of the U.S. and the U.K. met.", "It went well."]),
 ])
 def test_sentences_end_where_a_reader_ends_them(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected

@@ -1,9 +1,12 @@
 """Sentence boundaries for English and Chinese text, as character spans.
 
-Full-width ends (。！？；) and line breaks always end a sentence. ASCII ends (. ! ? ;)
-end one only before white space or the end of the text (after any closing quotes and
+Full-width ends (。！？) and line breaks always end a sentence. ASCII ends (. ! ?) end
+one only before white space or the end of the text (after any closing quotes and
 brackets), so decimals, versions, URLs and e-mail addresses stay whole: "3.5%",
-"EUR 12.4 mn", "64.18%", "v1.2.3", "example.com/a.html".
+"EUR 12.4 mn", "64.18%", "v1.2.3", "example.com/a.html". A period does not end a
+sentence after a list number ("1. Jesper Ronnback 2. Andrei Ivanov"), after a single
+capital (an initial: "J. Smith") or after a common abbreviation ("Mr.", "Inc.",
+"Jan.", "e.g."). Semicolons join clauses of one sentence, in both scripts.
 """
 
 from __future__ import annotations
@@ -12,13 +15,42 @@ import re
 
 _CLOSERS = "\"'”’)）」』"
 _SENTENCE_END = re.compile(
-    rf"(?:[。！？；]+|[.!?;]+(?=[{_CLOSERS}]*(?:\s|$))|\n+)[{_CLOSERS}]*\s*")
+    rf"(?:[。！？]+|[.!?]+(?=[{_CLOSERS}]*(?:\s|$))|\n+)[{_CLOSERS}]*\s*")
+#: Words that end with a period without ending a sentence (lower case, no period).
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt ft inc corp ltd co plc bros vs etc al e.g i.e approx "
+    "dept est fig gen gov lt col sgt capt rep sen rev jan feb mar apr jun jul aug sep "
+    "sept oct nov dec no nos vol pp ca cf u.s u.k u.n".split())
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february "
+                    "march april june july august september october november december".split())
+#: The word before a period: a list number, a single capital, or a word with dots.
+_BEFORE_PERIOD = re.compile(r"(?:^|(?<=\s)|(?<=\())([\w.]+)\.$")
+
+
+def _keeps_going(text: str, end_of_mark: int) -> bool:
+    """Whether the period that ends at ``end_of_mark`` belongs to a list number, an
+    initial or an abbreviation instead of ending the sentence."""
+    found = _BEFORE_PERIOD.search(text, max(0, end_of_mark - 12), end_of_mark)
+    if found is None:
+        return False
+    word = found.group(1)
+    if word.isdigit():  # "1." "12." as list numbers; "1996." and "Jan. 5." end one
+        before = text[max(0, found.start(1) - 12):found.start(1)].split()
+        month = bool(before) and before[-1].rstrip(".").lower() in _MONTHS
+        return len(word) <= 2 and not month
+    if len(word) == 1 and word.isupper():
+        return True
+    return word.lower() in ABBREVIATIONS
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text`` (see the module's rules)."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
+        mark = match.group()
+        if mark.startswith(".") and not mark.startswith("..") and "\n" not in mark \
+                and _keeps_going(text, match.start() + 1):
+            continue
         spans.append((start, match.end()))
         start = match.end()
     if start < len(text):
