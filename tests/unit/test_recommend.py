@@ -255,9 +255,11 @@ def test_a_large_catalogue_scores_candidates_from_its_graph(
     monkeypatch.setattr(candidates, "NEAREST", 2)
     monkeypatch.setattr(candidates, "TOGETHER", 1)
     monkeypatch.setattr(candidates, "PER_WORD", 1)
-    picks = graph.recommend(history=["p1"], k=8)
-    assert 0 < len(picks) < 7  # only candidates are scored
-    assert all(p.item != "p1" for p in picks)
-    # Filters that leave too few candidates fall back to scoring every item.
+    scores, _ = graph._scores([graph.position["p1"]], None)
+    assert 0 < np.isfinite(scores).sum() < len(graph.ids)  # only candidates are scored
+    picks = graph.recommend(history=["p1"], k=2)
+    assert len(picks) == 2 and all(p.item != "p1" for p in picks)
+    # Candidates that leave fewer than k (here: filters) give way to scoring every item.
     market = graph.recommend(history=["p3"], k=2, filters={"category": "market"})
     assert sorted(p.item for p in market) == ["p5", "p6"]
+    assert len(graph.recommend(history=["p1"], k=8)) == 7  # every item but p1

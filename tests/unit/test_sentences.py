@@ -34,6 +34,7 @@ def sentences(text: str) -> list[str]:
      ["Rates rose; savers were glad.", "利率上升；储户很高兴。", "好。"]),
     ("Officials of the U.S. and the U.K. met. It went well.",
      ["Officials of the U.S. and the U.K. met.", "It went well."]),
+    ("He said no. Then he left.", ["He said no.", "Then he left."]),
 ])
 def test_sentences_end_where_a_reader_ends_them(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected

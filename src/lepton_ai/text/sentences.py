@@ -17,12 +17,18 @@ _CLOSERS = "\"'”’)）」』"
 _SENTENCE_END = re.compile(
     rf"(?:[。！？]+|[.!?]+(?=[{_CLOSERS}]*(?:\s|$))|\n+)[{_CLOSERS}]*\s*")
 #: Words that end with a period without ending a sentence (lower case, no period).
-ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st mt ft inc corp ltd co plc bros vs etc al e.g i.e approx "
-    "dept est fig gen gov lt col sgt capt rep sen rev jan feb mar apr jun jul aug sep "
-    "sept oct nov dec no nos vol pp ca cf u.s u.k u.n".split())
-_MONTHS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february "
-                    "march april june july august september october november december".split())
+ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "inc", "corp", "ltd",
+    "co", "plc", "bros", "vs", "etc", "al", "e.g", "i.e", "approx", "dept", "est",
+    "fig", "gen", "gov", "lt", "col", "sgt", "capt", "rep", "sen", "rev", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "vol", "pp", "ca", "cf", "u.s", "u.k", "u.n"
+})
+_MONTHS = frozenset({
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december"
+})
 #: The word before a period: a list number, a single capital, or a word with dots.
 _BEFORE_PERIOD = re.compile(r"(?:^|(?<=\s)|(?<=\())([\w.]+)\.$")
 

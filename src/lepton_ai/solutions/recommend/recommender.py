@@ -143,23 +143,28 @@ class Recommender:
         if not seen and not text:
             raise LeptonError(E.E1204, detail="None of the history's ids is in the catalogue."
                               if history else "")
-        scores, parts = self._scores(seen, text)
         allowed = self.allowed(filters) if filters else None
-        if allowed is not None and self.candidates is not None and \
-                np.count_nonzero(allowed & np.isfinite(scores)) < k + len(seen):
-            scores, parts = self._scores(seen, text, exact=True)  # the filters left few
-        if exclude_seen and seen:
-            scores[seen] = -np.inf
-        if hidden:
-            scores[[self.position[i] for i in hidden if i in self.position]] = -np.inf
-        if allowed is not None:
-            scores[~allowed] = -np.inf
+        left_out = [self.position[i] for i in hidden if i in self.position]
+        if exclude_seen:
+            left_out += seen
+        scores, parts = self._scores(seen, text)
+        self._leave_out(scores, left_out, allowed)
+        if self.candidates is not None and np.count_nonzero(np.isfinite(scores)) < k:
+            # The candidates left fewer than k (filters, a long history): score them all.
+            scores, parts = self._scores(seen, text, exact=True)
+            self._leave_out(scores, left_out, allowed)
         pool = min(len(scores), max(k * POOL_PER_ITEM, 50))
         candidates = np.argpartition(-scores, pool - 1)[:pool]
         candidates = candidates[np.argsort(-scores[candidates])]
         candidates = candidates[np.isfinite(scores[candidates])]
         chosen = _diverse(candidates, scores, self.vectors, k, diversity)
         return self._explained(chosen, scores, seen, parts, text)
+
+    @staticmethod
+    def _leave_out(scores: np.ndarray, items: list[int], allowed: np.ndarray | None) -> None:
+        scores[items] = -np.inf
+        if allowed is not None:
+            scores[~allowed] = -np.inf
 
     def allowed(self, filters: Filters) -> np.ndarray:
         """Which items pass every filter (a boolean per item)."""
