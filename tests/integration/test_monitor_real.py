@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from lepton_ai.solutions.monitor import Monitor
+from lepton_ai.tasks.summarize import sentences_of
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SURGE = [
@@ -43,7 +44,8 @@ def test_a_monitor_analyses_stores_and_alerts_with_evidence(tmp_path: Path) -> N
     assert alert.key == "Apple" and alert.figures.negative == 3
     assert alert.key_phrases and "fraud" in " ".join(alert.key_phrases).lower()
     quoted = "\n".join(d["text"] for d in alert.documents)
-    assert alert.summary and all(part in quoted for part in alert.summary.split("; "))
+    summary = alert.summary
+    assert summary and all(summary[a:b] in quoted for a, b in sentences_of(summary))
     with create_engine(f"sqlite:///{tmp_path / 'real.db'}").connect() as connection:
         stored = {row.id: row for row in connection.execute(text(
             "select id, lang, sentiment, topic, entities from monitor_documents"))}
