@@ -11,7 +11,7 @@ import csv
 import difflib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -208,11 +208,17 @@ def text_column(path: str | Path, column: str | None) -> str:
         if TXT_COLUMN in found:
             return TXT_COLUMN
         raise LeptonError(E.E304, path=path, found=", ".join(found))
+    require_column(column, found, path)
+    return column
+
+
+def require_column(column: str, found: Sequence[str], path: str | Path) -> None:
+    """LAI-E303 with the columns ``found`` and the closest match, unless ``column`` is
+    one of them."""
     if column not in found:
         close = difflib.get_close_matches(column, found, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise LeptonError(E.E303, column=column, path=path, found=", ".join(found), hint=hint)
-    return column
 
 
 def texts_of(rows: list[Row], column: str, path: str | Path, first_row: int = 0) -> list[str]:

@@ -95,6 +95,13 @@ def centrality(vectors: np.ndarray) -> np.ndarray:
     return scores
 
 
+def with_position_prior(scores: np.ndarray, weight: float, decay: float) -> np.ndarray:
+    """``scores`` scaled to 0..1, plus ``weight`` × ``decay`` ^ position (earlier units
+    first)."""
+    scaled = (scores - scores.min()) / max(float(np.ptp(scores)), 1e-12)
+    return scaled + weight * decay ** np.arange(len(scores))
+
+
 def pick_sentences(vectors: np.ndarray, scores: np.ndarray, lengths: Sequence[int],
                    max_sentences: int, max_words: int | None) -> list[int]:
     """Indices chosen by maximal marginal relevance within the sentence and word limits."""
@@ -145,8 +152,7 @@ def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = Non
     lengths = [_words(s) for s in sentences]
     scores = centrality(vectors)
     if lead:
-        scores = (scores - scores.min()) / max(float(np.ptp(scores)), 1e-12)
-        scores = scores + LEAD_WEIGHT * LEAD_DECAY ** np.arange(len(scores))
+        scores = with_position_prior(scores, LEAD_WEIGHT, LEAD_DECAY)
     # Very short sentences ("Hey.", "OK.") are central to nothing; they are kept
     # out unless the text has nothing longer.
     if any(n >= MIN_WORDS for n in lengths):
@@ -174,8 +180,7 @@ def _dialogue(turns: list[Turn], max_turns: int, max_words: int | None,
     embedded = embed([turn.text for turn in turns], model=encoder, lang="auto")
     vectors = np.asarray(embedded)
     central = centrality(vectors) if len(turns) > 1 else np.ones(1)
-    central = (central - central.min()) / max(float(np.ptp(central)), 1e-12)
-    scores = central + TURN_POSITION_WEIGHT * TURN_POSITION_DECAY ** np.arange(len(turns))
+    scores = with_position_prior(central, TURN_POSITION_WEIGHT, TURN_POSITION_DECAY)
     chosen: list[int] = []
     words = 0
     for index in np.argsort(-scores, kind="stable"):

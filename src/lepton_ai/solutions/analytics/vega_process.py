@@ -5,11 +5,11 @@ the PNGs to those files. With nothing on standard input it checks that vl-conver
 runs.
 
 Why a child: vl-convert runs JavaScript in Deno's V8, started on a thread of its own
-inside whatever process calls it. On some machines V8 started that way crashes the
-process (seen as a segmentation fault when a test run's interpreter exited, after
-every test had passed; V8's memory protection keys and a V8 platform not made on the
-main thread are the known causes upstream). A child that exits after drawing keeps
-such a crash away from the caller, which retries once.
+inside whatever process calls it, and upstream reports V8 started that way crashing
+on some machines (memory protection keys; a V8 platform not made on the main
+thread). A test run here once died with a segmentation fault as its interpreter
+exited, after every test had passed; V8 is the suspect, not a proven cause. A child
+that exits after drawing keeps such a crash away from the caller, which retries once.
 """
 
 from __future__ import annotations

@@ -61,6 +61,13 @@ class Candidates:
         self.items = items
         self.sample = np.sort(np.random.default_rng(0).choice(
             items, min(SAMPLE, items), replace=False))
+        self._sample_rows: dict[int, Any] = {}
+
+    def sample_rows(self, matrix: Any) -> Any:
+        """The sample's rows of ``matrix`` (item vectors or words), taken once."""
+        if id(matrix) not in self._sample_rows:
+            self._sample_rows[id(matrix)] = matrix[self.sample]
+        return self._sample_rows[id(matrix)]
 
     @classmethod
     def load(cls, folder: Path, vectors: np.ndarray, words: Any) -> Candidates | None:

@@ -7,7 +7,6 @@ naming items the catalogue lacks are left out and reported (LAI-W1202).
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,24 +29,16 @@ class Catalog:
         return len(self.ids)
 
 
-def _column(rows: list[dict[str, Any]], column: str, path: Path) -> None:
-    found = list(rows[0]) if rows else []
-    if rows and column not in rows[0]:
-        close = difflib.get_close_matches(column, found, n=1)
-        raise LeptonError(E.E303, column=column, path=path, found=", ".join(found),
-                          hint=f" Did you mean {close[0]!r}?" if close else "")
-
-
 def read_catalog(path: str | Path, text_columns: Sequence[str], id_column: str = "id",
                  attribute_columns: Sequence[str] = ()) -> Catalog:
     """The items of a table; duplicate ids are LAI-E1201, items without text LAI-W1201.
     ``attribute_columns`` are kept per item as text (see :func:`attribute_value`)."""
-    from lepton_ai.data.tables import read_rows
+    from lepton_ai.data.tables import read_rows, require_column
 
     path = Path(path)
     rows = read_rows(path)
-    for column in (id_column, *text_columns, *attribute_columns):
-        _column(rows, column, path)
+    for column in (id_column, *text_columns, *attribute_columns) if rows else ():
+        require_column(column, list(rows[0]), path)
     ids = [str(row[id_column]).strip() for row in rows]
     repeated = [item for item, count in Counter(ids).items() if count > 1]
     if repeated:
@@ -87,12 +78,12 @@ class Event:
 def read_events(path: str | Path, catalog: Catalog, *, user: str = "user",
                 item: str = "item", time: str | None = "time") -> list[Event]:
     """Interactions of a table, oldest first per user (by ``time`` when given)."""
-    from lepton_ai.data.tables import read_rows
+    from lepton_ai.data.tables import read_rows, require_column
 
     path = Path(path)
     rows = read_rows(path)
-    for column in (user, item):
-        _column(rows, column, path)
+    for column in (user, item) if rows else ():
+        require_column(column, list(rows[0]), path)
     known = set(catalog.ids)
     events, unknown = [], []
     for row in rows:

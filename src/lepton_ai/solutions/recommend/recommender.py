@@ -205,7 +205,8 @@ class Recommender:
         matrix = np.stack(profiles, axis=1)
         parts: dict[str, Any] = {"weights": weights}
         signals: list[tuple[float, Any]] = [
-            (self.embedding_weight, lambda rows: (self.vectors[rows] @ matrix).max(axis=1))]
+            (self.embedding_weight, lambda rows: (self._rows(self.vectors, rows) @ matrix
+                                                  ).max(axis=1))]
         together = word_weights = None
         if seen and self.together is not None and self.cooccurrence_weight:
             parts["together"] = self.together[seen]
@@ -217,8 +218,7 @@ class Recommender:
             word_weights = np.asarray(self.words[seen].T @ weights).ravel()
             if word_weights.any():
                 signals.append((self.words_weight, lambda rows: np.asarray(
-                    (self.words if isinstance(rows, slice) else self.words[rows])
-                    @ word_weights).ravel()))
+                    self._rows(self.words, rows) @ word_weights).ravel()))
         if self.candidates is None or exact:
             fused = sum(weight * standardised(values(slice(None)))
                         for weight, values in signals)
@@ -229,6 +229,15 @@ class Recommender:
         scores[items] = sum(weight * standardised(values(items), values(sample))
                             for weight, values in signals)
         return scores, parts
+
+    def _rows(self, matrix: Any, rows: Any) -> Any:
+        """``matrix`` itself for every row (a slice), the candidates' sample rows as
+        taken once at the first request, or the ``rows`` asked for."""
+        if isinstance(rows, slice):
+            return matrix
+        if self.candidates is not None and rows is self.candidates.sample:
+            return self.candidates.sample_rows(matrix)
+        return matrix[rows]
 
     def _explained(self, chosen: list[int], scores: np.ndarray, seen: list[int],
                    parts: dict[str, Any], text: str | None) -> list[Recommendation]:
