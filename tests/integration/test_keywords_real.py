@@ -42,7 +42,7 @@ def test_candidates_keep_hyphenated_compounds_and_participles_whole():
     assert keys == {"cone-beam projection data", "single-slice helical computed tomography"}
 
 
-def test_chinese_goes_through_jieba_tfidf_by_default():
+def test_chinese_goes_through_the_statistical_scorer_by_default():
     found = lai.keywords(REVIEW, k=5)
     assert found[0].phrase in {"酒店", "服务态度"}
     assert "服务态度" in [k.phrase for k in found]
@@ -62,3 +62,13 @@ def test_cli_writes_json_lines(tmp_path):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["row"] for r in rows] == [0, 1]
     assert rows[0]["result"][0]["phrase"] in {"linear constraints", "linear Diophantine equations"}
+
+
+def test_chinese_embedding_method_reranks_the_statistical_shortlist():
+    text = ("基于改进YOLOv5的交通标志检测方法。针对交通标志目标小的问题，在主干网络中引入注意力机制，"
+            "并使用特征金字塔融合多尺度特征，交通标志检测的平均精度提高。")
+    statistical = [k.phrase for k in lai.keywords(text, k=20, method="statistical")]
+    embedded = [k.phrase for k in lai.keywords(text, k=5, method="embedding")]
+    assert len(embedded) == 5 and set(embedded) <= set(statistical)
+    assert "交通标志" in embedded and "注意力机制" in statistical
+    assert not any(p.startswith("引入") or p.endswith("提高") for p in statistical)

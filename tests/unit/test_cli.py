@@ -144,7 +144,7 @@ def test_task_catalog_snapshot():
                         "zh": "zero-shot on use-multilingual-v3"},
         "embed.v1": {"en": "all-MiniLM-L6-v2", "zh": "use-multilingual-v3"},
         "keywords.v1": {"en": "spaCy candidates ranked by all-MiniLM-L6-v2 + MMR",
-                        "zh": "jieba TF-IDF"},
+                        "zh": "jieba compounds ranked by TF-IDF (shipped table) + position"},
         "language.v1": {"en": "py3langid (97 languages)", "zh": "py3langid (97 languages)"},
         "ner.v1": {"en": "en-ner-minilm", "zh": "zh-ner-charcrf"},
         "relations.v1": {"en": "semeval-minilm", "zh": "relation types taught by example"},

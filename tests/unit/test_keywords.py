@@ -9,13 +9,15 @@ import pytest
 
 from lepton_ai.errors import LeptonError
 from lepton_ai.tasks.keywords import (
+    ChineseTfIdf,
     TfIdfScorer,
     keywords,
     maximal_marginal_relevance,
     position_weight,
 )
 from lepton_ai.tasks.run_file import run_over_file
-from lepton_ai.text.phrases import Candidate, chinese_candidates
+from lepton_ai.text.phrases import Candidate
+from lepton_ai.text.zh_phrases import chinese_candidates
 
 
 def candidate(key: str, count: int = 1, position: int = 0) -> Candidate:
@@ -96,3 +98,41 @@ def test_run_over_file_writes_one_line_per_row_with_its_number(tmp_path):
 def test_chinese_keywords_never_return_pieces_of_latin_words():
     found = [k.phrase for k in keywords("我爱 Python but café naïve", 5)]
     assert found == ["Python"]  # not 'caf', 'na', 've', nor the stop word 'but'
+
+
+def test_chinese_compounds_are_candidates_whole_and_nested_mentions_are_not_counted_twice():
+    text = "抗高血压药的依从性。老年患者服用抗高血压药，血糖波动较大；血糖波动与认知有关。"
+    found = {c.key: c for c in chinese_candidates([text])[0]}
+    assert found["抗高血压药"].count == 2 and found["抗高血压药"].parts == ("抗", "高血压", "药")
+    assert found["抗高血压药"].in_lead and not found["血糖波动"].in_lead
+    assert found["血糖波动"].count == 2
+    assert found["血糖"].nested == 2.0  # both mentions of 血糖 sit inside 血糖波动
+    assert "的依从性" not in found and "依从性的" not in found  # particles break runs
+    assert "患者" not in found  # a generic word of reports is never a phrase alone
+    assert not any(key.endswith("抗") for key in found)  # affixes lead, never end
+
+
+def test_chinese_scorer_prefers_rare_words_the_first_sentence_and_two_word_terms():
+    scorer = ChineseTfIdf({"常见": 900, "罕见": 1}, documents=1000)
+    assert scorer.idf("罕见") > scorer.idf("常见") and scorer.idf("未知") > scorer.idf("罕见")
+    common = Candidate("常见", "常见", 50, 52, 10, parts=("常见",))
+    rare = Candidate("罕见", "罕见", 50, 52, 10, parts=("罕见",))
+    assert scorer.score(rare) > scorer.score(common)
+    in_lead = Candidate("罕见", "罕见", 0, 2, 0, parts=("罕见",), in_lead=True)
+    assert scorer.score(in_lead) > 2 * scorer.score(rare)
+    two_words = Candidate("罕见罕见", "罕见罕见", 50, 54, 10, words=2, parts=("罕见", "罕见"))
+    assert scorer.score(two_words) == pytest.approx(1.3 * scorer.score(rare))
+
+
+def test_chinese_picks_never_nest_in_each_other():
+    scorer = ChineseTfIdf({}, documents=10)
+    found = [Candidate(key, key, 0, len(key), 0, parts=(key,)) for key in
+             ("血糖波动", "血糖", "波动幅度", "认知功能")]
+    keys = [c.key for c in scorer.shortlist(found, 4)]
+    assert len(keys) == len(set(keys))
+    assert not any(a != b and a in b for a in keys for b in keys)
+
+
+def test_chinese_text_without_any_term_gives_no_key_phrases():
+    assert keywords("。，！？", 5) == []
+    assert keywords("一" * 5000, 5) == []  # one 5,000-character line, no word of two characters

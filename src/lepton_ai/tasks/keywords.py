@@ -6,25 +6,30 @@ Two scorers over the same candidates (noun phrases, see ``text/phrases.py``):
   are embedded by one sentence encoder; candidates are ranked by cosine to the
   text, picked with maximal marginal relevance so near-duplicates do not fill the
   list (``diversity`` 0 = pure relevance).
-- ``statistical``: TF-IDF, no encoder, thousands of texts per second. Document
-  frequencies come from the texts of the call plus any ``background`` texts, so
-  pass many texts (or a background corpus) at once. Chinese uses jieba's TF-IDF
-  with its own document frequencies from a large general corpus.
+- ``statistical``: TF-IDF, no encoder, thousands of texts per second. English
+  document frequencies come from the texts of the call plus any ``background``
+  texts, so pass many texts (or a background corpus) at once. Chinese ones come
+  from a table that ships with the package (``defaults/lexicons/
+  zh_document_frequencies.json``, built by ``bench/build_zh_document_frequencies.py``
+  from Chinese Wikipedia sentences and travel dialogues), over the compounds of
+  ``text/zh_phrases.py``, with a bonus for the first sentence (a title).
 
 Both favour phrases that occur early (titles and first sentences name the topic).
-``method="auto"`` uses the embedding scorer for English (Inspec F1@10, see
-docs/benchmarks.md) and jieba's TF-IDF for Chinese, whose sentence vectors
-(USE) separate short Chinese phrases poorly.
+``method="auto"`` uses the embedding scorer for English (Inspec F1@10) and the
+statistical one for Chinese: on our Chinese development set the encoder's rerank
+gains nothing (docs/benchmarks.md, ``bench/keywords_zh.py``).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, overload
+from typing import ClassVar, Literal, overload
 
 import numpy as np
 from pydantic import Field
@@ -37,10 +42,16 @@ from lepton_ai.models.registry import DEFAULT_ENGLISH
 from lepton_ai.tasks.declaration import AnalysisPart, Options, TaskDeclaration, local_only
 from lepton_ai.tasks.embed import Lang, as_text_list, choose_model
 from lepton_ai.text.lang import has_cjk
-from lepton_ai.text.phrases import Candidate, chinese_candidates, english_candidates
+from lepton_ai.text.phrases import Candidate, english_candidates
+from lepton_ai.text.zh_phrases import chinese_candidates
 
 Method = Literal["auto", "embedding", "statistical"]
 METHODS: tuple[str, ...] = ("auto", "embedding", "statistical")
+#: Document frequencies of Chinese words (see bench/build_zh_document_frequencies.py).
+ZH_DOCUMENT_FREQUENCIES = (Path(__file__).resolve().parent.parent / "defaults" / "lexicons"
+                           / "zh_document_frequencies.json")
+#: Chinese candidates the embedding method reranks (the statistical best, none nested).
+CHINESE_SHORTLIST = 20
 
 
 @dataclass(frozen=True)
@@ -109,11 +120,19 @@ def _extract(
 ) -> list[list[Keyword]]:
     if method == "auto":
         method = "statistical" if chinese else "embedding"
-    if method == "statistical" and chinese:
-        return [_jieba_tfidf(text, k) for text in texts]
-    candidates = (chinese_candidates if chinese else english_candidates)(texts)
-    if method == "statistical":
-        return TfIdfScorer(candidates, background).top(candidates, k)
+    if chinese:
+        candidates = chinese_candidates(texts)
+        scorer = ChineseTfIdf.shipped()
+        if method == "statistical":
+            return [scorer.top(found, k) for found in candidates]
+        # The encoder reranks the statistical shortlist: embedding every n-gram is slow.
+        shortlists = [scorer.shortlist(found, CHINESE_SHORTLIST) for found in candidates]
+        encoder = load_encoder(choose_model(texts, model, encoder_lang))
+        return chinese_embedding_keywords(texts, shortlists, scorer, encoder, k, diversity)
+    else:
+        candidates = english_candidates(texts)
+        if method == "statistical":
+            return TfIdfScorer(candidates, background).top(candidates, k)
     encoder = load_encoder(choose_model(texts, model, encoder_lang))
     return embedding_keywords(texts, candidates, encoder, k, diversity)
 
@@ -140,6 +159,32 @@ def embedding_keywords(
         own = phrase_vectors[first : first + len(found)]
         first += len(found)
         results.append(_embedding_top(text_vector, own, found, k, diversity))
+    return results
+
+
+def chinese_embedding_keywords(
+    texts: Sequence[str], shortlists: Sequence[Sequence[Candidate]], scorer: ChineseTfIdf,
+    encoder: Encoder, k: int, diversity: float,
+) -> list[list[Keyword]]:
+    """Chinese shortlists reranked by statistical score × (1 + cosine to the text), with MMR.
+
+    The statistical score is divided by the text's best, so relevance and the
+    similarity MMR subtracts are on one scale.
+    """
+    phrases = [c.phrase for found in shortlists for c in found]
+    vectors = encoder.encode([*texts, *phrases], role="document")
+    text_vectors, phrase_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    results, first = [], 0
+    for text_vector, found in zip(text_vectors, shortlists, strict=True):
+        own = phrase_vectors[first : first + len(found)]
+        first += len(found)
+        if not found:
+            results.append([])
+            continue
+        statistical = np.array([scorer.score(c) for c in found], dtype=np.float32)
+        relevance = statistical / statistical.max() * (1.0 + np.clip(own @ text_vector, 0, 1))
+        chosen = maximal_marginal_relevance(relevance, own, k, diversity)
+        results.append([_keyword(found[i], float(relevance[i])) for i in chosen])
     return results
 
 
@@ -183,6 +228,63 @@ class TfIdfScorer:
         return results
 
 
+class ChineseTfIdf:
+    """TF-IDF of Chinese candidates (``text/zh_phrases.py``) from a document-frequency table.
+
+    score = (1 + ln own count) × mean IDF of its words × 2 if in the first sentence
+    × (1 + 0.5 / (1 + first offset / 30)) × a bonus for two (1.3) or three (1.21)
+    words, the length authors' key phrases mostly have. "Own count" leaves out the
+    mentions inside longer candidates (血糖 in 血糖波动), as C-value does. The picks
+    skip any candidate that contains, or is contained in, one already picked.
+    """
+
+    LENGTH_BONUS: ClassVar[dict[int, float]] = {2: 1.3, 3: 1.21}
+
+    def __init__(self, frequencies: dict[str, int], documents: int) -> None:
+        self.frequencies = frequencies
+        self.documents = documents
+
+    @classmethod
+    def shipped(cls) -> ChineseTfIdf:
+        """The scorer over the table that ships with the package (read once)."""
+        return _shipped_chinese_scorer()
+
+    def idf(self, word: str) -> float:
+        """Smoothed inverse document frequency (scikit-learn's formula)."""
+        return math.log((1 + self.documents) / (1 + self.frequencies.get(word, 0))) + 1.0
+
+    def score(self, candidate: Candidate) -> float:
+        """The candidate's score; see the class docstring."""
+        own = max(candidate.count - candidate.nested, 0.5) if candidate.nested else (
+            candidate.count)
+        parts = candidate.parts or (candidate.key,)
+        idf = sum(self.idf(word) for word in parts) / len(parts)
+        value = (1.0 + math.log(own)) * idf * (2.0 if candidate.in_lead else 1.0)
+        value *= 1.0 + 0.5 / (1.0 + candidate.start / 30.0)
+        return value * self.LENGTH_BONUS.get(candidate.words, 1.0)
+
+    def shortlist(self, found: Sequence[Candidate], n: int) -> list[Candidate]:
+        """The ``n`` best candidates, none inside another, best first."""
+        ranked = sorted(found, key=self.score, reverse=True)
+        chosen: list[Candidate] = []
+        for candidate in ranked:
+            if not any(candidate.key in c.key or c.key in candidate.key for c in chosen):
+                chosen.append(candidate)
+                if len(chosen) == n:
+                    break
+        return chosen
+
+    def top(self, found: Sequence[Candidate], k: int) -> list[Keyword]:
+        """The ``k`` best key phrases of one text."""
+        return [_keyword(c, self.score(c)) for c in self.shortlist(found, k)]
+
+
+@functools.cache
+def _shipped_chinese_scorer() -> ChineseTfIdf:
+    table = json.loads(ZH_DOCUMENT_FREQUENCIES.read_text(encoding="utf-8"))
+    return ChineseTfIdf(table["frequencies"], table["documents"])
+
+
 def _embedding_top(
     text_vector: np.ndarray, vectors: np.ndarray, found: Sequence[Candidate], k: int,
     diversity: float,
@@ -221,41 +323,11 @@ def _keyword(candidate: Candidate, score: float) -> Keyword:
     return Keyword(candidate.phrase, round(float(score), 6), candidate.start, candidate.end)
 
 
-def _jieba_tfidf(text: str, k: int) -> list[Keyword]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    from lepton_ai.text.phrases import quiet_jieba
-
-    quiet_jieba()
-    import jieba.analyse
-
-    tags = jieba.analyse.extract_tags(
-        text, topK=2 * k + 5, withWeight=True,
-        allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "an", "eng"),
-    )
-    results = []
-    for word, weight in tags:
-        start = text.find(word)
-        latin = word.isascii() and word.isalpha()
-        # jieba cuts Latin words at accented letters ("café" -> "caf"): keep whole words only.
-        if latin and (word.lower() in ENGLISH_STOP_WORDS or not _whole_word(text, start,
-                                                                            len(word))):
-            continue
-        results.append(Keyword(word, round(float(weight), 6), start, start + len(word)))
-    return results[:k]
-
-
-def _whole_word(text: str, start: int, length: int) -> bool:
-    """No letter of a non-CJK word touches the span on either side."""
-    around = text[start - 1 : start] + text[start + length : start + length + 1]
-    return not any(ch.isalpha() and not has_cjk(ch) for ch in around)
-
-
 class KeywordOptions(Options):
     """Options of :func:`keywords`."""
 
     k: int = Field(10, ge=1, le=100, description="Key phrases per text.")
-    method: Method = Field("auto", description="auto (embedding for English, jieba TF-IDF "
+    method: Method = Field("auto", description="auto (embedding for English, statistical "
                            "for Chinese) | embedding | statistical")
     lang: Literal["auto", "en", "zh", "multi"] = Field(
         "auto", description="auto decides per text; en | zh | multi force one.")
@@ -273,6 +345,6 @@ TASK = TaskDeclaration(
     name="keywords", version="v1", summary="Key phrases, best first, with offsets.",
     function=keywords, options=KeywordOptions, result=Keyword, many=True,
     defaults={"en": f"spaCy candidates ranked by {DEFAULT_ENGLISH} + MMR",
-              "zh": "jieba TF-IDF"},
+              "zh": "jieba compounds ranked by TF-IDF (shipped table) + position"},
     analysis=AnalysisPart("keywords", field="keywords"),
     cli_parsers={"background": texts_from_file})

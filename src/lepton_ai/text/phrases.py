@@ -3,10 +3,9 @@
 English uses spaCy's small English pipeline (tagger only) and keeps maximal runs
 of adjectives and nouns that end in a noun, the candidate grammar of TextRank and
 EmbedRank (``(ADJ|NOUN|PROPN)* (NOUN|PROPN)``), widened to participles used as
-adjectives ("distributed computation") and hyphenated compounds ("cone-beam"). Chinese uses jieba's
-part-of-speech segmentation and keeps runs of nouns (with an adjective or verbal
-noun in front). Every candidate remembers where it first occurs in the original
-text, so results can point back into it.
+adjectives ("distributed computation") and hyphenated compounds ("cone-beam"). Chinese
+candidates are in ``text/zh_phrases.py``. Every candidate remembers where it first
+occurs in the original text, so results can point back into it.
 """
 
 from __future__ import annotations
@@ -29,9 +28,6 @@ MAX_WORDS = 5
 _EN_LAST = {"NOUN", "PROPN"}
 #: Past and present participles used as adjectives ("distributed computation").
 _EN_PARTICIPLES = {"VBN", "VBG"}
-# jieba tags: n* nouns, vn verbal noun, an adjectival noun, eng Latin words, a adjective.
-_ZH_NOUN_PREFIXES = ("n", "vn", "an", "eng")
-_ZH_INNER_EXTRA = ("a",)
 
 
 @dataclass
@@ -46,6 +42,11 @@ class Candidate:
     count: int = 1
     words: int = 1
     offsets: list[tuple[int, int]] = field(default_factory=list)
+    #: Chinese only: the candidate's jieba words, whether it occurs in the first
+    #: sentence, and the mean count of the longer candidates containing it.
+    parts: tuple[str, ...] = ()
+    in_lead: bool = False
+    nested: float = 0.0
 
 
 def english_pipeline() -> Any:
@@ -155,40 +156,6 @@ def quiet_jieba() -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-
-
-def chinese_candidates(texts: Sequence[str]) -> list[list[Candidate]]:
-    """Noun-phrase candidates of each Chinese text from jieba's tagged segmentation."""
-    quiet_jieba()
-    import jieba.posseg
-
-    results = []
-    for text in texts:
-        spans = []
-        offset = 0
-        run: list[tuple[int, int, str]] = []  # (start, end, flag)
-        index = 0
-        for pair in jieba.posseg.cut(text):
-            word, flag = pair.word, pair.flag
-            start, offset = offset, offset + len(word)
-            if word.strip() and (flag.startswith(_ZH_NOUN_PREFIXES) or flag in _ZH_INNER_EXTRA):
-                run.append((start, offset, flag))
-            else:
-                spans.extend(_chinese_span(run, index))
-                run = []
-            index += 1
-        spans.extend(_chinese_span(run, index))
-        results.append(_collect(text, spans))
-    return results
-
-
-def _chinese_span(run: list[tuple[int, int, str]], index: int) -> list[tuple[int, int, int, int]]:
-    while run and not run[-1][2].startswith(_ZH_NOUN_PREFIXES):
-        run = run[:-1]
-    run = run[-3:]
-    if not run or (len(run) == 1 and run[0][1] - run[0][0] < 2):
-        return []  # single-character words are rarely key phrases
-    return [(run[0][0], run[-1][1], index - len(run), len(run))]
 
 
 def _collect(text: str, spans: list[tuple[int, int, int, int]]) -> list[Candidate]:
