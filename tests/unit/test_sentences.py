@@ -35,6 +35,8 @@ def sentences(text: str) -> list[str]:
     ("Officials of the U.S. and the U.K. met. It went well.",
      ["Officials of the U.S. and the U.K. met.", "It went well."]),
     ("He said no. Then he left.", ["He said no.", "Then he left."]),
+    ("He scored 12. Then he left.", ["He scored 12.", "Then he left."]),
+    ("2. Andrei Ivanov won.", ["2. Andrei Ivanov won."]),
 ])
 def test_sentences_end_where_a_reader_ends_them(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected

@@ -86,3 +86,39 @@ def test_the_lead_prior_puts_the_opening_first_unless_turned_off(tmp_cache) -> N
     assert summarize(text, method="extractive", max_sentences=1).text.startswith("Acme cut")
     central = summarize(text, method="extractive", max_sentences=1, lead=False).text
     assert central.startswith("Acme")  # centrality alone: one of the two on Acme
+
+
+def test_a_long_text_is_ranked_by_words_and_only_a_shortlist_is_embedded(
+        tmp_cache, monkeypatch) -> None:
+    import lepton_ai.tasks.embed as embed_module
+    from lepton_ai.tasks.summarize import EMBED_ALL_UP_TO, SHORTLIST
+
+    # Filler sentences share no word with each other, the theme's share many.
+    filler = [f"Alpha{i} beta{i} gamma{i} delta{i} epsilon{i} zeta{i}."
+              for i in range(EMBED_ALL_UP_TO + 10)]
+    theme = ["The central bank raised interest rates to fight inflation.",
+             "Inflation and interest rates worry the central bank.",
+             "Higher interest rates from the central bank slow inflation."]
+    sentences = [theme[0], *filler[:20], theme[1], *filler[20:], theme[2]]
+    text = " ".join(sentences)
+    seen: list[int] = []
+    real_embed = embed_module.embed
+
+    def counting_embed(texts, **options):
+        seen.append(len(texts))
+        return real_embed(texts, **options)
+
+    monkeypatch.setattr(embed_module, "embed", counting_embed)
+    summary = summarize(text, method="extractive", max_sentences=3, lead=False)
+    assert seen == [SHORTLIST]  # one call, the shortlist only
+    picked = [text[s:e] for s, e in summary.spans]
+    assert sum(p in theme for p in picked) >= 2  # the shared theme is what is central
+    assert summary.text == " ".join(picked) and summary.spans == sorted(summary.spans)
+
+
+def test_word_vectors_are_none_when_only_stop_words_are_left() -> None:
+    from lepton_ai.tasks.summarize import word_vectors
+
+    assert word_vectors(["It is what it is.", "And so on."]) is None
+    vectors = word_vectors(["银行提高了利率。", "利率提高以后储户很高兴。"])
+    assert vectors.shape[0] == 2

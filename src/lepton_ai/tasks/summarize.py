@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 from pydantic import Field
@@ -53,6 +53,11 @@ LEAD_DECAY = 0.5
 #: A dialogue turn's position prior: weight, and decay per turn (see ``_dialogue``).
 TURN_POSITION_WEIGHT = 2.0
 TURN_POSITION_DECAY = 0.7
+#: Texts with more sentences than this are ranked by word (TF-IDF) centrality, and only
+#: the best ``SHORTLIST`` sentences are embedded for redundancy control: embedding
+#: every sentence of a 2,000-word text takes ~250 ms on 2 cores (docs/benchmarks.md).
+EMBED_ALL_UP_TO = 40
+SHORTLIST = 12
 #: Tokens kept free in each map-reduce chunk beside the instructions (sentence joins).
 CHUNK_MARGIN = 16
 
@@ -79,10 +84,13 @@ def sentences_of(text: str) -> list[Span]:
     return spans
 
 
-def centrality(vectors: np.ndarray) -> np.ndarray:
-    """PageRank scores over the sentence graph weighted by positive cosine similarity."""
-    n = len(vectors)
-    weights = np.clip(vectors @ vectors.T, 0.0, None)
+def centrality(vectors: Any) -> np.ndarray:
+    """PageRank scores over the sentence graph weighted by positive cosine similarity
+    (``vectors``: L2-normalised rows, dense or a SciPy sparse matrix)."""
+    n = vectors.shape[0]
+    products = vectors @ vectors.T
+    weights = np.clip(products.toarray() if hasattr(products, "toarray") else products,
+                      0.0, None)
     np.fill_diagonal(weights, 0.0)
     totals = weights.sum(axis=1, keepdims=True)
     transition = np.where(totals > 0, weights / np.maximum(totals, 1e-12), 1.0 / n)
@@ -93,6 +101,22 @@ def centrality(vectors: np.ndarray) -> np.ndarray:
             return updated
         scores = updated
     return scores
+
+
+def word_vectors(sentences: Sequence[str]) -> Any:
+    """L2-normalised TF-IDF vectors of ``sentences`` (LexRank's own representation): words
+    without English stop words, or character bigrams for Chinese; None if no sentence
+    has a word left. A SciPy sparse matrix."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    chinese = has_cjk("".join(sentences[:5]))
+    vectorizer = (TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True)
+                  if chinese else TfidfVectorizer(stop_words="english", sublinear_tf=True))
+    try:
+        matrix = vectorizer.fit_transform(sentences)
+    except ValueError:  # only stop words
+        return None
+    return matrix.astype(np.float32)
 
 
 def with_position_prior(scores: np.ndarray, weight: float, decay: float) -> np.ndarray:
@@ -147,17 +171,29 @@ def extractive(text: str, *, max_sentences: int = 3, max_words: int | None = Non
     sentences = [text[start:end] for start, end in spans]
     if not sentences:
         return Summary("", "extractive", "none", [])
-    embedded = embed(sentences, model=encoder, lang="auto")
-    vectors = np.asarray(embedded)
     lengths = [_words(s) for s in sentences]
-    scores = centrality(vectors)
+    by_words = word_vectors(sentences) if len(sentences) > EMBED_ALL_UP_TO else None
+    if by_words is None:
+        embedded = embed(sentences, model=encoder, lang="auto")
+        vectors = np.asarray(embedded)
+        scores = centrality(vectors)
+    else:
+        scores = centrality(by_words)
     if lead:
         scores = with_position_prior(scores, LEAD_WEIGHT, LEAD_DECAY)
     # Very short sentences ("Hey.", "OK.") are central to nothing; they are kept
     # out unless the text has nothing longer.
     if any(n >= MIN_WORDS for n in lengths):
         scores = np.where(np.asarray(lengths) >= MIN_WORDS, scores, scores.min() - 1.0)
-    picked = pick_sentences(vectors, scores, lengths, max_sentences, max_words)
+    shortlist = list(range(len(sentences)))
+    if by_words is not None:
+        shortlist = sorted(np.argsort(-scores, kind="stable")[: max(SHORTLIST,
+                                                                    2 * max_sentences)])
+        embedded = embed([sentences[i] for i in shortlist], model=encoder, lang="auto")
+        vectors = np.asarray(embedded)
+    chosen = pick_sentences(vectors, scores[shortlist], [lengths[i] for i in shortlist],
+                            max_sentences, max_words)
+    picked = [shortlist[i] for i in chosen]
     picked = [i for i in picked if lengths[i] >= MIN_WORDS] or picked
     joiner = "" if needs_multilingual([text]) else " "
     return Summary(joiner.join(sentences[i] for i in picked), "extractive",

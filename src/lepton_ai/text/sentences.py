@@ -4,7 +4,8 @@ Full-width ends (。！？) and line breaks always end a sentence. ASCII ends (.
 one only before white space or the end of the text (after any closing quotes and
 brackets), so decimals, versions, URLs and e-mail addresses stay whole: "3.5%",
 "EUR 12.4 mn", "64.18%", "v1.2.3", "example.com/a.html". A period does not end a
-sentence after a list number ("1. Jesper Ronnback 2. Andrei Ivanov"), after a single
+sentence after a list number ("1. Jesper Ronnback 2. Andrei Ivanov"; one that opens
+the sentence or follows another), after a single
 capital (an initial: "J. Smith") or after a common abbreviation ("Mr.", "Inc.",
 "Jan.", "e.g."). Semicolons join clauses of one sentence, in both scripts.
 """
@@ -33,9 +34,16 @@ _MONTHS = frozenset({
 _BEFORE_PERIOD = re.compile(r"(?:^|(?<=\s)|(?<=\())([\w.]+)\.$")
 
 
-def _keeps_going(text: str, end_of_mark: int) -> bool:
+_LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,2}\.\s")
+
+
+def _keeps_going(text: str, end_of_mark: int, sentence_start: int) -> bool:
     """Whether the period that ends at ``end_of_mark`` belongs to a list number, an
-    initial or an abbreviation instead of ending the sentence."""
+    initial or an abbreviation instead of ending the sentence.
+
+    A number of one or two digits is a list number when it opens the sentence or
+    follows a colon, or the sentence holds one already ("1. Jesper Ronnback 2. Andrei");
+    elsewhere ("he scored 12.") it ends the sentence."""
     found = _BEFORE_PERIOD.search(text, max(0, end_of_mark - 12), end_of_mark)
     if found is None:
         return False
@@ -43,7 +51,10 @@ def _keeps_going(text: str, end_of_mark: int) -> bool:
     if word.isdigit():  # "1." "12." as list numbers; "1996." and "Jan. 5." end one
         before = text[max(0, found.start(1) - 12):found.start(1)].split()
         month = bool(before) and before[-1].rstrip(".").lower() in _MONTHS
-        return len(word) <= 2 and not month
+        before_number = text[sentence_start:found.start(1)].rstrip()
+        opens = not before_number or before_number.endswith((":", "："))
+        listed = _LIST_NUMBER.search(text, sentence_start, found.start(1)) is not None
+        return len(word) <= 2 and not month and (opens or listed)
     if len(word) == 1 and word.isupper():
         return True
     return word.lower() in ABBREVIATIONS
@@ -55,7 +66,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         mark = match.group()
         if mark.startswith(".") and not mark.startswith("..") and "\n" not in mark \
-                and _keeps_going(text, match.start() + 1):
+                and _keeps_going(text, match.start() + 1, start):
             continue
         spans.append((start, match.end()))
         start = match.end()
