@@ -8,10 +8,14 @@ reference: ROUGE-1/2/L F1 ×100 (rouge-score, Porter stemming) of the default
 ``lai.summarize(text, method="extractive", max_sentences=1)``, of the same without
 the lead prior (``lead=False``, centrality alone) and of lead-1. The lead prior's
 weight and decay were chosen on the first half; the second half is reported apart.
+
+``--word-centrality`` ranks every text by TF-IDF word centrality, the path texts of
+more than ``EMBED_ALL_UP_TO`` sentences take, to compare it with embeddings here.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import sys
@@ -34,6 +38,13 @@ def articles() -> list[tuple[str, str]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--word-centrality", action="store_true")
+    args = parser.parse_args()
+    if args.word_centrality:
+        import lepton_ai.tasks.summarize as summarize_module
+
+        summarize_module.EMBED_ALL_UP_TO = 0
     rows = articles()
     half = len(rows) // 2
     for name, part in (("first half, tuned on", rows[:half]), ("second half", rows[half:])):
@@ -50,6 +61,8 @@ def main() -> None:
                 started = time.perf_counter()
                 predictions = [summarize(text) for _, text in part]
                 seconds = time.perf_counter() - started
+            if args.word_centrality:
+                method += " [word centrality]"
             result = {"method": method, "part": name, "articles": len(part),
                       **score(predictions, titles),
                       "articles_per_s": round(len(part) / seconds, 1),

@@ -36,6 +36,11 @@ def sentences(text: str) -> list[str]:
      ["Officials of the U.S. and the U.K. met.", "It went well."]),
     ("He said no. Then he left.", ["He said no.", "Then he left."]),
     ("He scored 12. Then he left.", ["He scored 12.", "Then he left."]),
+    ("“千真万确！我亲耳听见的。”大家愣住了。", ["“千真万确！我亲耳听见的。”", "大家愣住了。"]),
+    ("“没办法。”他低声说。母亲没再说话。", ["“没办法。”他低声说。", "母亲没再说话。"]),
+    ("“你知道吗？”小王说，“老张要走了。”", ["“你知道吗？”小王说，“老张要走了。”"]),
+    ("他指出：“风险很高。”他认为，应当谨慎。", ["他指出：“风险很高。”", "他认为，应当谨慎。"]),
+    ("银行卡丢了……你先别慌。", ["银行卡丢了……", "你先别慌。"]),
     ("2. Andrei Ivanov won.", ["2. Andrei Ivanov won."]),
 ])
 def test_sentences_end_where_a_reader_ends_them(text: str, expected: list[str]) -> None:

@@ -1,6 +1,8 @@
 """Sentence boundaries for English and Chinese text, as character spans.
 
-Full-width ends (。！？) and line breaks always end a sentence. ASCII ends (. ! ?) end
+Full-width ends (。！？, and an ellipsis ……) and line breaks end a sentence, except
+inside a quotation that closes within 50 characters ("“千真万确！我亲耳听见的。”") and
+before the quote's attribution ("“没办法。”他低声说。" is one sentence). ASCII ends (. ! ?) end
 one only before white space or the end of the text (after any closing quotes and
 brackets), so decimals, versions, URLs and e-mail addresses stay whole: "3.5%",
 "EUR 12.4 mn", "64.18%", "v1.2.3", "example.com/a.html". A period does not end a
@@ -16,7 +18,15 @@ import re
 
 _CLOSERS = "\"'”’)）」』"
 _SENTENCE_END = re.compile(
-    rf"(?:[。！？]+|[.!?]+(?=[{_CLOSERS}]*(?:\s|$))|\n+)[{_CLOSERS}]*\s*")
+    rf"(?:…{{2,}}[。！？]*|[。！？]+|[.!?]+(?=[{_CLOSERS}]*(?:\s|$))|\n+)[{_CLOSERS}]*\s*")
+_OPEN_QUOTES, _CLOSE_QUOTES = "“「『", "”」』"
+#: A quote is one sentence with what it ends in when it closes within this many characters.
+QUOTE_REACH = 50
+#: Verbs of saying: a short clause with one after a closing quote attributes the quote
+#: ("“没办法。”他低声说。") and belongs to its sentence.
+_SPEECH = re.compile("说|道|问|告诉|表示|指出|喊|回答|强调|认为")
+_CLAUSE_END = re.compile("[，,：:；;。！？!?\n“「『]")
+ATTRIBUTION_REACH = 12
 #: Words that end with a period without ending a sentence (lower case, no period).
 ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "inc", "corp", "ltd",
@@ -60,6 +70,32 @@ def _keeps_going(text: str, end_of_mark: int, sentence_start: int) -> bool:
     return word.lower() in ABBREVIATIONS
 
 
+def _inside_quote(text: str, match: re.Match[str], sentence_start: int) -> bool:
+    """Whether a full-width end sits inside a quotation that closes soon after it
+    ("“千真万确！我亲耳听见的。”" is one sentence)."""
+    before = text[sentence_start:match.start()]
+    depth = sum(before.count(q) for q in _OPEN_QUOTES) - sum(
+        before.count(q) for q in _CLOSE_QUOTES)
+    if depth <= 0 or any(q in match.group() for q in _CLOSE_QUOTES):
+        return False
+    ahead = text[match.end():match.end() + QUOTE_REACH]
+    return any(q in ahead for q in _CLOSE_QUOTES) and "\n" not in match.group()
+
+
+def _attributed(text: str, match: re.Match[str]) -> bool:
+    """Whether a quote that closes here is followed by its attribution ("…”他低声说。")."""
+    if not any(q in match.group() for q in _CLOSE_QUOTES) or "\n" in match.group():
+        return False
+    rest = text[match.end():match.end() + ATTRIBUTION_REACH + 2]
+    found = _CLAUSE_END.search(rest)
+    if found is None or not _SPEECH.search(rest[:found.start()]):
+        return False
+    # The attribution ends the sentence ("他低声说。") or introduces the next part of the
+    # quote ("小王神秘地说，“…"); "他认为，AI…" starts a sentence of its own.
+    after = rest[found.start():found.start() + 2]
+    return after[0] in "。！？!?" or after[-1:] in _OPEN_QUOTES
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text`` (see the module's rules)."""
     spans, start = [], 0
@@ -67,6 +103,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         mark = match.group()
         if mark.startswith(".") and not mark.startswith("..") and "\n" not in mark \
                 and _keeps_going(text, match.start() + 1, start):
+            continue
+        if mark[0] in "。！？…" and (_inside_quote(text, match, start)
+                                    or _attributed(text, match)):
             continue
         spans.append((start, match.end()))
         start = match.end()
