@@ -136,6 +136,25 @@ def test_abstractive_summary_of_a_text_longer_than_the_context(
     assert lai.summarize(text[:150]).method == "extractive"  # no model named
 
 
+def test_a_long_dialogue_is_retold_chunk_by_chunk_then_summarized_as_prose(
+        tiny_lm_dir: Path, tmp_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lepton_ai.tasks.summarize as summarize_module
+
+    asked: list[bool] = []
+    real_prompt = summarize_module._prompt
+
+    def recording_prompt(text, max_sentences, max_words, dialogue=False):
+        asked.append(dialogue)
+        return real_prompt(text, max_sentences, max_words, dialogue)
+
+    monkeypatch.setattr(summarize_module, "_prompt", recording_prompt)
+    text = "\n".join(f"#Person{1 + i % 2}#: The bank card {i} was good." for i in range(60))
+    summary = lai.summarize(text, method="abstractive", model=tiny_lm_dir)
+    assert summary.method == "abstractive" and summary.text
+    assert asked[0] is True  # the chunks are retold as a conversation ...
+    assert asked[-1] is False  # ... and the partial summaries summarized as prose
+
+
 def test_answer_cites_a_real_span_or_says_it_does_not_know(
         tiny_lm_dir: Path, tmp_cache: Path) -> None:
     documents = ["Reset your card password in the app under Security. It takes a minute.",

@@ -122,3 +122,13 @@ def test_word_vectors_are_none_when_only_stop_words_are_left() -> None:
     assert word_vectors(["It is what it is.", "And so on."]) is None
     vectors = word_vectors(["银行提高了利率。", "利率提高以后储户很高兴。"])
     assert vectors.shape[0] == 2
+
+
+def test_a_dialogue_is_retold_in_the_third_person_by_the_language_model() -> None:
+    from lepton_ai.tasks.summarize import _prompt
+
+    asked = _prompt("#Person1#: Hi.\n#Person2#: Hello.", 2, None, dialogue=True)[1]["content"]
+    assert "third person" in asked and "conversation" in asked
+    assert "#Person1#: Hi." in asked and "2 sentences or fewer" in asked
+    plain = _prompt("Rates rose.", 2, 40)[1]["content"]
+    assert "third person" not in plain and "at most 40 words" in plain

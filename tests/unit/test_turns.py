@@ -44,3 +44,20 @@ def test_a_dialogue_is_summarized_by_whole_turns_with_their_speakers(tmp_cache) 
     assert summary.spans == sorted(summary.spans)
     one_speaker = summarize("A: first thing\nA: second thing\nA: third", max_sentences=5)
     assert one_speaker.text.count("A: ") == 3  # a budget larger than the text: all of it
+
+
+def test_one_line_with_alternating_speakers_is_a_dialogue_and_a_list_is_not() -> None:
+    text = "A: Is my card blocked? B: Yes, since Monday. A: Please unblock it."
+    turns = dialogue_turns(text)
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("A", "Is my card blocked?"), ("B", "Yes, since Monday."), ("A", "Please unblock it.")]
+    assert all(text[t.start:t.end] == t.text for t in turns)
+    chinese = dialogue_turns("客服：您好。用户：快递没到。客服：请提供单号。")
+    assert [t.speaker for t in chinese] == ["客服", "用户", "客服"]
+    assert dialogue_turns("Revenue: up. Profit: down. Costs: flat.") is None  # nobody twice
+    assert dialogue_turns("Note: this is fine. It works.") is None
+
+
+def test_a_transcript_with_one_speaker_is_still_read_turn_by_turn() -> None:
+    turns = dialogue_turns("Alice: I called the bank.\nAlice: They did not answer.")
+    assert [t.speaker for t in turns] == ["Alice", "Alice"]

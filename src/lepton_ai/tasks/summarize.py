@@ -232,8 +232,17 @@ def _dialogue(turns: list[Turn], max_turns: int, max_words: int | None,
                    embedded.model or "", [(turns[i].start, turns[i].end) for i in chosen])
 
 
-def _prompt(text: str, max_sentences: int, max_words: int | None) -> list[dict[str, str]]:
+def _prompt(text: str, max_sentences: int, max_words: int | None,
+            dialogue: bool = False) -> list[dict[str, str]]:
+    """The chat messages asking for a summary; a dialogue is retold in the third person,
+    its speakers named as the transcript names them ("#Person1# asks …")."""
     limit = f"at most {max_words} words" if max_words else f"{max_sentences} sentences or fewer"
+    if dialogue:
+        return [{"role": "system", "content": "You write short, faithful summaries."},
+                {"role": "user", "content": f"Summarize the following conversation in "
+                 f"{limit}, in the third person: say who wants, asks, says or decides what, "
+                 f"naming each speaker exactly as the conversation does. Use only facts "
+                 f"from the conversation.\n\nConversation:\n{text}\n\nSummary:"}]
     return [{"role": "system", "content": "You write short, faithful summaries."},
             {"role": "user", "content": f"Summarize the following text in {limit}. "
              f"Use only facts from the text.\n\nText:\n{text}\n\nSummary:"}]
@@ -241,7 +250,8 @@ def _prompt(text: str, max_sentences: int, max_words: int | None) -> list[dict[s
 
 def abstractive(text: str, *, max_sentences: int = 3, max_words: int | None = None,
                 model: str | Path | None = None, max_tokens: int = 160) -> Summary:
-    """A summary written by the local LM; long texts go through map-reduce.
+    """A summary written by the local LM; long texts go through map-reduce. A
+    speaker-tagged dialogue is retold in the third person (see :func:`_prompt`).
 
     Each round summarizes chunks that fit the context; the chunk summaries are
     joined and summarized again. A round that does not shrink the text (a model that
@@ -254,25 +264,27 @@ def abstractive(text: str, *, max_sentences: int = 3, max_words: int | None = No
     generator = load_generator(None if model is None else str(model))
     max_tokens = min(max_tokens, generator.n_ctx // 4)
     config = GenerationConfig(max_tokens=max_tokens, temperature=0.0)
+    dialogue = dialogue_turns(text) is not None
     overhead = generator.count_tokens(generator.chat_prompt(
-        _prompt("", max_sentences, max_words))) + CHUNK_MARGIN
+        _prompt("", max_sentences, max_words, dialogue))) + CHUNK_MARGIN
     room = max(generator.n_ctx - max_tokens - overhead, generator.n_ctx // 4)
 
-    def summarize_piece(piece: str) -> str:
+    def summarize_piece(piece: str, as_dialogue: bool) -> str:
         prompt = generator.chat_prompt(generator.fit_prompt(
-            _prompt(piece, max_sentences, max_words), max_tokens))
+            _prompt(piece, max_sentences, max_words, as_dialogue), max_tokens))
         return generator.complete(prompt, config).strip()
 
     size = generator.count_tokens(text)
     pieces = _chunks(text, room, generator.count_tokens)
-    while len(pieces) > 1:  # map, then reduce
-        partial = "\n".join(summarize_piece(piece) for piece in pieces)
+    while len(pieces) > 1:  # map, then reduce (the partial summaries are prose)
+        partial = "\n".join(summarize_piece(piece, dialogue) for piece in pieces)
+        dialogue = False
         shrunk = generator.count_tokens(partial)
         if shrunk >= size:
             pieces = [partial]
             break
         size, pieces = shrunk, _chunks(partial, room, generator.count_tokens)
-    return Summary(summarize_piece(pieces[0]), "abstractive", generator.name, [])
+    return Summary(summarize_piece(pieces[0], dialogue), "abstractive", generator.name, [])
 
 
 def _chunks(text: str, budget: int, count: Callable[[str], int]) -> list[str]:

@@ -21,6 +21,13 @@ _TAGGED = re.compile(
     r"[\u3400-\u9fff\w]{1,12})[ \t]*[:：][ \t]*(?P<said>\S.*)$")
 #: Share of non-empty lines that must be tagged for a text to count as a dialogue.
 TAGGED_SHARE = 0.6
+#: A speaker tag inside one line ("A: Hi. B: Hello."): at the start of the text or after
+#: a sentence end; #Tag#, one capitalised word or letter, or up to 4 CJK characters.
+_INLINE_TAG = re.compile(
+    r"(?:^|(?<=[.!?。！？]))[ \t]*(?P<speaker>#[^#\n]{1,40}#|[A-Z][a-z]{0,15}|"
+    r"[\u3400-\u9fff]{1,4})[ \t]*[:：][ \t]*")
+#: Tags (and distinct speakers) a single line needs to be read as a dialogue.
+INLINE_TAGS, INLINE_SPEAKERS = 3, 2
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,13 @@ class Turn:
 
 def dialogue_turns(text: str) -> list[Turn] | None:
     """The turns of ``text``, or None when it is not a speaker-tagged dialogue (fewer
-    than two lines, or fewer than ``TAGGED_SHARE`` of its lines tagged)."""
+    than two lines, or fewer than ``TAGGED_SHARE`` of its lines tagged). A single
+    line is a dialogue when it opens with a tag and holds ``INLINE_TAGS`` tags of
+    ``INLINE_SPEAKERS`` speakers or more, one of them speaking twice, each tag after a
+    sentence end ("A: Hi. B: Hello. A: Bye.")."""
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    if len(lines) == 1:
+        return _inline_turns(text)
     if len(lines) < 2:
         return None
     matches = [(start, _TAGGED.match(line), line) for start, line in lines]
@@ -61,3 +73,23 @@ def dialogue_turns(text: str) -> list[Turn] | None:
             end = start + len(line.rstrip())
             turns[-1] = Turn(last.speaker, text[last.start:end].strip(), last.start, end)
     return turns or None
+
+
+def _inline_turns(text: str) -> list[Turn] | None:
+    tags = list(_INLINE_TAG.finditer(text))
+    speakers = {tag.group("speaker") for tag in tags}
+    # Someone must speak twice: "Revenue: up. Profit: down. Costs: flat." is a list.
+    if (len(tags) < INLINE_TAGS or not INLINE_SPEAKERS <= len(speakers) < len(tags)
+            or text[: tags[0].start()].strip()):
+        return None
+    turns = []
+    for tag, following in zip(tags, [*tags[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        said = text[tag.end():end]
+        begin = tag.end()
+        stripped = said.strip()
+        if not stripped:
+            return None  # "A: B:": tags without words are not a dialogue
+        begin += len(said) - len(said.lstrip())
+        turns.append(Turn(tag.group("speaker"), stripped, begin, begin + len(stripped)))
+    return turns
