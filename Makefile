@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
 	-DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup run test lint postgres bench bench-peers bench-setfit clean
+.PHONY: setup run test lint postgres browser bench bench-peers bench-setfit clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,9 +44,15 @@ postgres:
 		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			postgresql >/dev/null)
 
+# The web console's tests drive Debian's chromium through Playwright (Playwright's own
+# browser download is not reachable); Noto CJK renders the Chinese pages.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
 # PYTHONFAULTHANDLER: should a native library crash the run, even after the last
 # test, the log shows every thread's Python stack.
-test: setup lint postgres
+test: setup lint postgres browser
 	PYTHONFAULTHANDLER=1 $(VENV)/bin/pytest -q
 
 bench: setup

@@ -20,6 +20,7 @@ from lepton_ai.serve import (
     admin_routes,
     assistant_routes,
     chat_routes,
+    console_routes,
     monitor_routes,
     openai_routes,
     recommend_routes,
@@ -40,7 +41,7 @@ from lepton_ai.serve.state import ServerState
 #: The API's routers, in the order they are matched.
 ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
            monitor_routes.router, recommend_routes.router, task_routes.router,
-           admin_routes.router)
+           admin_routes.router, console_routes.router)
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
 

@@ -118,13 +118,15 @@ def _encode(vector: np.ndarray, encoding_format: str) -> Any:
 async def list_models(request: Request) -> Any:
     state = request.app.state.lai
     created = int(state.started)
-    cards = [{"id": name, "object": "model", "created": created, "owned_by": "lepton-ai"}
-             for name in sorted(set(encoder_names().values()))]
+    # owned_by says what each model is for (free text in OpenAI's API): the console
+    # offers only the chat ones on its chat page.
+    cards = [{"id": name, "object": "model", "created": created,
+              "owned_by": "lepton-ai:embeddings"} for name in sorted(set(encoder_names().values()))]
     if state.chat.available():
         cards.append({"id": state.chat.name, "object": "model", "created": created,
-                      "owned_by": "lepton-ai"})
+                      "owned_by": "lepton-ai:chat"})
     cards += [{"id": name, "object": "model", "created": created, "owned_by": "you"}
               for name in state.models.names()]
     cards += [{"id": f"assistant:{name}", "object": "model", "created": created,
-               "owned_by": "you"} for name in sorted(state.assistants)]
+               "owned_by": "you:assistant"} for name in sorted(state.assistants)]
     return JSONBytes({"object": "list", "data": cards})

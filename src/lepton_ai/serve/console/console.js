@@ -1,0 +1,457 @@
+// lepton-ai web console: a static page over the server's own API.
+// It reads /openapi.json to list the tasks and build their option forms, and calls the
+// same /v1 routes any client calls: no second implementation of a task lives here.
+
+const STRINGS = {
+  en: {
+    "nav.home": "Home", "nav.playground": "Playground", "nav.chat": "Chat",
+    "key.button": "API key", "key.label": "API key of this server",
+    "key.save": "Use this key", "key.hint": "Kept in this browser tab only (sessionStorage).",
+    "key.needed": "This server asks for an API key: enter it above.",
+    "home.title": "What this server offers",
+    "home.ready": "Ready: models loaded and warmed.", "home.loading": "Still loading models…",
+    "home.tasks": "Tasks", "home.models": "Models",
+    "home.start": "Try a task in the Playground, or call the API: every page shows the " +
+      "exact request (curl, Python, lai) it makes. API reference: /docs.",
+    "play.title": "Playground", "play.input": "Text", "play.options": "Options",
+    "play.run": "Run", "play.running": "Running…", "play.result": "Result",
+    "play.raw": "Raw JSON", "play.example": "Example text",
+    "play.copy": "Copy as", "play.copied": "Copied", "play.time": "answered in",
+    "chat.title": "Chat", "chat.model": "Model", "chat.send": "Send",
+    "chat.placeholder": "Write a message…", "chat.you": "You", "chat.clear": "Clear",
+    "error.network": "The server did not answer: is lai serve still running?",
+  },
+  zh: {
+    "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
+    "key.button": "API 密钥", "key.label": "本服务器的 API 密钥",
+    "key.save": "使用此密钥", "key.hint": "只保存在本浏览器标签页中（sessionStorage）。",
+    "key.needed": "此服务器需要 API 密钥：请在上方输入。",
+    "home.title": "本服务器提供的功能",
+    "home.ready": "就绪：模型已加载并预热。", "home.loading": "模型加载中…",
+    "home.tasks": "任务", "home.models": "模型",
+    "home.start": "在「试用」页面试一个任务，或直接调用 API：每个页面都给出它发出的请求" +
+      "（curl、Python、lai 命令）。API 文档：/docs。",
+    "play.title": "试用", "play.input": "文本", "play.options": "选项",
+    "play.run": "运行", "play.running": "运行中…", "play.result": "结果",
+    "play.raw": "原始 JSON", "play.example": "示例文本",
+    "play.copy": "复制为", "play.copied": "已复制", "play.time": "用时",
+    "chat.title": "对话", "chat.model": "模型", "chat.send": "发送",
+    "chat.placeholder": "输入消息…", "chat.you": "你", "chat.clear": "清空",
+    "error.network": "服务器没有响应：lai serve 还在运行吗？",
+  },
+};
+
+// Example texts per task, in both languages; options a task needs to run at all.
+const EXAMPLES = {
+  sentiment: { en: "The support team fixed my card in minutes. Great service!",
+               zh: "客服很耐心，问题很快就解决了，非常满意！" },
+  ner: { en: "Tim Cook met Alibaba executives in Shanghai on Monday.",
+         zh: "马云周一在杭州会见了阿里巴巴的高管。" },
+  keywords: { en: "Deep learning for traffic sign detection. We add an attention " +
+                  "mechanism to a convolutional neural network and fuse multi-scale features.",
+              zh: "基于改进YOLOv5的交通标志检测方法。针对交通标志目标小的问题，在主干网络中" +
+                  "引入注意力机制，并使用特征金字塔融合多尺度特征。" },
+  classify: { en: "I was charged twice for the same purchase.",
+              zh: "同一笔消费被扣了两次款。" },
+  relations: { en: "Steve Jobs founded Apple in California.",
+               zh: "乔布斯在加利福尼亚创立了苹果公司。" },
+  summarize: { en: "The central bank raised interest rates by half a point on Monday. " +
+                   "It said inflation was still too high. Savers welcomed the move. " +
+                   "Borrowers will pay more for mortgages. Markets had expected the rise.",
+               zh: "央行周一宣布加息半个百分点。央行表示通胀仍然过高。储户对此表示欢迎。" +
+                   "贷款人的房贷成本将上升。市场此前已预期此次加息。" },
+  analyze: { en: "The new phone from Acme is fast, but the battery dies by noon.",
+             zh: "这款手机速度很快，但是电池不耐用，中午就没电了。" },
+  language: { en: "Bonjour tout le monde", zh: "今天天气很好" },
+  embed: { en: "A sentence to turn into a vector.", zh: "把这句话变成向量。" },
+  answer: { en: "How much does a replacement card cost?",
+            zh: "补办银行卡要多少钱？" },
+};
+const NEEDED_OPTIONS = {
+  classify: { labels: { en: "billing, card problem, other", zh: "账单, 银行卡问题, 其他" } },
+  answer: { documents: { en: "A replacement card costs 5 euros and arrives in 3 days.",
+                         zh: "补办银行卡收费5元，3天内寄到。" } },
+};
+// Options that hold several texts, one per line.
+const MULTILINE = new Set(["documents", "ids"]);
+
+const state = {
+  lang: localStorage.getItem("lai.lang") || (navigator.language.startsWith("zh") ? "zh" : "en"),
+  key: sessionStorage.getItem("lai.key") || "",
+  schema: null,
+  task: null,
+};
+
+const t = (name) => STRINGS[state.lang][name] ?? STRINGS.en[name] ?? name;
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (value !== false && value !== undefined) node.setAttribute(name, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function notice(message) {
+  const box = $("#notice");
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+// Every call goes through here: the key header, and coded errors shown as they come.
+async function api(path, body, method = body === undefined ? "GET" : "POST") {
+  const headers = { "Content-Type": "application/json" };
+  if (state.key) headers.Authorization = `Bearer ${state.key}`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers,
+                                   body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new Error(t("error.network"));
+  }
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = payload.error || {};
+    if (response.status === 401) $("#key-panel").hidden = false;
+    const code = error.code ? `${error.code}: ` : `HTTP ${response.status}: `;
+    throw new Error(code + (error.message || response.statusText) +
+                    (response.status === 401 ? `\n${t("key.needed")}` : ""));
+  }
+  return payload;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  $("#language").textContent = state.lang === "zh" ? "English" : "中文";
+}
+
+// ---- OpenAPI: the tasks and their options -------------------------------------------
+function resolve(node) {
+  while (node && (node.$ref || node.allOf)) {
+    node = node.$ref
+      ? node.$ref.split("/").slice(1).reduce((at, part) => at[part], state.schema)
+      : node.allOf[0];
+  }
+  return node || {};
+}
+
+function tasks() {
+  const found = [];
+  for (const [path, operations] of Object.entries(state.schema.paths)) {
+    const post = operations.post;
+    if (!post || !(post.tags || []).includes("tasks")) continue;
+    const request = resolve(post.requestBody.content["application/json"].schema);
+    const options = resolve(request.properties.options || {});
+    found.push({ name: path.replace("/v1/", ""), path, summary: post.summary,
+                 options: options.properties || {}, required: options.required || [] });
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function fieldKind(property) {
+  const choices = property.enum || (property.anyOf || []).flatMap((p) => p.enum || []);
+  if (choices.length) return { kind: "choice", choices };
+  const types = [property.type, ...(property.anyOf || []).map((p) => p.type)];
+  if (types.includes("boolean")) return { kind: "boolean" };
+  if (types.includes("integer") || types.includes("number")) return { kind: "number" };
+  if (types.includes("array")) return { kind: "list" };
+  if (types.includes("string")) return { kind: "text" };
+  return { kind: "other" };
+}
+
+function optionField(task, name, property) {
+  const { kind, choices } = fieldKind(property);
+  if (kind === "other") return null;
+  const id = `option-${name}`;
+  const needed = NEEDED_OPTIONS[task.name]?.[name]?.[state.lang];
+  let input;
+  if (kind === "choice") {
+    input = element("select", { id, name });
+    for (const choice of choices) {
+      input.append(element("option", { value: choice, text: choice,
+                                       selected: choice === property.default ? "" : false }));
+    }
+  } else if (kind === "boolean") {
+    input = element("input", { id, name, type: "checkbox",
+                               checked: property.default ? "" : false });
+  } else if (kind === "list" && MULTILINE.has(name)) {
+    input = element("textarea", { id, name, rows: 3 });
+    input.value = needed || "";
+  } else {
+    const attributes = { id, name, type: kind === "number" ? "number" : "text" };
+    if (kind === "number") {
+      attributes.step = (property.type || property.anyOf?.[0]?.type) === "integer" ? "1" : "any";
+      if (property.minimum !== undefined) attributes.min = property.minimum;
+      if (property.maximum !== undefined) attributes.max = property.maximum;
+    }
+    input = element("input", attributes);
+    input.value = needed || (property.default ?? "");
+  }
+  input.dataset.kind = kind;
+  input.title = property.description || "";
+  return [element("label", { for: id, text: name, title: property.description || "" }), input];
+}
+
+function optionValues(form, task) {
+  const values = {};
+  for (const input of form.querySelectorAll("[data-kind]")) {
+    const property = task.options[input.name];
+    let value;
+    if (input.dataset.kind === "boolean") value = input.checked;
+    else if (input.dataset.kind === "number") value = input.value === "" ? null : Number(input.value);
+    else if (input.dataset.kind === "list") {
+      const parts = MULTILINE.has(input.name) ? input.value.split("\n") : input.value.split(/[,，]/);
+      value = parts.map((part) => part.trim()).filter(Boolean);
+      if (!value.length) value = null;
+    } else value = input.value === "" ? null : input.value;
+    const unchanged = JSON.stringify(value) === JSON.stringify(property.default ?? null);
+    if (value !== null && !unchanged) values[input.name] = value;
+  }
+  return values;
+}
+
+// ---- Results ------------------------------------------------------------------------
+function spansOf(data) {
+  if (Array.isArray(data) && data.every((d) => d && Number.isInteger(d.start))) {
+    return data.map((d) => ({ start: d.start, end: d.end,
+                              tag: d.label || d.type || (d.score !== undefined ? d.score.toFixed(2) : "") }));
+  }
+  if (data && Array.isArray(data.spans)) {
+    return data.spans.map(([start, end]) => ({ start, end, tag: "" }));
+  }
+  return [];
+}
+
+function highlighted(text, spans) {
+  const box = element("div", { class: "result-text", "data-testid": "highlighted" });
+  let at = 0;
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.start < at) continue;
+    box.append(text.slice(at, span.start));
+    const mark = element("mark", {}, text.slice(span.start, span.end));
+    if (span.tag) mark.append(element("small", { text: span.tag }));
+    box.append(mark);
+    at = span.end;
+  }
+  box.append(text.slice(at));
+  return box;
+}
+
+function summaryOf(data) {
+  if (data && typeof data === "object" && !Array.isArray(data) && typeof data.label === "string") {
+    const chips = element("div", { class: "labels", "data-testid": "labels" });
+    chips.append(element("span", { class: "label", text:
+      `${data.label}${typeof data.score === "number" ? ` ${data.score.toFixed(3)}` : ""}` }));
+    return chips;
+  }
+  if (Array.isArray(data) && data.length && typeof data[0] === "number") {
+    return element("p", { text: `vector: ${data.length} numbers` });
+  }
+  if (data && typeof data.text === "string") return element("p", { text: data.text });
+  return null;
+}
+
+function copyButtons(task, text, options) {
+  const origin = window.location.origin;
+  const body = JSON.stringify({ input: text, ...(Object.keys(options).length ? { options } : {}) });
+  const quoted = (value) => `'${value.replaceAll("'", "'\\''")}'`;
+  const auth = state.key ? " -H 'Authorization: Bearer $LAI_API_KEY'" : "";
+  const python = `import lepton_ai as lai\nlai.${task.name}(${JSON.stringify(text)}${
+    Object.entries(options).map(([k, v]) => `, ${k}=${pythonValue(v)}`).join("")})`;
+  const cli = `lai ${task.name} --text ${quoted(text)}${Object.entries(options).map(([k, v]) =>
+    ` --${k.replaceAll("_", "-")} ${quoted(Array.isArray(v) ? v.join(", ") : String(v))}`).join("")}`;
+  const forms = {
+    curl: `curl -s ${origin}${task.path} -H 'Content-Type: application/json'${auth} -d ${quoted(body)}`,
+    Python: python, lai: cli,
+  };
+  const row = element("div", { class: "copy" }, element("span", { text: t("play.copy") }));
+  for (const [name, command] of Object.entries(forms)) {
+    row.append(element("button", { type: "button", "data-command": command, onclick: async (event) => {
+      await navigator.clipboard?.writeText(command).catch(() => {});
+      event.target.textContent = `${name} ✓`;
+    }, text: name }));
+  }
+  return row;
+}
+
+function pythonValue(value) {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return JSON.stringify(value);
+}
+
+// ---- Pages --------------------------------------------------------------------------
+async function homePage(page) {
+  page.append(element("h1", { text: t("home.title") }));
+  const ready = await fetch("/readyz").then((r) => r.ok).catch(() => false);
+  page.append(element("p", { "data-testid": "readiness", text: ready ? t("home.ready") : t("home.loading") }));
+  page.append(element("h2", { text: t("home.tasks") }));
+  const list = element("ul");
+  for (const task of tasks()) {
+    list.append(element("li", {}, element("a", { href: `#playground/${task.name}`, text: task.name }),
+                        ` — ${task.summary || ""}`));
+  }
+  page.append(list, element("p", { class: "hint", text: t("home.start") }));
+  try {
+    const models = await api("/v1/models");
+    page.append(element("h2", { text: t("home.models") }));
+    const table = element("table", {}, element("tr", {}, element("th", { text: "id" }),
+                                               element("th", { text: "owned_by" })));
+    for (const model of models.data) {
+      table.append(element("tr", {}, element("td", { text: model.id }),
+                           element("td", { text: model.owned_by || "" })));
+    }
+    page.append(table);
+  } catch (error) {
+    notice(error.message);
+  }
+}
+
+function playgroundPage(page, name) {
+  const all = tasks();
+  const task = all.find((candidate) => candidate.name === name) || all.find((c) => c.name === "sentiment") || all[0];
+  state.task = task.name;
+  page.append(element("h1", { text: t("play.title") }));
+  const picker = element("div", { class: "tasks", role: "group", "aria-label": t("play.title") });
+  for (const candidate of all) {
+    picker.append(element("button", { type: "button", "aria-pressed": String(candidate === task),
+                                      onclick: () => { window.location.hash = `playground/${candidate.name}`; },
+                                      text: candidate.name }));
+  }
+  page.append(picker, element("p", { class: "hint", text: task.summary || "" }));
+  const form = element("form", { "aria-label": task.name });
+  const input = element("textarea", { id: "task-input", name: "input", "aria-label": t("play.input") });
+  input.value = EXAMPLES[task.name]?.[state.lang] || "";
+  const options = element("div", { class: "options" });
+  for (const [optionName, property] of Object.entries(task.options)) {
+    const field = optionField(task, optionName, property);
+    if (field) options.append(...field);
+  }
+  const run = element("button", { type: "submit", class: "primary", id: "run", text: t("play.run") });
+  form.append(element("label", { for: "task-input", text: t("play.input") }), input,
+              element("h2", { text: t("play.options") }), options, run);
+  const output = element("section", { id: "result", "aria-live": "polite" });
+  page.append(element("div", { class: "grid" }, form, output));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    notice("");
+    const text = input.value;
+    const values = optionValues(form, task);
+    run.disabled = true;
+    run.textContent = t("play.running");
+    output.replaceChildren();
+    output.dataset.done = "false";
+    const started = performance.now();
+    try {
+      const answer = await api(task.path, { input: text, options: values });
+      const took = Math.round(performance.now() - started);
+      output.append(element("h2", { text: t("play.result") }),
+                    element("p", { class: "hint", "data-testid": "took", text: `${t("play.time")} ${took} ms` }));
+      const summary = summaryOf(answer.data);
+      if (summary) output.append(summary);
+      const spans = spansOf(answer.data);
+      if (spans.length) output.append(highlighted(text, spans));
+      output.append(element("h3", { text: t("play.raw") }),
+                    element("pre", { "data-testid": "raw", text: JSON.stringify(answer, null, 2) }));
+      output.append(copyButtons(task, text, values));
+      output.dataset.done = "true";
+    } catch (error) {
+      notice(error.message);
+      output.dataset.done = "error";
+    } finally {
+      run.disabled = false;
+      run.textContent = t("play.run");
+    }
+  });
+}
+
+async function chatPage(page) {
+  page.append(element("h1", { text: t("chat.title") }));
+  const picker = element("select", { id: "chat-model", "aria-label": t("chat.model") });
+  try {
+    const models = await api("/v1/models");
+    const chat = new Set(["lepton-ai:chat", "you:assistant"]);
+    for (const model of models.data.filter((m) => chat.has(m.owned_by))) {
+      picker.append(element("option", { value: model.id, text: model.id }));
+    }
+  } catch (error) {
+    notice(error.message);
+  }
+  const log = element("div", { class: "chat-log", id: "chat-log", "aria-live": "polite" });
+  const message = element("textarea", { id: "chat-input", rows: 2, placeholder: t("chat.placeholder"),
+                                        "aria-label": t("chat.placeholder") });
+  const send = element("button", { type: "submit", class: "primary", text: t("chat.send") });
+  const history = [];
+  const form = element("form", {}, message, send,
+                       element("button", { type: "button", text: t("chat.clear"), onclick: () => {
+                         history.length = 0; log.replaceChildren();
+                       } }));
+  page.append(element("label", { for: "chat-model", text: `${t("chat.model")} ` }), picker, log, form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = message.value.trim();
+    if (!text) return;
+    notice("");
+    history.push({ role: "user", content: text });
+    log.append(element("p", { class: "user", text: `${t("chat.you")}: ${text}` }));
+    message.value = "";
+    send.disabled = true;
+    try {
+      const answer = await api("/v1/chat/completions", { model: picker.value, messages: history });
+      const reply = answer.choices[0].message.content;
+      history.push({ role: "assistant", content: reply });
+      log.append(element("p", { class: "assistant", "data-testid": "reply", text: `${picker.value}: ${reply}` }));
+    } catch (error) {
+      history.pop();
+      notice(error.message);
+    } finally {
+      send.disabled = false;
+    }
+  });
+}
+
+async function render() {
+  const [name, argument] = (window.location.hash.slice(1) || "home").split("/");
+  const page = $("#page");
+  page.replaceChildren();
+  for (const link of document.querySelectorAll("header nav a")) {
+    link.toggleAttribute("aria-current", link.getAttribute("href") === `#${name}`);
+    if (link.getAttribute("href") === `#${name}`) link.setAttribute("aria-current", "page");
+  }
+  try {
+    state.schema ??= await fetch("/openapi.json").then((r) => r.json());
+    if (name === "playground") playgroundPage(page, argument);
+    else if (name === "chat") await chatPage(page);
+    else await homePage(page);
+  } catch (error) {
+    notice(error.message);
+  }
+  page.dataset.ready = "true";
+  document.body.dataset.readyMs ??= String(Math.round(performance.now()));  // first render
+}
+
+function start() {
+  applyLanguage();
+  $("#language").addEventListener("click", () => {
+    state.lang = state.lang === "zh" ? "en" : "zh";
+    localStorage.setItem("lai.lang", state.lang);
+    applyLanguage();
+    render();
+  });
+  $("#key-button").addEventListener("click", () => { $("#key-panel").hidden = !$("#key-panel").hidden; });
+  $("#key-save").addEventListener("click", () => {
+    state.key = $("#key-input").value.trim();
+    sessionStorage.setItem("lai.key", state.key);
+    $("#key-panel").hidden = true;
+    notice("");
+    render();
+  });
+  window.addEventListener("hashchange", render);
+  render();
+}
+
+start();

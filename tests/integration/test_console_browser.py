@@ -1,0 +1,143 @@
+"""The web console in a real browser: Debian's chromium driven by Playwright.
+
+`make test` installs the `chromium` package when it is missing (Playwright's own browser
+download cannot be reached here). Each step saves a screenshot under the test's
+temporary folder and checks what a person would read on the page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .serve_process import running_server
+
+KEY = "console-test-key"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    # Cold Chinese models load on first use: give that first request time.
+    with running_server("--api-key", KEY, "--timeout", "120") as base:
+        yield base
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "no chromium on PATH: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+def enter_key(page, key: str = KEY) -> None:
+    if not page.locator("#key-panel").is_visible():
+        page.click("#key-button")
+    page.fill("#key-input", key)
+    page.click("#key-save")
+
+
+def run_task(page) -> None:
+    page.click("#run")
+    page.wait_for_selector("#result[data-done='true'], #result[data-done='error']")
+
+
+def test_key_prompt_then_sentiment_in_english_and_chinese(server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui")
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "LAI-E804" in page.inner_text("#notice")  # asked for the key, in the page
+    assert page.locator("#key-panel").is_visible()
+    page.screenshot(path=tmp_path / "1-key-prompt.png")
+
+    enter_key(page)
+    page.wait_for_selector("main[data-ready='true'] table")
+    home = page.inner_text("main")
+    assert "sentiment" in home and "keywords" in home  # every declared task is listed
+    page.screenshot(path=tmp_path / "2-home.png")
+
+    page.goto(f"{server}/ui#playground/sentiment")
+    page.wait_for_selector("#run")
+    assert "Great service" in page.input_value("#task-input")
+    run_task(page)
+    assert page.locator("[data-testid='labels']").inner_text().startswith("positive")
+    assert '"task": "sentiment.v1"' in page.inner_text("[data-testid='raw']")
+    curl = page.locator("button[data-command^='curl']").get_attribute("data-command")
+    assert "/v1/sentiment" in curl and "Authorization" in curl
+    page.screenshot(path=tmp_path / "3-sentiment-en.png")
+
+    page.click("#language")  # 中文
+    page.wait_for_selector("#run:text('运行')")
+    assert page.inner_text("header nav").split()[:3] == ["首页", "试用", "对话"]
+    assert "客服" in page.input_value("#task-input")
+    run_task(page)
+    assert page.locator("[data-testid='labels']").inner_text().startswith("positive")
+    page.screenshot(path=tmp_path / "4-sentiment-zh.png")
+    assert (tmp_path / "4-sentiment-zh.png").stat().st_size > 10_000
+
+
+def test_entities_are_highlighted_in_the_text(server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui#playground/ner")
+    enter_key(page)
+    page.wait_for_selector("#run")
+    page.fill("#task-input", "马云周一在杭州会见了阿里巴巴的高管。")
+    run_task(page)
+    marks = page.locator("[data-testid='highlighted'] mark").all_inner_texts()
+    assert any(m.startswith("杭州") for m in marks), marks
+    assert any(m.startswith("马云") for m in marks), marks
+    page.screenshot(path=tmp_path / "ner-zh.png")
+
+
+def test_options_come_from_the_task_declaration_and_bad_input_is_shown_coded(
+        server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui#playground/keywords")
+    enter_key(page)
+    page.wait_for_selector("#option-k")
+    assert page.input_value("#option-k") == "10"  # KeywordOptions.k's default
+    page.fill("#option-k", "3")
+    run_task(page)
+    raw = page.inner_text("[data-testid='raw']")
+    assert raw.count('"phrase"') == 3
+    page.fill("#task-input", "   ")
+    run_task(page)
+    assert "LAI-E209" in page.inner_text("#notice")  # the coded error, not a blank page
+    page.screenshot(path=tmp_path / "keywords-error.png")
+
+    enter_key(page, "wrong-key")
+    page.fill("#task-input", "Rates rose.")
+    run_task(page)
+    assert "LAI-E804" in page.inner_text("#notice")
+
+
+def test_chat_one_turn(server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui#chat")
+    enter_key(page)
+    page.wait_for_selector("#chat-model option", state="attached")
+    assert page.locator("#chat-model").input_value() == "smollm2-135m-instruct"
+    page.fill("#chat-input", "Say hello in one short sentence.")
+    page.click("form button[type='submit']")
+    page.wait_for_selector("[data-testid='reply']", timeout=120_000)
+    reply = page.inner_text("[data-testid='reply']")
+    assert len(reply.split(":", 1)[1].strip()) > 0
+    page.screenshot(path=tmp_path / "chat.png")
+
+
+def test_console_is_readable_at_phone_width(server: str, page, tmp_path: Path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/ui#playground/sentiment")
+    enter_key(page)
+    page.wait_for_selector("#run")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # nothing forces sideways scrolling
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in {"A", "BUTTON"}
+    page.screenshot(path=tmp_path / "phone.png")

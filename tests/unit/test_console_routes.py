@@ -1,0 +1,53 @@
+"""The web console's files: served without a key, a fixed list, small, no CDN."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lepton_ai.serve.app import build_app
+from lepton_ai.serve.config import ServeConfig
+from lepton_ai.serve.console_routes import CONSOLE, FILES
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    config = ServeConfig(warm=False, api_keys=frozenset({"secret"}))
+    with TestClient(build_app(config)) as test_client:
+        yield test_client
+
+
+def test_the_page_and_its_files_need_no_key_but_the_api_does(client: TestClient) -> None:
+    page = client.get("/ui")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for name, media in FILES.items():
+        answer = client.get(f"/ui/{name}")
+        assert answer.status_code == 200 and answer.headers["content-type"] == media
+    assert client.get("/", follow_redirects=False).headers["location"] == "/ui"
+    refused = client.post("/v1/sentiment", json={"input": "fine"})
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "LAI-E804"
+
+
+@pytest.mark.parametrize("path", ["/ui/../app.py", "/ui/%2e%2e%2fapp.py", "/ui/secrets.txt",
+                                  "/ui/console_routes.py"])
+def test_nothing_but_the_listed_files_comes_back(client: TestClient, path: str) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 404 and "error" in answer.json()
+
+
+def test_everything_the_page_loads_is_packaged_and_small() -> None:
+    html = (CONSOLE / "index.html").read_text(encoding="utf-8")
+    script = (CONSOLE / "console.js").read_text(encoding="utf-8")
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert all(url.startswith(("/ui/", "data:", "#")) for url in loaded), loaded
+    assert "http://" not in script and "https://" not in script  # no CDN, works offline
+    assert sum((CONSOLE / name).stat().st_size for name in FILES) < 1_000_000
+
+
+def test_models_say_what_they_are_for(client: TestClient) -> None:
+    models = client.get("/v1/models", headers={"Authorization": "Bearer secret"}).json()["data"]
+    kinds = {model["owned_by"] for model in models}
+    assert "lepton-ai:embeddings" in kinds and "lepton-ai:chat" in kinds
