@@ -141,3 +141,66 @@ def test_console_is_readable_at_phone_width(server: str, page, tmp_path: Path):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") in {"A", "BUTTON"}
     page.screenshot(path=tmp_path / "phone.png")
+
+
+@pytest.fixture(scope="module")
+def versioned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server with two versions of a small intent model trained on the real encoder."""
+    import lepton_ai as lai
+    from lepton_ai.settings import settings
+
+    root = tmp_path_factory.mktemp("models")
+    rows = [("my card was charged twice", "billing"), ("refund the double charge", "billing"),
+            ("why is there a fee on my bill", "billing"), ("the invoice amount is wrong", "billing"),
+            ("my card does not work", "card"), ("the card was swallowed by the ATM", "card"),
+            ("I lost my card", "card"), ("my new card has not arrived", "card")]
+    folders, shown = [], settings.show_progress
+    settings.show_progress = False
+    try:
+        for version, order in (("1", rows), ("2", rows[::-1])):
+            data = root / f"intents-{version}.csv"
+            data.write_text("text,label\n" + "\n".join(f"{t},{label}" for t, label in order)
+                            + "\n", encoding="utf-8")
+            folders.append(lai.train(data, out=root / f"v{version}", method="head").folder)
+    finally:
+        settings.show_progress = shown
+    with running_server(f"intents@1={folders[0]}", f"intents@2={folders[1]}", "--api-key", KEY,
+                        "--admin-key", ADMIN, "--model-root", str(root)) as base:
+        yield base
+
+
+ADMIN = "console-admin-key"
+
+
+def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_path: Path):
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirmation each change asks
+    page.goto(f"{versioned_server}/ui#models")
+    enter_key(page)
+    page.wait_for_selector("#admin-key")
+    assert "admin key" in page.inner_text("main").lower()
+    page.fill("#admin-key", ADMIN)
+    page.click("main form.panel button[type='submit']")
+    current = page.locator("[data-model='intents'] [data-testid='current']")
+    page.wait_for_selector("[data-model='intents'] [data-testid='current']")
+    assert current.inner_text().endswith(": 2")  # the last version given is current
+    page.screenshot(path=tmp_path / "models-before.png")
+
+    page.click("button[data-switch='1']")
+    page.wait_for_function(
+        "document.querySelector(\"[data-model='intents'] [data-testid='current']\")"
+        "?.textContent.endsWith(': 1')")
+    page.fill("[data-model='intents'] [data-testid='probe']", "I was charged twice")
+    page.click("[data-model='intents'] form.copy button[type='submit']")
+    page.wait_for_selector("[data-testid='prediction']:text('\"version\": \"1\"')")
+    page.screenshot(path=tmp_path / "models-switched.png")
+
+    page.click("button[data-rollback='intents']")
+    page.wait_for_function(
+        "document.querySelector(\"[data-model='intents'] [data-testid='current']\")"
+        "?.textContent.endsWith(': 2')")
+    page.screenshot(path=tmp_path / "models-rolled-back.png")
+
+    page.fill("#admin-key", "not-the-admin-key")
+    page.click("main form.panel button[type='submit']")
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "LAI-E804" in page.inner_text("#notice")

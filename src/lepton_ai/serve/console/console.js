@@ -20,6 +20,14 @@ const STRINGS = {
     "chat.title": "Chat", "chat.model": "Model", "chat.send": "Send",
     "chat.placeholder": "Write a message…", "chat.you": "You", "chat.clear": "Clear",
     "error.network": "The server did not answer: is lai serve still running?",
+    "nav.models": "Models", "models.title": "Your served models",
+    "models.admin": "Admin key (for switching versions)", "models.adminSave": "Use",
+    "models.none": "This server serves no trained model. Start it with: lai serve NAME=DIR",
+    "models.current": "current", "models.history": "history",
+    "models.switch": "Switch to", "models.rollback": "Roll back",
+    "models.confirmSwitch": "Switch {name} to version {version}?",
+    "models.confirmRollback": "Roll {name} back to its previous version?",
+    "models.try": "Try", "models.needAdmin": "Switching versions needs the admin key.",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -38,6 +46,14 @@ const STRINGS = {
     "chat.title": "对话", "chat.model": "模型", "chat.send": "发送",
     "chat.placeholder": "输入消息…", "chat.you": "你", "chat.clear": "清空",
     "error.network": "服务器没有响应：lai serve 还在运行吗？",
+    "nav.models": "模型", "models.title": "已部署的自有模型",
+    "models.admin": "管理密钥（切换版本时需要）", "models.adminSave": "使用",
+    "models.none": "本服务器没有部署训练好的模型。启动方式：lai serve 名称=目录",
+    "models.current": "当前版本", "models.history": "历史",
+    "models.switch": "切换到", "models.rollback": "回滚",
+    "models.confirmSwitch": "把 {name} 切换到版本 {version}？",
+    "models.confirmRollback": "把 {name} 回滚到上一个版本？",
+    "models.try": "试用", "models.needAdmin": "切换版本需要管理密钥。",
   },
 };
 
@@ -78,6 +94,7 @@ const MULTILINE = new Set(["documents", "ids"]);
 const state = {
   lang: localStorage.getItem("lai.lang") || (navigator.language.startsWith("zh") ? "zh" : "en"),
   key: sessionStorage.getItem("lai.key") || "",
+  adminKey: sessionStorage.getItem("lai.adminKey") || "",
   schema: null,
   task: null,
 };
@@ -105,7 +122,8 @@ function notice(message) {
 // Every call goes through here: the key header, and coded errors shown as they come.
 async function api(path, body, method = body === undefined ? "GET" : "POST") {
   const headers = { "Content-Type": "application/json" };
-  if (state.key) headers.Authorization = `Bearer ${state.key}`;
+  const key = path.startsWith("/admin/") ? state.adminKey : state.key;
+  if (key) headers.Authorization = `Bearer ${key}`;
   let response;
   try {
     response = await fetch(path, { method, headers,
@@ -116,7 +134,7 @@ async function api(path, body, method = body === undefined ? "GET" : "POST") {
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = payload.error || {};
-    if (response.status === 401) $("#key-panel").hidden = false;
+    if (response.status === 401 && !path.startsWith("/admin/")) $("#key-panel").hidden = false;
     const code = error.code ? `${error.code}: ` : `HTTP ${response.status}: `;
     throw new Error(code + (error.message || response.statusText) +
                     (response.status === 401 ? `\n${t("key.needed")}` : ""));
@@ -414,6 +432,88 @@ async function chatPage(page) {
   });
 }
 
+const format = (template, values) =>
+  template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+
+async function modelsPage(page) {
+  page.append(element("h1", { text: t("models.title") }));
+  const adminInput = element("input", { id: "admin-key", type: "password", autocomplete: "off" });
+  adminInput.value = state.adminKey;
+  page.append(element("form", { class: "panel", onsubmit: (event) => {
+    event.preventDefault();
+    state.adminKey = adminInput.value.trim();
+    sessionStorage.setItem("lai.adminKey", state.adminKey);
+    render();
+  } }, element("label", { for: "admin-key", text: `${t("models.admin")} ` }), adminInput,
+  element("button", { type: "submit", text: t("models.adminSave") })));
+  if (!state.adminKey) {
+    page.append(element("p", { class: "hint", text: t("models.needAdmin") }));
+    return;
+  }
+  const served = await api("/admin/models");
+  if (!served.length) {
+    page.append(element("p", { text: t("models.none") }));
+    return;
+  }
+  for (const model of served) {
+    const section = element("section", { "data-model": model.name });
+    section.append(element("h2", { text: model.name }),
+                   element("p", { "data-testid": "current",
+                                  text: `${t("models.current")}: ${model.current}` }),
+                   element("p", { class: "hint",
+                                  text: `${t("models.history")}: ${model.history.join(" → ") || "—"}` }));
+    const table = element("table", {}, element("tr", {}, ...["version", "task", "labels", "path", ""]
+      .map((name) => element("th", { text: name }))));
+    for (const version of model.versions) {
+      const action = version.version === model.current
+        ? element("strong", { text: t("models.current") })
+        : element("button", { type: "button", "data-switch": version.version, text:
+            `${t("models.switch")} ${version.version}`, onclick: () => change(model.name,
+              format(t("models.confirmSwitch"), { name: model.name, version: version.version }),
+              `/admin/models/${encodeURIComponent(model.name)}/current`, { version: version.version }, "PUT") });
+      table.append(element("tr", {}, element("td", { text: version.version }),
+                           element("td", { text: version.task }),
+                           element("td", { text: String(version.labels) }),
+                           element("td", { text: version.path }), element("td", {}, action)));
+    }
+    section.append(table);
+    if (model.history.length) {
+      section.append(element("button", { type: "button", "data-rollback": model.name,
+        text: t("models.rollback"), onclick: () => change(model.name,
+          format(t("models.confirmRollback"), { name: model.name }),
+          `/admin/models/${encodeURIComponent(model.name)}/rollback`, {}, "POST") }));
+    }
+    const probe = element("input", { type: "text", "aria-label": `${t("models.try")} ${model.name}`,
+                                     "data-testid": "probe" });
+    const said = element("pre", { "data-testid": "prediction" });
+    section.append(element("form", { class: "copy", onsubmit: async (event) => {
+      event.preventDefault();
+      notice("");
+      try {
+        const answer = await api(`/v1/models/${encodeURIComponent(model.name)}/predict`,
+                                 { input: probe.value });
+        said.textContent = JSON.stringify(answer, null, 2);
+      } catch (error) {
+        notice(error.message);
+      }
+    } }, probe, element("button", { type: "submit", text: t("models.try") })), said);
+    page.append(section);
+  }
+}
+
+// Switching and rolling back ask first, then show the server's state afresh, so a page
+// never keeps showing a version that is no longer current.
+async function change(name, question, path, body, method) {
+  if (!window.confirm(question)) return;
+  notice("");
+  try {
+    await api(path, body, method);
+  } catch (error) {
+    notice(error.message);
+  }
+  await render();
+}
+
 async function render() {
   const [name, argument] = (window.location.hash.slice(1) || "home").split("/");
   const page = $("#page");
@@ -426,6 +526,7 @@ async function render() {
     state.schema ??= await fetch("/openapi.json").then((r) => r.json());
     if (name === "playground") playgroundPage(page, argument);
     else if (name === "chat") await chatPage(page);
+    else if (name === "models") await modelsPage(page);
     else await homePage(page);
   } catch (error) {
     notice(error.message);
