@@ -204,3 +204,57 @@ def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_p
     page.click("main form.panel button[type='submit']")
     page.wait_for_selector("#notice:not([hidden])")
     assert "LAI-E804" in page.inner_text("#notice")
+
+
+@pytest.fixture(scope="module")
+def solutions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server with a Chinese FAQ assistant and a news monitor, an alert already raised."""
+    import httpx
+
+    from lepton_ai.solutions.assistant.build import build_knowledge_base
+
+    root = tmp_path_factory.mktemp("solutions")
+    faq = root / "faq.csv"
+    faq.write_text(
+        "id,question,answer\n"
+        "fee,信用卡年费怎么收取？,普通卡首年免年费，刷卡满6次免次年年费。\n"
+        "lost,银行卡丢了怎么办？,请立即拨打客服电话挂失，并携带身份证到网点补办。\n"
+        "limit,如何提高信用卡额度？,在手机银行申请提额，审核结果3个工作日内通知。\n",
+        encoding="utf-8")
+    build_knowledge_base(root / "kb", faq=faq)
+    (root / "monitor.yaml").write_text(
+        f"name: news\ndatabase: sqlite:///{root / 'news.db'}\nchannels: []\ncashtags: true\n"
+        "analysis: {tasks: [sentiment]}\nrules: [{name: surge, min_negative: 3}]\n",
+        encoding="utf-8")
+    with running_server("--api-key", KEY, "--assistant", f"bank={root / 'kb'}",
+                        "--monitor", str(root / "monitor.yaml"), "--timeout", "120") as base:
+        documents = [{"id": f"d{i}", "time": f"2026-11-02T09:0{i}:00Z", "source": "wire",
+                      "text": text} for i, text in enumerate([
+                          "$ACME shares plunge after a fraud investigation opens.",
+                          "Investors dump $ACME stock as the fraud probe widens.",
+                          "$ACME faces lawsuits; the stock falls sharply again."])]
+        answer = httpx.post(f"{base}/v1/monitor/news/documents", json={"documents": documents},
+                            headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
+        assert answer.status_code == 200 and answer.json()["alerts"], answer.text
+        yield base
+
+
+def test_assistant_answers_with_its_source_and_monitor_shows_the_alert(
+        solutions_server: str, page, tmp_path: Path):
+    page.goto(f"{solutions_server}/ui#assistant")
+    enter_key(page)
+    page.wait_for_selector("#assistant-input")
+    page.fill("#assistant-input", "信用卡的年费是怎么收的？")
+    page.click("main form button[type='submit']")
+    page.wait_for_selector("[data-testid='assistant-reply']")
+    reply = page.inner_text("[data-testid='assistant-reply']")
+    assert "首年免年费" in reply and "(fee)" in reply  # the answer and its cited entry
+    page.screenshot(path=tmp_path / "assistant.png")
+
+    page.goto(f"{solutions_server}/ui#monitor")
+    page.wait_for_selector("[data-testid='alert']")
+    alert = page.locator("[data-testid='alert']").first
+    assert "$ACME" in alert.inner_text() and "surge" in alert.inner_text()
+    alert.locator("summary").click()
+    assert "fraud" in alert.inner_text()  # the evidence documents, in the page
+    page.screenshot(path=tmp_path / "monitor.png")

@@ -51,3 +51,16 @@ def test_models_say_what_they_are_for(client: TestClient) -> None:
     models = client.get("/v1/models", headers={"Authorization": "Bearer secret"}).json()["data"]
     kinds = {model["owned_by"] for model in models}
     assert "lepton-ai:embeddings" in kinds and "lepton-ai:chat" in kinds
+
+
+def test_the_monitors_a_server_runs_are_listed(client: TestClient) -> None:
+    answer = client.get("/v1/monitor", headers={"Authorization": "Bearer secret"})
+    assert answer.status_code == 200 and answer.json() == {"data": []}
+    monitors = client.app.state.lai.monitors
+    monitors["news"] = object()  # listed by name only
+    try:
+        assert client.get("/v1/monitor", headers={"Authorization": "Bearer secret"}).json() == {
+            "data": ["news"]}
+        assert client.get("/v1/monitor").status_code == 401
+    finally:
+        del monitors["news"]  # nothing to close at shutdown

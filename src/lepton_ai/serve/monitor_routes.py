@@ -42,6 +42,11 @@ async def post_documents(name: str, body: DocumentsRequest, request: Request) ->
     return JSONBytes(outcome)
 
 
+@router.get("/v1/monitor", summary="The monitors this server runs")
+async def list_monitors(request: Request) -> Any:
+    return JSONBytes({"data": sorted(request.app.state.lai.monitors)})
+
+
 @router.get("/v1/monitor/{name}/alerts", summary="Alerts the monitor raised")
 async def get_alerts(name: str, request: Request, since: datetime | None = None) -> Any:
     state = request.app.state.lai

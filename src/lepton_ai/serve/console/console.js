@@ -28,6 +28,14 @@ const STRINGS = {
     "models.confirmSwitch": "Switch {name} to version {version}?",
     "models.confirmRollback": "Roll {name} back to its previous version?",
     "models.try": "Try", "models.needAdmin": "Switching versions needs the admin key.",
+    "nav.assistant": "Assistant", "nav.monitor": "Monitor",
+    "assistant.none": "This server runs no assistant. Start it with: lai serve --assistant NAME=KB_DIR",
+    "assistant.handoff": "Handed over to a person", "assistant.confidence": "confidence",
+    "assistant.sources": "Sources", "assistant.helpful": "Helpful", "assistant.wrong": "Wrong",
+    "assistant.thanks": "Thanks, recorded.",
+    "monitor.none": "This server runs no monitor. Start it with: lai serve --monitor monitor.yaml",
+    "monitor.alerts": "Alerts", "monitor.noAlerts": "No alert so far.",
+    "monitor.documents": "Evidence", "monitor.stats": "Since the start",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -54,6 +62,14 @@ const STRINGS = {
     "models.confirmSwitch": "把 {name} 切换到版本 {version}？",
     "models.confirmRollback": "把 {name} 回滚到上一个版本？",
     "models.try": "试用", "models.needAdmin": "切换版本需要管理密钥。",
+    "nav.assistant": "客服助手", "nav.monitor": "舆情监控",
+    "assistant.none": "本服务器没有运行客服助手。启动方式：lai serve --assistant 名称=知识库目录",
+    "assistant.handoff": "已转人工", "assistant.confidence": "置信度",
+    "assistant.sources": "出处", "assistant.helpful": "有帮助", "assistant.wrong": "答错了",
+    "assistant.thanks": "谢谢，已记录。",
+    "monitor.none": "本服务器没有运行监控。启动方式：lai serve --monitor monitor.yaml",
+    "monitor.alerts": "告警", "monitor.noAlerts": "暂无告警。",
+    "monitor.documents": "证据", "monitor.stats": "启动以来",
   },
 };
 
@@ -514,6 +530,121 @@ async function change(name, question, path, body, method) {
   await render();
 }
 
+async function assistantPage(page) {
+  page.append(element("h1", { text: t("nav.assistant") }));
+  const models = await api("/v1/models");
+  const names = models.data.filter((m) => m.owned_by === "you:assistant")
+    .map((m) => m.id.replace(/^assistant:/, ""));
+  if (!names.length) {
+    page.append(element("p", { text: t("assistant.none") }));
+    return;
+  }
+  const picker = element("select", { id: "assistant-name", "aria-label": t("nav.assistant") });
+  for (const name of names) picker.append(element("option", { value: name, text: name }));
+  const log = element("div", { class: "chat-log", id: "assistant-log", "aria-live": "polite" });
+  const message = element("textarea", { id: "assistant-input", rows: 2,
+                                        "aria-label": t("chat.placeholder"),
+                                        placeholder: t("chat.placeholder") });
+  let session = null;
+  const form = element("form", {}, message,
+                       element("button", { type: "submit", class: "primary", text: t("chat.send") }));
+  page.append(picker, log, form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = message.value.trim();
+    if (!text) return;
+    notice("");
+    log.append(element("p", { class: "user", text: `${t("chat.you")}: ${text}` }));
+    message.value = "";
+    try {
+      const name = encodeURIComponent(picker.value);
+      const reply = await api(`/v1/assistant/${name}/messages`,
+                              session ? { message: text, session } : { message: text });
+      session = reply.session;
+      log.append(replyView(picker.value, reply));
+    } catch (error) {
+      notice(error.message);
+    }
+  });
+}
+
+function replyView(name, reply) {
+  const box = element("div", { class: "reply", "data-testid": "assistant-reply",
+                               "data-action": reply.action });
+  box.append(element("p", { text: `${name}: ${reply.answer}` }));
+  const facts = `${reply.action} · ${t("assistant.confidence")} ${reply.confidence.toFixed(2)}`;
+  box.append(element("p", { class: "hint", text: facts }));
+  if (reply.handoff) {
+    box.append(element("p", { class: "label", "data-testid": "handoff", text:
+      `${t("assistant.handoff")}${reply.handoff_reason ? `: ${reply.handoff_reason}` : ""}` }));
+  }
+  for (const option of reply.options || []) box.append(element("span", { class: "label", text: option }));
+  if (reply.citations.length) {
+    const list = element("ul", { "data-testid": "citations" });
+    for (const citation of reply.citations) {
+      const title = citation.url
+        ? element("a", { href: citation.url, rel: "noreferrer", text: citation.title })
+        : citation.title;
+      list.append(element("li", {}, title, ` (${citation.id})`));
+    }
+    box.append(element("p", { class: "hint", text: t("assistant.sources") }), list);
+  }
+  const rate = (rating) => async (event) => {
+    try {
+      await api(`/v1/assistant/${encodeURIComponent(name)}/feedback`,
+                { session: reply.session, turn_id: reply.turn_id, rating });
+      event.target.parentElement.replaceChildren(t("assistant.thanks"));
+    } catch (error) {
+      notice(error.message);
+    }
+  };
+  box.append(element("div", { class: "copy" },
+    element("button", { type: "button", onclick: rate(1), text: `👍 ${t("assistant.helpful")}` }),
+    element("button", { type: "button", onclick: rate(-1), text: `👎 ${t("assistant.wrong")}` })));
+  return box;
+}
+
+async function monitorPage(page) {
+  page.append(element("h1", { text: t("nav.monitor") }));
+  const names = (await api("/v1/monitor")).data;
+  if (!names.length) {
+    page.append(element("p", { text: t("monitor.none") }));
+    return;
+  }
+  for (const name of names) {
+    const path = `/v1/monitor/${encodeURIComponent(name)}`;
+    const [stats, alerts] = await Promise.all([api(path), api(`${path}/alerts`)]);
+    const section = element("section", { "data-monitor": name }, element("h2", { text: name }));
+    const figures = Object.entries(stats).filter(([, value]) => typeof value !== "object");
+    section.append(element("p", { class: "hint", text: `${t("monitor.stats")}: ` +
+      figures.map(([key, value]) => `${key} ${value}`).join(" · ") }));
+    section.append(element("h3", { text: t("monitor.alerts") }));
+    if (!alerts.data.length) section.append(element("p", { text: t("monitor.noAlerts") }));
+    for (const alert of [...alerts.data].reverse()) {  // newest first
+      const evidence = alert.evidence || {};
+      const card = element("details", { class: "panel", "data-testid": "alert" },
+        element("summary", { text: `${alert.fired_at} · ${alert.rule} · ${alert.kind}: ${alert.key}` }));
+      if (evidence.summary) card.append(element("p", { text: evidence.summary }));
+      if (evidence.key_phrases?.length) {
+        card.append(element("div", { class: "labels" },
+          ...evidence.key_phrases.map((phrase) => element("span", { class: "label", text: phrase }))));
+      }
+      if (evidence.figures) {
+        card.append(element("p", { class: "hint", text: Object.entries(evidence.figures)
+          .map(([key, value]) => `${key} ${value}`).join(" · ") }));
+      }
+      const documents = element("ol");
+      for (const document of evidence.documents || []) {
+        documents.append(element("li", { text: `${document.time || ""} ${document.source || ""}: ` +
+                                               `${document.text || document.id || ""}` }));
+      }
+      card.append(element("h4", { text: t("monitor.documents") }), documents);
+      section.append(card);
+    }
+    page.append(section);
+  }
+}
+
 async function render() {
   const [name, argument] = (window.location.hash.slice(1) || "home").split("/");
   const page = $("#page");
@@ -527,6 +658,8 @@ async function render() {
     if (name === "playground") playgroundPage(page, argument);
     else if (name === "chat") await chatPage(page);
     else if (name === "models") await modelsPage(page);
+    else if (name === "assistant") await assistantPage(page);
+    else if (name === "monitor") await monitorPage(page);
     else await homePage(page);
   } catch (error) {
     notice(error.message);
