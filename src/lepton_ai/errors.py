@@ -592,6 +592,27 @@ class E(Enum):
         "bytes. Send the body whole and without pauses, or raise the limit with "
         "--body-timeout.",
     )
+    E818 = (
+        Kind.INVALID,
+        "An upload named {name!r} cannot be trained on: its type {suffix!r} is not one of "
+        "{allowed}. Save the table as CSV, TSV, JSONL, JSON or Parquet and upload that.",
+    )
+    E819 = (
+        Kind.NOT_FOUND,
+        "No {what} {id!r} on this server (known: {known}). Upload the file again, or list "
+        "them: GET /v1/train/jobs.",
+    )
+    E820 = (
+        Kind.CONFLICT,
+        "Training on {upload!r} with these settings is already running as job {job!r}. "
+        "Watch it (GET /v1/train/jobs/{job}/events) or cancel it first "
+        "(POST /v1/train/jobs/{job}/cancel).",
+    )
+    E821 = (
+        Kind.BUSY,
+        "{running} training jobs are running, the most this server runs at once. Wait for "
+        "one to finish, or cancel one (POST /v1/train/jobs/ID/cancel).",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,

@@ -20,9 +20,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Cold Chinese models load on first use: give that first request time.
-    with running_server("--api-key", KEY, "--timeout", "120") as base:
+    data = tmp_path_factory.mktemp("lai-data")
+    with running_server("--api-key", KEY, "--timeout", "120", "--data-dir", str(data)) as base:
         yield base
 
 
@@ -41,6 +42,7 @@ def page(server: str) -> Iterator[object]:
 
 
 def enter_key(page, key: str = KEY) -> None:
+    page.wait_for_selector("main[data-ready='true']")  # a 401 has opened the panel by now
     if not page.locator("#key-panel").is_visible():
         page.click("#key-button")
     page.fill("#key-input", key)
@@ -77,7 +79,7 @@ def test_key_prompt_then_sentiment_in_english_and_chinese(server: str, page, tmp
 
     page.click("#language")  # 中文
     page.wait_for_selector("#run:text('运行')")
-    assert page.inner_text("header nav").split()[:3] == ["首页", "试用", "对话"]
+    assert page.inner_text("header nav").split()[:4] == ["首页", "试用", "训练", "对话"]
     assert "客服" in page.input_value("#task-input")
     run_task(page)
     assert page.locator("[data-testid='labels']").inner_text().startswith("positive")
@@ -258,3 +260,42 @@ def test_assistant_answers_with_its_source_and_monitor_shows_the_alert(
     alert.locator("summary").click()
     assert "fraud" in alert.inner_text()  # the evidence documents, in the page
     page.screenshot(path=tmp_path / "monitor.png")
+
+
+def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_path: Path):
+    table = tmp_path / "intents.csv"
+    table.write_text("text,label\n" + "\n".join(
+        f"{text},{label}" for label, texts in {
+            "billing": ["my card was charged twice", "refund the double charge",
+                        "why is there a fee on my bill", "the invoice amount is wrong"],
+            "card": ["my card does not work", "the ATM swallowed my card", "I lost my card",
+                     "my new card has not arrived"],
+            "other": ["what are your opening hours"]}.items() for text in texts) + "\n",
+        encoding="utf-8")
+    page.goto(f"{server}/ui#train")
+    enter_key(page)
+    page.wait_for_selector("#train-file")
+    page.set_input_files("#train-file", str(table))
+    page.wait_for_selector("[data-testid='preview']")
+    assert "9 rows" in page.inner_text("[data-testid='upload']")
+    page.wait_for_selector("[data-testid='warning']")  # the checks training runs first
+    assert "other" in page.inner_text("#train-checks")  # a label with one example (W201)
+    page.select_option("#train-method", "head")
+    page.screenshot(path=tmp_path / "train-setup.png")
+    page.click("#train-start")
+    page.wait_for_selector("#train-live")
+    page.click("#train-start")  # the same run again while it runs: refused, in the page
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "LAI-E820" in page.inner_text("#notice")
+    page.wait_for_selector("#train-live[data-done='succeeded']", timeout=180_000)
+    summary = page.inner_text("[data-testid='report-summary']")
+    assert "accuracy" in summary and "macro F1" in summary
+    assert page.locator("[data-testid='per-label'] tr").count() == 4  # header + 3 labels
+    assert page.locator("#train-live img[alt='confusion matrix']").count() == 1
+    page.screenshot(path=tmp_path / "train-report.png", full_page=True)
+
+    broken = tmp_path / "latin1.csv"
+    broken.write_bytes("text,label\ncaf\xe9 au lait,drink\n".encode("latin-1"))
+    page.set_input_files("#train-file", str(broken))
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "LAI-E307" in page.inner_text("#notice")  # not UTF-8: said, nothing kept

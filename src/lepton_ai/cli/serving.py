@@ -99,6 +99,8 @@ def serve(
     drift_secret_env: Annotated[str | None, typer.Option(
         "--drift-secret-env", help="Environment variable holding the secret that signs "
         "drift notices (X-Lepton-Signature: sha256=HMAC).")] = None,
+    data_dir: Annotated[Path, typer.Option(
+        help="Folder for the web console's uploads and training runs.")] = Path("lai-data"),
     admin_journal: Annotated[Path | None, typer.Option(
         help="File recording /admin changes so every process applies them and a restart "
         "replays them (default with --workers or --ray: a temporary file; on a "
@@ -135,6 +137,7 @@ def serve(
         monitors=tuple(str(path.resolve()) for path in monitor or ()),
         recommenders=tuple(parse_named_folder(spec) for spec in recommender or ()),
         drift_webhook=drift_webhook, drift_secret_env=drift_secret_env,
+        data_dir=str(data_dir),
     )
     if monitor and (workers > 1 or ray):
         raise LeptonError(E.E1106, how="--ray" if ray else f"--workers {workers}")

@@ -25,6 +25,7 @@ from lepton_ai.serve import (
     openai_routes,
     recommend_routes,
     task_routes,
+    train_routes,
 )
 from lepton_ai.serve.config import ServeConfig
 from lepton_ai.serve.http_errors import (
@@ -41,7 +42,7 @@ from lepton_ai.serve.state import ServerState
 #: The API's routers, in the order they are matched.
 ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
            monitor_routes.router, recommend_routes.router, task_routes.router,
-           admin_routes.router, console_routes.router)
+           train_routes.router, admin_routes.router, console_routes.router)
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
 

@@ -107,6 +107,8 @@ class ServeConfig:
     drift_secret_env: str | None = None
     drift_check_s: float = 30.0
     drift_hold_s: float = 120.0
+    #: Where the console's uploads and training runs go (created on first upload).
+    data_dir: str = "lai-data"
 
     def __post_init__(self) -> None:
         shared = self.admin_keys & self.api_keys

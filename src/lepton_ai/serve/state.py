@@ -40,6 +40,7 @@ class ServerState:
     _executor: ThreadPoolExecutor | None = None
     _chat: ChatService | None = None
     _admin: AdminChanges | None = None
+    _training: Any = None
     assistants: dict[str, Any] = field(default_factory=dict)
     monitors: dict[str, Any] = field(default_factory=dict)
     recommenders: dict[str, Any] = field(default_factory=dict)
@@ -108,6 +109,15 @@ class ServerState:
         (empty texts and lone surrogates refused, 422; control characters blanked)."""
         self.check_limits(texts)
         return [checked_text(text, index) for index, text in enumerate(texts)]
+
+    @property
+    def training(self) -> Any:
+        """Uploads and training runs of the console (``serve/training_jobs.py``)."""
+        if self._training is None:
+            from lepton_ai.serve.training_jobs import TrainingJobs
+
+            self._training = TrainingJobs(self.config.data_dir)
+        return self._training
 
     def assistant(self, name: str) -> Any:
         """The served assistant ``name`` (LAI-E1008 names the served ones)."""
@@ -212,6 +222,8 @@ class ServerState:
             assistant.close()
         for monitor in self.monitors.values():
             monitor.close()
+        if self._training is not None:
+            self._training.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

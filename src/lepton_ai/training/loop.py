@@ -24,7 +24,7 @@ from torch import nn
 
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.models.folder import checked_safetensors
-from lepton_ai.progress import training_bar
+from lepton_ai.progress import event_log, training_bar
 from lepton_ai.settings import settings
 from lepton_ai.training.threads import OtherLoad, threads_for, training_threads
 
@@ -183,6 +183,8 @@ class TrainingLoop:
                         else:
                             state.bad_epochs += 1
                     state.history.append(record)
+                    if (events := event_log()) is not None:
+                        events.write("epoch", **record)  # loss and validation, for the console
                     state.epoch += 1
                     state.step_in_epoch = 0
                     self.save(LAST)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import resource
 import sys
 
+from lepton_ai.progress import event_log
 from lepton_ai.settings import settings
 
 
@@ -23,6 +24,11 @@ def evaluation_note(count: int, given: bool, unit: str) -> str:
 
 
 def say(message: str) -> None:
+    """Tell the person running the training (and the event log, when one is set)."""
+    if message and (events := event_log()) is not None:
+        from rich.text import Text
+
+        events.write("note", message=Text.from_markup(message).plain)
     if message and settings.show_progress:
         from rich.console import Console
 

@@ -36,6 +36,13 @@ const STRINGS = {
     "monitor.none": "This server runs no monitor. Start it with: lai serve --monitor monitor.yaml",
     "monitor.alerts": "Alerts", "monitor.noAlerts": "No alert so far.",
     "monitor.documents": "Evidence", "monitor.stats": "Since the start",
+    "nav.train": "Train", "train.file": "Table to train on (CSV, TSV, JSONL, JSON, Parquet)",
+    "train.rows": "rows", "train.text": "Text column", "train.label": "Label column",
+    "train.method": "Method", "train.start": "Start training", "train.cancel": "Cancel",
+    "train.examples": "examples", "train.warnings": "Before you start",
+    "train.ok": "The data passes the checks.", "train.progress": "Progress",
+    "train.runs": "Runs", "train.report": "Evaluation report", "train.accuracy": "accuracy",
+    "train.macroF1": "macro F1", "train.status": "status", "train.loss": "loss per epoch",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -70,6 +77,13 @@ const STRINGS = {
     "monitor.none": "本服务器没有运行监控。启动方式：lai serve --monitor monitor.yaml",
     "monitor.alerts": "告警", "monitor.noAlerts": "暂无告警。",
     "monitor.documents": "证据", "monitor.stats": "启动以来",
+    "nav.train": "训练", "train.file": "训练用的表格（CSV、TSV、JSONL、JSON、Parquet）",
+    "train.rows": "行", "train.text": "文本列", "train.label": "标签列",
+    "train.method": "方法", "train.start": "开始训练", "train.cancel": "取消",
+    "train.examples": "条样本", "train.warnings": "开始之前",
+    "train.ok": "数据通过了检查。", "train.progress": "进度",
+    "train.runs": "训练记录", "train.report": "评估报告", "train.accuracy": "准确率",
+    "train.macroF1": "宏平均 F1", "train.status": "状态", "train.loss": "每轮损失",
   },
 };
 
@@ -645,6 +659,225 @@ async function monitorPage(page) {
   }
 }
 
+// ---- Train ---------------------------------------------------------------------------
+async function send(path, body, contentType) {
+  const headers = { "Content-Type": contentType };
+  if (state.key) headers.Authorization = `Bearer ${state.key}`;
+  const response = await fetch(path, { method: "PUT", headers, body }).catch(() => null);
+  if (!response) throw new Error(t("error.network"));
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = payload.error || {};
+    throw new Error(`${error.code || `HTTP ${response.status}`}: ${error.message || response.statusText}`);
+  }
+  return payload;
+}
+
+async function trainPage(page) {
+  page.append(element("h1", { text: t("nav.train") }));
+  const methods = await api("/v1/train/methods");
+  const file = element("input", { id: "train-file", type: "file",
+                                  accept: ".csv,.tsv,.jsonl,.ndjson,.json,.parquet" });
+  const setup = element("section", { id: "train-setup" });
+  const runs = element("section", { id: "train-runs" });
+  page.append(element("label", { for: "train-file", text: `${t("train.file")} ` }), file, setup, runs);
+  file.addEventListener("change", async () => {
+    notice("");
+    setup.replaceChildren();
+    const chosen = file.files[0];
+    if (!chosen) return;
+    try {
+      const upload = await send(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
+                                await chosen.arrayBuffer(), "application/octet-stream");
+      setupView(setup, upload, methods, runs);
+    } catch (error) {
+      notice(error.message);
+    }
+  });
+  await runsView(runs);
+}
+
+function setupView(setup, upload, methods, runs) {
+  setup.append(element("p", { "data-testid": "upload", text: `${upload.name}: ${upload.rows} ${t("train.rows")}` }));
+  const table = element("table", { "data-testid": "preview" },
+                        element("tr", {}, ...upload.columns.map((c) => element("th", { text: c }))));
+  for (const row of upload.preview) {
+    table.append(element("tr", {}, ...upload.columns.map((c) => element("td", { text: String(row[c] ?? "") }))));
+  }
+  setup.append(table);
+  const pick = (id, wanted) => {
+    const select = element("select", { id });
+    for (const column of upload.columns) {
+      select.append(element("option", { value: column, text: column, selected: column === wanted ? "" : false }));
+    }
+    return select;
+  };
+  const textColumn = pick("train-text", upload.columns.includes("text") ? "text" : upload.columns[0]);
+  const labelColumn = pick("train-label", upload.columns.includes("label") ? "label" : upload.columns.at(-1));
+  const method = element("select", { id: "train-method" });
+  for (const name of Object.keys(methods)) method.append(element("option", { value: name, text: name }));
+  const explain = element("p", { class: "hint", text: methods.auto });
+  method.addEventListener("change", () => { explain.textContent = methods[method.value]; });
+  const findings = element("div", { id: "train-checks", "aria-live": "polite" });
+  const start = element("button", { type: "button", class: "primary", id: "train-start", text: t("train.start") });
+  setup.append(element("div", { class: "options" },
+    element("label", { for: "train-text", text: t("train.text") }), textColumn,
+    element("label", { for: "train-label", text: t("train.label") }), labelColumn,
+    element("label", { for: "train-method", text: t("train.method") }), method), explain, findings, start);
+  const check = async () => {
+    findings.replaceChildren();
+    notice("");
+    try {
+      const result = await api(`/v1/train/uploads/${upload.id}/check`,
+                               { text: textColumn.value, label: labelColumn.value });
+      findings.append(element("h3", { text: t("train.warnings") }),
+        element("p", { text: `${result.examples} ${t("train.examples")} · ${Object.entries(result.labels)
+          .map(([label, n]) => `${label} ${n}`).join(" · ")} · ${result.base}` }));
+      for (const warning of result.warnings) findings.append(element("p", { class: "label", "data-testid": "warning", text: warning }));
+      if (!result.warnings.length) findings.append(element("p", { text: t("train.ok") }));
+      start.disabled = false;
+    } catch (error) {
+      findings.append(element("p", { class: "label", "data-testid": "warning", text: error.message }));
+      start.disabled = true;
+    }
+  };
+  textColumn.addEventListener("change", check);
+  labelColumn.addEventListener("change", check);
+  start.addEventListener("click", async () => {
+    notice("");
+    try {
+      const job = await api("/v1/train/jobs", { upload: upload.id, text: textColumn.value,
+                                                label: labelColumn.value, method: method.value });
+      await runsView(runs, job.id);
+    } catch (error) {
+      notice(error.message);
+    }
+  });
+  check();
+}
+
+async function runsView(runs, watch = null) {
+  const jobs = (await api("/v1/train/jobs")).data;
+  runs.replaceChildren();
+  if (!jobs.length) return;
+  runs.append(element("h2", { text: t("train.runs") }));
+  const table = element("table", { "data-testid": "runs" }, element("tr", {},
+    ...["id", "method", t("train.status"), t("train.accuracy"), t("train.macroF1")].map((h) => element("th", { text: h }))));
+  runs.append(table);
+  for (const job of [...jobs].reverse()) {
+    const row = element("tr", { "data-job": job.id }, element("td", { text: job.id }),
+                        element("td", { text: job.settings.method }),
+                        element("td", { "data-testid": "status", text: job.status }),
+                        element("td", { text: "" }), element("td", { text: "" }));
+    table.append(row);
+    if (job.status === "succeeded") {
+      api(`/v1/train/jobs/${job.id}`).then((full) => {
+        row.children[3].textContent = full.report?.accuracy?.toFixed(3) ?? "";
+        row.children[4].textContent = full.report?.macro?.f1?.toFixed(3) ?? "";
+      }).catch(() => {});
+    }
+  }
+  const live = watch || jobs.findLast((job) => job.status === "running")?.id;
+  if (live) await watchJob(runs, live);
+}
+
+// The run's events arrive as server-sent events; fetch reads them (EventSource cannot
+// send the API key).
+async function watchJob(runs, jobId) {
+  const panel = element("section", { class: "panel", id: "train-live", "data-job": jobId });
+  const bar = element("progress", { id: "train-bar", max: 1, value: 0, "aria-label": t("train.progress") });
+  const status = element("p", { "data-testid": "train-status" });
+  const chart = element("div", { "data-testid": "loss-chart" });
+  const notes = element("ol", { class: "hint" });
+  const cancel = element("button", { type: "button", text: t("train.cancel"), onclick: () =>
+    api(`/v1/train/jobs/${jobId}/cancel`, {}).catch((error) => notice(error.message)) });
+  panel.append(element("h3", { text: `${t("train.progress")} · ${jobId}` }), bar, status, cancel, chart, notes);
+  runs.prepend(panel);
+  const losses = [];
+  const headers = state.key ? { Authorization: `Bearer ${state.key}` } : {};
+  const response = await fetch(`/v1/train/jobs/${jobId}/events`, { headers });
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let ended = null;
+  while (!ended) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    const blocks = buffer.split("\n\n");
+    buffer = blocks.pop();
+    for (const block of blocks) {
+      const kind = /^event: (\w+)/m.exec(block)?.[1] || "message";
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)[1]);
+      if (kind === "end") { ended = data; break; }
+      if (data.kind === "progress" && data.total) {
+        bar.max = data.total;
+        bar.value = data.done;
+        status.textContent = `${data.description}: ${data.done}/${data.total} ${data.status || ""}`;
+      } else if (data.kind === "epoch") {
+        losses.push(data.loss);
+        chart.replaceChildren(lossChart(losses));
+      } else if (data.kind === "note") {
+        notes.append(element("li", { text: data.message }));
+        status.textContent = data.message;
+      }
+    }
+  }
+  cancel.remove();
+  status.textContent = `${t("train.status")}: ${ended?.status ?? "?"}`;
+  if (ended?.status === "succeeded") bar.value = bar.max;
+  const row = runs.querySelector(`tr[data-job="${jobId}"]`);
+  if (row) row.children[2].textContent = ended?.status ?? "?";
+  if (ended?.status === "succeeded") await reportView(panel, jobId, row);
+  panel.dataset.done = ended?.status ?? "unknown";
+  if (ended?.status === "failed") panel.append(element("pre", { text: ended.output || "" }));
+}
+
+function lossChart(losses) {
+  const width = 320, height = 120, top = Math.max(...losses), bottom = Math.min(...losses, 0);
+  const x = (i) => (losses.length === 1 ? width / 2 : (i / (losses.length - 1)) * (width - 20) + 10);
+  const y = (v) => height - 10 - ((v - bottom) / Math.max(top - bottom, 1e-9)) * (height - 20);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("width", width);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${t("train.loss")}: ${losses.map((l) => l.toFixed(3)).join(", ")}`);
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", losses.map((v, i) => `${x(i)},${y(v)}`).join(" "));
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke", "#2458d6");
+  line.setAttribute("stroke-width", "2");
+  svg.append(line);
+  return element("figure", {}, svg, element("figcaption", { class: "hint", text: t("train.loss") }));
+}
+
+async function reportView(panel, jobId, row) {
+  const full = await api(`/v1/train/jobs/${jobId}`);
+  const report = full.report;
+  if (!report) return;
+  if (row) {
+    row.children[3].textContent = report.accuracy.toFixed(3);
+    row.children[4].textContent = report.macro.f1.toFixed(3);
+  }
+  panel.append(element("h3", { text: t("train.report") }),
+    element("p", { "data-testid": "report-summary", text:
+      `${t("train.accuracy")} ${report.accuracy.toFixed(3)} · ${t("train.macroF1")} ${report.macro.f1.toFixed(3)} · ${report.examples} ${t("train.examples")}` }));
+  const table = element("table", { "data-testid": "per-label" }, element("tr", {},
+    ...["label", "precision", "recall", "F1", "support"].map((h) => element("th", { text: h }))));
+  for (const row of report.per_label) {
+    table.append(element("tr", {}, element("td", { text: row.label }),
+      ...[row.precision, row.recall, row.f1].map((v) => element("td", { text: v.toFixed(3) })),
+      element("td", { text: String(row.support) })));
+  }
+  panel.append(table);
+  const headers = state.key ? { Authorization: `Bearer ${state.key}` } : {};
+  const image = await fetch(`/v1/train/jobs/${jobId}/confusion.png`, { headers });
+  if (image.ok) {
+    panel.append(element("img", { src: URL.createObjectURL(await image.blob()),
+                                  alt: "confusion matrix", width: 360 }));
+  }
+}
+
 async function render() {
   const [name, argument] = (window.location.hash.slice(1) || "home").split("/");
   const page = $("#page");
@@ -660,6 +893,7 @@ async function render() {
     else if (name === "models") await modelsPage(page);
     else if (name === "assistant") await assistantPage(page);
     else if (name === "monitor") await monitorPage(page);
+    else if (name === "train") await trainPage(page);
     else await homePage(page);
   } catch (error) {
     notice(error.message);

@@ -1,0 +1,122 @@
+"""``/v1/train``: upload a table, check it, train on it and watch the run — what the
+web console's Train page calls (``serve/training_jobs.py`` does the work)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.serve.responses import JSONBytes
+from lepton_ai.serve.security import require_api_key
+
+router = APIRouter(prefix="/v1/train", dependencies=[Depends(require_api_key)],
+                   tags=["training"])
+
+#: How often the event stream looks for new lines of a running job.
+POLL_S = 0.25
+Method = Literal["auto", "head", "fewshot", "lora", "full"]
+
+
+class Columns(BaseModel):
+    """Which columns of the upload hold the text and the label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field("text", min_length=1, max_length=200)
+    label: str = Field("label", min_length=1, max_length=200)
+
+
+class StartJob(Columns):
+    upload: str = Field(..., min_length=1, max_length=64)
+    method: Method = "auto"
+
+
+@router.get("/methods", summary="Training methods, each with a one-line explanation")
+async def methods() -> Any:
+    from lepton_ai.serve.training_jobs import METHODS
+
+    return JSONBytes(METHODS)
+
+
+@router.put("/uploads", summary="Upload a CSV, TSV, JSONL, JSON or Parquet table (raw body)")
+async def upload(request: Request,
+                 name: str = Query(..., min_length=1, max_length=200,
+                                   description="The file's name; its suffix says its type.")
+                 ) -> Any:
+    state = request.app.state.lai
+    data = await request.body()  # the middleware has already refused an oversized body
+    stored = await state.run_blocking(lambda: state.training.add_upload(name, data))
+    return JSONBytes(stored.describe())
+
+
+@router.post("/uploads/{upload_id}/check", summary="The checks training runs first")
+async def check(upload_id: str, body: Columns, request: Request) -> Any:
+    state = request.app.state.lai
+    return JSONBytes(await state.run_blocking(
+        lambda: state.training.check(upload_id, body.text, body.label)))
+
+
+@router.post("/jobs", summary="Start training on an upload")
+async def start(body: StartJob, request: Request) -> Any:
+    state = request.app.state.lai
+    job = await state.run_blocking(
+        lambda: state.training.start(body.upload, body.text, body.label, body.method))
+    return JSONBytes(job.describe())
+
+
+@router.get("/jobs", summary="Every training run since the server started")
+async def jobs(request: Request) -> Any:
+    return JSONBytes({"data": [job.describe() for job in request.app.state.lai.training.jobs()]})
+
+
+@router.get("/jobs/{job_id}", summary="A run: status, events so far and its report")
+async def job(job_id: str, request: Request) -> Any:
+    found = request.app.state.lai.training.job(job_id)
+    return JSONBytes({**found.describe(), "events": found.events(), "report": found.report()})
+
+
+@router.get("/jobs/{job_id}/events", summary="The run's events as they happen (SSE)",
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def events(job_id: str, request: Request) -> StreamingResponse:
+    found = request.app.state.lai.training.job(job_id)
+
+    async def stream() -> AsyncIterator[str]:
+        sent = 0
+        while True:
+            running = found.status == "running"  # read before the events: none is missed
+            new = found.events(sent)
+            for event in new:
+                yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
+            sent += len(new)
+            if not running:
+                yield f"event: end\ndata: {json.dumps(found.describe(), ensure_ascii=False)}\n\n"
+                return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(POLL_S)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/jobs/{job_id}/cancel", summary="Stop a run")
+async def cancel(job_id: str, request: Request) -> Any:
+    state = request.app.state.lai
+    return JSONBytes((await state.run_blocking(lambda: state.training.cancel(job_id))).describe())
+
+
+@router.get("/jobs/{job_id}/confusion.png", summary="The run's confusion matrix")
+async def confusion(job_id: str, request: Request) -> FileResponse:
+    found = request.app.state.lai.training.job(job_id)
+    path = found.folder / "model" / "confusion_matrix.png"
+    if not path.is_file():
+        raise LeptonError(E.E819, what="confusion matrix of job", id=job_id,
+                          known="a finished run's only")
+    return FileResponse(path, media_type="image/png")

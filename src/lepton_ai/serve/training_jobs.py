@@ -1,0 +1,232 @@
+"""Training jobs the server runs for the web console: uploaded tables in, ``lai train``
+processes out.
+
+Uploads land in ``DATA/uploads/`` under names the server picks (never a path from the
+client), written to a temporary file and renamed, so nothing half-written is ever read
+and nothing lands outside the folder. A job is a ``lai train`` process whose
+``LAI_TRAIN_EVENTS`` names its ``events.jsonl`` (``lepton_ai.progress``); cancelling
+terminates it. ``DATA/jobs/ID/`` holds the events, the process's output (``output.txt``)
+and the trained model (``model/``, with ``report.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lepton_ai.data.tables import SUFFIXES, columns_of, count_rows, iter_rows
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.progress import EVENTS_ENV
+
+#: Training methods the console offers, each with its one-line explanation.
+METHODS = {
+    "auto": "Chosen from the data: few examples per label → few-shot, else head or LoRA.",
+    "head": "Only a classifier on the frozen encoder: seconds, good from ~20 examples a label.",
+    "fewshot": "Contrastive few-shot (SetFit style): for 8–64 examples a label.",
+    "lora": "Low-rank adapters in the encoder: better with hundreds of examples; minutes.",
+    "full": "Every weight of the encoder: the most data-hungry and slowest.",
+}
+#: Training processes run at once.
+MAX_RUNNING = 1
+PREVIEW_ROWS = 5
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded table: its id, the name it came with, where it is and what it holds."""
+
+    id: str
+    name: str
+    path: Path
+    size: int
+    rows: int
+    columns: list[str]
+    preview: list[dict[str, Any]]
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "size": self.size, "rows": self.rows,
+                "columns": self.columns, "preview": self.preview}
+
+
+@dataclass
+class Job:
+    """One ``lai train`` run."""
+
+    id: str
+    upload: str
+    settings: dict[str, str]
+    folder: Path
+    process: subprocess.Popen[bytes]
+    started: float = field(default_factory=time.time)
+    cancelled: bool = False
+
+    @property
+    def status(self) -> str:
+        code = self.process.poll()
+        if code is None:
+            return "running"
+        if self.cancelled:
+            return "cancelled"
+        return "succeeded" if code == 0 else "failed"
+
+    def report(self) -> dict[str, Any] | None:
+        """The trained model's evaluation report, once there is one."""
+        path = self.folder / "model" / "report.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def events(self, after: int = 0) -> list[dict[str, Any]]:
+        """The events the run wrote, from line ``after`` on."""
+        path = self.folder / "events.jsonl"
+        if not path.is_file():
+            return []
+        lines = path.read_text(encoding="utf-8").splitlines()[after:]
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def failure(self) -> str:
+        """The end of the process's output: where a failed run says why."""
+        path = self.folder / "output.txt"
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        return text[-2000:]
+
+    def describe(self) -> dict[str, Any]:
+        status = self.status
+        answer = {"id": self.id, "upload": self.upload, "settings": self.settings,
+                  "status": status, "started": self.started}
+        if status == "failed":
+            answer["output"] = self.failure()
+        return answer
+
+
+class TrainingJobs:
+    """Uploads and training runs under one data folder."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self._uploads: dict[str, Upload] = {}
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    # -- uploads ---------------------------------------------------------------------
+    def add_upload(self, name: str, data: bytes) -> Upload:
+        """Store ``data`` as a table the server can train on; raises coded errors for a
+        type it cannot read or a file that is not UTF-8 (nothing is kept then)."""
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES or suffix == ".txt":
+            allowed = ", ".join(s for s in SUFFIXES if s != ".txt")
+            raise LeptonError(E.E818, name=name, suffix=suffix or "(none)", allowed=allowed)
+        folder = self.folder / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        upload_id = f"u-{uuid.uuid4().hex[:12]}"
+        path = folder / f"{upload_id}{suffix}"
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(path)  # whole, or not at all
+        try:
+            columns = columns_of(path)
+            preview = next(iter(iter_rows(path, batch_size=PREVIEW_ROWS)), [])[:PREVIEW_ROWS]
+            rows = count_rows(path)
+        except LeptonError:
+            path.unlink(missing_ok=True)
+            raise
+        upload = Upload(upload_id, Path(name).name, path, len(data), rows, columns,
+                        [{k: _shown(v) for k, v in row.items()} for row in preview])
+        with self._lock:
+            self._uploads[upload_id] = upload
+        return upload
+
+    def upload(self, upload_id: str) -> Upload:
+        with self._lock:
+            found = self._uploads.get(upload_id)
+            known = ", ".join(sorted(self._uploads)) or "none"
+        if found is None:
+            raise LeptonError(E.E819, what="upload", id=upload_id, known=known)
+        return found
+
+    def check(self, upload_id: str, text: str, label: str) -> dict[str, Any]:
+        """The training data checks ``lai train`` runs first: coded errors raise, warnings
+        come back as their messages, with the label counts."""
+        from lepton_ai.data.labelled import read_labelled
+        from lepton_ai.models.registry import DEFAULT_MULTILINGUAL
+        from lepton_ai.training.checks import check_training_data
+        from lepton_ai.training.classifier_training import choose_base
+
+        data = read_labelled(self.upload(upload_id).path, text=text, label=label)
+        spec = choose_base(data.texts, None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            check_training_data(data, None, base_languages=spec.languages,
+                                base_name=spec.name, multilingual_alternative=DEFAULT_MULTILINGUAL)
+        return {"examples": len(data), "labels": dict(data.label_counts().most_common()),
+                "base": spec.name, "warnings": [str(w.message) for w in caught]}
+
+    # -- jobs ------------------------------------------------------------------------
+    def start(self, upload_id: str, text: str, label: str, method: str) -> Job:
+        """Start ``lai train`` on an upload; refuses a second identical run (LAI-E820)
+        and more than ``MAX_RUNNING`` at once (LAI-E821)."""
+        upload = self.upload(upload_id)
+        settings = {"text": text, "label": label, "method": method}
+        with self._lock:
+            running = [job for job in self._jobs.values() if job.status == "running"]
+            for job in running:
+                if job.upload == upload_id and job.settings == settings:
+                    raise LeptonError(E.E820, upload=upload_id, job=job.id)
+            if len(running) >= MAX_RUNNING:
+                raise LeptonError(E.E821, running=len(running))
+            job_id = f"j-{uuid.uuid4().hex[:12]}"
+            folder = self.folder / "jobs" / job_id
+            folder.mkdir(parents=True)
+            lai = Path(sys.executable).with_name("lai")
+            command = [str(lai), "train", str(upload.path), "--text", text, "--label", label,
+                       "--method", method, "--out", str(folder / "model")]
+            with (folder / "output.txt").open("wb") as output:
+                process = subprocess.Popen(
+                    command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    env={**os.environ, EVENTS_ENV: str(folder / "events.jsonl"),
+                         "COLUMNS": "100"})
+            job = Job(job_id, upload_id, settings, folder, process)
+            self._jobs[job_id] = job
+        return job
+
+    def job(self, job_id: str) -> Job:
+        with self._lock:
+            found = self._jobs.get(job_id)
+            known = ", ".join(sorted(self._jobs)) or "none"
+        if found is None:
+            raise LeptonError(E.E819, what="training job", id=job_id, known=known)
+        return found
+
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda job: job.started)
+
+    def cancel(self, job_id: str) -> Job:
+        job = self.job(job_id)
+        if job.status == "running":
+            job.cancelled = True
+            job.process.terminate()
+            try:
+                job.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                job.process.kill()
+        return job
+
+    def close(self) -> None:
+        """Stop every running job (the server is shutting down)."""
+        for job in self.jobs():
+            self.cancel(job.id)
+
+
+def _shown(value: Any) -> Any:
+    """A preview cell: long texts cut, other values as they are."""
+    if isinstance(value, str) and len(value) > 200:
+        return value[:200] + "…"
+    return value

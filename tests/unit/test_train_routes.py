@@ -1,0 +1,76 @@
+"""The console's training routes without training: uploads, checks, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lepton_ai.serve.app import build_app
+from lepton_ai.serve.config import ServeConfig
+
+TABLE = "text,label\nmy card was charged twice,billing\nI lost my card,card\nfee again,billing\n"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    config = ServeConfig(warm=False, data_dir=str(tmp_path / "data"), max_body_bytes=4000)
+    with TestClient(build_app(config)) as test_client:
+        yield test_client
+
+
+def upload(client: TestClient, name: str, data: bytes) -> object:
+    return client.put("/v1/train/uploads", params={"name": name}, content=data)
+
+
+def test_an_upload_is_stored_under_a_server_name_with_a_preview(client: TestClient,
+                                                                tmp_path: Path) -> None:
+    answer = upload(client, "../../outside/intents.csv", TABLE.encode())
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["name"] == "intents.csv" and body["rows"] == 3
+    assert body["columns"] == ["text", "label"] and body["preview"][1]["label"] == "card"
+    stored = list((tmp_path / "data" / "uploads").iterdir())
+    assert [p.name for p in stored] == [f"{body['id']}.csv"]  # inside the data folder only
+    assert not (tmp_path / "outside").exists()
+
+
+def test_checks_give_label_counts_and_warnings_or_the_coded_error(client: TestClient) -> None:
+    upload_id = upload(client, "t.csv", TABLE.encode()).json()["id"]
+    checked = client.post(f"/v1/train/uploads/{upload_id}/check", json={}).json()
+    assert checked["labels"] == {"billing": 2, "card": 1}
+    assert any("LAI-W201" in w for w in checked["warnings"])  # 'card' has one example
+    wrong = client.post(f"/v1/train/uploads/{upload_id}/check", json={"text": "txt"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "LAI-E502"
+    assert "Did you mean 'text'" in wrong.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("name", "data", "status", "code"), [
+    ("sheet.xlsx", b"PK", 422, "LAI-E818"),
+    ("notes", b"text\nhello\n", 422, "LAI-E818"),
+    ("latin.csv", "text,label\ncafé,x\n".encode("latin-1"), 400, "LAI-E307"),
+])
+def test_bad_uploads_are_refused_and_nothing_is_kept(client: TestClient, tmp_path: Path,
+                                                     name: str, data: bytes, status: int,
+                                                     code: str) -> None:
+    answer = upload(client, name, data)
+    assert answer.status_code == status and answer.json()["error"]["code"] == code
+    folder = tmp_path / "data" / "uploads"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_an_upload_over_the_body_limit_is_refused_with_its_fix(client: TestClient) -> None:
+    answer = upload(client, "big.csv", b"text,label\n" + b"x,y\n" * 2000)
+    assert answer.status_code == 413
+    assert "--max-body-bytes" in answer.json()["error"]["message"]
+
+
+def test_unknown_uploads_and_jobs_name_what_is_known(client: TestClient) -> None:
+    missing = client.post("/v1/train/jobs", json={"upload": "u-nope"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "LAI-E819"
+    assert client.get("/v1/train/jobs/j-nope").json()["error"]["code"] == "LAI-E819"
+    assert client.get("/v1/train/jobs").json() == {"data": []}
+    methods = client.get("/v1/train/methods").json()
+    assert set(methods) == {"auto", "head", "fewshot", "lora", "full"}
