@@ -7,8 +7,10 @@ Starts ``lai serve`` (defaults, warmed), opens ``/ui`` in a fresh headless chrom
 itself from ``/openapi.json`` (``main[data-ready]``, "interactive"); the bytes the
 first page transferred (HTML, JS, CSS and the API answers it read); then, on the
 Playground, the time from clicking Run on the English sentiment example until the
-label is on screen, 20 times (the first, cold, apart). The server's resident memory
-is read before the browser opens and after the session. Appends a JSON line to
+label is on screen, 20 times (the first, cold, apart); then, on the Train page, a
+LoRA run of 2 epochs on 120 rows, measuring the longest delay between a training event
+being written by the run and the page showing it. The server's resident memory is read
+before the browser opens and after the session. Appends a JSON line to
 bench/results/console_browser.jsonl with the cores other processes used.
 """
 
@@ -37,9 +39,10 @@ def resident_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, data: Path) -> subprocess.Popen[bytes]:
     lai = Path(sys.executable).with_name("lai")
-    process = subprocess.Popen([str(lai), "serve", "--port", str(port), "--no-access-log"],
+    process = subprocess.Popen([str(lai), "serve", "--port", str(port), "--no-access-log",
+                                "--data-dir", str(data)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -56,7 +59,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = 8765
-    server = start_server(port)
+    server = start_server(port, Path(os.environ.get("TMPDIR", "/tmp")) / "console-bench-data")
     base = f"http://127.0.0.1:{port}"
     try:
         before_mb = resident_mb(server.pid)
@@ -81,6 +84,19 @@ def main() -> None:
                 page.click("#run")
                 page.wait_for_selector("#result[data-done='true'] [data-testid='labels']")
                 trips.append(1000 * (time.perf_counter() - started))
+            table = Path(os.environ.get("TMPDIR", "/tmp")) / "console-bench-intents.csv"
+            table.write_text("text,label\n" + "".join(
+                f"complaint number {i} about my {kind},{kind}\n"
+                for i in range(60) for kind in ("card", "bill")), encoding="utf-8")
+            page.goto(f"{base}/ui#train")
+            page.wait_for_selector("#train-file")
+            page.set_input_files("#train-file", str(table))
+            page.wait_for_selector("#train-start:not([disabled])")
+            page.select_option("#train-method", "lora")
+            page.click("#train-start")
+            page.wait_for_selector("#train-live[data-done]", timeout=600_000)
+            training_lag_ms = float(page.get_attribute("#train-live", "data-max-lag-ms") or "nan")
+            training_status = page.get_attribute("#train-live", "data-done")
             browser.close()
         after_mb = resident_mb(server.pid)
     finally:
@@ -92,6 +108,7 @@ def main() -> None:
         "static_bytes": static, "sentiment_cold_ms": round(trips[0], 1),
         "sentiment_p50_ms": round(statistics.median(warm), 1),
         "sentiment_p90_ms": round(warm[int(0.9 * len(warm)) - 1], 1),
+        "training_event_max_lag_ms": training_lag_ms, "training_status": training_status,
         "server_rss_mb_before": round(before_mb, 1), "server_rss_mb_after": round(after_mb, 1),
         "foreign_cores": round(meter.foreign_cores, 2), "code": code_version()})
 

@@ -132,3 +132,13 @@ def test_a_dialogue_is_retold_in_the_third_person_by_the_language_model() -> Non
     assert "#Person1#: Hi." in asked and "2 sentences or fewer" in asked
     plain = _prompt("Rates rose.", 2, 40)[1]["content"]
     assert "third person" not in plain and "at most 40 words" in plain
+
+
+@pytest.mark.parametrize("text", ["", "   \n  "])
+def test_an_empty_text_is_refused_with_a_code_for_summaries_and_key_phrases(text: str) -> None:
+    from lepton_ai.tasks.keywords import keywords
+
+    with pytest.raises(LeptonError, match="LAI-E209"):
+        summarize(text, method="extractive")
+    with pytest.raises(LeptonError, match="LAI-E209"):
+        keywords(text, 5)

@@ -810,6 +810,9 @@ async function watchJob(runs, jobId) {
       const kind = /^event: (\w+)/m.exec(block)?.[1] || "message";
       const data = JSON.parse(/^data: (.*)$/m.exec(block)[1]);
       if (kind === "end") { ended = data; break; }
+      // How long after the run wrote it an event is on screen (bench/console_browser.py).
+      const lag = Date.now() - data.time * 1000;
+      panel.dataset.maxLagMs = String(Math.round(Math.max(lag, Number(panel.dataset.maxLagMs || 0))));
       if (data.kind === "progress" && data.total) {
         bar.max = data.total;
         bar.value = data.done;
