@@ -144,11 +144,16 @@ class TrainingJobs:
         return upload
 
     def upload(self, upload_id: str) -> Upload:
+        """The upload ``upload_id`` (LAI-E819 names the known ones)."""
+        found: Upload = self._find(self._uploads, upload_id, "upload")
+        return found
+
+    def _find(self, table: dict[str, Any], key: str, what: str) -> Any:
         with self._lock:
-            found = self._uploads.get(upload_id)
-            known = ", ".join(sorted(self._uploads)) or "none"
+            found = table.get(key)
+            known = ", ".join(sorted(table)) or "none"
         if found is None:
-            raise LeptonError(E.E819, what="upload", id=upload_id, known=known)
+            raise LeptonError(E.E819, what=what, id=key, known=known)
         return found
 
     def check(self, upload_id: str, text: str, label: str) -> dict[str, Any]:
@@ -197,11 +202,8 @@ class TrainingJobs:
         return job
 
     def job(self, job_id: str) -> Job:
-        with self._lock:
-            found = self._jobs.get(job_id)
-            known = ", ".join(sorted(self._jobs)) or "none"
-        if found is None:
-            raise LeptonError(E.E819, what="training job", id=job_id, known=known)
+        """The run ``job_id`` (LAI-E819 names the known ones)."""
+        found: Job = self._find(self._jobs, job_id, "training job")
         return found
 
     def jobs(self) -> list[Job]:
