@@ -65,7 +65,8 @@ def main() -> None:
         before_mb = resident_mb(server.pid)
         with LoadMeter([os.getpid()]) as meter, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+                executable_path=shutil.which("chromium"),
+                args=["--no-sandbox", "--disable-dev-shm-usage"])
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             sizes: list[int] = []
             page.on("response", lambda response: sizes.append(len(response.body())))

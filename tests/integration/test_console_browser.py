@@ -33,7 +33,8 @@ def page(server: str) -> Iterator[object]:
 
     assert CHROMIUM, "no chromium on PATH: `make test` installs Debian's chromium package"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
         page = context.new_page()
         page.set_default_timeout(60_000)
