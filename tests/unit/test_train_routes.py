@@ -57,6 +57,7 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(client: TestClient, tmp_pat
                                                      code: str) -> None:
     answer = upload(client, name, data)
     assert answer.status_code == status and answer.json()["error"]["code"] == code
+    assert str(tmp_path) not in answer.json()["error"]["message"]  # no server path
     folder = tmp_path / "data" / "uploads"
     assert not folder.exists() or not any(folder.iterdir())
 

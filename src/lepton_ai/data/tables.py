@@ -109,10 +109,14 @@ def _bad_byte(error: UnicodeDecodeError) -> str:
     return f"0x{error.object[error.start]:02x}" if error.start < len(error.object) else "?"
 
 
-def not_utf8_error(path: Path, error: UnicodeDecodeError) -> LeptonError:
-    """LAI-E307, guessing the encoding the file is in from its first bytes."""
-    with path.open("rb") as handle:
-        source, guess = guess_encoding(handle.read(1 << 16))
+def not_utf8_error(path: Path, error: UnicodeDecodeError,
+                   head: bytes | None = None) -> LeptonError:
+    """LAI-E307, guessing the encoding the file is in from its first bytes (``head``, or
+    read from ``path``)."""
+    if head is None:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    source, guess = guess_encoding(head)
     excel = " (Excel: 'CSV UTF-8')" if path.suffix.lower() in (".csv", ".tsv") else ""
     return LeptonError(E.E307, path=path, byte=_bad_byte(error), offset=error.start,
                        guess=guess, source=source, excel=excel,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lepton_ai.data.tables import SUFFIXES, columns_of, count_rows, iter_rows
+from lepton_ai.data.tables import SUFFIXES, columns_of, count_rows, iter_rows, not_utf8_error
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.progress import EVENTS_ENV
 
@@ -123,6 +123,11 @@ class TrainingJobs:
         if suffix not in SUFFIXES or suffix == ".txt":
             allowed = ", ".join(s for s in SUFFIXES if s != ".txt")
             raise LeptonError(E.E818, name=name, suffix=suffix or "(none)", allowed=allowed)
+        if suffix != ".parquet":
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:  # said with the user's file name, not ours
+                raise not_utf8_error(Path(Path(name).name), error, data[: 1 << 16]) from None
         folder = self.folder / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         upload_id = f"u-{uuid.uuid4().hex[:12]}"
