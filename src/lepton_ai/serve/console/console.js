@@ -649,8 +649,9 @@ async function monitorPage(page) {
       }
       const documents = element("ol");
       for (const document of evidence.documents || []) {
-        documents.append(element("li", { text: `${document.time || ""} ${document.source || ""}: ` +
-                                               `${document.text || document.id || ""}` }));
+        const polarity = typeof document.polarity === "number" ? ` (${document.polarity.toFixed(2)})` : "";
+        documents.append(element("li", { text: `${document.time || ""} · ${document.id || ""}` +
+                                               `${polarity}: ${document.text || ""}` }));
       }
       card.append(element("h4", { text: t("monitor.documents") }), documents);
       section.append(card);
