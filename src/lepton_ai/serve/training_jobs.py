@@ -166,8 +166,7 @@ class TrainingJobs:
         come back as their messages, with the label counts."""
         from lepton_ai.data.labelled import read_labelled
         from lepton_ai.models.registry import DEFAULT_MULTILINGUAL
-        from lepton_ai.training.checks import check_training_data
-        from lepton_ai.training.classifier_training import choose_base
+        from lepton_ai.training.checks import check_training_data, choose_base
 
         data = read_labelled(self.upload(upload_id).path, text=text, label=label)
         spec = choose_base(data.texts, None)

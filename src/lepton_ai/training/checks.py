@@ -8,15 +8,29 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from pathlib import Path
 
 from lepton_ai.data.labelled import LabelledSet
 from lepton_ai.errors import E, LeptonError, W, warn
+from lepton_ai.models.registry import DEFAULT_ENGLISH, DEFAULT_MULTILINGUAL, ModelSpec, resolve
 from lepton_ai.text.lang import has_cjk
 
 #: A class this many times rarer than the most common one counts as heavy imbalance.
 IMBALANCE_RATIO = 10
 #: Share of CJK texts above which an English-only base model is refused.
 CJK_SHARE_LIMIT = 0.2
+
+
+def choose_base(texts: list[str], base: str | Path | None) -> ModelSpec:
+    """The user's base, or the English default unless many texts are Chinese.
+
+    Kept here, beside the checks, so a server can run them without loading the
+    training stack (the console's data check)."""
+    if base is not None:
+        return resolve(base)
+    sample = texts[:: max(1, len(texts) // 2000)]
+    cjk = sum(has_cjk(t) for t in sample) / max(1, len(sample))
+    return resolve(DEFAULT_MULTILINGUAL if cjk > CJK_SHARE_LIMIT else DEFAULT_ENGLISH)
 
 
 def check_training_data(

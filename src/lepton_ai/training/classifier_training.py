@@ -34,17 +34,14 @@ from lepton_ai.data.labelled import stratified_split as split
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.evaluation.out_of_scope import fit_threshold
 from lepton_ai.models.registry import (
-    DEFAULT_ENGLISH,
     DEFAULT_MULTILINGUAL,
     HF_ENCODER,
     ModelSpec,
-    resolve,
 )
 from lepton_ai.tasks.classify import TextClassifier
-from lepton_ai.text.lang import has_cjk
 from lepton_ai.text.length_profile import length_counts
 from lepton_ai.training.backbone import base_checksum
-from lepton_ai.training.checks import check_descriptions, check_training_data
+from lepton_ai.training.checks import check_descriptions, check_training_data, choose_base
 from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
 from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
 from lepton_ai.training.train_config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
@@ -172,15 +169,6 @@ def _read_eval(
     if eval_data is None or isinstance(eval_data, LabelledSet):
         return eval_data
     return read_labelled(eval_data, text, label, label_sep)
-
-
-def choose_base(texts: list[str], base: str | Path | None) -> ModelSpec:
-    """The user's base, or the English default unless many texts are Chinese."""
-    if base is not None:
-        return resolve(base)
-    sample = texts[:: max(1, len(texts) // 2000)]
-    cjk = sum(has_cjk(t) for t in sample) / max(1, len(sample))
-    return resolve(DEFAULT_MULTILINGUAL if cjk > 0.2 else DEFAULT_ENGLISH)
 
 
 def choose_method(train_set: LabelledSet, base: ModelSpec) -> str:
