@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
 #: Calibration bins for the expected calibration error.
 ECE_BINS = 15
-#: How many of the most confident errors a report lists.
+#: How many of the most confident errors a report shows (report.md), and how many it
+#: keeps in ``errors`` for browsing (the console's error browser).
 SHOWN_ERRORS = 10
+KEPT_ERRORS = 500
 
 
 def single_label_metrics(
@@ -57,12 +59,13 @@ def single_label_metrics(
     report["confusion_matrix"] = confusion_matrix(truth, predicted, labels=everything).tolist()
     report["ece"] = expected_calibration_error(confidence, truth == predicted)
     wrong = np.flatnonzero(truth != predicted)
-    worst = wrong[np.argsort(-confidence[wrong])][:SHOWN_ERRORS]
-    report["confident_errors"] = [
+    worst = wrong[np.argsort(-confidence[wrong], kind="stable")][:KEPT_ERRORS]
+    report["errors"] = [
         {"row": data.rows[i], "text": data.texts[i][:200], "label": labels[truth[i]],
          "predicted": labels[predicted[i]], "confidence": float(confidence[i])}
         for i in worst
     ]
+    report["confident_errors"] = report["errors"][:SHOWN_ERRORS]
     return report
 
 

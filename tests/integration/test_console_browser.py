@@ -293,7 +293,21 @@ def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_pat
     assert "accuracy" in summary and "macro F1" in summary
     assert page.locator("[data-testid='per-label'] tr").count() == 4  # header + 3 labels
     assert page.locator("#train-live img[alt='confusion matrix']").count() == 1
+    assert "ECE" in summary  # calibration
+    errors = page.locator("[data-testid='error-row']")
+    assert errors.count() >= 1  # the lone 'other' example is misclassified
+    page.select_option("#errors-true", "other")
+    assert errors.count() == 1 and "opening hours" in errors.first.inner_text()
     page.screenshot(path=tmp_path / "train-report.png", full_page=True)
+
+    first = page.get_attribute("#train-live", "data-job")
+    page.select_option("#train-method", "auto")  # a second run to compare with the first
+    page.click("#train-start")
+    page.wait_for_selector(f"#train-live[data-done='succeeded']:not([data-job='{first}'])",
+                           timeout=180_000)
+    page.wait_for_selector("[data-testid='comparison']")
+    assert page.locator("[data-testid='runs'] tr").count() == 3  # header + two runs
+    page.screenshot(path=tmp_path / "train-compare.png", full_page=True)
 
     broken = tmp_path / "latin1.csv"
     broken.write_bytes("text,label\ncaf\xe9 au lait,drink\n".encode("latin-1"))

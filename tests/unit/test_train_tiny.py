@@ -282,6 +282,21 @@ def test_averages_leave_out_labels_absent_from_data_and_predictions() -> None:
     assert report["averaged_labels"] == 2 and report["macro"]["f1"] == 1.0
 
 
+def test_a_report_keeps_every_error_most_confident_first_and_shows_ten() -> None:
+    from lepton_ai.metrics import SHOWN_ERRORS, single_label_metrics
+
+    texts = [f"t{i}" for i in range(30)]
+    data = LabelledSet.from_lists(texts, ["a"] * 30)
+    # Every example predicted "b", with confidence rising along the rows.
+    confidence = np.linspace(0.55, 0.95, 30)
+    probabilities = np.stack([1 - confidence, confidence], axis=1)
+    report = single_label_metrics(["a", "b"], data, probabilities)
+    assert len(report["errors"]) == 30
+    assert [e["text"] for e in report["errors"][:2]] == ["t29", "t28"]
+    assert report["confident_errors"] == report["errors"][:SHOWN_ERRORS]
+    assert {(e["label"], e["predicted"]) for e in report["errors"]} == {("a", "b")}
+
+
 def test_chinese_label_names_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
     import warnings
 

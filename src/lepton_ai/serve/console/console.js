@@ -43,6 +43,9 @@ const STRINGS = {
     "train.ok": "The data passes the checks.", "train.progress": "Progress",
     "train.runs": "Runs", "train.report": "Evaluation report", "train.accuracy": "accuracy",
     "train.macroF1": "macro F1", "train.status": "status", "train.loss": "loss per epoch",
+    "train.calibration": "calibration error (ECE)", "train.errors": "Misclassified examples",
+    "train.noErrors": "No misclassified example.", "train.true": "true label",
+    "train.predicted": "predicted", "train.any": "any", "train.compare": "macro F1 per run",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -84,6 +87,9 @@ const STRINGS = {
     "train.ok": "数据通过了检查。", "train.progress": "进度",
     "train.runs": "训练记录", "train.report": "评估报告", "train.accuracy": "准确率",
     "train.macroF1": "宏平均 F1", "train.status": "状态", "train.loss": "每轮损失",
+    "train.calibration": "校准误差（ECE）", "train.errors": "分错的样本",
+    "train.noErrors": "没有分错的样本。", "train.true": "真实标签",
+    "train.predicted": "预测", "train.any": "全部", "train.compare": "各次训练的宏平均 F1",
   },
 };
 
@@ -758,33 +764,50 @@ function setupView(setup, upload, methods, runs) {
 }
 
 async function runsView(runs, watch = null) {
+  let board = runs.querySelector(".runs-board");
+  if (!board) {
+    runs.replaceChildren();
+    board = element("div", { class: "runs-board" });
+    runs.append(board);
+  }
+  const jobs = await drawRuns(board);
+  const live = watch || jobs.findLast((job) => job.status === "running")?.id;
+  if (live) await watchJob(runs, live, () => drawRuns(board));
+}
+
+// The runs of this server in one table, and their macro F1 side by side.
+async function drawRuns(board) {
   const jobs = (await api("/v1/train/jobs")).data;
-  runs.replaceChildren();
-  if (!jobs.length) return;
-  runs.append(element("h2", { text: t("train.runs") }));
+  board.replaceChildren();
+  if (!jobs.length) return jobs;
+  board.append(element("h2", { text: t("train.runs") }));
   const table = element("table", { "data-testid": "runs" }, element("tr", {},
     ...["id", "method", t("train.status"), t("train.accuracy"), t("train.macroF1")].map((h) => element("th", { text: h }))));
-  runs.append(table);
+  board.append(table);
   for (const job of [...jobs].reverse()) {
-    const row = element("tr", { "data-job": job.id }, element("td", { text: job.id }),
-                        element("td", { text: job.settings.method }),
-                        element("td", { "data-testid": "status", text: job.status }),
-                        element("td", { text: "" }), element("td", { text: "" }));
-    table.append(row);
-    if (job.status === "succeeded") {
-      api(`/v1/train/jobs/${job.id}`).then((full) => {
-        row.children[3].textContent = full.report?.accuracy?.toFixed(3) ?? "";
-        row.children[4].textContent = full.report?.macro?.f1?.toFixed(3) ?? "";
-      }).catch(() => {});
-    }
+    table.append(element("tr", { "data-job": job.id }, element("td", { text: job.id }),
+                         element("td", { text: job.settings.method }),
+                         element("td", { "data-testid": "status", text: job.status }),
+                         element("td", { text: "" }), element("td", { text: "" })));
   }
-  const live = watch || jobs.findLast((job) => job.status === "running")?.id;
-  if (live) await watchJob(runs, live);
+  const finished = jobs.filter((job) => job.status === "succeeded");
+  const reports = await Promise.all(finished.map((job) => api(`/v1/train/jobs/${job.id}`).catch(() => null)));
+  const scores = [];
+  finished.forEach((job, i) => {
+    const report = reports[i]?.report;
+    const row = table.querySelector(`tr[data-job="${job.id}"]`);
+    if (!report || !row) return;
+    row.children[3].textContent = report.accuracy.toFixed(3);
+    row.children[4].textContent = report.macro.f1.toFixed(3);
+    scores.push([job.id, report.macro.f1]);
+  });
+  if (scores.length > 1) board.append(comparisonChart(scores));
+  return jobs;
 }
 
 // The run's events arrive as server-sent events; fetch reads them (EventSource cannot
 // send the API key).
-async function watchJob(runs, jobId) {
+async function watchJob(runs, jobId, onEnd = async () => {}) {
   const panel = element("section", { class: "panel", id: "train-live", "data-job": jobId });
   const bar = element("progress", { id: "train-bar", max: 1, value: 0, "aria-label": t("train.progress") });
   const status = element("p", { "data-testid": "train-status" });
@@ -793,6 +816,7 @@ async function watchJob(runs, jobId) {
   const cancel = element("button", { type: "button", text: t("train.cancel"), onclick: () =>
     api(`/v1/train/jobs/${jobId}/cancel`, {}).catch((error) => notice(error.message)) });
   panel.append(element("h3", { text: `${t("train.progress")} · ${jobId}` }), bar, status, cancel, chart, notes);
+  runs.querySelector("#train-live")?.remove();  // one live panel: the newest run
   runs.prepend(panel);
   const losses = [];
   const headers = state.key ? { Authorization: `Bearer ${state.key}` } : {};
@@ -830,9 +854,8 @@ async function watchJob(runs, jobId) {
   cancel.remove();
   status.textContent = `${t("train.status")}: ${ended?.status ?? "?"}`;
   if (ended?.status === "succeeded") bar.value = bar.max;
-  const row = runs.querySelector(`tr[data-job="${jobId}"]`);
-  if (row) row.children[2].textContent = ended?.status ?? "?";
-  if (ended?.status === "succeeded") await reportView(panel, jobId, row);
+  if (ended?.status === "succeeded") await reportView(panel, jobId);
+  await onEnd();
   panel.dataset.done = ended?.status ?? "unknown";
   if (ended?.status === "failed") panel.append(element("pre", { text: ended.output || "" }));
 }
@@ -852,20 +875,25 @@ function lossChart(losses) {
   line.setAttribute("stroke", "#2458d6");
   line.setAttribute("stroke-width", "2");
   svg.append(line);
+  losses.forEach((v, i) => {  // a point per epoch: one epoch is a point, not a line
+    const dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+    dot.setAttribute("cx", x(i));
+    dot.setAttribute("cy", y(v));
+    dot.setAttribute("r", "3");
+    dot.setAttribute("fill", "#2458d6");
+    svg.append(dot);
+  });
   return element("figure", {}, svg, element("figcaption", { class: "hint", text: t("train.loss") }));
 }
 
-async function reportView(panel, jobId, row) {
+async function reportView(panel, jobId) {
   const full = await api(`/v1/train/jobs/${jobId}`);
   const report = full.report;
   if (!report) return;
-  if (row) {
-    row.children[3].textContent = report.accuracy.toFixed(3);
-    row.children[4].textContent = report.macro.f1.toFixed(3);
-  }
+  const calibration = typeof report.ece === "number" ? ` · ${t("train.calibration")} ${report.ece.toFixed(3)}` : "";
   panel.append(element("h3", { text: t("train.report") }),
     element("p", { "data-testid": "report-summary", text:
-      `${t("train.accuracy")} ${report.accuracy.toFixed(3)} · ${t("train.macroF1")} ${report.macro.f1.toFixed(3)} · ${report.examples} ${t("train.examples")}` }));
+      `${t("train.accuracy")} ${report.accuracy.toFixed(3)} · ${t("train.macroF1")} ${report.macro.f1.toFixed(3)} · ${report.examples} ${t("train.examples")}${calibration}` }));
   const table = element("table", { "data-testid": "per-label" }, element("tr", {},
     ...["label", "precision", "recall", "F1", "support"].map((h) => element("th", { text: h }))));
   for (const row of report.per_label) {
@@ -880,6 +908,73 @@ async function reportView(panel, jobId, row) {
     panel.append(element("img", { src: URL.createObjectURL(await image.blob()),
                                   alt: "confusion matrix", width: 360 }));
   }
+  panel.append(errorBrowser(report.errors || report.confident_errors || [],
+                            report.per_label.map((row) => row.label)));
+}
+
+// The evaluation's misclassified examples, most confident first, filtered by labels.
+function errorBrowser(errors, labels) {
+  const box = element("section", { "data-testid": "errors" }, element("h3", { text: t("train.errors") }));
+  if (!errors.length) {
+    box.append(element("p", { text: t("train.noErrors") }));
+    return box;
+  }
+  const filter = (id, title) => {
+    const select = element("select", { id, "aria-label": title },
+                           element("option", { value: "", text: `${title}: ${t("train.any")}` }));
+    for (const label of labels) select.append(element("option", { value: label, text: `${title}: ${label}` }));
+    return select;
+  };
+  const truth = filter("errors-true", t("train.true"));
+  const predicted = filter("errors-predicted", t("train.predicted"));
+  const table = element("table");
+  const show = () => {
+    table.replaceChildren(element("tr", {}, ...["row", t("play.input"), t("train.true"), t("train.predicted"), "p"]
+      .map((h) => element("th", { text: h }))));
+    for (const error of errors) {
+      if ((truth.value && error.label !== truth.value) || (predicted.value && error.predicted !== predicted.value)) continue;
+      table.append(element("tr", { "data-testid": "error-row" }, element("td", { text: String(error.row) }),
+        element("td", { text: error.text }), element("td", { text: error.label }),
+        element("td", { text: error.predicted }), element("td", { text: error.confidence.toFixed(2) })));
+    }
+  };
+  truth.addEventListener("change", show);
+  predicted.addEventListener("change", show);
+  show();
+  box.append(element("div", { class: "copy" }, truth, predicted), table);
+  return box;
+}
+
+// Runs side by side: one bar of macro F1 per finished run.
+function comparisonChart(scores) {
+  const width = 60 * scores.length + 20, height = 140;
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("width", width);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${t("train.compare")}: ${scores.map(([id, f1]) => `${id} ${f1.toFixed(3)}`).join(", ")}`);
+  scores.forEach(([id, f1], i) => {
+    const bar = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    const tall = Math.max(1, f1 * (height - 40));
+    bar.setAttribute("x", 20 + i * 60);
+    bar.setAttribute("y", height - 20 - tall);
+    bar.setAttribute("width", 40);
+    bar.setAttribute("height", tall);
+    bar.setAttribute("fill", "#2458d6");
+    const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    label.setAttribute("x", 20 + i * 60);
+    label.setAttribute("y", height - 24 - tall);
+    label.setAttribute("font-size", "11");
+    label.textContent = f1.toFixed(2);
+    const name = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    name.setAttribute("x", 20 + i * 60);
+    name.setAttribute("y", height - 6);
+    name.setAttribute("font-size", "9");
+    name.textContent = id.slice(-6);
+    svg.append(bar, label, name);
+  });
+  return element("figure", { "data-testid": "comparison" }, svg,
+                 element("figcaption", { class: "hint", text: t("train.compare") }));
 }
 
 async function render() {
