@@ -16,6 +16,7 @@ import pytest
 from .serve_process import running_server
 
 KEY = "console-test-key"
+ADMIN = "console-admin-key"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -23,7 +24,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Cold Chinese models load on first use: give that first request time.
     data = tmp_path_factory.mktemp("lai-data")
-    with running_server("--api-key", KEY, "--timeout", "120", "--data-dir", str(data)) as base:
+    with running_server("--api-key", KEY, "--timeout", "120", "--data-dir", str(data),
+                        "--admin-key", ADMIN) as base:
         yield base
 
 
@@ -172,8 +174,6 @@ def versioned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-ADMIN = "console-admin-key"
-
 
 def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_path: Path):
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmation each change asks
@@ -273,8 +273,15 @@ def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_pat
                      "my new card has not arrived"],
             "other": ["what are your opening hours"]}.items() for text in texts) + "\n",
         encoding="utf-8")
-    page.goto(f"{server}/ui#train")
+    page.goto(f"{server}/ui#models")
     enter_key(page)
+    page.wait_for_selector("[data-testid='registry']")
+    registry = page.inner_text("[data-testid='registry']")
+    assert "all-MiniLM-L6-v2" in registry and "Apache-2.0" in registry  # licences, sizes
+    page.fill("#admin-key", ADMIN)  # kept for the tab: the Train page serves a run with it
+    page.click("main form.panel button[type='submit']")
+    page.wait_for_selector("main:has-text('no trained model')")
+    page.goto(f"{server}/ui#train")
     page.wait_for_selector("#train-file")
     page.set_input_files("#train-file", str(table))
     page.wait_for_selector("[data-testid='preview']")
@@ -300,6 +307,11 @@ def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_pat
     assert errors.count() == 1 and "opening hours" in errors.first.inner_text()
     page.screenshot(path=tmp_path / "train-report.png", full_page=True)
 
+    page.fill("#serve-name", "intents")
+    page.fill("#serve-version", "r1")
+    page.click("#serve-run")
+    page.wait_for_selector("[data-testid='served']:has-text('intents')")
+
     first = page.get_attribute("#train-live", "data-job")
     page.select_option("#train-method", "auto")  # a second run to compare with the first
     page.click("#train-start")
@@ -314,3 +326,8 @@ def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_pat
     page.set_input_files("#train-file", str(broken))
     page.wait_for_selector("#notice:not([hidden])")
     assert "LAI-E307" in page.inner_text("#notice")  # not UTF-8: said, nothing kept
+
+    page.goto(f"{server}/ui#models")  # the served run is now a version, current
+    page.wait_for_selector("[data-model='intents'] [data-testid='current']")
+    assert page.inner_text("[data-model='intents'] [data-testid='current']").endswith(": r1")
+

@@ -66,3 +66,21 @@ def test_the_monitors_a_server_runs_are_listed(client: TestClient) -> None:
         assert client.get("/v1/monitor").status_code == 401
     finally:
         del monitors["news"]  # nothing to close at shutdown
+
+
+def test_the_registry_lists_every_shipped_model_with_its_licence(client: TestClient) -> None:
+    from lepton_ai.models.registry import SHIPPED
+
+    rows = client.get("/v1/registry", headers={"Authorization": "Bearer secret"}).json()["data"]
+    assert [row["name"] for row in rows] == [spec.name for spec in SHIPPED]
+    assert all(row["license"] for row in rows)
+    assert client.get("/v1/registry").status_code == 401
+
+
+def test_the_consoles_training_runs_may_be_loaded_as_versions(tmp_path) -> None:
+    config = ServeConfig(warm=False, data_dir=str(tmp_path / "data"),
+                         model_roots=(str(tmp_path / "models"),))
+    run = tmp_path / "data" / "jobs" / "j-1" / "model"
+    assert config.check_model_path(str(run)) == run.resolve()
+    with pytest.raises(Exception, match="LAI-E816"):
+        config.check_model_path(str(tmp_path / "data" / "uploads"))

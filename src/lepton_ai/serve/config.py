@@ -116,9 +116,11 @@ class ServeConfig:
             raise LeptonError(E.E815, why=f"{len(shared)} key(s) given for both")
 
     def allowed_roots(self) -> tuple[Path, ...]:
-        """The resolved folders ``/admin`` may load from."""
+        """The resolved folders ``/admin`` may load from: the model roots (or the served
+        models' folders), and the console's training runs (``DATA_DIR/jobs``)."""
         roots = self.model_roots or tuple(str(m.path.parent) for m in self.models)
-        return tuple(dict.fromkeys(Path(root).resolve() for root in roots))
+        jobs = Path(self.data_dir) / "jobs"
+        return tuple(dict.fromkeys(Path(root).resolve() for root in (*roots, jobs)))
 
     def check_model_path(self, path: str) -> Path:
         """``path`` resolved (links followed), or LAI-E816 when outside the model roots."""

@@ -114,6 +114,17 @@ def _encode(vector: np.ndarray, encoding_format: str) -> Any:
     return vector
 
 
+@router.get("/v1/registry", summary="Every model lepton-ai ships: licence, size, languages")
+async def registry() -> Any:
+    from lepton_ai.models.registry import SHIPPED
+
+    return JSONBytes({"data": [
+        {"name": spec.name, "role": spec.role, "kind": spec.kind, "languages": spec.languages,
+         "license": spec.license, "size_mb": spec.size_mb, "trained_on": spec.trained_on,
+         "source": spec.source, "installed": spec.installed, "description": spec.description}
+        for spec in SHIPPED]})
+
+
 @router.get("/v1/models", response_model=ModelList, summary="List models (OpenAI-compatible)")
 async def list_models(request: Request) -> Any:
     state = request.app.state.lai

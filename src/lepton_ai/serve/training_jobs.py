@@ -103,6 +103,8 @@ class Job:
                   "status": status, "started": self.started}
         if status == "failed":
             answer["output"] = self.failure()
+        if status == "succeeded":
+            answer["model_path"] = str(self.folder / "model")  # for /admin/models/NAME/versions
         return answer
 
 

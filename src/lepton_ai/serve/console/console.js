@@ -46,6 +46,9 @@ const STRINGS = {
     "train.calibration": "calibration error (ECE)", "train.errors": "Misclassified examples",
     "train.noErrors": "No misclassified example.", "train.true": "true label",
     "train.predicted": "predicted", "train.any": "any", "train.compare": "macro F1 per run",
+    "train.serve": "Serve this model as", "train.version": "version",
+    "train.served": "Now served as {name}, version {version}: see Models.",
+    "models.registry": "Models that ship with lepton-ai", "models.installed": "installed",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -90,6 +93,9 @@ const STRINGS = {
     "train.calibration": "校准误差（ECE）", "train.errors": "分错的样本",
     "train.noErrors": "没有分错的样本。", "train.true": "真实标签",
     "train.predicted": "预测", "train.any": "全部", "train.compare": "各次训练的宏平均 F1",
+    "train.serve": "部署这个模型，名称", "train.version": "版本",
+    "train.served": "已部署为 {name}，版本 {version}：见「模型」页面。",
+    "models.registry": "lepton-ai 自带的模型", "models.installed": "已安装",
   },
 };
 
@@ -472,6 +478,16 @@ const format = (template, values) =>
   template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 
 async function modelsPage(page) {
+  const shipped = (await api("/v1/registry")).data;
+  const registry = element("table", { "data-testid": "registry" }, element("tr", {},
+    ...["name", "role", "languages", "license", "MB", t("models.installed"), ""].map((h) => element("th", { text: h }))));
+  for (const spec of shipped) {
+    registry.append(element("tr", {}, element("td", { text: spec.name }), element("td", { text: spec.role }),
+      element("td", { text: spec.languages }), element("td", { text: spec.license }),
+      element("td", { text: spec.size_mb ?? "" }), element("td", { text: spec.installed ? "✓" : "—" }),
+      element("td", { class: "hint", text: spec.description })));
+  }
+  page.append(element("h1", { text: t("models.registry") }), registry);
   page.append(element("h1", { text: t("models.title") }));
   const adminInput = element("input", { id: "admin-key", type: "password", autocomplete: "off" });
   adminInput.value = state.adminKey;
@@ -910,6 +926,31 @@ async function reportView(panel, jobId) {
   }
   panel.append(errorBrowser(report.errors || report.confident_errors || [],
                             report.per_label.map((row) => row.label)));
+  if (full.model_path) panel.append(serveForm(full));
+}
+
+// Load a finished run as a version of a served model (the admin key, as on Models).
+function serveForm(job) {
+  const name = element("input", { id: "serve-name", value: "my-model", "aria-label": t("train.serve") });
+  const version = element("input", { id: "serve-version", value: job.id.slice(-6),
+                                     "aria-label": t("train.version"), size: 8 });
+  const said = element("p", { "data-testid": "served" });
+  return element("form", { class: "copy", onsubmit: async (event) => {
+    event.preventDefault();
+    notice("");
+    if (!state.adminKey) {
+      notice(t("models.needAdmin"));
+      return;
+    }
+    try {
+      await api(`/admin/models/${encodeURIComponent(name.value)}/versions`,
+                { path: job.model_path, version: version.value, make_current: true });
+      said.textContent = format(t("train.served"), { name: name.value, version: version.value });
+    } catch (error) {
+      notice(error.message);
+    }
+  } }, element("span", { text: t("train.serve") }), name, element("span", { text: t("train.version") }),
+  version, element("button", { type: "submit", id: "serve-run", text: "↗" }), said);
 }
 
 // The evaluation's misclassified examples, most confident first, filtered by labels.
