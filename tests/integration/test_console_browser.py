@@ -170,7 +170,8 @@ def versioned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         settings.show_progress = shown
     with running_server(f"intents@1={folders[0]}", f"intents@2={folders[1]}", "--api-key", KEY,
-                        "--admin-key", ADMIN, "--model-root", str(root)) as base:
+                        "--admin-key", ADMIN, "--model-root", str(root),
+                        "--data-dir", str(root / "data")) as base:
         yield base
 
 
@@ -331,3 +332,34 @@ def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_pat
     page.wait_for_selector("[data-model='intents'] [data-testid='current']")
     assert page.inner_text("[data-model='intents'] [data-testid='current']").endswith(": r1")
 
+
+
+def test_annotate_where_the_model_is_least_sure_then_update_it(versioned_server: str, page,
+                                                               tmp_path: Path):
+    texts = tmp_path / "traffic.csv"
+    texts.write_text("id,text\n" + "\n".join(f"{i},{t}" for i, t in enumerate([
+        "I was billed twice for one card payment", "my card got blocked after a fee",
+        "where is my replacement card", "the statement shows a strange charge",
+        "card stuck in the machine and then charged", "why was I charged a card fee"])) + "\n",
+        encoding="utf-8")
+    page.goto(f"{versioned_server}/ui#annotate")
+    enter_key(page)
+    page.wait_for_selector("#annotate-model")
+    page.set_input_files("#annotate-file", str(texts))
+    page.wait_for_selector("#annotate-build")
+    page.select_option("#annotate-text", "text")
+    page.click("#annotate-build")
+    page.wait_for_selector("[data-testid='annotate-text']")
+    first = page.inner_text("[data-testid='annotate-text']")
+    page.keyboard.press("1")  # the first label, by keyboard
+    assert page.inner_text("[data-testid='annotate-text']") != first
+    page.keyboard.press("s")  # skip
+    page.keyboard.press("2")
+    assert page.inner_text("[data-testid='annotated']").startswith("2 labelled")
+    page.screenshot(path=tmp_path / "annotate.png")
+    page.click("#annotate-update")
+    page.wait_for_selector("#train-live[data-done='succeeded']", timeout=180_000)
+    page.wait_for_selector("[data-testid='before-after']")
+    cells = page.locator("[data-testid='before-after'] td").all_inner_texts()
+    assert cells[0] == "accuracy" and cells[1] != "—" and cells[2] != "—"  # before, after
+    page.screenshot(path=tmp_path / "annotate-updated.png", full_page=True)

@@ -75,3 +75,23 @@ def test_unknown_uploads_and_jobs_name_what_is_known(client: TestClient) -> None
     assert client.get("/v1/train/jobs").json() == {"data": []}
     methods = client.get("/v1/train/methods").json()
     assert set(methods) == {"auto", "head", "fewshot", "lora", "full"}
+
+
+def test_the_queue_puts_the_closest_calls_first() -> None:
+    from lepton_ai.serve.training_jobs import least_sure
+    from lepton_ai.tasks.classify import Classification
+
+    results = [Classification("a", 0.9, ["a"], {"a": 0.9, "b": 0.1}),
+               Classification("b", 0.52, ["b"], {"a": 0.48, "b": 0.52}),
+               Classification("a", 0.6, ["a"], {"a": 0.6, "b": 0.4})]
+    queue = least_sure(["sure", "torn", "unsure"], results, 2)
+    assert [item["text"] for item in queue] == ["torn", "unsure"]
+    assert queue[0]["margin"] == pytest.approx(0.04) and queue[0]["row"] == 1
+
+
+def test_annotating_needs_a_served_model_and_a_known_upload(client: TestClient) -> None:
+    upload_id = upload(client, "t.csv", TABLE.encode()).json()["id"]
+    missing = client.post("/v1/train/annotate", json={"model": "nope", "upload": upload_id})
+    assert missing.status_code == 404
+    assert client.post("/v1/train/jobs", json={"upload": upload_id, "from_model": "nope"}
+                       ).status_code == 404

@@ -36,6 +36,20 @@ class Columns(BaseModel):
 class StartJob(Columns):
     upload: str = Field(..., min_length=1, max_length=64)
     method: Method = "auto"
+    from_model: str | None = Field(None, max_length=200, description=(
+        "A served model's name: continue training its current version on this upload "
+        "(continual learning, as lai train --from)."))
+
+
+class Queue(BaseModel):
+    """Texts of an upload a served classifier is least sure about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(..., min_length=1, max_length=200)
+    upload: str = Field(..., min_length=1, max_length=64)
+    text: str = Field("text", min_length=1, max_length=200)
+    k: int = Field(20, ge=1, le=200)
 
 
 @router.get("/methods", summary="Training methods, each with a one-line explanation")
@@ -66,9 +80,35 @@ async def check(upload_id: str, body: Columns, request: Request) -> Any:
 @router.post("/jobs", summary="Start training on an upload")
 async def start(body: StartJob, request: Request) -> Any:
     state = request.app.state.lai
-    job = await state.run_blocking(
-        lambda: state.training.start(body.upload, body.text, body.label, body.method))
+    origin = state.models.get(body.from_model).path if body.from_model else None
+    job = await state.run_blocking(lambda: state.training.start(
+        body.upload, body.text, body.label, body.method, origin))
     return JSONBytes(job.describe())
+
+
+@router.post("/annotate", summary="An upload's texts a served classifier is least sure about")
+async def annotate(body: Queue, request: Request) -> Any:
+    from lepton_ai.data.tables import read_rows, require_column, texts_of
+    from lepton_ai.serve.training_jobs import QUEUE_SCAN_ROWS, least_sure
+
+    state = request.app.state.lai
+    loaded = state.models.get(body.model)
+    if loaded.task != "classify":
+        raise LeptonError(E.E810, what=f"annotating for {body.model!r} ({loaded.task})",
+                          why="the queue ranks a classifier's label scores")
+    upload = state.training.upload(body.upload)
+
+    def queue() -> dict[str, Any]:
+        rows = read_rows(upload.path)[:QUEUE_SCAN_ROWS]
+        require_column(body.text, list(rows[0]) if rows else [], upload.name)
+        texts = texts_of(rows, body.text, upload.name)
+        items = least_sure(texts, loaded.predict(texts), body.k)
+        report = loaded.path / "report.json"
+        return {"model": loaded.name, "version": loaded.version, "labels": loaded.labels,
+                "scanned": len(texts), "items": items,
+                "report": json.loads(report.read_text("utf-8")) if report.is_file() else None}
+
+    return JSONBytes(await state.run_blocking(queue))
 
 
 @router.get("/jobs", summary="Every training run since the server started")

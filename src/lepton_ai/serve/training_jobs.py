@@ -180,11 +180,15 @@ class TrainingJobs:
                 "base": spec.name, "warnings": [str(w.message) for w in caught]}
 
     # -- jobs ------------------------------------------------------------------------
-    def start(self, upload_id: str, text: str, label: str, method: str) -> Job:
-        """Start ``lai train`` on an upload; refuses a second identical run (LAI-E820)
-        and more than ``MAX_RUNNING`` at once (LAI-E821)."""
+    def start(self, upload_id: str, text: str, label: str, method: str,
+              from_model: Path | None = None) -> Job:
+        """Start ``lai train`` on an upload (``--from`` a trained model folder: continual
+        learning); refuses a second identical run (LAI-E820) and more than
+        ``MAX_RUNNING`` at once (LAI-E821)."""
         upload = self.upload(upload_id)
         settings = {"text": text, "label": label, "method": method}
+        if from_model is not None:
+            settings["from"] = str(from_model)
         with self._lock:
             running = [job for job in self._jobs.values() if job.status == "running"]
             for job in running:
@@ -198,6 +202,8 @@ class TrainingJobs:
             lai = Path(sys.executable).with_name("lai")
             command = [str(lai), "train", str(upload.path), "--text", text, "--label", label,
                        "--method", method, "--out", str(folder / "model")]
+            if from_model is not None:
+                command += ["--from", str(from_model)]
             with (folder / "output.txt").open("wb") as output:
                 process = subprocess.Popen(
                     command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -238,3 +244,19 @@ def _shown(value: Any) -> Any:
     if isinstance(value, str) and len(value) > 200:
         return value[:200] + "…"
     return value
+
+
+#: Rows of an upload the annotation queue reads at most.
+QUEUE_SCAN_ROWS = 5000
+
+
+def least_sure(texts: list[str], results: list[Any], k: int) -> list[dict[str, Any]]:
+    """The ``k`` texts whose top two label scores are closest, closest first: where a
+    label from a person teaches the model most (uncertainty sampling by margin)."""
+    items = []
+    for row, (text, result) in enumerate(zip(texts, results, strict=True)):
+        ranked = [*sorted(result.scores.values(), reverse=True), 0.0]
+        items.append({"row": row, "text": text, "predicted": result.label,
+                      "confidence": result.score, "margin": round(ranked[0] - ranked[1], 6),
+                      "scores": result.scores})
+    return sorted(items, key=lambda item: item["margin"])[:k]

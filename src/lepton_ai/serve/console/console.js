@@ -49,6 +49,14 @@ const STRINGS = {
     "train.serve": "Serve this model as", "train.version": "version",
     "train.served": "Now served as {name}, version {version}: see Models.",
     "models.registry": "Models that ship with lepton-ai", "models.installed": "installed",
+    "nav.annotate": "Annotate", "annotate.model": "Served model",
+    "annotate.none": "Annotation needs a served classifier: lai serve NAME=DIR",
+    "annotate.file": "Texts to choose from (a table with a text column)",
+    "annotate.build": "Find the texts it is least sure about",
+    "annotate.keys": "Keys: 1–9 pick a label, s skips.", "annotate.skip": "Skip",
+    "annotate.done": "labelled", "annotate.update": "Update the model with these labels",
+    "annotate.before": "before: the served model on the labelled texts",
+    "annotate.after": "after: the updated model's own evaluation",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -96,6 +104,14 @@ const STRINGS = {
     "train.serve": "部署这个模型，名称", "train.version": "版本",
     "train.served": "已部署为 {name}，版本 {version}：见「模型」页面。",
     "models.registry": "lepton-ai 自带的模型", "models.installed": "已安装",
+    "nav.annotate": "标注", "annotate.model": "已部署的模型",
+    "annotate.none": "标注需要一个已部署的分类模型：lai serve 名称=目录",
+    "annotate.file": "候选文本（带文本列的表格）",
+    "annotate.build": "找出模型最没把握的文本",
+    "annotate.keys": "按键：1–9 选标签，s 跳过。", "annotate.skip": "跳过",
+    "annotate.done": "已标注", "annotate.update": "用这些标注更新模型",
+    "annotate.before": "更新前：已部署模型在刚标注的文本上",
+    "annotate.after": "更新后：新模型自己的评估",
   },
 };
 
@@ -1018,10 +1034,139 @@ function comparisonChart(scores) {
                  element("figcaption", { class: "hint", text: t("train.compare") }));
 }
 
+// ---- Annotate (active learning) ------------------------------------------------------
+const csvCell = (value) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+async function annotatePage(page) {
+  page.append(element("h1", { text: t("nav.annotate") }));
+  const served = (await api("/v1/models")).data.filter((m) => m.owned_by === "you");
+  if (!served.length) {
+    page.append(element("p", { text: t("annotate.none") }));
+    return;
+  }
+  const model = element("select", { id: "annotate-model" });
+  for (const m of served) model.append(element("option", { value: m.id, text: m.id }));
+  const file = element("input", { id: "annotate-file", type: "file", accept: ".csv,.tsv,.jsonl,.json,.parquet" });
+  const work = element("section", { id: "annotate-work" });
+  page.append(element("div", { class: "options" },
+    element("label", { for: "annotate-model", text: t("annotate.model") }), model,
+    element("label", { for: "annotate-file", text: t("annotate.file") }), file), work);
+  file.addEventListener("change", async () => {
+    notice("");
+    work.replaceChildren();
+    try {
+      const chosen = file.files[0];
+      const upload = await send(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
+                                await chosen.arrayBuffer(), "application/octet-stream");
+      const column = element("select", { id: "annotate-text" });
+      for (const name of upload.columns) {
+        column.append(element("option", { value: name, text: name, selected: name === "text" ? "" : false }));
+      }
+      const build = element("button", { type: "button", class: "primary", id: "annotate-build",
+        text: t("annotate.build"), onclick: async () => {
+          notice("");
+          try {
+            const queue = await api("/v1/train/annotate", { model: model.value, upload: upload.id, text: column.value });
+            labelling(work, queue);
+          } catch (error) {
+            notice(error.message);
+          }
+        } });
+      work.append(element("label", { for: "annotate-text", text: `${t("train.text")} ` }), column, build);
+    } catch (error) {
+      notice(error.message);
+    }
+  });
+}
+
+function labelling(work, queue) {
+  work.replaceChildren();
+  const labelled = [];
+  let at = 0;
+  const card = element("div", { class: "panel", id: "annotate-card", "aria-live": "polite" });
+  const count = element("p", { "data-testid": "annotated" });
+  const update = element("button", { type: "button", class: "primary", id: "annotate-update",
+                                     text: t("annotate.update"), disabled: "" });
+  const outcome = element("section", { id: "annotate-outcome" });
+  work.append(element("p", { class: "hint", text: t("annotate.keys") }), card, count, update, outcome);
+  const show = () => {
+    count.textContent = `${labelled.length} ${t("annotate.done")} · ${at}/${queue.items.length}`;
+    update.disabled = !labelled.length;
+    card.replaceChildren();
+    const item = queue.items[at];
+    if (!item) return;
+    card.append(element("p", { "data-testid": "annotate-text", text: item.text }),
+                element("p", { class: "hint", text: `${item.predicted} ${item.confidence.toFixed(2)} · margin ${item.margin.toFixed(3)}` }));
+    const buttons = element("div", { class: "labels" });
+    queue.labels.forEach((label, i) => buttons.append(element("button", { type: "button",
+      "data-label": label, text: `${i + 1} ${label}`, onclick: () => choose(label) })));
+    buttons.append(element("button", { type: "button", text: `s ${t("annotate.skip")}`, onclick: () => choose(null) }));
+    card.append(buttons);
+  };
+  const choose = (label) => {
+    const item = queue.items[at];
+    if (!item) return;
+    if (label) labelled.push([item.text, label, item.predicted]);
+    at += 1;
+    show();
+  };
+  state.keys = (event) => {
+    if (event.target.matches("input, textarea, select")) return;
+    if (event.key === "s") choose(null);
+    const index = Number(event.key) - 1;
+    if (index >= 0 && index < queue.labels.length) choose(queue.labels[index]);
+  };
+  update.addEventListener("click", async () => {
+    notice("");
+    const csv = `text,label\n${labelled.map(([text, label]) => `${csvCell(text)},${csvCell(label)}`).join("\n")}\n`;
+    try {
+      const upload = await send("/v1/train/uploads?name=corrections.csv", csv, "text/csv");
+      const job = await api("/v1/train/jobs", { upload: upload.id, method: "auto", from_model: queue.model });
+      const runs = element("div");
+      outcome.replaceChildren(runs);
+      await watchJob(runs, job.id, async () => {
+        const after = (await api(`/v1/train/jobs/${job.id}`)).report;
+        outcome.append(beforeAfter(scored(labelled), after));
+      });
+    } catch (error) {
+      notice(error.message);
+    }
+  });
+  show();
+}
+
+// The served model's accuracy and macro F1 on the texts just labelled (its predictions
+// came with the queue): "before" on the very texts the update learns from.
+function scored(labelled) {
+  const labels = [...new Set(labelled.flatMap(([, label, predicted]) => [label, predicted]))];
+  const f1s = labels.map((name) => {
+    const tp = labelled.filter(([, l, p]) => l === name && p === name).length;
+    const fp = labelled.filter(([, l, p]) => l !== name && p === name).length;
+    const fn = labelled.filter(([, l, p]) => l === name && p !== name).length;
+    return tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  });
+  return { accuracy: labelled.filter(([, l, p]) => l === p).length / labelled.length,
+           macro: { f1: f1s.reduce((a, b) => a + b, 0) / Math.max(f1s.length, 1) },
+           examples: labelled.length };
+}
+
+function beforeAfter(before, after) {
+  const cell = (report, pick) => (report ? pick(report).toFixed(3) : "—");
+  return element("table", { "data-testid": "before-after" },
+    element("tr", {}, element("th", { text: "" }),
+            element("th", { text: `${t("annotate.before")} (${before.examples})` }),
+            element("th", { text: `${t("annotate.after")} (${after?.examples ?? "—"})` })),
+    element("tr", {}, element("td", { text: t("train.accuracy") }),
+            element("td", { text: cell(before, (r) => r.accuracy) }), element("td", { text: cell(after, (r) => r.accuracy) })),
+    element("tr", {}, element("td", { text: t("train.macroF1") }),
+            element("td", { text: cell(before, (r) => r.macro.f1) }), element("td", { text: cell(after, (r) => r.macro.f1) })));
+}
+
 async function render() {
   const [name, argument] = (window.location.hash.slice(1) || "home").split("/");
   const page = $("#page");
   page.replaceChildren();
+  state.keys = null;  // a page's keyboard shortcuts end with the page
   for (const link of document.querySelectorAll("header nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === `#${name}`);
     if (link.getAttribute("href") === `#${name}`) link.setAttribute("aria-current", "page");
@@ -1034,6 +1179,7 @@ async function render() {
     else if (name === "assistant") await assistantPage(page);
     else if (name === "monitor") await monitorPage(page);
     else if (name === "train") await trainPage(page);
+    else if (name === "annotate") await annotatePage(page);
     else await homePage(page);
   } catch (error) {
     notice(error.message);
@@ -1059,6 +1205,7 @@ function start() {
     render();
   });
   window.addEventListener("hashchange", render);
+  document.addEventListener("keydown", (event) => state.keys?.(event));
   render();
 }
 
