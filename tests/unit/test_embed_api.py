@@ -91,6 +91,18 @@ def test_import_is_light():
     assert out.stdout.split() == ["False", "False"]
 
 
+def test_starting_the_server_loads_no_heavy_library():
+    import subprocess
+    import sys
+
+    # Each would add tens of MB to every server process before any request needs it.
+    heavy = ("torch", "onnxruntime", "sklearn", "scipy", "pandas", "transformers")
+    code = ("import sys, lepton_ai.serve.app; "
+            f"print(*[name for name in {heavy!r} if name in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
+
+
 def test_embed_chunks_gives_one_row_per_window(tiny):
     short, long = "the cat", "the cat sat on the mat " * 10
     chunks = lai.embed_chunks([short, long], model=tiny)

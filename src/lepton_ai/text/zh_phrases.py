@@ -18,11 +18,10 @@ often the longer candidates that contain it occur (a C-value's nesting: 血糖 i
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from lepton_ai.text.lang import has_cjk
 from lepton_ai.text.phrases import Candidate, quiet_jieba
@@ -127,9 +126,18 @@ def _may_continue(text: str, run: list[_Word]) -> bool:
         before, after = text[last.start - 1 : last.start], text[last.end : last.end + 1]
         if any(ch.isalpha() and not has_cjk(ch) for ch in before + after):
             return False
-        if last.text.lower() in ENGLISH_STOP_WORDS:
+        if last.text.lower() in _english_stop_words():
             return False
     return run[0].tag != "q"
+
+
+@functools.cache
+def _english_stop_words() -> frozenset[str]:
+    # scikit-learn's list, imported on first use: importing it at start would load
+    # scikit-learn, SciPy and pandas into every process that imports the tasks (+140 MB).
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def _is_candidate(run: list[_Word]) -> bool:
