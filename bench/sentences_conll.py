@@ -26,10 +26,11 @@ def ours(text: str) -> list[int]:
     return [end for _, end in sentence_spans(text)]
 
 
-def pysbd_splitter() -> Splitter:
+def pysbd_splitter(language: str = "en") -> Splitter:
+    """pySBD's sentence ends in ``language`` (its rules, no cleaning)."""
     import pysbd
 
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    segmenter = pysbd.Segmenter(language=language, clean=False, char_span=True)
     return lambda text: [span.end for span in segmenter.segment(text)]
 
 

@@ -16,18 +16,16 @@ failures of ours printed. Appends JSON lines to bench/results/sentences_zh.jsonl
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import code_version, record
-from lepton_ai.text.sentences import sentence_spans
+from sentences_conll import Splitter, ours, pysbd_splitter
 
 DATA = Path(__file__).resolve().parent / "data"
 #: The set the quote, attribution and ellipsis rules were fitted on, and one written after.
 SETS = {"dev (rules fitted here)": DATA / "zh_sentences_dev.txt",
         "held-out": DATA / "zh_sentences_heldout.txt"}
-Splitter = Callable[[str], list[int]]
 
 
 def paragraphs(path: Path) -> list[list[str]]:
@@ -35,17 +33,6 @@ def paragraphs(path: Path) -> list[list[str]]:
     text = path.read_text(encoding="utf-8")
     return [[line for line in block.splitlines() if line.strip() and not line.startswith("#")]
             for block in text.split("\n\n") if block.strip()]
-
-
-def ours(text: str) -> list[int]:
-    return [end for _, end in sentence_spans(text)]
-
-
-def pysbd_splitter() -> Splitter:
-    import pysbd
-
-    segmenter = pysbd.Segmenter(language="zh", clean=False, char_span=True)
-    return lambda text: [span.end for span in segmenter.segment(text)]
 
 
 def spacy_splitter() -> Splitter:
@@ -79,7 +66,7 @@ def scores(split: Splitter, paras: list[list[str]], show: bool = False) -> dict[
 
 
 def main() -> None:
-    splitters = (("lepton-ai", ours), ("pySBD 0.3.4", pysbd_splitter()),
+    splitters = (("lepton-ai", ours), ("pySBD 0.3.4", pysbd_splitter("zh")),
                  ("spaCy sentencizer", spacy_splitter()))
     for set_name, path in SETS.items():
         paras = paragraphs(path)

@@ -95,3 +95,17 @@ def test_annotating_needs_a_served_model_and_a_known_upload(client: TestClient) 
     assert missing.status_code == 404
     assert client.post("/v1/train/jobs", json={"upload": upload_id, "from_model": "nope"}
                        ).status_code == 404
+
+
+def test_a_watcher_reads_each_event_once_and_never_half_a_line(tmp_path: Path) -> None:
+    from lepton_ai.serve.training_jobs import Job
+
+    job = Job("j-1", "u-1", {}, tmp_path, process=None)  # type: ignore[arg-type]
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"kind": "note", "n": 1}\n{"kind": "no', encoding="utf-8")
+    first, offset = job.events()
+    assert [e["n"] for e in first] == [1]
+    with events.open("a", encoding="utf-8") as handle:
+        handle.write('te", "n": 2}\n')
+    second, _ = job.events(offset)
+    assert [e["n"] for e in second] == [2]

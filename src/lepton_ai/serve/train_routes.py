@@ -88,7 +88,7 @@ async def start(body: StartJob, request: Request) -> Any:
 
 @router.post("/annotate", summary="An upload's texts a served classifier is least sure about")
 async def annotate(body: Queue, request: Request) -> Any:
-    from lepton_ai.data.tables import read_rows, require_column, texts_of
+    from lepton_ai.data.tables import iter_rows, require_column, texts_of
     from lepton_ai.serve.training_jobs import QUEUE_SCAN_ROWS, least_sure
 
     state = request.app.state.lai
@@ -99,7 +99,7 @@ async def annotate(body: Queue, request: Request) -> Any:
     upload = state.training.upload(body.upload)
 
     def queue() -> dict[str, Any]:
-        rows = read_rows(upload.path)[:QUEUE_SCAN_ROWS]
+        rows = next(iter(iter_rows(upload.path, batch_size=QUEUE_SCAN_ROWS)), [])
         require_column(body.text, list(rows[0]) if rows else [], upload.name)
         texts = texts_of(rows, body.text, upload.name)
         items = least_sure(texts, loaded.predict(texts), body.k)
@@ -119,7 +119,7 @@ async def jobs(request: Request) -> Any:
 @router.get("/jobs/{job_id}", summary="A run: status, events so far and its report")
 async def job(job_id: str, request: Request) -> Any:
     found = request.app.state.lai.training.job(job_id)
-    return JSONBytes({**found.describe(), "events": found.events(), "report": found.report()})
+    return JSONBytes({**found.describe(), "events": found.events()[0], "report": found.report()})
 
 
 @router.get("/jobs/{job_id}/events", summary="The run's events as they happen (SSE)",
@@ -128,13 +128,12 @@ async def events(job_id: str, request: Request) -> StreamingResponse:
     found = request.app.state.lai.training.job(job_id)
 
     async def stream() -> AsyncIterator[str]:
-        sent = 0
+        offset = 0
         while True:
             running = found.status == "running"  # read before the events: none is missed
-            new = found.events(sent)
+            new, offset = found.events(offset)
             for event in new:
                 yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
-            sent += len(new)
             if not running:
                 yield f"event: end\ndata: {json.dumps(found.describe(), ensure_ascii=False)}\n\n"
                 return

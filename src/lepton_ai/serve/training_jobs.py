@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lepton_ai.data.tables import SUFFIXES, columns_of, count_rows, iter_rows, not_utf8_error
+from lepton_ai.data.tables import SUFFIXES, columns_of, iter_rows, not_utf8_error
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.progress import EVENTS_ENV
 
@@ -83,13 +83,18 @@ class Job:
         path = self.folder / "model" / "report.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
-    def events(self, after: int = 0) -> list[dict[str, Any]]:
-        """The events the run wrote, from line ``after`` on."""
+    def events(self, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """The whole events the run wrote from byte ``offset`` on, and the offset after
+        them: a watcher reads each line once, and never half a line being written."""
         path = self.folder / "events.jsonl"
         if not path.is_file():
-            return []
-        lines = path.read_text(encoding="utf-8").splitlines()[after:]
-        return [json.loads(line) for line in lines if line.strip()]
+            return [], offset
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            chunk = handle.read()
+        whole = chunk[: chunk.rfind(b"\n") + 1]
+        lines = whole.decode("utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()], offset + len(whole)
 
     def failure(self) -> str:
         """The end of the process's output: where a failed run says why."""
@@ -139,8 +144,11 @@ class TrainingJobs:
         partial.replace(path)  # whole, or not at all
         try:
             columns = columns_of(path)
-            preview = next(iter(iter_rows(path, batch_size=PREVIEW_ROWS)), [])[:PREVIEW_ROWS]
-            rows = count_rows(path)
+            preview: list[dict[str, Any]] = []
+            rows = 0
+            for batch in iter_rows(path):  # one pass: the preview and the count
+                preview = preview or batch[:PREVIEW_ROWS]
+                rows += len(batch)
         except LeptonError:
             path.unlink(missing_ok=True)
             raise

@@ -177,15 +177,20 @@ function notice(message) {
   box.hidden = !message;
 }
 
-// Every call goes through here: the key header, and coded errors shown as they come.
-async function api(path, body, method = body === undefined ? "GET" : "POST") {
-  const headers = { "Content-Type": "application/json" };
+// The key a path needs: the admin key for /admin, the API key for everything else.
+function authHeaders(path) {
   const key = path.startsWith("/admin/") ? state.adminKey : state.key;
-  if (key) headers.Authorization = `Bearer ${key}`;
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+// Every call goes through here: the key header, and coded errors shown as they come.
+// ``body`` is sent as JSON, unless a ``contentType`` says it is raw (an uploaded file).
+async function api(path, body, method = body === undefined ? "GET" : "POST", contentType = null) {
+  const headers = { "Content-Type": contentType || "application/json", ...authHeaders(path) };
+  const sent = body === undefined || contentType ? body : JSON.stringify(body);
   let response;
   try {
-    response = await fetch(path, { method, headers,
-                                   body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, body: sent });
   } catch {
     throw new Error(t("error.network"));
   }
@@ -699,19 +704,6 @@ async function monitorPage(page) {
 }
 
 // ---- Train ---------------------------------------------------------------------------
-async function send(path, body, contentType) {
-  const headers = { "Content-Type": contentType };
-  if (state.key) headers.Authorization = `Bearer ${state.key}`;
-  const response = await fetch(path, { method: "PUT", headers, body }).catch(() => null);
-  if (!response) throw new Error(t("error.network"));
-  const payload = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = payload.error || {};
-    throw new Error(`${error.code || `HTTP ${response.status}`}: ${error.message || response.statusText}`);
-  }
-  return payload;
-}
-
 async function trainPage(page) {
   page.append(element("h1", { text: t("nav.train") }));
   const methods = await api("/v1/train/methods");
@@ -726,8 +718,8 @@ async function trainPage(page) {
     const chosen = file.files[0];
     if (!chosen) return;
     try {
-      const upload = await send(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
-                                await chosen.arrayBuffer(), "application/octet-stream");
+      const upload = await api(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
+                               await chosen.arrayBuffer(), "PUT", "application/octet-stream");
       setupView(setup, upload, methods, runs);
     } catch (error) {
       notice(error.message);
@@ -851,8 +843,8 @@ async function watchJob(runs, jobId, onEnd = async () => {}) {
   runs.querySelector("#train-live")?.remove();  // one live panel: the newest run
   runs.prepend(panel);
   const losses = [];
-  const headers = state.key ? { Authorization: `Bearer ${state.key}` } : {};
-  const response = await fetch(`/v1/train/jobs/${jobId}/events`, { headers });
+  const events = `/v1/train/jobs/${jobId}/events`;
+  const response = await fetch(events, { headers: authHeaders(events) });
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -892,29 +884,27 @@ async function watchJob(runs, jobId, onEnd = async () => {}) {
   if (ended?.status === "failed") panel.append(element("pre", { text: ended.output || "" }));
 }
 
+// An SVG element with its attributes (and text, for <text>).
+function svgElement(tag, attributes = {}, text = null) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function chart(width, height, label) {
+  return svgElement("svg", { viewBox: `0 0 ${width} ${height}`, width, role: "img", "aria-label": label });
+}
+
 function lossChart(losses) {
   const width = 320, height = 120, top = Math.max(...losses), bottom = Math.min(...losses, 0);
   const x = (i) => (losses.length === 1 ? width / 2 : (i / (losses.length - 1)) * (width - 20) + 10);
   const y = (v) => height - 10 - ((v - bottom) / Math.max(top - bottom, 1e-9)) * (height - 20);
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("width", width);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `${t("train.loss")}: ${losses.map((l) => l.toFixed(3)).join(", ")}`);
-  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-  line.setAttribute("points", losses.map((v, i) => `${x(i)},${y(v)}`).join(" "));
-  line.setAttribute("fill", "none");
-  line.setAttribute("stroke", "#2458d6");
-  line.setAttribute("stroke-width", "2");
-  svg.append(line);
-  losses.forEach((v, i) => {  // a point per epoch: one epoch is a point, not a line
-    const dot = document.createElementNS("http://www.w3.org/2000/svg", "circle");
-    dot.setAttribute("cx", x(i));
-    dot.setAttribute("cy", y(v));
-    dot.setAttribute("r", "3");
-    dot.setAttribute("fill", "#2458d6");
-    svg.append(dot);
-  });
+  const svg = chart(width, height, `${t("train.loss")}: ${losses.map((l) => l.toFixed(3)).join(", ")}`);
+  svg.append(svgElement("polyline", { points: losses.map((v, i) => `${x(i)},${y(v)}`).join(" "),
+                                      fill: "none", stroke: "#2458d6", "stroke-width": 2 }));
+  // A point per epoch: one epoch is a point, not a line.
+  losses.forEach((v, i) => svg.append(svgElement("circle", { cx: x(i), cy: y(v), r: 3, fill: "#2458d6" })));
   return element("figure", {}, svg, element("figcaption", { class: "hint", text: t("train.loss") }));
 }
 
@@ -934,8 +924,8 @@ async function reportView(panel, jobId) {
       element("td", { text: String(row.support) })));
   }
   panel.append(table);
-  const headers = state.key ? { Authorization: `Bearer ${state.key}` } : {};
-  const image = await fetch(`/v1/train/jobs/${jobId}/confusion.png`, { headers });
+  const picture = `/v1/train/jobs/${jobId}/confusion.png`;
+  const image = await fetch(picture, { headers: authHeaders(picture) });
   if (image.ok) {
     panel.append(element("img", { src: URL.createObjectURL(await image.blob()),
                                   alt: "confusion matrix", width: 360 }));
@@ -1005,30 +995,13 @@ function errorBrowser(errors, labels) {
 // Runs side by side: one bar of macro F1 per finished run.
 function comparisonChart(scores) {
   const width = 60 * scores.length + 20, height = 140;
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("width", width);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `${t("train.compare")}: ${scores.map(([id, f1]) => `${id} ${f1.toFixed(3)}`).join(", ")}`);
+  const svg = chart(width, height,
+                    `${t("train.compare")}: ${scores.map(([id, f1]) => `${id} ${f1.toFixed(3)}`).join(", ")}`);
   scores.forEach(([id, f1], i) => {
-    const bar = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-    const tall = Math.max(1, f1 * (height - 40));
-    bar.setAttribute("x", 20 + i * 60);
-    bar.setAttribute("y", height - 20 - tall);
-    bar.setAttribute("width", 40);
-    bar.setAttribute("height", tall);
-    bar.setAttribute("fill", "#2458d6");
-    const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
-    label.setAttribute("x", 20 + i * 60);
-    label.setAttribute("y", height - 24 - tall);
-    label.setAttribute("font-size", "11");
-    label.textContent = f1.toFixed(2);
-    const name = document.createElementNS("http://www.w3.org/2000/svg", "text");
-    name.setAttribute("x", 20 + i * 60);
-    name.setAttribute("y", height - 6);
-    name.setAttribute("font-size", "9");
-    name.textContent = id.slice(-6);
-    svg.append(bar, label, name);
+    const tall = Math.max(1, f1 * (height - 40)), x = 20 + i * 60;
+    svg.append(svgElement("rect", { x, y: height - 20 - tall, width: 40, height: tall, fill: "#2458d6" }),
+               svgElement("text", { x, y: height - 24 - tall, "font-size": 11 }, f1.toFixed(2)),
+               svgElement("text", { x, y: height - 6, "font-size": 9 }, id.slice(-6)));
   });
   return element("figure", { "data-testid": "comparison" }, svg,
                  element("figcaption", { class: "hint", text: t("train.compare") }));
@@ -1056,8 +1029,8 @@ async function annotatePage(page) {
     work.replaceChildren();
     try {
       const chosen = file.files[0];
-      const upload = await send(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
-                                await chosen.arrayBuffer(), "application/octet-stream");
+      const upload = await api(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
+                               await chosen.arrayBuffer(), "PUT", "application/octet-stream");
       const column = element("select", { id: "annotate-text" });
       for (const name of upload.columns) {
         column.append(element("option", { value: name, text: name, selected: name === "text" ? "" : false }));
@@ -1120,7 +1093,7 @@ function labelling(work, queue) {
     notice("");
     const csv = `text,label\n${labelled.map(([text, label]) => `${csvCell(text)},${csvCell(label)}`).join("\n")}\n`;
     try {
-      const upload = await send("/v1/train/uploads?name=corrections.csv", csv, "text/csv");
+      const upload = await api("/v1/train/uploads?name=corrections.csv", csv, "PUT", "text/csv");
       const job = await api("/v1/train/jobs", { upload: upload.id, method: "auto", from_model: queue.model });
       const runs = element("div");
       outcome.replaceChildren(runs);
