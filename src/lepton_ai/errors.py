@@ -816,6 +816,40 @@ class E(Enum):
     )
 
 
+    # --- privacy: 13xx
+    E1301 = (
+        Kind.INVALID,
+        "Unknown personal-data type {name!r}.{hint} Known types: {known}. Leave types out "
+        "to find all of them but ORGANIZATION."
+    )
+    E1302 = (
+        Kind.FORBIDDEN,
+        "The key does not open the vault {path}: it was written with another key, or the "
+        "file was altered. Nothing was decrypted. Give the key it was written with "
+        "(key=..., or ${env})."
+    )
+    E1303 = (
+        Kind.INVALID,
+        "The vault {path} needs a key: pass key=... (lai: --key) or set ${env}. Keep the "
+        "key apart from the vault: with both, anyone can restore the originals."
+    )
+    E1304 = (
+        Kind.DAMAGED,
+        "{path} is not a readable pseudonym vault ({detail}). Give the file that lai "
+        "redact --mode pseudonymize --vault wrote, or a new path to start a vault."
+    )
+    E1305 = (
+        Kind.INVALID,
+        "{option}={value!r} is not allowed for lai.redact; use {allowed} (lai redact "
+        "--help lists every option with its default)."
+    )
+    E1306 = (
+        Kind.INVALID,
+        "A vault keeps pseudonyms, but mode={mode!r} makes none. Use "
+        "mode='pseudonymize' with the vault, or leave the vault out."
+    )
+
+
 class W(Enum):
     """Warning codes with message templates."""
 

@@ -54,6 +54,9 @@ class Settings:
         model_memory_mb: how much loaded models may take together before the least
             recently used are dropped (``LEPTON_MODEL_MEMORY_MB``; estimated from their
             weight files, see :mod:`lepton_ai.model_memory`).
+        privacy_mode: texts that stores keep (conversation logs, monitoring stores,
+            training uploads) pass through full redaction, names included, before
+            anything is written (``LEPTON_PRIVACY=1``; ``lai serve --redact``).
     """
 
     threads: int = field(default_factory=lambda: _env_int("LEPTON_THREADS", _default_threads()))
@@ -66,6 +69,8 @@ class Settings:
     )
     model_memory_mb: int = field(
         default_factory=lambda: _env_int("LEPTON_MODEL_MEMORY_MB", 4096))
+    privacy_mode: bool = field(
+        default_factory=lambda: os.environ.get("LEPTON_PRIVACY", "0") not in ("0", "false", ""))
 
 
 settings = Settings()

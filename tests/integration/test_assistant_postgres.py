@@ -21,7 +21,7 @@ def test_migrations_create_the_tables_and_masked_turns_are_stored(
                     "message": "我的手机13812345678, mail ann@example.com"})
     names = set(inspect(create_engine(postgres.url)).get_table_names())
     assert {"assistant_turns", "assistant_feedback", VERSION_TABLE} <= names
-    assert next(log.turns("bank"))["message"] == "我的手机[PHONE], mail [EMAIL]"
+    assert next(log.turns("bank"))["message"] == "我的手机[PHONE_NUMBER], mail [EMAIL_ADDRESS]"
     with create_engine(postgres.url).connect() as connection:
         version = connection.execute(text(f"select version_num from {VERSION_TABLE}")).scalar()
         stored = connection.execute(text("select message from assistant_turns")).scalars().all()

@@ -25,7 +25,6 @@ from lepton_ai.solutions.assistant.lexical import LexicalIndex, analyse
 from lepton_ai.solutions.assistant.retrieval import HybridRetriever
 from lepton_ai.solutions.assistant.session import SessionStore, is_follow_up
 from lepton_ai.solutions.assistant.sources import chunk_document, read_documents, read_faq
-from lepton_ai.text.pii import luhn_valid, mask_personal_data
 
 FAQ = """question,answer,alternatives,category,human_only
 How much is the annual card fee?,The standard card is free.,What does the card cost per year?|Yearly fee?,fees,
@@ -306,7 +305,7 @@ def test_personal_data_is_masked_before_it_is_stored(tmp_path: Path) -> None:
                     "I'm ann@example.com, card 4111 1111 1111 1111, call +44 20 7946 0958",
                     "reply": "ok", "action": "answer", "confidence": 0.9, "handoff": False})
     stored = next(log.turns("kb"))["message"]
-    assert stored == "I'm [EMAIL], card [CARD], call [PHONE]"
+    assert stored == "I'm [EMAIL_ADDRESS], card [CREDIT_CARD], call [PHONE_NUMBER]"
     raw = (tmp_path / "log.db").read_bytes()
     assert b"ann@example.com" not in raw and b"4111 1111" not in raw
     assert b"lepton_assistant_version" in raw  # the schema came from the migrations
@@ -334,20 +333,6 @@ def test_an_unreachable_database_queues_turns_and_loses_none(tmp_path: Path) -> 
     later.mkdir()
     log.write_turn({**row, "id": "t2"})
     assert log.pending == 0 and [t["id"] for t in log.turns("kb")] == ["t1", "t2"]
-
-
-@pytest.mark.parametrize(("text", "masked"), [
-    ("我的手机13812345678，身份证11010519491231002X", "我的手机[PHONE]，身份证[ID]"),
-    ("paid 12.50 on 2024-05-01 at 10:30", "paid 12.50 on 2024-05-01 at 10:30"),
-    ("order 1234567890123456 arrived", "order 1234567890123456 arrived"),
-    ("tel (555) 123-4567", "tel [PHONE]"),
-])
-def test_masking_rules(text: str, masked: str) -> None:
-    assert mask_personal_data(text) == masked
-
-
-def test_luhn() -> None:
-    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
 
 
 def test_an_intent_model_answers_when_surer_and_must_share_the_categories(

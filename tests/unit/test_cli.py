@@ -147,6 +147,8 @@ def test_task_catalog_snapshot():
                         "zh": "jieba compounds ranked by TF-IDF (shipped table) + position"},
         "language.v1": {"en": "py3langid (97 languages)", "zh": "py3langid (97 languages)"},
         "ner.v1": {"en": "en-ner-minilm", "zh": "zh-ner-charcrf"},
+        "redact.v1": {"en": "patterns + Presidio + en-ner-minilm",
+                      "zh": "patterns + zh-ner-charcrf + jieba names"},
         "relations.v1": {"en": "semeval-minilm", "zh": "relation types taught by example"},
         "sentiment.v1": {"en": "goemotions-fin-minilm", "zh": "zh-fusion"},
         "summarize.v1": {"en": "abstractive smollm2-135m-instruct or extractive on "

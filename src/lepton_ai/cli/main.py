@@ -209,6 +209,25 @@ def explain(
         console.print(f"[green]wrote[/] {explanation.save_html(html_out)}")
 
 
+@app.command()
+@coded_errors
+def restore(
+    file: TaskInput,
+    vault: Annotated[Path, typer.Option("--vault", help="The vault lai redact --mode "
+                                        "pseudonymize --vault wrote.")],
+    out: TaskOut = Path("-"),
+    column: ColumnOpt = None,
+    key: Annotated[str | None, typer.Option(
+        "--key", help="The vault's key; default $LAI_VAULT_KEY (prefer it: a key on the "
+        "command line stays in your shell history).")] = None,
+) -> None:
+    """Put the originals back into texts pseudonymized with a vault (lai redact)."""
+    from lepton_ai.tasks.redact import restore as restore_fn
+
+    _run_task(file, out, lambda texts: restore_fn(texts, vault=vault, key=key), column,
+              "restore")
+
+
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:

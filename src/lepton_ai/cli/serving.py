@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lepton_ai.cli.common import app, coded_errors, console
+from lepton_ai.settings import settings
 
 if TYPE_CHECKING:
     from lepton_ai.serve.config import ServeConfig
@@ -66,6 +68,9 @@ def serve(
         "--cors-origin", help="Allow this browser origin (repeatable); CORS is off without.")
     ] = None,
     access_log: Annotated[bool, typer.Option(help="JSON access log on stderr.")] = True,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Privacy mode: conversation logs, monitoring stores and training "
+        "uploads are redacted (names too) before anything is written.")] = False,
     workers: Annotated[int, typer.Option(
         help="Server processes, each with its own models and batching (more cores).")] = 1,
     chat_model: Annotated[str | None, typer.Option(
@@ -144,6 +149,9 @@ def serve(
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
     configure_logging(access_log)
+    if redact:  # the environment carries it to worker processes and Ray replicas
+        os.environ["LEPTON_PRIVACY"] = "1"
+        settings.privacy_mode = True
     if config.admin_journal is None and ray_address is not None:
         console.print("[yellow]--ray-address without --admin-journal: /admin changes reach "
                       "the replicas on this machine only; give --admin-journal a path on "

@@ -26,6 +26,7 @@ from typing import Any
 from lepton_ai.data.tables import SUFFIXES, columns_of, iter_rows, not_utf8_error
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.progress import EVENTS_ENV
+from lepton_ai.settings import settings
 
 #: Training methods the console offers, each with its one-line explanation.
 METHODS = {
@@ -135,6 +136,8 @@ class TrainingJobs:
                 data.decode("utf-8")
             except UnicodeDecodeError as error:  # said with the user's file name, not ours
                 raise not_utf8_error(Path(Path(name).name), error, data[: 1 << 16]) from None
+        if settings.privacy_mode:
+            data, suffix = redacted_table(suffix, data), ".jsonl"
         folder = self.folder / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         upload_id = f"u-{uuid.uuid4().hex[:12]}"
@@ -268,3 +271,34 @@ def least_sure(texts: list[str], results: list[Any], k: int) -> list[dict[str, A
                       "confidence": result.score, "margin": round(ranked[0] - ranked[1], 6),
                       "scores": result.scores})
     return sorted(items, key=lambda item: item["margin"])[:k]
+
+
+#: Memory-backed scratch space, where the host has one: in privacy mode the raw
+#: upload is parsed there, so it never reaches persistent storage.
+MEMORY_SCRATCH = Path("/dev/shm")
+
+
+def redacted_table(suffix: str, data: bytes) -> bytes:
+    """An uploaded table as JSON lines with every text cell redacted (privacy mode).
+
+    The raw bytes are parsed in :data:`MEMORY_SCRATCH` (the system's temporary folder
+    where there is none) and removed at once; what is returned is all that is stored.
+    """
+    import tempfile
+
+    from lepton_ai.tasks.redact import redact
+
+    scratch_root = MEMORY_SCRATCH if MEMORY_SCRATCH.is_dir() and os.access(
+        MEMORY_SCRATCH, os.W_OK) else None
+    lines = []
+    with tempfile.TemporaryDirectory(dir=scratch_root) as scratch:
+        raw = Path(scratch) / f"upload{suffix}"
+        raw.write_bytes(data)
+        for batch in iter_rows(raw):
+            cells = [(row, key) for row in batch for key, value in row.items()
+                     if isinstance(value, str) and value.strip()]
+            redacted = redact([row[key] for row, key in cells]) if cells else []
+            for (row, key), result in zip(cells, redacted, strict=True):
+                row[key] = result.text
+            lines += [json.dumps(row, ensure_ascii=False, default=str) for row in batch]
+    return ("\n".join(lines) + "\n").encode("utf-8")

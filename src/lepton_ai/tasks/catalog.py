@@ -61,4 +61,5 @@ OTHER_ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("generate", "lai.generate", "templates with variables and JSON schemas (Python)"),
     ("search", "lai.Index", "lai index build; lai search"),
     ("explain", "lai.explain", "lai explain"),
+    ("restore", "lai.restore", "lai restore (undoes lai redact --mode pseudonymize --vault)"),
 )

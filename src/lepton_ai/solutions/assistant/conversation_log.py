@@ -5,7 +5,7 @@ SQLAlchemy Core over any URL it knows: a SQLite file by default
 The schema is created and upgraded by Alembic migrations (``migrations/``, their
 version in the table ``lepton_assistant_version``, apart from any Alembic history
 of your own in the same database) when the log is first written or read.
-Personal data is masked (:func:`~lepton_ai.text.pii.mask_personal_data`) before a
+Personal data is masked (:func:`~lepton_ai.tasks.redact.redact_for_storage`) before a
 row is written, so the database never holds it. A failed write never loses a
 turn: rows wait in memory and go in with the next write (LAI-W1004 says so once).
 """
@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from lepton_ai.errors import W, warn
-from lepton_ai.text.pii import mask_personal_data
+from lepton_ai.tasks.redact import redact_for_storage
 
 VERSION_TABLE = "lepton_assistant_version"
 metadata = MetaData()
@@ -116,7 +116,7 @@ class ConversationLog:
         self._write(FEEDBACK, row)
 
     def _write(self, table: Table, row: dict[str, Any]) -> None:
-        masked = {key: mask_personal_data(value) if key in MASKED and isinstance(value, str)
+        masked = {key: redact_for_storage(value) if key in MASKED and isinstance(value, str)
                   else value for key, value in row.items()}
         masked.setdefault("created_at", datetime.now(UTC))
         with self._lock:

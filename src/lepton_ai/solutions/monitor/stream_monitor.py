@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from lepton_ai.settings import settings
 from lepton_ai.solutions.monitor.alerts import Alert, AlertEngine, Mention, add_summaries
 from lepton_ai.solutions.monitor.analysis import DocumentAnalysis, DocumentAnalyzer, WatchList
 from lepton_ai.solutions.monitor.channels import Dispatcher
@@ -30,7 +31,7 @@ from lepton_ai.solutions.monitor.configuration import MonitorConfig, load_config
 from lepton_ai.solutions.monitor.dedup import NearDuplicates
 from lepton_ai.solutions.monitor.documents import Document, DocumentReader, RowReader
 from lepton_ai.solutions.monitor.store import MonitorStore
-from lepton_ai.text.pii import mask_personal_data
+from lepton_ai.tasks.redact import redact_for_storage
 
 log = logging.getLogger("lepton_ai.monitor")
 #: How often the retention is applied (wall-clock seconds).
@@ -189,7 +190,9 @@ class Monitor:
         return rows, mentions
 
     def _kept_text(self, text: str) -> str:
-        return mask_personal_data(text) if self.config.mask_personal_data else text
+        if self.config.mask_personal_data or settings.privacy_mode:
+            return redact_for_storage(text)
+        return text
 
     def _raise(self, alert: Alert) -> None:
         if self.summarize_alerts:
