@@ -31,6 +31,8 @@ def test_names_numbers_and_addresses_in_both_languages() -> None:
     assert english.text == "Hi, I am [PERSON], call [PHONE_NUMBER]; SSN [US_SSN]."
     assert chinese.text == "我叫[PERSON]，手机[PHONE_NUMBER]，住在[STREET_ADDRESS]。"
     assert {e.source for e in english.entities} >= {"ner", "phone", "ssn"}
+    # the taggers call 银行卡 ("bank card") a name; a name must start with a surname
+    assert lai.redact("客户王小明的银行卡被重复扣费。").text == "客户[PERSON]的银行卡被重复扣费。"
 
 
 def test_presidio_recognizers_add_other_national_identifiers() -> None:

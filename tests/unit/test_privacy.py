@@ -171,6 +171,13 @@ def test_restore_leaves_unknown_pseudonyms(tmp_path: Path) -> None:
     assert restore_text("[PERSON_1] met [PERSON_2]", vault) == "Ann met [PERSON_2]"
 
 
+def test_chinese_names_start_with_a_surname() -> None:
+    from lepton_ai.text.zh_names import plausible_chinese_name
+
+    assert all(map(plausible_chinese_name, ["王小明", "李娜", "欧阳娜娜", "诸葛亮"]))
+    assert not any(map(plausible_chinese_name, ["银行卡", "王", "王小明先生好", "Ann", "张3"]))
+
+
 def test_mask_personal_data_runs_no_model() -> None:
     assert mask_personal_data(f"我的手机13812345678，身份证{VALID_ID}") == \
         "我的手机[PHONE_NUMBER]，身份证[CN_RESIDENT_ID]"

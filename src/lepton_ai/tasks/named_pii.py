@@ -4,7 +4,9 @@ The shipped English tagger finds 88% of the names in Presidio's synthetic PII se
 where spaCy's small model finds 64% (docs/benchmarks.md), so it, not Presidio's
 spaCy recognizer, finds them here. In Chinese the character tagger misses names
 that jieba's dictionary of surnames and name characters finds (75% and 92% on the
-project's generated set), so names are the union of both, the tagger's preferred.
+project's generated set), so names are the union of both, the tagger's preferred;
+both also tag some common nouns as names (银行卡), so a Chinese name must start with a
+common surname (:mod:`lepton_ai.text.zh_names`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from lepton_ai.privacy.finder import NAMED_TYPES, NER_TYPES
 from lepton_ai.privacy.spans import PiiSpan
 from lepton_ai.tasks.ner import ner
+from lepton_ai.text.zh_names import plausible_chinese_name
 
 #: The score of a tagged name when the tagger gives none (the Chinese CRF).
 UNSCORED = 0.8
@@ -30,10 +33,13 @@ def named_spans(texts: Sequence[str], lang: str, wanted: frozenset[str]) -> list
     found = [[PiiSpan(NER_TYPES[entity.label], entity.start, entity.end,
                       min(MOST, entity.score if entity.score is not None else UNSCORED), "ner")
               for entity in entities
-              if NER_TYPES.get(entity.label) in wanted and entity.text.strip()]
+              if NER_TYPES.get(entity.label) in wanted and entity.text.strip()
+              and (lang != "zh" or entity.label != "PERSON"
+                   or plausible_chinese_name(entity.text))]
              for entities in ner(list(texts), lang=lang)]
     if lang == "zh" and "PERSON" in wanted:
         for spans, entities in zip(found, ner(list(texts), lang="zh", model="jieba"), strict=True):
             spans += [PiiSpan("PERSON", entity.start, entity.end, JIEBA_NAME, "jieba")
-                      for entity in entities if entity.label == "PERSON"]
+                      for entity in entities
+                      if entity.label == "PERSON" and plausible_chinese_name(entity.text)]
     return found
