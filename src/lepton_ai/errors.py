@@ -153,7 +153,8 @@ class E(Enum):
     E302 = (
         Kind.INVALID,
         "Unsupported file type {suffix!r} for {path}. Use .csv, .tsv, .jsonl/.ndjson, "
-        ".json (a list of records), .parquet, or .txt (one text per line)."
+        ".json (a list of records), .parquet, or .txt (one text per line); scans and PDFs "
+        "(.pdf, .png, .jpg, .tif, .webp, .bmp) are read page by page through OCR."
     )
     E303 = (
         Kind.INVALID,
@@ -847,6 +848,27 @@ class E(Enum):
         Kind.INVALID,
         "A vault keeps pseudonyms, but mode={mode!r} makes none. Use "
         "mode='pseudonymize' with the vault, or leave the vault out."
+    )
+    # --- documents: 14xx
+    E1401 = (
+        Kind.DAMAGED,
+        "Cannot read {name} as {kind}: {detail}. The file may be damaged or cut short: "
+        "open it in a viewer, save or export it again (PDF, PNG, JPEG, TIFF, WebP), and retry."
+    )
+    E1402 = (
+        Kind.INVALID,
+        "{name} is encrypted. Give its password (lai.ocr(..., password=...); lai ocr "
+        "--password), or save a copy without one (qpdf --decrypt --password=PW in.pdf out.pdf)."
+    )
+    E1403 = (
+        Kind.INVALID,
+        "Cannot read {name}: {suffix} is not a document type read here. Give one of: "
+        "{allowed}. For tables of texts use lai's table formats (CSV, JSONL, Parquet)."
+    )
+    E1404 = (
+        Kind.INVALID,
+        "{what} = {value!r} is outside what is allowed ({allowed}). Page numbers start at 1; "
+        "lai ocr FILE --pages 1,3 reads pages 1 and 3."
     )
 
 

@@ -228,6 +228,38 @@ def restore(
               "restore")
 
 
+@app.command()
+@coded_errors
+def ocr(
+    file: Annotated[Path, typer.Argument(help="A PDF or an image (PNG, JPEG, TIFF, WebP, BMP).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write here: .txt the text, .json the lines with pages and "
+        "boxes; default: print the text.")] = None,
+    pages: Annotated[str | None, typer.Option(help="Pages to read: 1,3,5-7.")] = None,
+    dpi: Annotated[int, typer.Option(help="Render PDF pages without text at this.")] = 150,
+    password: Annotated[str | None, typer.Option(help="An encrypted PDF's password.")] = None,
+) -> None:
+    """Read the text of a scan, photo or PDF (text layer where it has one, else OCR)."""
+    from dataclasses import asdict
+
+    from lepton_ai.documents import ocr as ocr_fn
+    from lepton_ai.documents import parse_pages
+
+    document = ocr_fn(file, dpi=dpi, pages=parse_pages(pages) if pages else None,
+                      password=password)
+    if out is None:
+        typer.echo(str(document))
+        return
+    if out.suffix.lower() == ".json":
+        record = {"text": str(document), "pages": document.pages,
+                  "methods": list(document.methods),
+                  "lines": [asdict(line) for line in document.lines]}
+        out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    else:
+        out.write_text(str(document) + "\n", encoding="utf-8")
+    console.print(f"[green]wrote[/] {document.pages} pages, {len(document.lines)} lines to {out}")
+
+
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from lepton_ai.documents.pages import DOCUMENT_SUFFIXES
 from lepton_ai.errors import E, LeptonError
 
 Row = dict[str, Any]
@@ -26,7 +27,7 @@ def _check(path: Path) -> str:
     if not path.is_file():
         raise LeptonError(E.E301, path=path, cwd=Path.cwd())
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in SUFFIXES and suffix not in DOCUMENT_SUFFIXES:
         raise LeptonError(E.E302, suffix=suffix, path=path)
     return suffix
 
@@ -37,6 +38,9 @@ def iter_rows(path: str | Path, batch_size: int = 4096) -> Iterator[list[Row]]:
     suffix = _check(path)
     if suffix == ".parquet":
         yield from _parquet_batches(path, batch_size)
+        return
+    if suffix in DOCUMENT_SUFFIXES:
+        yield from _document_pages(path)
         return
     batch: list[Row] = []
     try:
@@ -49,6 +53,15 @@ def iter_rows(path: str | Path, batch_size: int = 4096) -> Iterator[list[Row]]:
         raise not_utf8_error(path, exc) from None
     if batch:
         yield batch
+
+
+def _document_pages(path: Path) -> Iterator[list[Row]]:
+    """A scan or PDF: one row per page with text (``text``, ``page``), read as it comes."""
+    from lepton_ai.documents import iter_pages
+
+    for page in iter_pages(path):
+        if page.text.strip():
+            yield [{TXT_COLUMN: page.text, "page": page.number}]
 
 
 def _csv_rows(handle: Any, suffix: str) -> csv.DictReader[str]:
@@ -182,6 +195,8 @@ def columns_of(path: str | Path) -> list[str]:
     """
     path = Path(path)
     suffix = _check(path)
+    if suffix in DOCUMENT_SUFFIXES:
+        return [TXT_COLUMN, "page"]
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 

@@ -22,6 +22,7 @@ from lepton_ai.serve import (
     chat_routes,
     console_routes,
     monitor_routes,
+    ocr_routes,
     openai_routes,
     recommend_routes,
     task_routes,
@@ -42,7 +43,8 @@ from lepton_ai.serve.state import ServerState
 #: The API's routers, in the order they are matched.
 ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
            monitor_routes.router, recommend_routes.router, task_routes.router,
-           train_routes.router, admin_routes.router, console_routes.router)
+           train_routes.router, admin_routes.router, console_routes.router,
+           ocr_routes.router)
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
 

@@ -61,5 +61,7 @@ OTHER_ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("generate", "lai.generate", "templates with variables and JSON schemas (Python)"),
     ("search", "lai.Index", "lai index build; lai search"),
     ("explain", "lai.explain", "lai explain"),
+    ("ocr", "lai.ocr", "lai ocr FILE; POST /v1/ocr (images and PDFs → a Document every task "
+     "reads)"),
     ("restore", "lai.restore", "lai restore (undoes lai redact --mode pseudonymize --vault)"),
 )
