@@ -870,6 +870,13 @@ class E(Enum):
         "{what} = {value!r} is outside what is allowed ({allowed}). Page numbers start at 1; "
         "lai ocr FILE --pages 1,3 reads pages 1 and 3."
     )
+    # --- solutions (extraction): 15xx
+    E1501 = (
+        Kind.INVALID,
+        "{where} is not a valid extraction schema: {problem}.{hint} A schema is "
+        "{{name: ..., fields: {{FIELD: {{type: entity|pattern|dictionary|key_value, ...}}}}}}; "
+        "docs/extraction.md shows a medical and a legal one."
+    )
 
 
 class W(Enum):

@@ -260,6 +260,38 @@ def ocr(
     console.print(f"[green]wrote[/] {document.pages} pages, {len(document.lines)} lines to {out}")
 
 
+@app.command()
+@coded_errors
+def extract(
+    source: Annotated[Path, typer.Argument(help="A folder of records (PDF, images, .txt, "
+                                           ".md; searched recursively) or one file.")],
+    schema: Annotated[Path, typer.Option("--schema", "-s", help="The fields wanted (YAML); "
+                                         "see docs/extraction.md.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl: one object per "
+                                      "document.")] = Path("extracted.jsonl"),
+) -> None:
+    """Fields named in a schema out of each record: values, evidence, confidence."""
+    from dataclasses import asdict
+
+    from lepton_ai.progress import progress_bar
+    from lepton_ai.solutions.extract import extract as extract_fn
+    from lepton_ai.solutions.extract import load_schema
+    from lepton_ai.solutions.extract.extractor import record_files
+
+    chosen = load_schema(schema)
+    files = record_files(source)
+    written = 0
+    with out.open("w", encoding="utf-8") as handle, \
+            progress_bar(len(files), f"extract {source.name}") as advance:
+        for first in range(0, len(files), 16):
+            batch = files[first:first + 16]
+            for result in extract_fn(batch, chosen):
+                handle.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
+                written += 1
+            advance(len(batch))
+    console.print(f"[green]wrote[/] {written} documents to {out}")
+
+
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:

@@ -63,5 +63,6 @@ OTHER_ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("explain", "lai.explain", "lai explain"),
     ("ocr", "lai.ocr", "lai ocr FILE; POST /v1/ocr (images and PDFs → a Document every task "
      "reads)"),
+    ("extract", "lai.extract", "lai extract DIR --schema schema.yaml (fields out of records)"),
     ("restore", "lai.restore", "lai restore (undoes lai redact --mode pseudonymize --vault)"),
 )

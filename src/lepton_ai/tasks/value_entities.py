@@ -41,7 +41,8 @@ ENGLISH: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     ))
 
 _ZH_DIGITS = "〇零一二三四五六七八九十百千两"
-_ZH_NUMBER = rf"(?:\d+(?:\.\d+)?|[{_ZH_DIGITS}]+)"
+#: Arabic digits (grouped by commas or not) or Chinese numerals.
+_ZH_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_ZH_DIGITS}]+)"
 CHINESE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern)) for label, pattern in (
         ("PHONE", r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d{9}(?!\d)"

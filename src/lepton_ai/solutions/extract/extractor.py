@@ -1,0 +1,176 @@
+"""Running a schema over documents: each field's values, with evidence and confidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lepton_ai.documents import DOCUMENT_SUFFIXES, Document, ocr
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.solutions.extract.schema import FieldSpec, Schema, load_schema
+from lepton_ai.tasks.ner import ner
+from lepton_ai.text.sentences import sentence_spans
+
+TEXT_SUFFIXES = (".txt", ".md")
+#: Confidence of a value found by a rule the user wrote (a pattern or a term).
+RULE_CONFIDENCE = 1.0
+#: Confidence of a value after a key: the key is certain, where the value ends less so.
+KEY_VALUE_CONFIDENCE = 0.9
+#: Confidence of a tagged value when the tagger gives none.
+UNSCORED = 0.8
+#: Longest value taken after a key (characters).
+MAX_VALUE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One value: ``text[start:end]``, the sentence that holds it, how sure, and for a
+    scanned document its page and box."""
+
+    value: str
+    start: int
+    end: int
+    confidence: float
+    evidence: str
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The fields of one document: a value, a list (``many``) or None when not found."""
+
+    document: str
+    fields: dict[str, FieldValue | list[FieldValue] | None]
+
+
+Found = list[tuple[int, int, float]]
+
+
+def extract(documents: str | Path | Document | Sequence[str | Path | Document],
+            schema: str | Path | dict[str, Any] | Schema) -> Extraction | list[Extraction]:
+    """The schema's fields out of each document: a text, a ``Document`` from
+    ``lai.ocr``, or a file path (a scan or PDF is read through ``lai.ocr``; .txt/.md
+    as text). One document in, one :class:`Extraction` out; a list in, a list out."""
+    chosen = load_schema(schema)
+    single = isinstance(documents, (str, Path))
+    items = [documents] if single else list(documents)  # type: ignore[list-item]
+    names = [str(item) if isinstance(item, Path) else f"#{index}"
+             for index, item in enumerate(items)]
+    texts = [_read(item) for item in items]
+    found: dict[str, list[Found]] = {}
+    for group in _entity_groups(chosen):
+        spans = _entities(texts, *group[0])
+        for field_name, spec in group[1]:
+            found[field_name] = [[(e.start, e.end, e.score or UNSCORED) for e in entities
+                                  if e.label.upper() == (spec.label or "").upper()]
+                                 for entities in spans]
+    for field_name, spec in chosen.fields.items():
+        if spec.type != "entity":
+            found[field_name] = [_by_rule(text, spec, chosen) for text in texts]
+    results = []
+    for index, (name, text) in enumerate(zip(names, texts, strict=True)):
+        sentences = sentence_spans(text) or [(0, len(text))]
+        fields: dict[str, FieldValue | list[FieldValue] | None] = {}
+        for field_name, spec in chosen.fields.items():
+            values = [_value(text, span, sentences) for span in sorted(found[field_name][index])]
+            fields[field_name] = values if spec.many else (values[0] if values else None)
+        results.append(Extraction(name, fields))
+    return results[0] if single else results
+
+
+def record_files(source: Path) -> list[Path]:
+    """The records under a folder (searched recursively, sorted), or the one file."""
+    if source.is_file():
+        return [source]
+    if not source.is_dir():
+        raise LeptonError(E.E301, path=source, cwd=Path.cwd())
+    readable = (*DOCUMENT_SUFFIXES, *TEXT_SUFFIXES)
+    files = sorted(path for path in source.rglob("*")
+                   if path.is_file() and path.suffix.lower() in readable)
+    if not files:
+        raise LeptonError(E.E1403, name=str(source), suffix="(a folder with no records)",
+                          allowed=", ".join(readable))
+    return files
+
+
+def _read(item: str | Path | Document) -> str:
+    if not isinstance(item, Path):
+        return item
+    suffix = item.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return ocr(item)
+    if suffix in TEXT_SUFFIXES:
+        if not item.is_file():
+            raise LeptonError(E.E301, path=item, cwd=Path.cwd())
+        return item.read_text(encoding="utf-8")
+    raise LeptonError(E.E1403, name=item.name, suffix=suffix or "(none)",
+                      allowed=", ".join((*DOCUMENT_SUFFIXES, *TEXT_SUFFIXES)))
+
+
+def _entity_groups(schema: Schema) -> list[tuple[tuple[str | None, str],
+                                                 list[tuple[str, FieldSpec]]]]:
+    """Entity fields grouped by (model, lang): each tagger runs once per call."""
+    groups: dict[tuple[str | None, str], list[tuple[str, FieldSpec]]] = {}
+    for name, spec in schema.fields.items():
+        if spec.type == "entity":
+            model = spec.model
+            if model is not None and not Path(model).is_absolute() and schema.base_dir \
+                    and (schema.base_dir / model).is_dir():
+                model = str(schema.base_dir / model)
+            groups.setdefault((model, spec.lang), []).append((name, spec))
+    return list(groups.items())
+
+
+def _entities(texts: list[str], model: str | None, lang: str) -> list[list[Any]]:
+    positions = [i for i, text in enumerate(texts) if text.strip()]
+    tagged = ner([texts[i] for i in positions], lang=lang, model=model) if positions else []
+    result: list[list[Any]] = [[] for _ in texts]
+    for position, entities in zip(positions, tagged, strict=True):
+        result[position] = entities
+    return result
+
+
+def _by_rule(text: str, spec: FieldSpec, schema: Schema) -> Found:
+    if spec.type == "pattern":
+        flags = re.IGNORECASE if spec.ignore_case else 0
+        found = []
+        for match in re.finditer(spec.pattern or "", text, flags):
+            group = 1 if match.re.groups else 0
+            if match.group(group):
+                found.append((match.start(group), match.end(group), RULE_CONFIDENCE))
+        return found
+    if spec.type == "dictionary":
+        terms = sorted(set(schema.terms(spec)), key=len, reverse=True)
+        if not terms:
+            return []
+        alternatives = "|".join(re.escape(term) for term in terms)
+        pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])",
+                             re.IGNORECASE if spec.ignore_case else 0)
+        return [(m.start(), m.end(), RULE_CONFIDENCE) for m in pattern.finditer(text)]
+    keys = "|".join(re.escape(key) for key in sorted(spec.keys or [], key=len, reverse=True))
+    stops = re.escape(spec.until + "\n")
+    pattern = re.compile(rf"(?:{keys})\s*[:：]?[ \t]*([^{stops}]{{1,{MAX_VALUE_CHARS}}})",
+                         re.IGNORECASE)
+    found = []
+    for match in pattern.finditer(text):
+        value = match.group(1).rstrip(" ,，.")
+        if value:
+            found.append((match.start(1), match.start(1) + len(value), KEY_VALUE_CONFIDENCE))
+    return found
+
+
+def _value(text: str, span: tuple[int, int, float],
+           sentences: list[tuple[int, int]]) -> FieldValue:
+    start, end, confidence = span
+    evidence = next((text[s:e] for s, e in sentences if s <= start < e), text[start:end])
+    page = box = None
+    if isinstance(text, Document):
+        lines = text.locate(start, end)
+        if lines:
+            page, box = lines[0].page, lines[0].box
+    return FieldValue(text[start:end], start, end, round(float(confidence), 4),
+                      evidence.strip(), page, box)
