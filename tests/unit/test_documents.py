@@ -129,3 +129,21 @@ def test_reading_order_is_rows_then_left_to_right() -> None:
 def test_an_image_that_is_not_a_file_type_is_named() -> None:
     with pytest.raises(LeptonError, match="LAI-E1403"):
         ocr(io.StringIO("text"))
+
+
+def test_a_500_page_pdf_is_read_one_page_at_a_time(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    from lepton_ai.documents import iter_pages
+
+    one = PdfReader(write_pdf(tmp_path / "one.pdf", PAGES[1:])).pages[0]
+    writer = PdfWriter()
+    for _ in range(500):
+        writer.add_page(one)
+    big = tmp_path / "big.pdf"
+    with big.open("wb") as handle:
+        writer.write(handle)
+    pages = iter_pages(big)
+    first = next(pages)  # the first page comes before the others are read
+    assert (first.number, first.text) == (1, PAGES[1][0])
+    assert sum(1 for _ in pages) == 499

@@ -52,9 +52,12 @@ def iter_pages(source: Source, *, dpi: int = 150, pages: Sequence[int] | None = 
         yield PageLines(1, read_lines(source, min_score), "ocr")
         return
     if data[:5] == b"%PDF-":
-        yield from _pdf_pages(name, data, dpi, pages, min_score, password)
+        # A PDF file is opened by path: PDFium reads its pages as they are asked for.
+        pdf = source if isinstance(source, (str, Path)) else data
+        yield from _pdf_pages(name, pdf, dpi, pages, min_score, password)
     else:
-        yield from _image_pages(name, data, pages, min_score)
+        full = Path(source).read_bytes() if isinstance(source, (str, Path)) else data
+        yield from _image_pages(name, full, pages, min_score)
 
 
 def parse_pages(text: str) -> list[int]:
@@ -70,6 +73,7 @@ def parse_pages(text: str) -> list[int]:
 
 
 def _name_and_bytes(source: Source) -> tuple[str, bytes | None]:
+    """The source's name and its bytes (of a file: the first few, enough to tell a PDF)."""
     if isinstance(source, bytes):
         return "the document", source
     if isinstance(source, (str, Path)):
@@ -79,7 +83,8 @@ def _name_and_bytes(source: Source) -> tuple[str, bytes | None]:
         if path.suffix.lower() not in DOCUMENT_SUFFIXES:
             raise LeptonError(E.E1403, name=path.name, suffix=path.suffix or "(none)",
                               allowed=", ".join(DOCUMENT_SUFFIXES))
-        return path.name, path.read_bytes()
+        with path.open("rb") as handle:
+            return path.name, handle.read(8)
     if hasattr(source, "convert") and hasattr(source, "size"):
         return "the image", None
     raise LeptonError(E.E1403, name=type(source).__name__, suffix="(not a file)",
@@ -119,7 +124,7 @@ def _image_pages(name: str, data: bytes, pages: Sequence[int] | None,
                 done(1)
 
 
-def _pdf_pages(name: str, data: bytes, dpi: int, pages: Sequence[int] | None,
+def _pdf_pages(name: str, data: bytes | str | Path, dpi: int, pages: Sequence[int] | None,
                min_score: float, password: str | None) -> Iterator[PageLines]:
     require("pypdfium2", "reading PDFs", PDF_REQUIREMENT)
     import pypdfium2 as pdfium
