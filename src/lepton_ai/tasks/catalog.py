@@ -64,5 +64,7 @@ OTHER_ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("ocr", "lai.ocr", "lai ocr FILE; POST /v1/ocr (images and PDFs → a Document every task "
      "reads)"),
     ("extract", "lai.extract", "lai extract DIR --schema schema.yaml (fields out of records)"),
+    ("transcribe", "lai.transcribe", "lai transcribe FILE; POST /v1/audio/transcriptions "
+     "(OpenAI)"),
     ("restore", "lai.restore", "lai restore (undoes lai redact --mode pseudonymize --vault)"),
 )
