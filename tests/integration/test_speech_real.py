@@ -69,6 +69,13 @@ def test_command_and_openai_route(spoken: Path, tmp_path: Path) -> None:
         body = answer.json()
         assert body["language"] == "en" and body["segments"][0]["start"] == 0.0
         assert "invoice" in body["text"].lower()
+        import openai
+
+        official = openai.OpenAI(base_url="http://testserver/v1", api_key="unused",
+                                 http_client=client)
+        with spoken.open("rb") as audio:
+            text = official.audio.transcriptions.create(model="whisper-1", file=audio)
+        assert "invoice" in text.text.lower()
         broken = client.post("/v1/audio/transcriptions",
                              files={"file": ("x.wav", b"RIFF junk", "audio/wav")})
         assert broken.status_code == 400 and broken.json()["error"]["code"] == "LAI-E1405"
