@@ -11,7 +11,8 @@ takes) and scored on AnEM.test: entity-level micro F1 with exact spans (seqeval)
 Extraction speed: "1-page documents" of about 3,000 characters, made by joining
 consecutive AnEM test sentences, run through a medical schema: one entity field per
 anatomical type (the trained tagger: one pass per document), a dose pattern, a drug
-dictionary and a key–value field; documents/s over all of them, no OCR. Appends to
+dictionary and a key–value field; documents/s over all of them, no OCR, and of the
+same schema without its entity fields (rules only). Appends to
 bench/results/extract_anem.jsonl with the cores other processes used.
 """
 
@@ -49,13 +50,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="bench/results/anem-tagger")
     parser.add_argument("--no-train", action="store_true")
+    parser.add_argument("--epochs", type=int, default=None, help="default: the method's")
     args = parser.parse_args()
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
         if args.no_train:
             model = lai.load(args.model)
         else:
-            model = lai.train(DATA / "AnEM.train", task="ner", out=args.model)
+            options = {"epochs": args.epochs} if args.epochs else {}
+            model = lai.train(DATA / "AnEM.train", task="ner", out=args.model, **options)
         train_seconds = time.perf_counter() - started
         scores = model.evaluate(DATA / "AnEM.test")
         test = read_tagged(DATA / "AnEM.test")
@@ -74,15 +77,22 @@ def main() -> None:
         started = time.perf_counter()
         results = lai.extract(documents, schema)
         extract_seconds = time.perf_counter() - started
+        rules = {"name": "rules", "fields": {name: spec for name, spec in schema["fields"].items()
+                                             if spec["type"] != "entity"}}
+        started = time.perf_counter()
+        lai.extract(documents, rules)
+        rules_seconds = time.perf_counter() - started
     found = sum(len(values or []) for result in results for name, values in result.fields.items()
                 if name in {kind.lower() for kind in TYPES})
     record("extract_anem", {
-        "code": code_version(), "train_seconds": round(train_seconds, 1),
+        "code": code_version(), "epochs": args.epochs or "default",
+        "train_seconds": round(train_seconds, 1),
         "test": {key: scores.get(key) for key in ("f1", "precision", "recall", "micro_f1")
                  if key in scores},
         "documents": len(documents), "mean_chars": round(sum(map(len, documents))
                                                          / len(documents)),
         "documents_per_s": round(len(documents) / extract_seconds, 1),
+        "rules_only_documents_per_s": round(len(documents) / rules_seconds, 1),
         "anatomy_values": found, "foreign_cores": round(meter.foreign_cores, 2)})
 
 
