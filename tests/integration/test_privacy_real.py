@@ -33,6 +33,9 @@ def test_names_numbers_and_addresses_in_both_languages() -> None:
     assert {e.source for e in english.entities} >= {"ner", "phone", "ssn"}
     # the taggers call 银行卡 ("bank card") a name; a name must start with a surname
     assert lai.redact("客户王小明的银行卡被重复扣费。").text == "客户[PERSON]的银行卡被重复扣费。"
+    # English names inside Chinese text go to the English tagger; product names stay
+    assert lai.redact("客户Ann Lee来电，用的是Microsoft Office。").text == \
+        "客户[PERSON]来电，用的是Microsoft Office。"
 
 
 def test_presidio_recognizers_add_other_national_identifiers() -> None:
