@@ -102,6 +102,19 @@ def test_entities_are_highlighted_in_the_text(server: str, page, tmp_path: Path)
     page.screenshot(path=tmp_path / "ner-zh.png")
 
 
+def test_redaction_shows_the_redacted_text_and_marks_what_it_found(server: str, page,
+                                                                    tmp_path: Path):
+    page.goto(f"{server}/ui#playground/redact")
+    enter_key(page)
+    page.wait_for_selector("#run")
+    page.fill("#task-input", "我叫王小明，手机13812345678。")
+    run_task(page)
+    assert "我叫[PERSON]，手机[PHONE_NUMBER]。" in page.locator("#result").inner_text()
+    marks = page.locator("[data-testid='highlighted'] mark").all_inner_texts()
+    assert marks == ["王小明PERSON", "13812345678PHONE_NUMBER"], marks  # text, then its tag
+    page.screenshot(path=tmp_path / "redact-zh.png")
+
+
 def test_options_come_from_the_task_declaration_and_bad_input_is_shown_coded(
         server: str, page, tmp_path: Path):
     page.goto(f"{server}/ui#playground/keywords")

@@ -140,6 +140,8 @@ const EXAMPLES = {
   embed: { en: "A sentence to turn into a vector.", zh: "把这句话变成向量。" },
   answer: { en: "How much does a replacement card cost?",
             zh: "补办银行卡要多少钱？" },
+  redact: { en: "Hi, I am John Smith, call me on +1-984-182-0190 or john@example.com.",
+            zh: "我叫王小明，手机13812345678，身份证11010519491231002X。" },
 };
 const NEEDED_OPTIONS = {
   classify: { labels: { en: "billing, card problem, other", zh: "账单, 银行卡问题, 其他" } },
@@ -304,6 +306,9 @@ function spansOf(data) {
   }
   if (data && Array.isArray(data.spans)) {
     return data.spans.map(([start, end]) => ({ start, end, tag: "" }));
+  }
+  if (data && Array.isArray(data.entities)) {  // redact: what was found, in the original
+    return data.entities.map((e) => ({ start: e.start, end: e.end, tag: e.type }));
   }
   return [];
 }
