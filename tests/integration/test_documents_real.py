@@ -45,6 +45,19 @@ def test_an_image_is_read_in_order_and_tasks_take_the_document(tmp_path: Path) -
     assert line.page == 1 and line.box is not None and line.box[1] < 100  # the first row
 
 
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_page_scanned_sideways_is_read_upright(angle: int) -> None:
+    page = scan(LINES).rotate(angle, expand=True)
+    document = lai.ocr(page)
+    assert [squash(line.text) for line in document.lines] == [squash(t) for t in LINES]
+    width, height = page.size
+    for line in document.lines:  # boxes are on the page as given
+        assert line.box is not None
+        left, top, right, bottom = line.box
+        assert 0 <= left < right <= width and 0 <= top < bottom <= height
+        assert bottom - top > right - left  # the lines stand upright on that page
+
+
 def test_a_scanned_pdf_and_a_multi_page_tiff_are_ocrd_page_by_page(tmp_path: Path) -> None:
     pdf, tiff = tmp_path / "scanned.pdf", tmp_path / "fax.tiff"
     # Fresh images per file: Pillow 13 keeps a PDF save's settings on appended images.

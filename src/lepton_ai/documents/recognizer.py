@@ -57,10 +57,33 @@ def _engine() -> Any:
 
 
 def read_lines(image: Any, min_score: float = 0.5) -> list[tuple[str, Box, float]]:
-    """The text lines of a PIL image, in reading order: (text, box, confidence)."""
+    """The text lines of a PIL image, in reading order: (text, box, confidence).
+
+    A page scanned sideways (most line boxes taller than wide) is read again turned a
+    quarter each way, without the angle classifier (so the upside-down one of the two
+    reads badly), and the reading with the most confidently read characters is kept;
+    its boxes are mapped back onto the image as given. An upside-down page is read
+    line by line correctly, but its lines come out last to first.
+    """
+    image = image.convert("RGB")
+    found = _recognized(image, min_score)
+    if not _sideways(found):
+        return reading_order(found)
+    width, height = image.size
+    readings = []  # not the first reading: each upright line reads well, in a wrong order
+    for angle in (90, 270):
+        turned = _recognized(image.rotate(angle, expand=True), min_score, turn_lines=False)
+        # Reading order is decided upright; only then are the boxes turned back.
+        readings.append([(text, _unturned(box, angle, width, height), score)
+                         for text, box, score in reading_order(turned)])
+    return max(readings, key=lambda lines: sum(score * len(text) for text, _, score in lines))
+
+
+def _recognized(image: Any, min_score: float,
+                turn_lines: bool = True) -> list[tuple[str, Box, float]]:
     import numpy as np
 
-    result = _engine()(np.asarray(image.convert("RGB")), text_score=min_score)
+    result = _engine()(np.asarray(image), text_score=min_score, use_cls=turn_lines)
     if result.boxes is None or result.txts is None:
         return []
     found = []
@@ -68,7 +91,23 @@ def read_lines(image: Any, min_score: float = 0.5) -> list[tuple[str, Box, float
         xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
         if text.strip():
             found.append((text, (min(xs), min(ys), max(xs), max(ys)), round(float(score), 4)))
-    return reading_order(found)
+    return found
+
+
+def _sideways(lines: list[tuple[str, Box, float]]) -> bool:
+    """Most lines of more than two characters stand upright: the page lies on its side."""
+    long = [box for text, box, _ in lines if len(text) > 2]
+    tall = [box for box in long if box[3] - box[1] > 1.5 * (box[2] - box[0])]
+    return bool(long) and len(tall) * 2 > len(long)
+
+
+def _unturned(box: Box, angle: int, width: int, height: int) -> Box:
+    """A box found on the image turned by ``angle`` (90: counter-clockwise, 270:
+    clockwise; PIL's sense), as a box on the image as given (``width`` × ``height``)."""
+    left, top, right, bottom = box
+    if angle == 90:  # turned (x', y') was (width - y', x')
+        return (width - bottom, left, width - top, right)
+    return (top, height - right, bottom, height - left)  # 270: was (y', height - x')
 
 
 def reading_order(lines: list[tuple[str, Box, float]]) -> list[tuple[str, Box, float]]:
