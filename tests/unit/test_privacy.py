@@ -74,6 +74,9 @@ def test_chinese_patterns(text: str, expected: list[tuple[str, str]]) -> None:
     ("order 1234567890123456 arrived", []),
     ("card 501864667909 please", [("CREDIT_CARD", "501864667909")]),  # 12 digits + card word
     ("My social security number is 853-37-1694", [("US_SSN", "853-37-1694")]),
+    ("My driver's license number is 2270-66-1551", []),  # another kind of number
+    ("Call my account manager at +1-984-182-0190",
+     [("PHONE_NUMBER", "+1-984-182-0190")]),
     ("iban gb42nawi04454264788619.", [("IBAN_CODE", "gb42nawi04454264788619")]),
     ("iban gb43nawi04454264788619.", []),  # the check digits do not match
     ("IBAN GB33 BUKB 2020 1555 5555 55", [("IBAN_CODE", "GB33 BUKB 2020 1555 5555 55")]),

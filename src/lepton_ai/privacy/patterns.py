@@ -43,8 +43,8 @@ class PatternRecognizer:
             :data:`CONTEXT_WINDOW` characters before it.
         score_in_context: the score of an accepted match with a context word.
         trim: how many leading characters of a match are not part of it.
-        not_after: words that, before a match without a context word, say it is
-            something else (an order number is not a card).
+        not_after: words that say a match is something else (an order number is not
+            a card) when one of them stands closer before it than any context word.
     """
 
     type: str
@@ -65,18 +65,22 @@ class PatternRecognizer:
                 continue
             start = match.start() + (self.trim(match.group()) if self.trim else 0)
             score = self.score
-            if self.context and self._in_context(text, start, self.context):
+            label = self._nearest(text, start, self.context)
+            other = self._nearest(text, start, self.not_after)
+            if other >= 0 and other >= label:  # the closest word names another kind of
+                continue                       # number ("license number" over "number")
+            if label >= 0:
                 score = max(score, self.score_in_context)
-            elif self.not_after and self._in_context(text, start, self.not_after):
-                continue
             found.append(PiiSpan(self.type, start, match.end(), score,
                                  self.name or self.type.lower()))
         return found
 
     @staticmethod
-    def _in_context(text: str, start: int, words: tuple[str, ...]) -> bool:
+    def _nearest(text: str, start: int, words: tuple[str, ...]) -> int:
+        """Where the last of ``words`` ends within the window before ``start`` (-1: none)."""
         before = text[max(0, start - CONTEXT_WINDOW):start].lower()
-        return any(word in before for word in words)
+        return max((before.rfind(word) + len(word) for word in words if word in before),
+                   default=-1)
 
 
 def _ip_valid(candidate: str) -> bool:
@@ -172,10 +176,15 @@ _PHONE_PATTERN = (r"(?<![0-9A-Za-z+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?"
                   r"\d{2,4}(?:[ .-]?\d{2,4}){1,4}(?: ?(?:x|ext\.?) ?\d{1,5})?(?![0-9A-Za-z:])")
 _PHONE_WORDS = ("phone", "call", "tel", "mobile", "cell", "fax", "number", "contact", "desk",
                 "answering", "reach")
+#: Words naming another kind of number: after one (and no phone word), digits are not
+#: taken for a phone number ("driver's license number 2270-66-1551").
+_NOT_PHONE_WORDS = ("ssn", *(f"{kind}{suffix}" for kind in (
+    "license", "licence", "passport", "account", "order", "invoice", "social security",
+    "routing", "policy", "tracking") for suffix in (" number", " no.", " #")))
 PHONE = PatternRecognizer(
     "PHONE_NUMBER", re.compile(_PHONE_PATTERN), 0.7,
     accept=lambda m: _looks_like_phone(m) and (m.startswith("+") or len(_digits(m)) >= 8),
-    context=_PHONE_WORDS, score_in_context=0.85, name="phone")
+    context=_PHONE_WORDS, score_in_context=0.85, not_after=_NOT_PHONE_WORDS, name="phone")
 #: Seven-digit local numbers ("467 3395") are as often other numbers: a phone only
 #: after a phone word.
 LOCAL_PHONE = PatternRecognizer(
