@@ -102,6 +102,30 @@ def test_entities_are_highlighted_in_the_text(server: str, page, tmp_path: Path)
     page.screenshot(path=tmp_path / "ner-zh.png")
 
 
+def test_a_scan_is_read_then_redacted(server: str, page, tmp_path: Path):
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = Path(__import__("notojp_matplotlib").__file__).parent / "fonts" / \
+        "NotoSansCJKjp-Regular.otf"
+    scan = Image.new("RGB", (900, 140), "white")
+    ImageDraw.Draw(scan).text((20, 40), "客户王小明，手机13812345678。",
+                              font=ImageFont.truetype(str(font_file), 32), fill="black")
+    scan.save(tmp_path / "scan.png")
+    page.goto(f"{server}/ui#documents")
+    enter_key(page)
+    page.wait_for_selector("#documents-file")
+    page.set_input_files("#documents-file", str(tmp_path / "scan.png"))
+    page.wait_for_selector("#documents-work[data-done='true'], #documents-work[data-done='error']")
+    assert "1" in page.inner_text("[data-testid='document-summary']")
+    assert "13812345678" in page.inner_text("[data-testid='document-text']")
+    page.click("#documents-redact")
+    page.wait_for_selector("#documents-result mark")
+    assert "[PHONE_NUMBER]" in page.inner_text("#documents-result")
+    marks = page.locator("#documents-result mark").all_inner_texts()
+    assert "13812345678PHONE_NUMBER" in marks, marks
+    page.screenshot(path=tmp_path / "documents.png")
+
+
 def test_redaction_shows_the_redacted_text_and_marks_what_it_found(server: str, page,
                                                                     tmp_path: Path):
     page.goto(f"{server}/ui#playground/redact")

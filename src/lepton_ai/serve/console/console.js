@@ -57,6 +57,11 @@ const STRINGS = {
     "annotate.done": "labelled", "annotate.update": "Update the model with these labels",
     "annotate.before": "before: the served model on the labelled texts",
     "annotate.after": "after: the updated model's own evaluation",
+    "nav.documents": "Documents",
+    "documents.file": "A scan, photo or PDF (PNG, JPEG, TIFF, WebP, BMP, PDF)",
+    "documents.pages": "pages", "documents.lines": "lines", "documents.page": "page",
+    "documents.ner": "Find entities", "documents.redact": "Redact personal data",
+    "documents.box": "box", "documents.score": "score",
   },
   zh: {
     "nav.home": "首页", "nav.playground": "试用", "nav.chat": "对话",
@@ -112,6 +117,11 @@ const STRINGS = {
     "annotate.done": "已标注", "annotate.update": "用这些标注更新模型",
     "annotate.before": "更新前：已部署模型在刚标注的文本上",
     "annotate.after": "更新后：新模型自己的评估",
+    "nav.documents": "文档",
+    "documents.file": "扫描件、照片或 PDF（PNG、JPEG、TIFF、WebP、BMP、PDF）",
+    "documents.pages": "页", "documents.lines": "行", "documents.page": "页码",
+    "documents.ner": "识别实体", "documents.redact": "脱敏个人信息",
+    "documents.box": "位置", "documents.score": "置信度",
   },
 };
 
@@ -1140,6 +1150,59 @@ function beforeAfter(before, after) {
             element("td", { text: cell(before, (r) => r.macro.f1) }), element("td", { text: cell(after, (r) => r.macro.f1) })));
 }
 
+// Documents: a scan or PDF read by /v1/ocr, its lines with page, box and confidence;
+// then the same text through /v1/ner or /v1/redact, marked where it was found.
+function documentsPage(page) {
+  page.append(element("h1", { text: t("nav.documents") }));
+  const file = element("input", { id: "documents-file", type: "file",
+                                  accept: ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.webp,.bmp" });
+  const work = element("section", { id: "documents-work" });
+  page.append(element("label", { for: "documents-file", text: `${t("documents.file")} ` }), file, work);
+  file.addEventListener("change", async () => {
+    notice("");
+    work.replaceChildren();
+    work.dataset.done = "false";
+    const chosen = file.files[0];
+    if (!chosen) return;
+    try {
+      const read = await api("/v1/ocr", await chosen.arrayBuffer(), "POST", "application/octet-stream");
+      work.append(element("p", { class: "hint", "data-testid": "document-summary",
+        text: `${chosen.name}: ${read.pages} ${t("documents.pages")}, ${read.lines.length} ` +
+              `${t("documents.lines")} (${read.methods.join(", ")})` }));
+      const text = element("div", { class: "result-text", "data-testid": "document-text", text: read.text });
+      const table = element("table", { "data-testid": "document-lines" }, element("tr", {},
+        ...[t("documents.page"), t("documents.lines"), t("documents.box"), t("documents.score")]
+          .map((h) => element("th", { text: h }))));
+      for (const line of read.lines) {
+        table.append(element("tr", {}, element("td", { text: String(line.page) }),
+          element("td", { text: line.text }),
+          element("td", { text: line.box ? line.box.map(Math.round).join(", ") : "" }),
+          element("td", { text: line.score === null ? "" : line.score.toFixed(3) })));
+      }
+      const result = element("div", { id: "documents-result" });
+      const run = (task) => async () => {
+        notice("");
+        try {
+          const answer = await api(`/v1/${task}`, { input: read.text });
+          result.replaceChildren(highlighted(read.text, spansOf(answer.data)));
+          const summary = summaryOf(answer.data);
+          if (summary) result.append(summary);
+        } catch (error) {
+          notice(error.message);
+        }
+      };
+      const actions = element("div", { class: "options" },
+        element("button", { id: "documents-ner", type: "button", text: t("documents.ner"), onclick: run("ner") }),
+        element("button", { id: "documents-redact", type: "button", text: t("documents.redact"), onclick: run("redact") }));
+      if (read.text) work.append(text, actions, result, table);
+      work.dataset.done = "true";
+    } catch (error) {
+      notice(error.message);
+      work.dataset.done = "error";
+    }
+  });
+}
+
 async function render() {
   const [name, argument] = (window.location.hash.slice(1) || "home").split("/");
   const page = $("#page");
@@ -1158,6 +1221,7 @@ async function render() {
     else if (name === "monitor") await monitorPage(page);
     else if (name === "train") await trainPage(page);
     else if (name === "annotate") await annotatePage(page);
+    else if (name === "documents") documentsPage(page);
     else await homePage(page);
   } catch (error) {
     notice(error.message);
