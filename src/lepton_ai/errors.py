@@ -892,6 +892,12 @@ class E(Enum):
         "{{name: ..., fields: {{FIELD: {{type: entity|pattern|dictionary|key_value, ...}}}}}}; "
         "docs/extraction.md shows a medical and a legal one."
     )
+    # --- export: 16xx
+    E1601 = (
+        Kind.INVALID,
+        "Cannot export {model}: {reason}. What exports today: {exportable}. Train such a "
+        "model (lai train DATA --method lora --out DIR) or serve this one with lai serve."
+    )
 
 
 class W(Enum):

@@ -1,4 +1,4 @@
-"""``lai train``, ``lai eval``, ``lai predict``, ``lai compare``, ``lai adapt``."""
+"""``lai train``, ``lai eval``, ``lai predict``, ``lai compare``, ``lai adapt``, ``lai export``."""
 
 from __future__ import annotations
 
@@ -296,3 +296,23 @@ def adapt(
         f"[green]saved[/] adapted encoder to {out} (masked-LM loss {result['loss_before']:.3f} "
         f"→ {result['loss_after']:.3f} on held-out text); use it with --base {out}"
     )
+
+
+@app.command("export")
+@coded_errors
+def export_command(
+    model: Annotated[Path, typer.Argument(help="A classifier folder from lai train.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="A new or empty folder.")],
+    format: Annotated[str, typer.Option(
+        "--format", help="onnx: a bundle that runs with onnxruntime, tokenizers and numpy "
+        "only (predict.py).")] = "onnx",
+    precision: Annotated[str, typer.Option(help="fp32 (exact) or int8 (smaller, faster "
+                                           "on CPUs with VNNI).")] = "fp32",
+) -> None:
+    """Write a trained classifier as a standalone bundle (no torch, no lepton-ai)."""
+    from lepton_ai.training.export import export
+
+    written = export(model, out, format=format, precision=precision)
+    size = sum(f.stat().st_size for f in written.iterdir()) / 1e6
+    console.print(f"[green]wrote[/] {written} ({size:.1f} MB): "
+                  f"python {written / 'predict.py'} < texts.txt")

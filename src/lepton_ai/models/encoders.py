@@ -109,6 +109,11 @@ class TransformerEncoder(Encoder):
     def dim(self) -> int:
         return self.info.hidden_size
 
+    @property
+    def special_tokens(self) -> tuple[list[int], list[int]]:
+        """The token ids put before and after every window (``[CLS]`` … ``[SEP]``)."""
+        return list(self._prefix), list(self._suffix)
+
     def _special_tokens(self) -> tuple[list[int], list[int]]:
         plain = self.tokenizer.encode("hello", add_special_tokens=False).ids
         full = self.tokenizer.encode("hello", add_special_tokens=True).ids

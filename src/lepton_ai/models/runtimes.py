@@ -57,6 +57,16 @@ class OnnxRuntime:
         self._lone_session: object | None = None
         self._lock = threading.Lock()
 
+    @property
+    def model_file(self) -> Path:
+        """The ONNX file this runtime runs (``lai export`` copies it)."""
+        return self._model_file
+
+    @property
+    def input_names(self) -> frozenset[str]:
+        """The model's input names (``token_type_ids`` is not in every model)."""
+        return frozenset(self._inputs)
+
     def _open(self, threads: int):  # type: ignore[no-untyped-def]
         import onnxruntime as ort
 
