@@ -25,7 +25,8 @@ import onnxruntime
 from tokenizers import Tokenizer
 
 HERE = Path(__file__).resolve().parent
-CONFIG = json.loads((HERE / "bundle.json").read_text(encoding="utf-8"))
+#: bundle.json, read by main() (importing this file reads nothing).
+CONFIG = {}
 
 
 def windows(count, size, overlap):
@@ -95,6 +96,7 @@ def decide(text, scores, head, ngrams):
 
 
 def main():
+    CONFIG.update(json.loads((HERE / "bundle.json").read_text(encoding="utf-8")))
     tokenizer = Tokenizer.from_file(str(HERE / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
