@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -24,8 +25,6 @@ def ocr(
     password: Annotated[str | None, typer.Option(help="An encrypted PDF's password.")] = None,
 ) -> None:
     """Read the text of a scan, photo or PDF (text layer where it has one, else OCR)."""
-    from dataclasses import asdict
-
     from lepton_ai.documents import ocr as ocr_fn
     from lepton_ai.documents import parse_pages
 
@@ -35,10 +34,8 @@ def ocr(
         typer.echo(str(document))
         return
     if out.suffix.lower() == ".json":
-        record = {"text": str(document), "pages": document.pages,
-                  "methods": list(document.methods),
-                  "lines": [asdict(line) for line in document.lines]}
-        out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        out.write_text(json.dumps(document.record(), ensure_ascii=False, indent=1) + "\n",
+                       encoding="utf-8")
     else:
         out.write_text(str(document) + "\n", encoding="utf-8")
     console.print(f"[green]wrote[/] {document.pages} pages, {len(document.lines)} lines to {out}")
@@ -55,8 +52,6 @@ def extract(
                                       "document.")] = Path("extracted.jsonl"),
 ) -> None:
     """Fields named in a schema out of each record: values, evidence, confidence."""
-    from dataclasses import asdict
-
     from lepton_ai.progress import progress_bar
     from lepton_ai.solutions.extract import extract as extract_fn
     from lepton_ai.solutions.extract import load_schema
@@ -87,8 +82,6 @@ def transcribe(
         help="ISO 639-1 code (en, zh, ...); default: detected.")] = None,
 ) -> None:
     """Speech to text with timestamps (Whisper base, offline)."""
-    from dataclasses import asdict
-
     from lepton_ai.speech import transcribe as transcribe_fn
 
     transcript = transcribe_fn(file, language=language)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 #: A line's box: left, top, right, bottom, in pixels of the page image (PDF text
 #: layers: at the ``dpi`` the document was read at, so both kinds of page agree).
@@ -81,6 +82,11 @@ class Document(str):
     def locate(self, start: int, end: int) -> list[TextLine]:
         """The lines that ``self[start:end]`` touches (one, unless a span crosses lines)."""
         return [line for line in self.lines if line.start < end and start < line.end]
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready: the text, page count, how each page was read, and every line."""
+        return {"text": str(self), "pages": self.pages, "methods": list(self.methods),
+                "lines": [asdict(line) for line in self.lines]}
 
     def page_texts(self) -> Sequence[str]:
         """Each page's text, in page order."""

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from lepton_ai.privacy.pseudonyms import PseudonymTable
 from lepton_ai.privacy.spans import PiiSpan
 from lepton_ai.privacy.vault import PseudonymVault
 
@@ -81,19 +82,14 @@ class KeyedHash:
 
 
 class Pseudonyms:
-    """``[PERSON_1]``, numbered per type; from a vault when one is given."""
+    """``[PERSON_1]``, numbered per type: from the vault's table when there is a vault,
+    else from a table of this call."""
 
     def __init__(self, vault: PseudonymVault | None) -> None:
-        self.vault = vault
-        self._table: dict[tuple[str, str], str] = {}
+        self.table = vault.table if vault is not None else PseudonymTable()
 
     def replacement(self, entity_type: str, original: str) -> str:
-        if self.vault is not None:
-            return self.vault.pseudonym(entity_type, original)
-        if (entity_type, original) not in self._table:
-            number = 1 + sum(1 for kind, _ in self._table if kind == entity_type)
-            self._table[(entity_type, original)] = f"[{entity_type}_{number}]"
-        return self._table[(entity_type, original)]
+        return self.table.pseudonym(entity_type, original)
 
 
 def operator_for(mode: Mode, key: str | None, vault: PseudonymVault | None) -> Operator:

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.privacy.pseudonyms import PseudonymTable
 
 FORMAT = "lepton-ai.pseudonym-vault"
 VERSION = 1
@@ -36,23 +37,16 @@ class PseudonymVault:
             raise LeptonError(E.E1303, path=path, env=KEY_ENV)
         self.path = Path(path)
         self._key = key.encode("utf-8")
-        self.originals: dict[str, str] = self._read() if self.path.exists() else {}
-        self._pseudonyms = {self._entry(pseudonym, original): pseudonym
-                            for pseudonym, original in self.originals.items()}
+        self.table = PseudonymTable(self._read() if self.path.exists() else None)
 
-    @staticmethod
-    def _entry(pseudonym: str, original: str) -> tuple[str, str]:
-        return pseudonym[1:].rsplit("_", 1)[0], original
+    @property
+    def originals(self) -> dict[str, str]:
+        """Each pseudonym's original."""
+        return self.table.originals
 
     def pseudonym(self, entity_type: str, original: str) -> str:
         """The pseudonym of ``original``: the one it already has, or the next number."""
-        found = self._pseudonyms.get((entity_type, original))
-        if found is None:
-            number = 1 + sum(1 for kind, _ in self._pseudonyms if kind == entity_type)
-            found = f"[{entity_type}_{number}]"
-            self._pseudonyms[(entity_type, original)] = found
-            self.originals[found] = original
-        return found
+        return self.table.pseudonym(entity_type, original)
 
     def save(self) -> None:
         """Seal the table and replace the vault file with it."""

@@ -4,7 +4,6 @@ nothing is stored."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -32,6 +31,4 @@ async def read_document(
     chosen = parse_pages(pages) if pages else None
     document = await state.run_blocking(
         lambda: ocr(data, dpi=dpi, pages=chosen, min_score=min_score))
-    return JSONBytes({"text": str(document), "pages": document.pages,
-                      "methods": list(document.methods),
-                      "lines": [asdict(line) for line in document.lines]})
+    return JSONBytes(document.record())

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, overload
+from typing import Literal, get_args, overload
 
 from pydantic import Field
 
@@ -68,9 +68,8 @@ def redact(
     of pseudonyms, created or extended; its key is ``key`` or ``$LAI_VAULT_KEY``.
     """
     items, single = as_text_list(texts)
-    if mode not in ("replace", "mask", "hash", "pseudonymize"):
-        raise LeptonError(E.E1305, option="mode", value=mode,
-                          allowed="replace, mask, hash, pseudonymize")
+    if mode not in get_args(Mode):
+        raise LeptonError(E.E1305, option="mode", value=mode, allowed=", ".join(get_args(Mode)))
     if not 0.0 <= min_score <= 1.0:
         raise LeptonError(E.E1305, option="min_score", value=min_score, allowed="0 to 1")
     key = key or os.environ.get(KEY_ENV) or None

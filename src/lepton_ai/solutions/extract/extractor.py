@@ -70,7 +70,8 @@ def extract(documents: str | Path | Document | Sequence[str | Path | Document],
                                  for entities in spans]
     for field_name, spec in chosen.fields.items():
         if spec.type != "entity":
-            found[field_name] = [_by_rule(text, spec, chosen) for text in texts]
+            rule = RuleField.of(spec, chosen)
+            found[field_name] = [rule.find(text) if rule else [] for text in texts]
     results = []
     for index, (name, text) in enumerate(zip(names, texts, strict=True)):
         sentences = sentence_spans(text) or [(0, len(text))]
@@ -134,33 +135,42 @@ def _entities(texts: list[str], model: str | None, lang: str) -> list[list[Any]]
     return result
 
 
-def _by_rule(text: str, spec: FieldSpec, schema: Schema) -> Found:
-    if spec.type == "pattern":
+@dataclass(frozen=True)
+class RuleField:
+    """A pattern, dictionary or key–value field, compiled once per call: its value is the
+    pattern's first group when it has one, else the whole match."""
+
+    pattern: re.Pattern[str]
+    confidence: float
+    trimmed: str = ""  # characters dropped from the end of a value
+
+    @classmethod
+    def of(cls, spec: FieldSpec, schema: Schema) -> RuleField | None:
+        """The compiled rule of a non-entity field (None: a dictionary without terms)."""
         flags = re.IGNORECASE if spec.ignore_case else 0
+        if spec.type == "pattern":
+            return cls(re.compile(spec.pattern or "", flags), RULE_CONFIDENCE)
+        if spec.type == "dictionary":
+            terms = sorted(set(schema.terms(spec)), key=len, reverse=True)
+            if not terms:
+                return None
+            alternatives = "|".join(re.escape(term) for term in terms)
+            return cls(re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])",
+                                  flags), RULE_CONFIDENCE)
+        keys = "|".join(re.escape(key) for key in sorted(spec.keys or [], key=len, reverse=True))
+        stops = re.escape(spec.until + "\n")
+        return cls(re.compile(rf"(?:{keys})\s*[:：]?[ \t]*([^{stops}]{{1,{MAX_VALUE_CHARS}}})",
+                              re.IGNORECASE), KEY_VALUE_CONFIDENCE, trimmed=" ,，.")
+
+    def find(self, text: str) -> Found:
+        group = 1 if self.pattern.groups else 0
         found = []
-        for match in re.finditer(spec.pattern or "", text, flags):
-            group = 1 if match.re.groups else 0
-            if match.group(group):
-                found.append((match.start(group), match.end(group), RULE_CONFIDENCE))
+        for match in self.pattern.finditer(text):
+            value = match.group(group).rstrip(self.trimmed) if self.trimmed else match.group(group)
+            if value:
+                start = match.start(group)
+                found.append((start, start + len(value), self.confidence))
         return found
-    if spec.type == "dictionary":
-        terms = sorted(set(schema.terms(spec)), key=len, reverse=True)
-        if not terms:
-            return []
-        alternatives = "|".join(re.escape(term) for term in terms)
-        pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])",
-                             re.IGNORECASE if spec.ignore_case else 0)
-        return [(m.start(), m.end(), RULE_CONFIDENCE) for m in pattern.finditer(text)]
-    keys = "|".join(re.escape(key) for key in sorted(spec.keys or [], key=len, reverse=True))
-    stops = re.escape(spec.until + "\n")
-    pattern = re.compile(rf"(?:{keys})\s*[:：]?[ \t]*([^{stops}]{{1,{MAX_VALUE_CHARS}}})",
-                         re.IGNORECASE)
-    found = []
-    for match in pattern.finditer(text):
-        value = match.group(1).rstrip(" ,，.")
-        if value:
-            found.append((match.start(1), match.start(1) + len(value), KEY_VALUE_CONFIDENCE))
-    return found
 
 
 def _value(text: str, span: tuple[int, int, float],
