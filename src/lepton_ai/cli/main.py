@@ -397,11 +397,21 @@ from lepton_ai.cli import monitor as _monitor  # noqa: E402
 from lepton_ai.cli import recommend as _recommend  # noqa: E402
 from lepton_ai.cli import records as _records  # noqa: E402
 from lepton_ai.cli import serving as _serving  # noqa: E402
+from lepton_ai.cli import small_models as _small_models  # noqa: E402
 from lepton_ai.cli import training as _training  # noqa: E402
 
-__all__ = ["_assistant", "_generation", "_monitor", "_recommend", "_records", "_serving",
-           "_training",
-           "app", "main"]
+__all__ = [
+    "_assistant",
+    "_generation",
+    "_monitor",
+    "_recommend",
+    "_records",
+    "_serving",
+    "_small_models",
+    "_training",
+    "app",
+    "main",
+]
 
 
 def main() -> None:

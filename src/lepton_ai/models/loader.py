@@ -10,13 +10,20 @@ import numpy as np
 from lepton_ai.errors import E, LeptonError, LeptonWarning, W, warn
 from lepton_ai.model_memory import LOADED, files_mb
 from lepton_ai.models import onnx_cache
-from lepton_ai.models.encoders import E5Encoder, Encoder, TransformerEncoder, USEEncoder
+from lepton_ai.models.encoders import (
+    E5Encoder,
+    Encoder,
+    StaticEncoder,
+    TransformerEncoder,
+    USEEncoder,
+)
 from lepton_ai.models.folder import FolderInfo, inspect_folder
 from lepton_ai.models.registry import (
     E5_ENCODER,
     HF_ENCODER,
     MINILM,
     ONNX_ENCODER,
+    STATIC_ENCODER,
     USE_ENCODER,
     ModelSpec,
     resolve,
@@ -79,6 +86,8 @@ def _size_mb(spec: ModelSpec, weights: Path | None) -> float | None:
 
 def _local_weights(spec: ModelSpec) -> Path | None:
     """The weights file of a user's folder (packaged models do not change under us)."""
+    if spec.local_path is not None and spec.kind == STATIC_ENCODER:
+        return spec.local_path / "model.safetensors"
     if spec.local_path is None or spec.kind != HF_ENCODER:
         return None
     info = inspect_folder(spec.local_path)
@@ -107,6 +116,8 @@ def _build(spec: ModelSpec, backend: str, precision: str) -> Encoder:
         return TransformerEncoder(spec, info, runtime)
     if spec.kind == HF_ENCODER:
         return _build_transformer(spec, backend, precision)
+    if spec.kind == STATIC_ENCODER:
+        return StaticEncoder(spec)
     raise LeptonError(E.E105, backend=backend, name=spec.name, supported="none")  # pragma: no cover
 
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from lepton_ai.dependencies import require
 from lepton_ai.models.folder import FolderInfo, weights_checksum
+from lepton_ai.models.pruned_heads import KEPT_HEADS, load_transformer
 
 #: Texts for the accuracy check: short and long, plain and odd, so that
 #: quantization errors on unusual activations show up.
@@ -166,13 +167,10 @@ def _export(info: FolderInfo, out: Path) -> None:
 
     enforce_offline()
     import torch
-    from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    model = AutoModel.from_pretrained(
-        str(info.path), use_safetensors=True, attn_implementation="eager"
-    ).eval()
+    model = load_transformer(info.path, attn_implementation="eager").eval()
     uses_token_types = getattr(model.config, "type_vocab_size", 0) > 0
 
     class _LastHidden(torch.nn.Module):
@@ -217,15 +215,21 @@ def _optimize(raw: Path, info: FolderInfo, out: Path) -> None:
     """Fuse attention, layer norms and GELU with ONNX Runtime's BERT optimizer."""
     import json as _json
 
+    from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 
     config = _json.loads((info.path / "config.json").read_text())
-    model_type = config.get("model_type", "bert")
+    model_type = "bert" if config.get("model_type", "bert") in _BERT_LIKE else config["model_type"]
+    options = FusionOptions(model_type)
+    # Layers of a pruned encoder keep different numbers of heads; the fused attention
+    # kernel takes one head count for all, so their attention stays unfused.
+    options.enable_attention = KEPT_HEADS not in config
     optimized = optimize_model(
         str(raw),
-        model_type="bert" if model_type in _BERT_LIKE else model_type,
+        model_type=model_type,
         num_heads=int(config.get("num_attention_heads", 0)),
         hidden_size=int(config.get("hidden_size", 0)),
+        optimization_options=options,
     )
     optimized.save_model_to_file(str(out))
 

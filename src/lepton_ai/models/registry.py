@@ -31,6 +31,7 @@ LEPTON_MODEL = "lepton-model"  # a model directory written by lai train, shipped
 LEXICON = "lexicon"  # rules and word lists
 SPACY_PIPELINE = "spacy"
 GGUF = "gguf"  # llama.cpp
+STATIC_ENCODER = "static"  # model2vec static token vectors (lai compress --static)
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 
 
@@ -331,6 +332,13 @@ def resolve(name_or_path: str | Path) -> ModelSpec:
 def _local_spec(path: Path) -> ModelSpec:
     from lepton_ai.models.folder import inspect_folder
 
+    if is_static_folder(path):
+        return ModelSpec(
+            name=str(path), kind=STATIC_ENCODER, languages="as trained", dim=None,
+            license="see the folder's model card", source=f"local folder {path}",
+            local_path=path, requirement="model2vec==0.10.0",
+            description="Static token vectors distilled from an encoder (model2vec).",
+        )
     info = inspect_folder(path)
     return ModelSpec(
         name=str(path),
@@ -342,3 +350,14 @@ def _local_spec(path: Path) -> ModelSpec:
         local_path=path,
         description="User-supplied Hugging Face encoder folder.",
     )
+
+
+def is_static_folder(path: Path) -> bool:
+    """Whether ``path`` holds a model2vec static model (its config names that type)."""
+    from lepton_ai.models.folder import read_json_file
+
+    config = path / "config.json"
+    if not config.is_file():
+        return False
+    found = read_json_file(config)
+    return isinstance(found, dict) and found.get("model_type") == "model2vec"

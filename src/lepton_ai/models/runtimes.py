@@ -113,13 +113,14 @@ class TorchRuntime:
 
         enforce_offline()
         import torch
-        from transformers import AutoModel
         from transformers.utils import logging as hf_logging
+
+        from lepton_ai.models.pruned_heads import load_transformer
 
         hf_logging.disable_progress_bar()
         torch.set_num_threads(max(1, threads))
         self._torch = torch
-        self.model = AutoModel.from_pretrained(str(folder), use_safetensors=True).eval()
+        self.model = load_transformer(Path(folder)).eval()
         self._uses_token_types = getattr(self.model.config, "type_vocab_size", 0) > 0
         self._lock = threading.Lock()
         self.name = "torch"

@@ -112,11 +112,16 @@ class TextClassifier(TrainedModel):
 
     @classmethod
     def load(
-        cls, folder: str | Path, *, precision: str = "fp32", backend: str = "auto"
+        cls, folder: str | Path, *, precision: str | None = None, backend: str = "auto"
     ) -> TextClassifier:
-        """Load a classifier directory written by training (never unpickles)."""
+        """Load a classifier directory written by training (never unpickles).
+
+        ``precision``: the encoder's; default the one the folder records (``lai
+        compress --quantize`` chooses it), else fp32.
+        """
         folder = Path(folder)
         manifest = Manifest.read(folder)
+        precision = precision or manifest.config.get("precision") or "fp32"
         if manifest.task != "classify":
             raise LeptonError(E.E605, path=folder, found=manifest.task, expected="classify")
         head = HeadWeights.load(

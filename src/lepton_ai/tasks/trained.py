@@ -70,8 +70,8 @@ class TrainedModel(ABC):
 
 def encoder_source(folder: Path, manifest: Manifest) -> str | Path:
     """Where the classifier's encoder lives: the base model, a saved folder, or base+adapter."""
-    if manifest.encoder == "encoder":
-        return require_file(folder, "encoder")
+    if manifest.encoder in ("encoder", "static"):  # a saved transformer or static model
+        return require_file(folder, manifest.encoder)
     if manifest.encoder == "adapter":
         return merged_adapter(folder, manifest)
     check_base(folder, manifest)

@@ -35,13 +35,14 @@ class SentenceBackbone(nn.Module):
     def __init__(self, folder: Path, max_length: int | None = None) -> None:
         super().__init__()
         from tokenizers import Tokenizer
-        from transformers import AutoModel
         from transformers.utils import logging as hf_logging
+
+        from lepton_ai.models.pruned_heads import load_transformer
 
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         self.info: FolderInfo = inspect_folder(Path(folder))
-        self.model = AutoModel.from_pretrained(str(folder), use_safetensors=True)
+        self.model = load_transformer(Path(folder))
         self.max_length = min(max_length or self.info.max_seq_length, self.info.max_seq_length)
         self.tokenizer = Tokenizer.from_file(str(self.info.tokenizer_file))
         self.tokenizer.no_padding()

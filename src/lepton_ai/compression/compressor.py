@@ -1,0 +1,442 @@
+"""``lai compress``: a smaller, faster copy of a trained classifier, and what it costs.
+
+The steps, each in its own module:
+
+1. open the teacher and gather the data (:mod:`~lepton_ai.compression.teacher`);
+2. make the student: a transformer cut from the teacher's encoder (fewer layers,
+   fewer heads: :mod:`~lepton_ai.compression.students`, chosen by measured
+   :mod:`~lepton_ai.compression.importance`) and trained on the teacher's outputs
+   (:mod:`~lepton_ai.compression.distillation`); or a static model
+   (:mod:`~lepton_ai.compression.static_tier`);
+3. choose the precision by measuring fp32 and int8 here;
+4. measure teacher and student the same way (:mod:`~lepton_ai.compression.measurement`)
+   and refuse a result that loses more than ``max_drop`` points (LAI-E1707);
+5. write an ordinary model folder (staged: an interrupted run leaves no half-written
+   model, and ``resume`` continues from its last checkpoint) with
+   ``compress-report.json``, ``compress-report.png`` and a model card recording the
+   teacher, the method and the table.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
+from lepton_ai.artifacts.manifest import Manifest, check_output_folder
+from lepton_ai.artifacts.staging import CHECKPOINTS, staged
+from lepton_ai.compression.distillation import DistilSet, DistilSettings, distil, student_head
+from lepton_ai.compression.measurement import Row, draw_chart, markdown_table, measure_row
+from lepton_ai.compression.teacher import KEPT_EVAL, CompressionData, Teacher
+from lepton_ai.data.labelled import LabelledSet, LabelMap
+from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.classify import TextClassifier
+from lepton_ai.training.run_log import say
+
+REPORT_JSON = "compress-report.json"
+REPORT_PNG = "compress-report.png"
+PLAN_FILE = "plan.json"
+QUANTIZE_CHOICES = ("auto", "int8", "fp32")
+#: Texts the head and layer importances are measured on.
+IMPORTANCE_TEXTS = 512
+#: Bytes per number held per text (teacher vectors and scores) and fixed overhead.
+OVERHEAD_GB = 2.5
+
+
+@dataclass(frozen=True)
+class CompressionPlan:
+    """What to do to the teacher; checked against it by :meth:`check`."""
+
+    layers: int | None = None  # --distil --layers N
+    prune_heads: float | None = None  # fraction of heads
+    prune_layers: int | None = None  # layers to remove
+    static: bool = False
+    quantize: str = "auto"
+    max_drop: float = 1.0
+    force: bool = False
+    settings: DistilSettings = field(default_factory=DistilSettings)
+
+    @property
+    def method(self) -> str:
+        if self.static:
+            return "static"
+        return "distil" if self.layers is not None else "prune"
+
+    def check(self, teacher_layers: int | None) -> None:
+        """LAI-E1702 for a plan that cannot apply to a teacher of ``teacher_layers``."""
+        steps = [self.layers is not None, self.prune_heads is not None,
+                 self.prune_layers is not None, self.static]
+        if not any(steps):
+            raise LeptonError(E.E1702, option="the method", value=None,
+                              problem="is missing",
+                              fix="Give --distil --layers N, --prune-heads FRACTION, "
+                              "--prune-layers N or --static.")
+        if self.static and sum(steps) > 1:
+            raise LeptonError(E.E1702, option="--static", value=True,
+                              problem="replaces the transformer, so it does not combine "
+                              "with distillation or pruning", fix="Run it on its own.")
+        if self.quantize not in QUANTIZE_CHOICES:
+            raise LeptonError(E.E1702, option="--quantize", value=self.quantize,
+                              problem="is not a precision lai compress knows",
+                              fix="Give int8, fp32 or auto (measured on this machine).")
+        if self.prune_heads is not None and not 0 < self.prune_heads < 1:
+            raise LeptonError(E.E1702, option="--prune-heads", value=self.prune_heads,
+                              problem="is outside (0, 1)",
+                              fix="Give the share of heads to remove, e.g. --prune-heads 0.4.")
+        if self.max_drop < 0:
+            raise LeptonError(E.E1702, option="--max-drop", value=self.max_drop,
+                              problem="is negative", fix="Give points of accuracy, e.g. 1.0.")
+        if teacher_layers is None:
+            return
+        if self.layers is not None and not 0 < self.layers < teacher_layers:
+            raise LeptonError(E.E1702, option="--layers", value=self.layers,
+                              problem=f"is not fewer than the teacher's {teacher_layers} "
+                              "layers", fix=f"Give 1 to {teacher_layers - 1}.")
+        kept = self.layers if self.layers is not None else teacher_layers
+        if self.prune_layers is not None and not 0 < self.prune_layers < kept:
+            raise LeptonError(E.E1702, option="--prune-layers", value=self.prune_layers,
+                              problem=f"must leave at least one of the {kept} layers",
+                              fix=f"Give 1 to {kept - 1}.")
+
+
+@dataclass
+class CompressionResult:
+    """What a compression wrote: the model, the table and the gate's verdict."""
+
+    model: TextClassifier
+    rows: list[Row]
+    chosen: Row
+    teacher_row: Row
+    drop: float
+    seconds: float
+
+    @property
+    def folder(self) -> Path:
+        return self.model.folder
+
+
+def compress(
+    model: str | Path,
+    out: str | Path,
+    *,
+    distil: bool = False,
+    layers: int | None = None,
+    prune_heads: float | None = None,
+    prune_layers: int | None = None,
+    static: bool = False,
+    quantize: str = "auto",
+    data: str | Path | LabelledSet | None = None,
+    eval_data: str | Path | LabelledSet | None = None,
+    unlabelled: str | Path | list[str] | None = None,
+    text: str = "text",
+    label: str = "label",
+    max_drop: float = 1.0,
+    force: bool = False,
+    resume: bool = False,
+    **settings: Any,
+) -> CompressionResult:
+    """Compress the classifier in ``model`` into a new model folder ``out``.
+
+    Args:
+        model: a trained classifier folder (the teacher).
+        out: the folder to write (new, empty, or a model written before).
+        distil: distil a student with ``layers`` of the teacher's layers (``layers``
+            alone implies it).
+        layers: how many layers the distilled student keeps.
+        prune_heads: remove this share of attention heads (least important first).
+        prune_layers: remove this many layers (least important first).
+        static: a static-embedding (model2vec) student with a new head.
+        quantize: ``int8``, ``fp32`` or ``auto`` (the faster one that keeps accuracy).
+        data: the labelled training data (default: the file the teacher records).
+        eval_data: labelled data to measure on (default: the teacher's held-out split).
+        unlabelled: more in-domain texts (a file or a list) the teacher labels.
+        max_drop: most accuracy points the result may lose (LAI-E1707 otherwise).
+        force: write a result that loses more, with the drop in its card.
+        resume: continue an interrupted run from its last checkpoint.
+        **settings: :class:`DistilSettings` fields (``epochs``, ``lr``, ``batch_size``…).
+    """
+    started = time.perf_counter()
+    known = set(DistilSettings.__dataclass_fields__)
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise LeptonError(E.E1702, option=unknown[0], value=settings[unknown[0]],
+                          problem="is not a compression setting",
+                          fix=f"Settings: {', '.join(sorted(known))}.")
+    if prune_heads is not None or prune_layers is not None:
+        settings.setdefault("epochs", 2)  # pruning: a short recovery run
+    if distil and layers is None:
+        raise LeptonError(E.E1702, option="--layers", value=None,
+                          problem="is missing: distillation needs the student's depth",
+                          fix="Give --distil --layers N, e.g. --layers 3 for a 6-layer "
+                          "teacher.")
+    plan = CompressionPlan(layers, prune_heads, prune_layers, static, quantize,
+                           max_drop, force, DistilSettings(**settings))
+    plan.check(None)
+    teacher = Teacher.open(model)
+    target = Path(out)
+    check_output_folder(target)
+    gathered = CompressionData.gather(teacher, data=data, eval_data=eval_data,
+                                      unlabelled=unlabelled, text=text, label=label)
+    _check_memory(teacher, len(gathered.train) + len(gathered.unlabelled))
+    with staged(target, resume=resume) as staging:
+        if plan.static:
+            manifest = _static_student(teacher, gathered, staging)
+        else:
+            manifest = _transformer_student(teacher, gathered, plan, staging, resume)
+        _write_jsonl(staging / KEPT_EVAL, gathered.evaluation)
+        manifest.write(staging)
+        rows, chosen, teacher_row = _measure(teacher, staging, plan)
+        manifest.config["precision"] = chosen.precision if chosen.precision in (
+            "fp32", "int8") else None
+        drop = round(teacher_row.accuracy - chosen.accuracy, 2)
+        if drop > plan.max_drop and not plan.force:
+            raise LeptonError(
+                E.E1707, drop=drop, metric="accuracy", before=teacher_row.accuracy,
+                after=chosen.accuracy, evaluated_on=gathered.evaluated_on,
+                max_drop=plan.max_drop, out=target, advice=_advice(plan),
+                suggested=round(drop + 0.05, 1))
+        seconds = round(time.perf_counter() - started, 1)
+        record = {
+            "teacher": str(teacher.folder), "teacher_method": teacher.manifest.method,
+            "method": plan.method, "plan": _plan_record(plan), "drop": drop,
+            "max_drop": plan.max_drop, "forced": drop > plan.max_drop,
+            "evaluated_on": gathered.evaluated_on, "seconds": seconds,
+            "table": [row.as_dict() for row in rows],
+        }
+        manifest.data["compression"] = record
+        manifest.metrics["evaluated_on"] = gathered.evaluated_on
+        manifest.write(staging)
+        report = TextClassifier.load(staging).evaluate(gathered.evaluation, out=staging)
+        manifest.metrics.update({k: report[k] for k in ("accuracy", "macro", "micro",
+                                                         "weighted", "ece") if k in report})
+        manifest.write(staging)
+        (staging / REPORT_JSON).write_text(json.dumps(record, indent=1) + "\n",
+                                           encoding="utf-8")
+        draw_chart(rows, staging / REPORT_PNG)
+        _write_card(staging, manifest, target, rows, record)
+        (staging / PLAN_FILE).unlink(missing_ok=True)
+    say(f"Compressed {teacher.folder} → {target} ({plan.method}, {chosen.precision}): "
+        f"accuracy {teacher_row.accuracy} → {chosen.accuracy}, "
+        f"{chosen.texts_per_s_batch32 / max(teacher_row.texts_per_s_batch32, 1e-9):.1f}× "
+        f"the texts/s at batch 32, {seconds:.0f} s")
+    return CompressionResult(TextClassifier.load(target), rows, chosen, teacher_row, drop,
+                             seconds)
+
+
+def _transformer_student(teacher: Teacher, gathered: CompressionData, plan: CompressionPlan,
+                         staging: Path, resume: bool) -> Manifest:
+    from lepton_ai.compression.importance import head_importance, heads_to_keep, layer_importance
+    from lepton_ai.compression.students import keep_heads, keep_layers, layer_count, spread_layers
+    from lepton_ai.training.backbone import SentenceBackbone
+
+    max_length = teacher.manifest.config.get("max_length")
+    backbone = SentenceBackbone(teacher.encoder_folder(), max_length)
+    if backbone.model.config.model_type not in ("bert", "roberta", "xlm-roberta", "electra"):
+        raise LeptonError(E.E1701, model=teacher.folder,
+                          reason=f"its encoder is a {backbone.model.config.model_type}",
+                          hint="BERT-style encoders (MiniLM, BERT, RoBERTa) are supported.")
+    total = layer_count(backbone.model)
+    plan.check(total)
+    distil_set = _distil_set(teacher, gathered)
+    head = student_head(teacher.model.head)
+    plan_file = staging / PLAN_FILE
+    if resume and plan_file.is_file():
+        cuts = json.loads(plan_file.read_text(encoding="utf-8"))
+    else:
+        from lepton_ai.compression.distillation import DistilLoss
+
+        loss = DistilLoss(backbone, head, distil_set, plan.settings,
+                          teacher.manifest.multi_label)
+        sample = _importance_batches(len(distil_set.texts), plan.settings)
+        cuts = {"layers": list(range(total)), "heads": None}
+        if plan.layers is not None:
+            cuts["layers"] = spread_layers(total, plan.layers)
+        if plan.prune_layers is not None:
+            keep_layers(backbone.model, cuts["layers"])
+            rises = layer_importance(backbone.model, loss, sample)
+            dropped = set(np.argsort(rises)[: plan.prune_layers].tolist())
+            cuts["layer_importance"] = [round(r, 5) for r in rises]
+            cuts["layers"] = [layer for i, layer in enumerate(cuts["layers"])
+                              if i not in dropped]
+            backbone = SentenceBackbone(teacher.encoder_folder(), max_length)
+            loss = DistilLoss(backbone, head, distil_set, plan.settings,
+                              teacher.manifest.multi_label)
+        keep_layers(backbone.model, cuts["layers"])
+        if plan.prune_heads is not None:
+            scores = head_importance(backbone.model, loss, sample)
+            cuts["heads"] = heads_to_keep(scores, plan.prune_heads)
+        plan_file.write_text(json.dumps(cuts), encoding="utf-8")
+        backbone = SentenceBackbone(teacher.encoder_folder(), max_length)
+    keep_layers(backbone.model, cuts["layers"])
+    if cuts["heads"] is not None:
+        keep_heads(backbone.model, cuts["heads"])
+    say(f"Student: layers {cuts['layers']} of {total}"
+        + (f", {sum(map(len, cuts['heads']))} heads" if cuts["heads"] else "")
+        + f"; training on {len(distil_set.texts)} texts")
+
+    def validate(student: Any, weights: HeadWeights) -> float:
+        vectors = student.encode(gathered.evaluation.texts)
+        predicted = weights.probabilities(vectors, gathered.evaluation.texts).argmax(1)
+        truth = [labels[0] for labels in gathered.evaluation.labels]
+        names = teacher.manifest.labels
+        return float(np.mean([names[p] == t for p, t in zip(predicted, truth, strict=True)]))
+
+    head_weights, history = distil(
+        backbone, head, teacher.model.head, distil_set, plan.settings, staging / CHECKPOINTS,
+        validate=None if teacher.manifest.multi_label else validate, resume=resume,
+        description=f"{plan.method} student")
+    backbone.save(staging / "encoder")
+    head_weights.save(staging / HEAD_FILE)
+    return _student_manifest(teacher, plan, gathered, "encoder", history,
+                             {"layers": cuts["layers"], "heads": cuts["heads"],
+                              "layer_importance": cuts.get("layer_importance")})
+
+
+def _static_student(teacher: Teacher, gathered: CompressionData, staging: Path) -> Manifest:
+    from lepton_ai.compression.static_tier import distil_static, fit_static_head
+
+    say(f"Distilling static token vectors from {teacher.manifest.base_model}")
+    folder = distil_static(teacher, staging)
+    head, score = fit_static_head(teacher, gathered, folder)
+    head.save(staging / HEAD_FILE)
+    return _student_manifest(teacher, CompressionPlan(static=True), gathered, "static",
+                             [{"head_validation": score}], {})
+
+
+def _student_manifest(teacher: Teacher, plan: CompressionPlan, gathered: CompressionData,
+                      encoder: str, history: list[dict[str, Any]],
+                      chosen: dict[str, Any]) -> Manifest:
+    source = teacher.manifest
+    return Manifest(
+        task="classify", labels=list(source.labels), method=plan.method,
+        base_model=source.base_model, base_checksum=None, encoder=encoder, head=source.head,
+        multi_label=source.multi_label,
+        config={**source.config, "compress": _plan_record(plan)},
+        data={**{k: v for k, v in source.data.items() if k != "compression"},
+              "train_examples": len(gathered.train),
+              "unlabelled_examples": len(gathered.unlabelled),
+              "eval_examples": len(gathered.evaluation), "chosen": chosen},
+        history=history)
+
+
+def _distil_set(teacher: Teacher, gathered: CompressionData) -> DistilSet:
+    texts = gathered.train.texts + gathered.unlabelled
+    labels = LabelMap(tuple(teacher.manifest.labels))
+    targets = np.full(len(texts), -1, dtype=np.int64)
+    if not teacher.manifest.multi_label:
+        for row, names in enumerate(gathered.train.labels):
+            targets[row] = labels.index(names[0])
+    say(f"Teacher scores on {len(texts)} texts")
+    return DistilSet(texts, targets, teacher.scores(texts))
+
+
+def _importance_batches(n: int, settings: DistilSettings) -> list[list[int]]:
+    rng = np.random.default_rng(settings.seed)
+    chosen = rng.permutation(n)[: min(n, IMPORTANCE_TEXTS)].tolist()
+    size = settings.batch_size
+    return [chosen[i : i + size] for i in range(0, len(chosen), size)]
+
+
+def _measure(teacher: Teacher, student: Path, plan: CompressionPlan) -> tuple[
+        list[Row], Row, Row]:
+    """The table: teacher at fp32 (and int8), student at each precision tried."""
+    evaluation = student / KEPT_EVAL
+    say("Measuring teacher and student (each in a fresh process)")
+    rows = [measure_row("teacher", teacher.folder, evaluation, "fp32")]
+    if plan.static:
+        chosen = measure_row("student", student, evaluation, "own")
+        rows.append(chosen)
+        return rows, chosen, rows[0]
+    precisions = ["fp32", "int8"] if plan.quantize == "auto" else [plan.quantize]
+    for precision in precisions:  # build the ONNX files here, not in a measured process
+        TextClassifier.load(student, precision=precision)
+    if "int8" in precisions:
+        rows.append(measure_row("teacher", teacher.folder, evaluation, "int8"))
+    tried = [measure_row("student", student, evaluation, p) for p in precisions]
+    rows += tried
+    chosen = tried[0]
+    if plan.quantize == "auto":  # int8 when it is faster and keeps the accuracy
+        fp32, int8 = tried
+        keeps = fp32.accuracy - int8.accuracy <= min(0.5, plan.max_drop)
+        chosen = int8 if keeps and int8.texts_per_s_batch32 > fp32.texts_per_s_batch32 else fp32
+    return rows, chosen, rows[0]
+
+
+def _advice(plan: CompressionPlan) -> str:
+    if plan.static:
+        return "a transformer student instead (--distil --layers 3)"
+    tips = []
+    if plan.layers is not None:
+        tips.append(f"more layers (--layers {plan.layers + 1})")
+    if plan.prune_heads is not None:
+        tips.append(f"a smaller share (--prune-heads {max(0.05, plan.prune_heads - 0.1):.2f})")
+    if plan.prune_layers is not None:
+        tips.append(f"fewer layers removed (--prune-layers {max(1, plan.prune_layers - 1)})")
+    tips += ["unlabelled in-domain text (--unlabelled FILE)",
+             f"more epochs (--epochs {plan.settings.epochs + 2})"]
+    return ", ".join(tips)
+
+
+def _plan_record(plan: CompressionPlan) -> dict[str, Any]:
+    record = asdict(plan)
+    record["method"] = plan.method
+    return record
+
+
+def _check_memory(teacher: Teacher, n_texts: int) -> None:
+    """LAI-E1706 when the teacher's scores and the models would not fit in memory."""
+    dim = teacher.model.encoder.dim
+    per_text = 4 * (dim + 2 * len(teacher.manifest.labels)) + 400  # + the text and its ids
+    needed = OVERHEAD_GB + n_texts * per_text / 1e9
+    free = _available_gb()
+    if free is not None and needed > free:
+        raise LeptonError(E.E1706, model=teacher.folder, needed_gb=needed, free_gb=free)
+
+
+def _available_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1e6
+    except OSError:
+        return None
+    return None
+
+
+def _write_jsonl(file: Path, data: LabelledSet) -> None:
+    with file.open("w", encoding="utf-8") as handle:
+        for text, labels in zip(data.texts, data.labels, strict=True):
+            value: Any = labels if len(labels) != 1 else labels[0]
+            handle.write(json.dumps({"text": text, "label": value}, ensure_ascii=False) + "\n")
+
+
+def _write_card(staging: Path, manifest: Manifest, target: Path, rows: list[Row],
+                record: dict[str, Any]) -> None:
+    from lepton_ai.training.card import write_model_card
+
+    write_model_card(staging, manifest, shown_as=target)
+    card = staging / "README.md"
+    plan = record["plan"]
+    options = " ".join(
+        part for part in (
+            f"--distil --layers {plan['layers']}" if plan["layers"] is not None else "",
+            f"--prune-heads {plan['prune_heads']}" if plan["prune_heads"] is not None else "",
+            f"--prune-layers {plan['prune_layers']}" if plan["prune_layers"] is not None
+            else "",
+            "--static" if plan["static"] else "") if part)
+    drop_note = (f"**Written with --force: it loses {record['drop']} points, more than "
+                 f"--max-drop {record['max_drop']}.**\n\n" if record["forced"] else "")
+    section = (
+        f"\n## Compression\n\n{drop_note}Compressed from `{record['teacher']}` "
+        f"({record['teacher_method']}) by {record['method']} in {record['seconds']} s; "
+        f"measured on {record['evaluated_on']} ({manifest.data['eval_examples']} examples), "
+        f"each row in a fresh process on this machine:\n\n{markdown_table(rows)}\n\n"
+        f"![before and after]({REPORT_PNG})\n\n"
+        f"    lai compress {record['teacher']} --out {target} {options}\n")
+    card.write_text(card.read_text(encoding="utf-8") + section, encoding="utf-8")
+

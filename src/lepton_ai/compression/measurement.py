@@ -1,0 +1,152 @@
+"""The before/after table of a compression: every row measured the same way.
+
+A row is one model at one precision: parameters and size on disk (read from the
+files, nothing loaded), and what :mod:`lepton_ai.compression.probe` measures in a fresh
+process (accuracy, macro F1, texts/s at batch 1 and 32, p50 latency, peak RSS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from lepton_ai.artifacts.head_weights import HEAD_FILE, NGRAM_FILE
+from lepton_ai.artifacts.manifest import MANIFEST, Manifest
+from lepton_ai.settings import settings
+from lepton_ai.tasks.trained import encoder_source
+
+#: Columns of the table, in order, with their headings.
+COLUMNS = (
+    ("model", "model"), ("precision", "precision"), ("parameters", "parameters"),
+    ("size_mb", "size MB"), ("peak_rss_mb", "peak RSS MB"),
+    ("texts_per_s_batch1", "texts/s @1"), ("texts_per_s_batch32", "texts/s @32"),
+    ("p50_ms", "p50 ms"), ("accuracy", "accuracy"), ("macro_f1", "macro F1"),
+)
+
+
+@dataclass
+class Row:
+    """One model at one precision, measured."""
+
+    model: str
+    precision: str
+    parameters: int
+    size_mb: float
+    peak_rss_mb: float
+    texts_per_s_batch1: float
+    texts_per_s_batch32: float
+    p50_ms: float
+    accuracy: float
+    macro_f1: float
+    backend: str
+    load_s: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def measure_row(name: str, folder: Path, evaluation: Path, precision: str) -> Row:
+    """Measure ``folder`` at ``precision`` ("own": the one it records) on ``evaluation``."""
+    env = {**os.environ, "LEPTON_CACHE_DIR": str(settings.cache_dir),
+           "LEPTON_THREADS": str(settings.threads), "LEPTON_PROGRESS": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "lepton_ai.compression.probe", str(folder), str(evaluation),
+         "--precision", precision],
+        capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring {folder} failed:\n{done.stderr[-2000:]}")
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return Row(model=name, precision=precision if precision != "own" else found["backend"],
+               parameters=parameter_count(folder), size_mb=round(size_mb(folder), 1), **found)
+
+
+def model_files(folder: Path) -> list[Path]:
+    """The files a model needs to run: manifest, head, n-grams, its encoder folder, and
+    the base encoder it names (reports, charts and kept data are left out)."""
+    manifest = Manifest.read(folder)
+    files = [folder / name for name in (MANIFEST, HEAD_FILE, NGRAM_FILE)
+             if (folder / name).is_file()]
+    for name in ("encoder", "static", "adapter"):
+        files += [f for f in (folder / name).rglob("*") if f.is_file()]
+    if manifest.encoder in ("base", "adapter"):
+        from lepton_ai.models.folder import inspect_folder
+        from lepton_ai.models.registry import resolve
+
+        info = inspect_folder(resolve(manifest.base_model).path())
+        files += [f for f in (info.weights_file, info.tokenizer_file) if f is not None]
+    return files
+
+
+def size_mb(folder: Path) -> float:
+    """Megabytes on disk of what the model needs (see :func:`model_files`)."""
+    return sum(f.stat().st_size for f in model_files(folder)) / 1e6
+
+
+def parameter_count(folder: Path) -> int:
+    """Numbers in the model's weights (encoder, head, static vectors), read from headers."""
+    from safetensors import safe_open
+
+    manifest = Manifest.read(folder)
+    files = [folder / "head.safetensors"]
+    source = encoder_source(folder, manifest)
+    encoder = Path(source) if isinstance(source, Path) else None
+    if encoder is None:
+        from lepton_ai.models.folder import inspect_folder
+        from lepton_ai.models.registry import resolve
+
+        encoder = inspect_folder(resolve(source).path()).path
+    files += sorted(encoder.glob("*.safetensors"))
+    total = 0
+    for file in files:
+        with safe_open(str(file), framework="numpy") as handle:
+            for key in handle.keys():  # noqa: SIM118 (safe_open has no __iter__)
+                shape = handle.get_slice(key).get_shape()
+                count = 1
+                for size in shape:
+                    count *= int(size)
+                total += count
+    return total
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The table as Markdown (model card, docs)."""
+    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |",
+             "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        values = row.as_dict()
+        cells = [f"{values[key]:,}" if key == "parameters" else str(values[key])
+                 for key, _ in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def draw_chart(rows: list[Row], file: Path) -> None:
+    """Four panels (accuracy, texts/s at batch 32, p50 latency, size) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [f"{row.model}\n{row.precision}" for row in rows]
+    panels = (("accuracy", "accuracy (%)"), ("texts_per_s_batch32", "texts/s, batch 32"),
+              ("p50_ms", "p50 latency, 1 text (ms)"), ("size_mb", "size on disk (MB)"))
+    figure, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.6))
+    colours = ["#7f7f7f" if row.model == "teacher" else "#1f77b4" for row in rows]
+    for axis, (key, title) in zip(axes, panels, strict=True):
+        values = [getattr(row, key) for row in rows]
+        axis.bar(range(len(rows)), values, color=colours)
+        axis.set_xticks(range(len(rows)), names, fontsize=7)
+        axis.set_title(title, fontsize=9)
+        for x, value in enumerate(values):
+            axis.annotate(f"{value:g}", (x, value), ha="center", va="bottom", fontsize=7)
+        if key == "accuracy":
+            low = min(values)
+            axis.set_ylim(max(0.0, low - 5), min(100.0, max(values) + 2))
+    figure.tight_layout()
+    figure.savefig(file, dpi=110)
+    plt.close(figure)

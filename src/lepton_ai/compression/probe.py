@@ -1,0 +1,80 @@
+"""One row of the before/after table, measured in a process of its own.
+
+    python -m lepton_ai.compression.probe MODEL_DIR EVAL.jsonl --precision int8
+
+Loads the model, scores it on the labelled file, times it at batch 1 and batch 32, and
+prints one JSON object. A fresh process per model keeps each peak RSS its own (a
+model loaded earlier in the same process would count in the next one's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+#: Single texts timed for the batch-1 rate and the median latency.
+SINGLE_TEXTS = 64
+#: Batches of 32 timed for the batch-32 rate.
+BATCHES_OF_32 = 8
+
+
+def measure(folder: Path, evaluation: Path, precision: str) -> dict[str, Any]:
+    """Accuracy, macro F1, texts/s at batch 1 and 32, p50 latency and peak RSS."""
+    from lepton_ai.data.labelled import read_labelled
+    from lepton_ai.tasks.classify import TextClassifier
+
+    data = read_labelled(evaluation, "text", "label")
+    started = time.perf_counter()
+    model = TextClassifier.load(folder, precision=None if precision == "own" else precision)
+    model.predict(data.texts[:1])
+    load_seconds = time.perf_counter() - started
+    report = model.evaluate(data)
+    texts = (data.texts * (1 + 256 // max(1, len(data))))[:256]
+    latencies = []
+    for text in texts[:SINGLE_TEXTS]:
+        tick = time.perf_counter()
+        model.predict(text)
+        latencies.append(time.perf_counter() - tick)
+    tick = time.perf_counter()
+    for start in range(0, 32 * BATCHES_OF_32, 32):
+        model.predict(texts[start : start + 32])
+    batch_seconds = time.perf_counter() - tick
+    return {
+        "accuracy": round(100 * report["accuracy"], 2),
+        "macro_f1": round(100 * report["macro"]["f1"], 2),
+        "texts_per_s_batch1": round(len(latencies) / sum(latencies), 1),
+        "texts_per_s_batch32": round(32 * BATCHES_OF_32 / batch_seconds, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 2),
+        "peak_rss_mb": peak_rss_mb(),
+        "load_s": round(load_seconds, 2),
+        "backend": model.encoder.backend,
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (MB). ``ru_maxrss`` would not do: Linux keeps
+    it across exec, so a child started by a large parent reports the parent's peak;
+    ``VmHWM`` belongs to the process's own address space."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path)
+    parser.add_argument("evaluation", type=Path)
+    parser.add_argument("--precision", default="own", choices=("own", "fp32", "int8"))
+    args = parser.parse_args()
+    print(json.dumps(measure(args.model, args.evaluation, args.precision)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""lai compress on a tiny random BERT: distil, prune, static, quantize, the gate, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lepton_ai as lai
+from lepton_ai.artifacts.staging import staging_folder
+from lepton_ai.compression import compressor
+from lepton_ai.compression.compressor import compress
+from lepton_ai.compression.importance import heads_to_keep
+from lepton_ai.compression.students import spread_layers
+from lepton_ai.errors import LeptonError
+from lepton_ai.models.pruned_heads import KEPT_HEADS
+from lepton_ai.training.pipeline import train
+
+from .test_train_tiny import write_topics
+
+FAST = {"epochs": 2, "lr": 1e-3, "quantize": "fp32"}
+
+
+@pytest.fixture
+def teacher(quiet: Path, tiny_encoder_dir: Path, tmp_path: Path) -> Path:
+    data = write_topics(tmp_path / "topics.csv", per_label=40)
+    out = tmp_path / "teacher"
+    train(data, base=str(tiny_encoder_dir), out=out, method="full", lr=1e-3, epochs=4)
+    return out
+
+
+def test_a_distilled_student_with_pruned_heads_is_an_ordinary_smaller_model(
+    teacher: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "student"
+    result = compress(teacher, out, distil=True, layers=1, prune_heads=0.5, **FAST)
+    config = json.loads((out / "encoder" / "config.json").read_text())
+    assert config["num_hidden_layers"] == 1
+    assert config[KEPT_HEADS] == [sorted(config[KEPT_HEADS][0])]
+    assert len(config[KEPT_HEADS][0]) == 2  # half of 4 heads
+    teacher_row, student_row = result.rows
+    assert student_row.parameters < teacher_row.parameters
+    assert result.chosen is student_row and result.drop <= 1.0
+    model = lai.load(out)
+    assert model.manifest.method == "distil"
+    assert model.encoder.backend == "onnx-fp32"  # the pruned encoder runs on ONNX Runtime
+    assert model.predict(["cat on the mat", "bank card password"]) == ["pets", "bank"]
+    report = json.loads((out / "compress-report.json").read_text())
+    assert report["teacher"] == str(teacher) and len(report["table"]) == 2
+    assert (out / "compress-report.png").stat().st_size > 1000
+    card = (out / "README.md").read_text()
+    assert "## Compression" in card and "--distil --layers 1 --prune-heads 0.5" in card
+    assert not staging_folder(out).exists()
+
+
+def test_pruned_heads_give_the_same_vectors_in_torch_and_onnx(
+    teacher: Path, tmp_path: Path
+) -> None:
+    from lepton_ai.training.backbone import SentenceBackbone
+
+    out = tmp_path / "pruned"
+    compress(teacher, out, prune_heads=0.5, **FAST)
+    texts = ["cat on the mat", "stocks fell and rose", "reset my bank card password"]
+    torch_vectors = SentenceBackbone(out / "encoder").encode(texts)
+    onnx_vectors = lai.load(out).encoder.encode(texts)
+    assert np.allclose(torch_vectors, onnx_vectors, atol=1e-4)
+
+
+def test_layers_are_pruned_by_measured_importance(teacher: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fewer-layers"
+    compress(teacher, out, prune_layers=1, **FAST)
+    chosen = lai.load(out).manifest.data["chosen"]
+    assert len(chosen["layer_importance"]) == 2
+    dropped = int(np.argmin(chosen["layer_importance"]))
+    assert chosen["layers"] == [layer for layer in (0, 1) if layer != dropped]
+
+
+def test_the_static_tier_is_a_model2vec_student_with_a_new_head(
+    teacher: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "static"
+    result = compress(teacher, out, static=True, max_drop=100)
+    model = lai.load(out)
+    assert model.encoder.backend == "static" and model.manifest.encoder == "static"
+    assert result.rows[-1].precision == "static"
+    assert len(model.predict(["cat on the mat"])) == 1
+
+
+def test_int8_is_recorded_and_used_when_the_model_is_loaded(
+    teacher: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "int8"
+    result = compress(teacher, out, distil=True, layers=1, epochs=1, lr=1e-3,
+                      quantize="int8")
+    assert result.chosen.precision == "int8"
+    assert lai.load(out).encoder.backend == "onnx-int8"
+
+
+def test_the_gate_refuses_a_large_drop_and_force_resume_writes_it(
+    teacher: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "ruined"
+    ruin = {**FAST, "epochs": 1, "head_lr": 50.0, "alpha": 0.0, "cosine_weight": 0.0}
+    with pytest.raises(LeptonError) as refused:
+        compress(teacher, out, distil=True, layers=1, max_drop=0.5, **ruin)
+    assert refused.value.code == "LAI-E1707" and "--force" in str(refused.value)
+    assert not out.exists()
+    assert (staging_folder(out) / "checkpoints").is_dir()  # the training is kept
+    result = compress(teacher, out, distil=True, layers=1, max_drop=0.5, force=True,
+                      resume=True, **ruin)
+    assert result.drop > 0.5
+    assert "Written with --force" in (out / "README.md").read_text()
+
+
+def test_bad_input_is_coded(teacher: Path, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def code(**options: object) -> str:
+        target = options.pop("model", teacher)
+        with pytest.raises(LeptonError) as error:
+            compress(target, tmp_path / "out", **options)  # type: ignore[arg-type]
+        return error.value.code
+
+    assert code(model=tmp_path, layers=1) == "LAI-E1701"  # not a model folder
+    assert code(distil=True) == "LAI-E1702"  # no --layers
+    assert code(layers=2) == "LAI-E1702"  # not fewer than the teacher's 2
+    assert code(prune_heads=1.5) == "LAI-E1702"
+    assert code(prune_heads=0.5, static=True) == "LAI-E1702"
+    assert code() == "LAI-E1702"  # no method
+    assert code(layers=1, quantize="int4") == "LAI-E1702"
+    assert code(layers=1, temperature_x=2) == "LAI-E1702"  # unknown setting
+    assert code(layers=1, unlabelled=["银行卡密码怎么重置", "股票下跌了很多"] * 10) == "LAI-E1705"
+    (teacher / "eval.jsonl").unlink()
+    assert code(layers=1) == "LAI-E1703"
+    assert code(layers=1, eval_data=write_topics(tmp_path / "e.csv", 5, seed=3),
+                data=tmp_path / "missing.csv") == "LAI-E301"
+    monkeypatch.setattr(compressor, "_available_gb", lambda: 0.5)
+    assert code(layers=1, eval_data=write_topics(tmp_path / "e.csv", 5, seed=3)) == "LAI-E1706"
+
+
+def test_missing_training_data_names_the_option(teacher: Path, tmp_path: Path) -> None:
+    manifest = json.loads((teacher / "lepton.json").read_text())
+    manifest["data"]["source"] = str(tmp_path / "moved-away.csv")
+    (teacher / "lepton.json").write_text(json.dumps(manifest))
+    with pytest.raises(LeptonError) as error:
+        compress(teacher, tmp_path / "out", layers=1)
+    assert error.value.code == "LAI-E1704" and "--data FILE" in str(error.value)
+
+
+def test_student_layers_are_spread_and_every_layer_keeps_a_head() -> None:
+    assert spread_layers(6, 3) == [1, 3, 5]
+    assert spread_layers(12, 4) == [2, 5, 8, 11]
+    assert spread_layers(6, 1) == [5]
+    scores = np.array([[0.1, 0.2, 0.9], [0.05, 0.01, 0.02]])
+    assert heads_to_keep(scores, 0.5) == [[1, 2], [0]]  # layer 1 keeps its best head
+    kept = heads_to_keep(scores, 0.99)
+    assert all(len(layer) == 1 for layer in kept)
+
+
+def test_lai_compress_prints_the_table(teacher: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from lepton_ai.cli.main import app
+
+    out = tmp_path / "cli-student"
+    done = CliRunner().invoke(app, ["compress", str(teacher), "--out", str(out), "--distil",
+                                    "--layers", "1", "--epochs", "1", "--lr", "0.001",
+                                    "--quantize", "fp32", "--max-drop", "100"])
+    assert done.exit_code == 0, done.output
+    assert "student" in done.output and "saved" in done.output
+    assert lai.load(out).manifest.method == "distil"
