@@ -18,7 +18,7 @@ from lepton_ai.errors import LeptonError
 from lepton_ai.models.pruned_heads import KEPT_HEADS
 from lepton_ai.training.pipeline import train
 
-from .test_train_tiny import write_topics
+from .test_train_tiny import TOPICS, write_topics
 
 FAST = {"epochs": 2, "lr": 1e-3, "quantize": "fp32"}
 
@@ -170,3 +170,36 @@ def test_lai_compress_prints_the_table(teacher: Path, tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "student" in done.output and "saved" in done.output
     assert lai.load(out).manifest.method == "distil"
+
+
+def _scored_pairs(file: Path, texts: list[str]) -> Path:
+    rows = [{"sentence1": texts[i], "sentence2": texts[i] if i % 2 else texts[i + 1],
+             "score": 5.0 if i % 2 else float(i % 5)} for i in range(40)]
+    file.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return file
+
+
+def test_an_encoder_compresses_into_a_smaller_encoder(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    import random
+
+    words = [word for topic in TOPICS.values() for word in topic]
+    rng = random.Random(0)
+    texts = [" ".join(rng.choice(words) for _ in range(6)) for _ in range(200)]
+    pairs = _scored_pairs(tmp_path / "pairs.jsonl", texts)
+    out = tmp_path / "small-encoder"
+    result = compress(tiny_encoder_dir, out, distil=True, layers=1, unlabelled=texts,
+                      eval_data=pairs, max_drop=100, **FAST)
+    assert [row.spearman is not None for row in result.rows] == [True, True]
+    assert result.rows[1].parameters < result.rows[0].parameters
+    assert json.loads((out / "config.json").read_text())["num_hidden_layers"] == 1
+    assert lai.embed(["cat sat on the mat"], model=str(out)).shape == (1, 32)
+    assert "compressed by lepton-ai" in (out / "README.md").read_text()
+    with pytest.raises(LeptonError) as no_pairs:
+        compress(tiny_encoder_dir, tmp_path / "x", layers=1, unlabelled=texts)
+    assert no_pairs.value.code == "LAI-E1702" and "--eval" in str(no_pairs.value)
+    with pytest.raises(LeptonError) as too_few:
+        compress(tiny_encoder_dir, tmp_path / "x", layers=1, unlabelled=texts[:5],
+                 eval_data=pairs)
+    assert too_few.value.code == "LAI-E1702"

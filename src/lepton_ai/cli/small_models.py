@@ -57,7 +57,7 @@ def compress_command(
 ) -> None:
     """Distil, prune or quantize a trained classifier; print and save a before/after table."""
     from lepton_ai.compression.compressor import compress
-    from lepton_ai.compression.measurement import COLUMNS
+    from lepton_ai.compression.measurement import cell, columns
 
     settings = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size, "lr": lr,
                                   "seed": seed}.items() if v is not None}
@@ -73,13 +73,12 @@ def compress_command(
     from rich.table import Table
 
     table = Table(title=f"{model} → {out}")
-    for _, title in COLUMNS:
+    shown = columns(result.rows)
+    for _, title in shown:
         table.add_column(title)
     for row in result.rows:
-        values = row.as_dict()
-        style = "bold green" if row is result.chosen else None
-        table.add_row(*[f"{values[k]:,}" if k == "parameters" else str(values[k])
-                        for k, _ in COLUMNS], style=style)
+        table.add_row(*[cell(row, key) for key, _ in shown],
+                      style="bold green" if row is result.chosen else None)
     console.print(table)
     console.print(f"[green]saved[/] {out} ({result.chosen.precision}; accuracy drop "
                   f"{result.drop} points, limit {max_drop}); report in "

@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
-from lepton_ai.artifacts.manifest import Manifest, check_output_folder
+from lepton_ai.artifacts.manifest import MANIFEST, Manifest, check_output_folder
 from lepton_ai.artifacts.staging import CHECKPOINTS, staged
 from lepton_ai.compression.distillation import DistilSet, DistilSettings, distil, student_head
+from lepton_ai.compression.gate import choose_precision, gate
 from lepton_ai.compression.measurement import Row, draw_chart, markdown_table, measure_row
+from lepton_ai.compression.plan import CompressionPlan, plan_record
 from lepton_ai.compression.teacher import KEPT_EVAL, CompressionData, Teacher
 from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
@@ -41,83 +43,24 @@ from lepton_ai.training.run_log import say
 REPORT_JSON = "compress-report.json"
 REPORT_PNG = "compress-report.png"
 PLAN_FILE = "plan.json"
-QUANTIZE_CHOICES = ("auto", "int8", "fp32")
 #: Texts the head and layer importances are measured on.
 IMPORTANCE_TEXTS = 512
 #: Bytes per number held per text (teacher vectors and scores) and fixed overhead.
 OVERHEAD_GB = 2.5
 
 
-@dataclass(frozen=True)
-class CompressionPlan:
-    """What to do to the teacher; checked against it by :meth:`check`."""
-
-    layers: int | None = None  # --distil --layers N
-    prune_heads: float | None = None  # fraction of heads
-    prune_layers: int | None = None  # layers to remove
-    static: bool = False
-    quantize: str = "auto"
-    max_drop: float = 1.0
-    force: bool = False
-    settings: DistilSettings = field(default_factory=DistilSettings)
-
-    @property
-    def method(self) -> str:
-        if self.static:
-            return "static"
-        return "distil" if self.layers is not None else "prune"
-
-    def check(self, teacher_layers: int | None) -> None:
-        """LAI-E1702 for a plan that cannot apply to a teacher of ``teacher_layers``."""
-        steps = [self.layers is not None, self.prune_heads is not None,
-                 self.prune_layers is not None, self.static]
-        if not any(steps):
-            raise LeptonError(E.E1702, option="the method", value=None,
-                              problem="is missing",
-                              fix="Give --distil --layers N, --prune-heads FRACTION, "
-                              "--prune-layers N or --static.")
-        if self.static and sum(steps) > 1:
-            raise LeptonError(E.E1702, option="--static", value=True,
-                              problem="replaces the transformer, so it does not combine "
-                              "with distillation or pruning", fix="Run it on its own.")
-        if self.quantize not in QUANTIZE_CHOICES:
-            raise LeptonError(E.E1702, option="--quantize", value=self.quantize,
-                              problem="is not a precision lai compress knows",
-                              fix="Give int8, fp32 or auto (measured on this machine).")
-        if self.prune_heads is not None and not 0 < self.prune_heads < 1:
-            raise LeptonError(E.E1702, option="--prune-heads", value=self.prune_heads,
-                              problem="is outside (0, 1)",
-                              fix="Give the share of heads to remove, e.g. --prune-heads 0.4.")
-        if self.max_drop < 0:
-            raise LeptonError(E.E1702, option="--max-drop", value=self.max_drop,
-                              problem="is negative", fix="Give points of accuracy, e.g. 1.0.")
-        if teacher_layers is None:
-            return
-        if self.layers is not None and not 0 < self.layers < teacher_layers:
-            raise LeptonError(E.E1702, option="--layers", value=self.layers,
-                              problem=f"is not fewer than the teacher's {teacher_layers} "
-                              "layers", fix=f"Give 1 to {teacher_layers - 1}.")
-        kept = self.layers if self.layers is not None else teacher_layers
-        if self.prune_layers is not None and not 0 < self.prune_layers < kept:
-            raise LeptonError(E.E1702, option="--prune-layers", value=self.prune_layers,
-                              problem=f"must leave at least one of the {kept} layers",
-                              fix=f"Give 1 to {kept - 1}.")
-
-
 @dataclass
 class CompressionResult:
-    """What a compression wrote: the model, the table and the gate's verdict."""
+    """What a compression wrote: the model (a classifier, or an encoder for an encoder),
+    the table and the gate's verdict."""
 
-    model: TextClassifier
+    model: Any
     rows: list[Row]
     chosen: Row
     teacher_row: Row
     drop: float
     seconds: float
-
-    @property
-    def folder(self) -> Path:
-        return self.model.folder
+    folder: Path
 
 
 def compress(
@@ -177,8 +120,25 @@ def compress(
     plan = CompressionPlan(layers, prune_heads, prune_layers, static, quantize,
                            max_drop, force, DistilSettings(**settings))
     plan.check(None)
-    teacher = Teacher.open(model)
     target = Path(out)
+    if names_an_encoder(model):
+        from lepton_ai.compression.encoder_student import REPORT_JSON as ENCODER_REPORT
+        from lepton_ai.compression.encoder_student import compress_encoder
+        from lepton_ai.compression.teacher import read_texts
+        from lepton_ai.models.loader import load_encoder
+
+        check_output_folder(target, ours=(ENCODER_REPORT,))
+        texts = read_texts(unlabelled, text)
+        pairs = None if isinstance(eval_data, LabelledSet) else eval_data
+        folder, rows, chosen, teacher_row, drop = compress_encoder(
+            model, target, plan, unlabelled=texts, pairs=pairs, resume=resume)
+        seconds = round(time.perf_counter() - started, 1)
+        say(f"Compressed {model} → {target} ({plan.method}, {chosen.precision}): STS "
+            f"Spearman {teacher_row.quality} → {chosen.quality}, {seconds:.0f} s")
+        return CompressionResult(load_encoder(folder, precision=chosen.precision if
+                                              chosen.precision in ("fp32", "int8") else None),
+                                 rows, chosen, teacher_row, drop, seconds, folder)
+    teacher = Teacher.open(model)
     check_output_folder(target)
     gathered = CompressionData.gather(teacher, data=data, eval_data=eval_data,
                                       unlabelled=unlabelled, text=text, label=label)
@@ -193,17 +153,12 @@ def compress(
         rows, chosen, teacher_row = _measure(teacher, staging, plan)
         manifest.config["precision"] = chosen.precision if chosen.precision in (
             "fp32", "int8") else None
-        drop = round(teacher_row.accuracy - chosen.accuracy, 2)
-        if drop > plan.max_drop and not plan.force:
-            raise LeptonError(
-                E.E1707, drop=drop, metric="accuracy", before=teacher_row.accuracy,
-                after=chosen.accuracy, evaluated_on=gathered.evaluated_on,
-                max_drop=plan.max_drop, out=target, advice=_advice(plan),
-                suggested=round(drop + 0.05, 1))
+        drop = gate(teacher_row, chosen, plan, metric="accuracy",
+                    evaluated_on=gathered.evaluated_on, out=target)
         seconds = round(time.perf_counter() - started, 1)
         record = {
             "teacher": str(teacher.folder), "teacher_method": teacher.manifest.method,
-            "method": plan.method, "plan": _plan_record(plan), "drop": drop,
+            "method": plan.method, "plan": plan_record(plan), "drop": drop,
             "max_drop": plan.max_drop, "forced": drop > plan.max_drop,
             "evaluated_on": gathered.evaluated_on, "seconds": seconds,
             "table": [row.as_dict() for row in rows],
@@ -225,7 +180,21 @@ def compress(
         f"{chosen.texts_per_s_batch32 / max(teacher_row.texts_per_s_batch32, 1e-9):.1f}× "
         f"the texts/s at batch 32, {seconds:.0f} s")
     return CompressionResult(TextClassifier.load(target), rows, chosen, teacher_row, drop,
-                             seconds)
+                             seconds, target)
+
+
+def names_an_encoder(model: str | Path) -> bool:
+    """Whether ``model`` is an encoder (a registered name or a Hugging Face folder) rather
+    than a trained model folder."""
+    from lepton_ai.models.registry import resolve
+
+    if (Path(model) / MANIFEST).is_file():
+        return False
+    try:
+        resolve(model)
+    except LeptonError:
+        return False
+    return True
 
 
 def _transformer_student(teacher: Teacher, gathered: CompressionData, plan: CompressionPlan,
@@ -298,10 +267,10 @@ def _transformer_student(teacher: Teacher, gathered: CompressionData, plan: Comp
 
 
 def _static_student(teacher: Teacher, gathered: CompressionData, staging: Path) -> Manifest:
-    from lepton_ai.compression.static_tier import distil_static, fit_static_head
+    from lepton_ai.compression.static_tier import STATIC_FOLDER, distil_static, fit_static_head
 
     say(f"Distilling static token vectors from {teacher.manifest.base_model}")
-    folder = distil_static(teacher, staging)
+    folder = distil_static(teacher.encoder_folder(), staging / STATIC_FOLDER)
     head, score = fit_static_head(teacher, gathered, folder)
     head.save(staging / HEAD_FILE)
     return _student_manifest(teacher, CompressionPlan(static=True), gathered, "static",
@@ -316,7 +285,7 @@ def _student_manifest(teacher: Teacher, plan: CompressionPlan, gathered: Compres
         task="classify", labels=list(source.labels), method=plan.method,
         base_model=source.base_model, base_checksum=None, encoder=encoder, head=source.head,
         multi_label=source.multi_label,
-        config={**source.config, "compress": _plan_record(plan)},
+        config={**source.config, "compress": plan_record(plan)},
         data={**{k: v for k, v in source.data.items() if k != "compression"},
               "train_examples": len(gathered.train),
               "unlabelled_examples": len(gathered.unlabelled),
@@ -359,33 +328,8 @@ def _measure(teacher: Teacher, student: Path, plan: CompressionPlan) -> tuple[
         rows.append(measure_row("teacher", teacher.folder, evaluation, "int8"))
     tried = [measure_row("student", student, evaluation, p) for p in precisions]
     rows += tried
-    chosen = tried[0]
-    if plan.quantize == "auto":  # int8 when it is faster and keeps the accuracy
-        fp32, int8 = tried
-        keeps = fp32.accuracy - int8.accuracy <= min(0.5, plan.max_drop)
-        chosen = int8 if keeps and int8.texts_per_s_batch32 > fp32.texts_per_s_batch32 else fp32
+    chosen = choose_precision(tried, plan)
     return rows, chosen, rows[0]
-
-
-def _advice(plan: CompressionPlan) -> str:
-    if plan.static:
-        return "a transformer student instead (--distil --layers 3)"
-    tips = []
-    if plan.layers is not None:
-        tips.append(f"more layers (--layers {plan.layers + 1})")
-    if plan.prune_heads is not None:
-        tips.append(f"a smaller share (--prune-heads {max(0.05, plan.prune_heads - 0.1):.2f})")
-    if plan.prune_layers is not None:
-        tips.append(f"fewer layers removed (--prune-layers {max(1, plan.prune_layers - 1)})")
-    tips += ["unlabelled in-domain text (--unlabelled FILE)",
-             f"more epochs (--epochs {plan.settings.epochs + 2})"]
-    return ", ".join(tips)
-
-
-def _plan_record(plan: CompressionPlan) -> dict[str, Any]:
-    record = asdict(plan)
-    record["method"] = plan.method
-    return record
 
 
 def _check_memory(teacher: Teacher, n_texts: int) -> None:

@@ -20,18 +20,20 @@ from lepton_ai.artifacts.manifest import MANIFEST, Manifest
 from lepton_ai.settings import settings
 from lepton_ai.tasks.trained import encoder_source
 
-#: Columns of the table, in order, with their headings.
+#: Columns of the table, in order, with their headings (quality columns come last).
 COLUMNS = (
     ("model", "model"), ("precision", "precision"), ("parameters", "parameters"),
     ("size_mb", "size MB"), ("peak_rss_mb", "peak RSS MB"),
     ("texts_per_s_batch1", "texts/s @1"), ("texts_per_s_batch32", "texts/s @32"),
     ("p50_ms", "p50 ms"), ("accuracy", "accuracy"), ("macro_f1", "macro F1"),
+    ("spearman", "STS Spearman"),
 )
 
 
 @dataclass
 class Row:
-    """One model at one precision, measured."""
+    """One model at one precision, measured. A classifier has accuracy and macro F1,
+    an encoder the Spearman correlation of its similarities with the gold scores."""
 
     model: str
     precision: str
@@ -41,26 +43,46 @@ class Row:
     texts_per_s_batch1: float
     texts_per_s_batch32: float
     p50_ms: float
-    accuracy: float
-    macro_f1: float
     backend: str
     load_s: float
+    accuracy: float | None = None
+    macro_f1: float | None = None
+    spearman: float | None = None
+
+    @property
+    def quality(self) -> float:
+        """The score the gate compares (× 100)."""
+        value = self.accuracy if self.accuracy is not None else self.spearman
+        assert value is not None
+        return value
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def measure_row(name: str, folder: Path, evaluation: Path, precision: str) -> Row:
-    """Measure ``folder`` at ``precision`` ("own": the one it records) on ``evaluation``."""
+def columns(rows: list[Row]) -> list[tuple[str, str]]:
+    """The table's columns for these rows (quality columns they have)."""
+    return [(key, title) for key, title in COLUMNS
+            if any(getattr(row, key) is not None for row in rows)]
+
+
+def measure_row(name: str, folder: Path, evaluation: Path, precision: str,
+                kind: str = "classifier") -> Row:
+    """Measure ``folder`` at ``precision`` ("own": the one it records) on ``evaluation``
+    (labelled texts for a classifier, scored pairs for an encoder)."""
     env = {**os.environ, "LEPTON_CACHE_DIR": str(settings.cache_dir),
            "LEPTON_THREADS": str(settings.threads), "LEPTON_PROGRESS": "0"}
     done = subprocess.run(
         [sys.executable, "-m", "lepton_ai.compression.probe", str(folder), str(evaluation),
-         "--precision", precision],
+         "--precision", precision, "--kind", kind],
         capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"measuring {folder} failed:\n{done.stderr[-2000:]}")
     found = json.loads(done.stdout.strip().splitlines()[-1])
+    if kind == "encoder":
+        return Row(model=name, precision=precision if precision != "own" else found["backend"],
+                   parameters=encoder_parameters(folder), size_mb=round(encoder_mb(folder), 1),
+                   **found)
     return Row(model=name, precision=precision if precision != "own" else found["backend"],
                parameters=parameter_count(folder), size_mb=round(size_mb(folder), 1), **found)
 
@@ -88,11 +110,8 @@ def size_mb(folder: Path) -> float:
 
 
 def parameter_count(folder: Path) -> int:
-    """Numbers in the model's weights (encoder, head, static vectors), read from headers."""
-    from safetensors import safe_open
-
+    """Numbers in a classifier's weights (encoder, head, static vectors), from headers."""
     manifest = Manifest.read(folder)
-    files = [folder / "head.safetensors"]
     source = encoder_source(folder, manifest)
     encoder = Path(source) if isinstance(source, Path) else None
     if encoder is None:
@@ -100,14 +119,37 @@ def parameter_count(folder: Path) -> int:
         from lepton_ai.models.registry import resolve
 
         encoder = inspect_folder(resolve(source).path()).path
-    files += sorted(encoder.glob("*.safetensors"))
+    return _numbers([folder / HEAD_FILE, *sorted(encoder.glob("*.safetensors"))])
+
+
+def encoder_folder_of(name: str | Path) -> Path:
+    """The folder of a registered encoder name or an encoder folder."""
+    from lepton_ai.models.registry import resolve
+
+    return Path(resolve(name).path())
+
+
+def encoder_parameters(name: str | Path) -> int:
+    """Numbers in an encoder's weights."""
+    return _numbers(sorted(encoder_folder_of(name).glob("*.safetensors")))
+
+
+def encoder_mb(name: str | Path) -> float:
+    """Megabytes of an encoder's weights and tokenizer."""
+    folder = encoder_folder_of(name)
+    files = [*folder.glob("*.safetensors"), folder / "tokenizer.json"]
+    return sum(f.stat().st_size for f in files if f.is_file()) / 1e6
+
+
+def _numbers(files: list[Path]) -> int:
+    from safetensors import safe_open
+
     total = 0
     for file in files:
         with safe_open(str(file), framework="numpy") as handle:
             for key in handle.keys():  # noqa: SIM118 (safe_open has no __iter__)
-                shape = handle.get_slice(key).get_shape()
                 count = 1
-                for size in shape:
+                for size in handle.get_slice(key).get_shape():
                     count *= int(size)
                 total += count
     return total
@@ -115,14 +157,17 @@ def parameter_count(folder: Path) -> int:
 
 def markdown_table(rows: list[Row]) -> str:
     """The table as Markdown (model card, docs)."""
-    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |",
-             "|" + "---|" * len(COLUMNS)]
+    shown = columns(rows)
+    lines = ["| " + " | ".join(title for _, title in shown) + " |", "|" + "---|" * len(shown)]
     for row in rows:
-        values = row.as_dict()
-        cells = [f"{values[key]:,}" if key == "parameters" else str(values[key])
-                 for key, _ in COLUMNS]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(cell(row, key) for key, _ in shown) + " |")
     return "\n".join(lines)
+
+
+def cell(row: Row, key: str) -> str:
+    """One value of the table as text."""
+    value = getattr(row, key)
+    return f"{value:,}" if key == "parameters" else str(value)
 
 
 def draw_chart(rows: list[Row], file: Path) -> None:
@@ -133,7 +178,9 @@ def draw_chart(rows: list[Row], file: Path) -> None:
     import matplotlib.pyplot as plt
 
     names = [f"{row.model}\n{row.precision}" for row in rows]
-    panels = (("accuracy", "accuracy (%)"), ("texts_per_s_batch32", "texts/s, batch 32"),
+    quality = ("accuracy", "accuracy (%)") if rows[0].accuracy is not None else (
+        "spearman", "STS Spearman × 100")
+    panels = (quality, ("texts_per_s_batch32", "texts/s, batch 32"),
               ("p50_ms", "p50 latency, 1 text (ms)"), ("size_mb", "size on disk (MB)"))
     figure, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.6))
     colours = ["#7f7f7f" if row.model == "teacher" else "#1f77b4" for row in rows]
@@ -144,7 +191,7 @@ def draw_chart(rows: list[Row], file: Path) -> None:
         axis.set_title(title, fontsize=9)
         for x, value in enumerate(values):
             axis.annotate(f"{value:g}", (x, value), ha="center", va="bottom", fontsize=7)
-        if key == "accuracy":
+        if key == quality[0]:
             low = min(values)
             axis.set_ylim(max(0.0, low - 5), min(100.0, max(values) + 2))
     figure.tight_layout()

@@ -1,6 +1,7 @@
 """One row of the before/after table, measured in a process of its own.
 
     python -m lepton_ai.compression.probe MODEL_DIR EVAL.jsonl --precision int8
+    python -m lepton_ai.compression.probe ENCODER PAIRS.jsonl --kind encoder
 
 Loads the model, scores it on the labelled file, times it at batch 1 and batch 32, and
 prints one JSON object. A fresh process per model keeps each peak RSS its own (a
@@ -67,13 +68,49 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def measure_encoder(name: str, pairs_file: Path, precision: str) -> dict[str, Any]:
+    """STS Spearman, sentences/s at batch 1 and 32, p50 latency and peak RSS."""
+    from lepton_ai.models.loader import load_encoder
+    from lepton_ai.training.pair_training import read_pairs, spearman
+
+    pairs = read_pairs(pairs_file)
+    started = time.perf_counter()
+    encoder = load_encoder(name, "auto", None if precision == "own" else precision)
+    encoder.encode(pairs.first[:1])
+    load_seconds = time.perf_counter() - started
+    quality = spearman(encoder.encode(pairs.first), encoder.encode(pairs.second), pairs.scores)
+    texts = (pairs.first * (1 + 256 // max(1, len(pairs))))[:256]
+    latencies = []
+    for text in texts[:SINGLE_TEXTS]:
+        tick = time.perf_counter()
+        encoder.encode([text])
+        latencies.append(time.perf_counter() - tick)
+    tick = time.perf_counter()
+    for start in range(0, 32 * BATCHES_OF_32, 32):
+        encoder.encode(texts[start : start + 32])
+    batch_seconds = time.perf_counter() - tick
+    return {
+        "spearman": quality,
+        "texts_per_s_batch1": round(len(latencies) / sum(latencies), 1),
+        "texts_per_s_batch32": round(32 * BATCHES_OF_32 / batch_seconds, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 2),
+        "peak_rss_mb": peak_rss_mb(),
+        "load_s": round(load_seconds, 2),
+        "backend": encoder.backend,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", type=Path)
+    parser.add_argument("model")
     parser.add_argument("evaluation", type=Path)
     parser.add_argument("--precision", default="own", choices=("own", "fp32", "int8"))
+    parser.add_argument("--kind", default="classifier", choices=("classifier", "encoder"))
     args = parser.parse_args()
-    print(json.dumps(measure(args.model, args.evaluation, args.precision)))
+    if args.kind == "encoder":
+        print(json.dumps(measure_encoder(args.model, args.evaluation, args.precision)))
+    else:
+        print(json.dumps(measure(Path(args.model), args.evaluation, args.precision)))
 
 
 if __name__ == "__main__":

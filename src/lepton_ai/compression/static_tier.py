@@ -3,8 +3,9 @@
 model2vec (MIT) runs every token of the teacher encoder's vocabulary through the
 encoder once, reduces the vectors with PCA and weighs them by token frequency; a
 text's vector is then the mean of its tokens' rows, with no transformer at inference.
-The classifier head is fitted again on those vectors with the teacher's own head
-settings (n-grams included), choosing its penalty on the held-out split.
+The classifier head is fitted again on those vectors (with word n-grams when there
+are enough examples per label, as ``lai train --method head`` decides), choosing its
+penalty on the held-out split.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ REQUIREMENT = "model2vec==0.10.0"
 STATIC_DIMS = 256
 
 
-def distil_static(teacher: Teacher, out: Path, dims: int = STATIC_DIMS) -> Path:
-    """Write the static model distilled from the teacher's encoder to ``out/static``."""
+def distil_static(encoder: Path, folder: Path, dims: int = STATIC_DIMS) -> Path:
+    """Write the static model distilled from the encoder folder ``encoder`` to ``folder``."""
     from lepton_ai.settings import enforce_offline
 
     enforce_offline()
@@ -30,9 +31,7 @@ def distil_static(teacher: Teacher, out: Path, dims: int = STATIC_DIMS) -> Path:
         from model2vec.distill import distill
     except ImportError:
         raise LeptonError(E.E1708, requirement=REQUIREMENT) from None
-    folder = out / STATIC_FOLDER
-    static = distill(str(teacher.encoder_folder()), pca_dims=dims)
-    static.save_pretrained(str(folder))
+    distill(str(encoder), pca_dims=dims).save_pretrained(str(folder))
     return folder
 
 
@@ -45,10 +44,10 @@ def fit_static_head(teacher: Teacher, data: CompressionData, static: Path,
     from lepton_ai.training.train_config import TrainConfig
 
     manifest = teacher.manifest
-    config = TrainConfig.from_options(
-        method="head", head=manifest.head, seed=seed,
-        ngrams=teacher.model.head.ngrams is not None,
-    ).resolved("head")
+    # n-grams as `lai train --method head` decides them (enough examples per label):
+    # they add the exact words that averaged token vectors blur.
+    config = TrainConfig.from_options(method="head", head=manifest.head,
+                                      seed=seed).resolved("head")
     job = Job(train=data.train, valid=data.evaluation,
               labels=LabelMap(tuple(manifest.labels)), multi_label=manifest.multi_label,
               base=resolve(static), encoder_source=static, config=config, out=static.parent)

@@ -121,7 +121,7 @@ class CompressionData:
             train = train.subset([i for i, (t, labels) in enumerate(zip(
                 train.texts, train.labels, strict=True))
                 if t not in held and set(labels) <= known])
-        extra = _unlabelled_texts(unlabelled, text)
+        extra = read_texts(unlabelled, text)
         if extra and train is not None:
             _check_language(teacher, train.texts, extra, unlabelled if isinstance(
                 unlabelled, str | Path) else "the unlabelled texts")
@@ -153,7 +153,8 @@ def _training(teacher: Teacher, given: str | Path | LabelledSet | None, text: st
     raise LeptonError(E.E1704, model=teacher.folder, source=source or "unrecorded data")
 
 
-def _unlabelled_texts(given: str | Path | Sequence[str] | None, text: str) -> list[str]:
+def read_texts(given: str | Path | Sequence[str] | None, text: str = "text") -> list[str]:
+    """Unlabelled texts: a list, a file of one text per line, or a table's text column."""
     if given is None:
         return []
     if not isinstance(given, str | Path):
