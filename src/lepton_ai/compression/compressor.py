@@ -34,6 +34,7 @@ from lepton_ai.compression.distillation import DistilSet, DistilSettings, distil
 from lepton_ai.compression.gate import choose_precision, gate
 from lepton_ai.compression.measurement import Row, draw_chart, markdown_table, measure_row
 from lepton_ai.compression.plan import CompressionPlan, plan_record
+from lepton_ai.compression.students import CUTS_FILE
 from lepton_ai.compression.teacher import KEPT_EVAL, CompressionData, Teacher
 from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
@@ -42,9 +43,6 @@ from lepton_ai.training.run_log import say
 
 REPORT_JSON = "compress-report.json"
 REPORT_PNG = "compress-report.png"
-PLAN_FILE = "plan.json"
-#: Texts the head and layer importances are measured on.
-IMPORTANCE_TEXTS = 512
 #: Bytes per number held per text (teacher vectors and scores) and fixed overhead.
 OVERHEAD_GB = 2.5
 
@@ -174,7 +172,7 @@ def compress(
                                            encoding="utf-8")
         draw_chart(rows, staging / REPORT_PNG)
         _write_card(staging, manifest, target, rows, record)
-        (staging / PLAN_FILE).unlink(missing_ok=True)
+        (staging / CUTS_FILE).unlink(missing_ok=True)
     say(f"Compressed {teacher.folder} → {target} ({plan.method}, {chosen.precision}): "
         f"accuracy {teacher_row.accuracy} → {chosen.accuracy}, "
         f"{chosen.texts_per_s_batch32 / max(teacher_row.texts_per_s_batch32, 1e-9):.1f}× "
@@ -199,54 +197,27 @@ def names_an_encoder(model: str | Path) -> bool:
 
 def _transformer_student(teacher: Teacher, gathered: CompressionData, plan: CompressionPlan,
                          staging: Path, resume: bool) -> Manifest:
-    from lepton_ai.compression.importance import head_importance, heads_to_keep, layer_importance
-    from lepton_ai.compression.students import keep_heads, keep_layers, layer_count, spread_layers
+    from lepton_ai.compression.distillation import DistilLoss
+    from lepton_ai.compression.students import cut_student, layer_count
     from lepton_ai.training.backbone import SentenceBackbone
 
     max_length = teacher.manifest.config.get("max_length")
-    backbone = SentenceBackbone(teacher.encoder_folder(), max_length)
+
+    def fresh() -> SentenceBackbone:
+        return SentenceBackbone(teacher.encoder_folder(), max_length)
+
+    backbone = fresh()
     if backbone.model.config.model_type not in ("bert", "roberta", "xlm-roberta", "electra"):
         raise LeptonError(E.E1701, model=teacher.folder,
                           reason=f"its encoder is a {backbone.model.config.model_type}",
                           hint="BERT-style encoders (MiniLM, BERT, RoBERTa) are supported.")
-    total = layer_count(backbone.model)
-    plan.check(total)
+    plan.check(layer_count(backbone.model))
     distil_set = _distil_set(teacher, gathered)
     head = student_head(teacher.model.head)
-    plan_file = staging / PLAN_FILE
-    if resume and plan_file.is_file():
-        cuts = json.loads(plan_file.read_text(encoding="utf-8"))
-    else:
-        from lepton_ai.compression.distillation import DistilLoss
-
-        loss = DistilLoss(backbone, head, distil_set, plan.settings,
-                          teacher.manifest.multi_label)
-        sample = _importance_batches(len(distil_set.texts), plan.settings)
-        cuts = {"layers": list(range(total)), "heads": None}
-        if plan.layers is not None:
-            cuts["layers"] = spread_layers(total, plan.layers)
-        if plan.prune_layers is not None:
-            keep_layers(backbone.model, cuts["layers"])
-            rises = layer_importance(backbone.model, loss, sample)
-            dropped = set(np.argsort(rises)[: plan.prune_layers].tolist())
-            cuts["layer_importance"] = [round(r, 5) for r in rises]
-            cuts["layers"] = [layer for i, layer in enumerate(cuts["layers"])
-                              if i not in dropped]
-            backbone = SentenceBackbone(teacher.encoder_folder(), max_length)
-            loss = DistilLoss(backbone, head, distil_set, plan.settings,
-                              teacher.manifest.multi_label)
-        keep_layers(backbone.model, cuts["layers"])
-        if plan.prune_heads is not None:
-            scores = head_importance(backbone.model, loss, sample)
-            cuts["heads"] = heads_to_keep(scores, plan.prune_heads)
-        plan_file.write_text(json.dumps(cuts), encoding="utf-8")
-        backbone = SentenceBackbone(teacher.encoder_folder(), max_length)
-    keep_layers(backbone.model, cuts["layers"])
-    if cuts["heads"] is not None:
-        keep_heads(backbone.model, cuts["heads"])
-    say(f"Student: layers {cuts['layers']} of {total}"
-        + (f", {sum(map(len, cuts['heads']))} heads" if cuts["heads"] else "")
-        + f"; training on {len(distil_set.texts)} texts")
+    backbone, cuts = cut_student(
+        fresh, lambda model: DistilLoss(model, head, distil_set, plan.settings,
+                                        teacher.manifest.multi_label),
+        plan, len(distil_set.texts), staging, resume)
 
     def validate(student: Any, weights: HeadWeights) -> float:
         vectors = student.encode(gathered.evaluation.texts)
@@ -302,13 +273,6 @@ def _distil_set(teacher: Teacher, gathered: CompressionData) -> DistilSet:
             targets[row] = labels.index(names[0])
     say(f"Teacher scores on {len(texts)} texts")
     return DistilSet(texts, targets, teacher.scores(texts))
-
-
-def _importance_batches(n: int, settings: DistilSettings) -> list[list[int]]:
-    rng = np.random.default_rng(settings.seed)
-    chosen = rng.permutation(n)[: min(n, IMPORTANCE_TEXTS)].tolist()
-    size = settings.batch_size
-    return [chosen[i : i + size] for i in range(0, len(chosen), size)]
 
 
 def _measure(teacher: Teacher, student: Path, plan: CompressionPlan) -> tuple[

@@ -18,19 +18,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from lepton_ai.artifacts.staging import CHECKPOINTS, staged
 from lepton_ai.compression.gate import choose_precision, gate
 from lepton_ai.compression.measurement import Row, draw_chart, markdown_table, measure_row
 from lepton_ai.compression.plan import CompressionPlan, plan_record
+from lepton_ai.compression.students import CUTS_FILE
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.training.pair_training import PairSet, read_pairs, spearman
 from lepton_ai.training.run_log import say
 
 REPORT_JSON = "compress-report.json"
 REPORT_PNG = "compress-report.png"
-PLAN_FILE = "plan.json"
 #: Fewest unlabelled texts a transformer student is trained on.
 MIN_TEXTS = 100
 
@@ -82,16 +80,27 @@ def compress_encoder(name: str | Path, target: Path, plan: CompressionPlan, *,
                                            encoding="utf-8")
         draw_chart(rows, staging / REPORT_PNG)
         _write_card(staging, target, record, rows)
-        (staging / PLAN_FILE).unlink(missing_ok=True)
+        (staging / CUTS_FILE).unlink(missing_ok=True)
     return target, rows, chosen, teacher_row, drop
+
+
+class VectorLoss:
+    """1 − cosine between a student's sentence vectors and its teacher's, per batch."""
+
+    def __init__(self, backbone: Any, ids: list[list[int]], targets: Any) -> None:
+        self.backbone, self.ids, self.targets = backbone, ids, targets
+
+    def __call__(self, batch: Sequence[int]) -> Any:
+        rows = list(batch)
+        input_ids, mask = self.backbone.pad([self.ids[i] for i in rows])
+        return (1 - (self.backbone(input_ids, mask) * self.targets[rows]).sum(-1)).mean()
 
 
 def _train_student(teacher_folder: Path, staging: Path, plan: CompressionPlan,
                    texts: list[str], evaluation: PairSet, resume: bool) -> dict[str, Any]:
     import torch
 
-    from lepton_ai.compression.importance import head_importance, heads_to_keep
-    from lepton_ai.compression.students import keep_heads, keep_layers, layer_count, spread_layers
+    from lepton_ai.compression.students import cut_student, layer_count
     from lepton_ai.models.loader import load_encoder
     from lepton_ai.training.backbone import SentenceBackbone
     from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
@@ -99,45 +108,15 @@ def _train_student(teacher_folder: Path, staging: Path, plan: CompressionPlan,
     settings = plan.settings
     set_seed(settings.seed)
     backbone = SentenceBackbone(teacher_folder)
-    total = layer_count(backbone.model)
-    plan.check(total)
+    plan.check(layer_count(backbone.model))
     say(f"Teacher vectors of {len(texts)} texts")
     targets = torch.from_numpy(load_encoder(teacher_folder, precision="fp32").encode(
         texts, role="document"))
     ids = backbone.token_ids(texts)
-
-    def loss_of(batch: Sequence[int]) -> Any:
-        rows = list(batch)
-        input_ids, mask = backbone.pad([ids[i] for i in rows])
-        return (1 - (backbone(input_ids, mask) * targets[rows]).sum(-1)).mean()
-
-    plan_file = staging / PLAN_FILE
-    if resume and plan_file.is_file():
-        cuts = json.loads(plan_file.read_text(encoding="utf-8"))
-    else:
-        cuts = {"layers": spread_layers(total, plan.layers) if plan.layers else
-                list(range(total)), "heads": None}
-        if plan.prune_layers is not None:
-            from lepton_ai.compression.importance import layer_importance
-
-            keep_layers(backbone.model, cuts["layers"])
-            sample = _sample(len(texts), settings.batch_size, settings.seed)
-            rises = layer_importance(backbone.model, loss_of, sample)
-            dropped = set(np.argsort(rises)[: plan.prune_layers].tolist())
-            cuts["layers"] = [layer for i, layer in enumerate(cuts["layers"])
-                              if i not in dropped]
-            backbone = SentenceBackbone(teacher_folder)
-        keep_layers(backbone.model, cuts["layers"])
-        if plan.prune_heads is not None:
-            sample = _sample(len(texts), settings.batch_size, settings.seed)
-            cuts["heads"] = heads_to_keep(head_importance(backbone.model, loss_of, sample),
-                                          plan.prune_heads)
-        plan_file.write_text(json.dumps(cuts), encoding="utf-8")
-        backbone = SentenceBackbone(teacher_folder)
-    keep_layers(backbone.model, cuts["layers"])
-    if cuts["heads"] is not None:
-        keep_heads(backbone.model, cuts["heads"])
-    say(f"Student: layers {cuts['layers']} of {total}; training on {len(texts)} texts")
+    backbone, cuts = cut_student(lambda: SentenceBackbone(teacher_folder),
+                                 lambda model: VectorLoss(model, ids, targets), plan,
+                                 len(texts), staging, resume)
+    loss_of = VectorLoss(backbone, ids, targets)
     optimizer = adamw([(list(backbone.named_parameters()), settings.lr)], 0.01)
     steps = -(-len(ids) // settings.batch_size) * settings.epochs
     loop = TrainingLoop(backbone, optimizer, steps, staging / CHECKPOINTS, warmup=0.06,
@@ -154,11 +133,6 @@ def _train_student(teacher_folder: Path, staging: Path, plan: CompressionPlan,
              loss_of, validate, resume=resume)
     backbone.save(staging)
     return cuts
-
-
-def _sample(n: int, batch_size: int, seed: int) -> list[list[int]]:
-    chosen = np.random.default_rng(seed).permutation(n)[:512].tolist()
-    return [chosen[i : i + batch_size] for i in range(0, len(chosen), batch_size)]
 
 
 def _measure(teacher: str, student: Path, pairs: Path, plan: CompressionPlan) -> tuple[

@@ -14,13 +14,14 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 #: Single texts timed for the batch-1 rate and the median latency.
-SINGLE_TEXTS = 64
+SINGLE_TEXTS = 128
 #: Batches of 32 timed for the batch-32 rate.
-BATCHES_OF_32 = 8
+BATCHES_OF_32 = 32
 
 
 def measure(folder: Path, evaluation: Path, precision: str) -> dict[str, Any]:
@@ -34,25 +35,32 @@ def measure(folder: Path, evaluation: Path, precision: str) -> dict[str, Any]:
     model.predict(data.texts[:1])
     load_seconds = time.perf_counter() - started
     report = model.evaluate(data)
-    texts = (data.texts * (1 + 256 // max(1, len(data))))[:256]
-    latencies = []
-    for text in texts[:SINGLE_TEXTS]:
-        tick = time.perf_counter()
-        model.predict(text)
-        latencies.append(time.perf_counter() - tick)
-    tick = time.perf_counter()
-    for start in range(0, 32 * BATCHES_OF_32, 32):
-        model.predict(texts[start : start + 32])
-    batch_seconds = time.perf_counter() - tick
     return {
         "accuracy": round(100 * report["accuracy"], 2),
         "macro_f1": round(100 * report["macro"]["f1"], 2),
-        "texts_per_s_batch1": round(len(latencies) / sum(latencies), 1),
-        "texts_per_s_batch32": round(32 * BATCHES_OF_32 / batch_seconds, 1),
-        "p50_ms": round(1000 * statistics.median(latencies), 2),
+        **timed(model.predict, data.texts),
         "peak_rss_mb": peak_rss_mb(),
         "load_s": round(load_seconds, 2),
         "backend": model.encoder.backend,
+    }
+
+
+def timed(run: Callable[[list[str]], object], pool: list[str]) -> dict[str, float]:
+    """Texts/s at batch 1 and 32 and the median latency of one text, over ``pool``."""
+    texts = (pool * (1 + 1024 // max(1, len(pool))))[:1024]
+    latencies = []
+    for text in texts[:SINGLE_TEXTS]:
+        tick = time.perf_counter()
+        run([text])
+        latencies.append(time.perf_counter() - tick)
+    tick = time.perf_counter()
+    for start in range(0, 32 * BATCHES_OF_32, 32):
+        run(texts[start : start + 32])
+    batch_seconds = time.perf_counter() - tick
+    return {
+        "texts_per_s_batch1": round(len(latencies) / sum(latencies), 1),
+        "texts_per_s_batch32": round(32 * BATCHES_OF_32 / batch_seconds, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 2),
     }
 
 
@@ -79,21 +87,9 @@ def measure_encoder(name: str, pairs_file: Path, precision: str) -> dict[str, An
     encoder.encode(pairs.first[:1])
     load_seconds = time.perf_counter() - started
     quality = spearman(encoder.encode(pairs.first), encoder.encode(pairs.second), pairs.scores)
-    texts = (pairs.first * (1 + 256 // max(1, len(pairs))))[:256]
-    latencies = []
-    for text in texts[:SINGLE_TEXTS]:
-        tick = time.perf_counter()
-        encoder.encode([text])
-        latencies.append(time.perf_counter() - tick)
-    tick = time.perf_counter()
-    for start in range(0, 32 * BATCHES_OF_32, 32):
-        encoder.encode(texts[start : start + 32])
-    batch_seconds = time.perf_counter() - tick
     return {
         "spearman": quality,
-        "texts_per_s_batch1": round(len(latencies) / sum(latencies), 1),
-        "texts_per_s_batch32": round(32 * BATCHES_OF_32 / batch_seconds, 1),
-        "p50_ms": round(1000 * statistics.median(latencies), 2),
+        **timed(encoder.encode, pairs.first),
         "peak_rss_mb": peak_rss_mb(),
         "load_s": round(load_seconds, 2),
         "backend": encoder.backend,

@@ -19,7 +19,9 @@ others wait and then reuse its files.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -220,18 +222,60 @@ def _optimize(raw: Path, info: FolderInfo, out: Path) -> None:
 
     config = _json.loads((info.path / "config.json").read_text())
     model_type = "bert" if config.get("model_type", "bert") in _BERT_LIKE else config["model_type"]
-    options = FusionOptions(model_type)
-    # Layers of a pruned encoder keep different numbers of heads; the fused attention
-    # kernel takes one head count for all, so their attention stays unfused.
-    options.enable_attention = KEPT_HEADS not in config
-    optimized = optimize_model(
-        str(raw),
-        model_type=model_type,
-        num_heads=int(config.get("num_attention_heads", 0)),
-        hidden_size=int(config.get("hidden_size", 0)),
-        optimization_options=options,
-    )
+    kept = config.get(KEPT_HEADS)
+    if kept:
+        # Layers of a pruned encoder keep different numbers of heads: each layer's count
+        # goes into its own reshapes, and the optimizer (told 0) reads it per layer.
+        _write_head_counts(raw, kept)
+    fusion_log = logging.getLogger("fusion_attention")  # ORT imports it top-level
+    level = fusion_log.level
+    if kept:  # it warns that a layer's heads × head size is not the hidden size: intended
+        fusion_log.setLevel(logging.ERROR)
+    try:
+        optimized = optimize_model(
+            str(raw),
+            model_type=model_type,
+            num_heads=0 if kept else int(config.get("num_attention_heads", 0)),
+            hidden_size=0 if kept else int(config.get("hidden_size", 0)),
+            optimization_options=FusionOptions(model_type),
+        )
+    finally:
+        fusion_log.setLevel(level)
     optimized.save_model_to_file(str(out))
+
+
+#: The query, key and value reshapes of layer N in the exported graph.
+_HEAD_RESHAPE = re.compile(r"/layer\.(\d+)/attention/self/Reshape(_[12])?$")
+
+
+def _write_head_counts(model_file: Path, kept: list[list[int]]) -> None:
+    """Replace the -1 head count of each layer's query/key/value reshapes by the number
+    of heads that layer keeps (the exporter writes -1: transformers reshapes to -1)."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(model_file))
+    producers = {output: node for node in model.graph.node for output in node.output}
+    added: set[str] = set()
+    for node in model.graph.node:
+        found = _HEAD_RESHAPE.search(node.name)
+        concat = producers.get(node.input[1]) if node.op_type == "Reshape" else None
+        if found is None or concat is None or concat.op_type != "Concat" or len(
+                concat.input) != 4:
+            continue
+        layer = int(found.group(1))
+        name = f"lepton_heads_layer{layer}"
+        if name not in added:
+            count = np.array([len(kept[layer])], dtype=np.int64)
+            model.graph.initializer.append(numpy_helper.from_array(count, name))
+            added.add(name)
+        concat.input[2] = name
+    used = {name for node in model.graph.node for name in node.input}
+    unused = [node for node in model.graph.node
+              if node.op_type == "Constant" and node.output[0] not in used]
+    for node in unused:  # the -1 constants, so ONNX Runtime has nothing to warn about
+        model.graph.node.remove(node)
+    onnx.save(model, str(model_file))
 
 
 def _quantize_int8(fp32: Path, out: Path) -> None:
