@@ -25,7 +25,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_DATA, LoadMeter, code_version, record, stsb_pairs
-
 from lepton_ai.compression.compressor import compress
 from lepton_ai.compression.measurement import measure_row
 
