@@ -4,7 +4,7 @@
     .venv/bin/python bench/compress_banking77.py distil --layers 3
     .venv/bin/python bench/compress_banking77.py static
     .venv/bin/python bench/compress_banking77.py prune-heads --fraction 0.4
-    .venv/bin/python bench/compress_banking77.py measure NAME [NAME ...]   # quiet re-measure
+    .venv/bin/python bench/compress_banking77.py measure NAME [NAME ...] --rounds 3
 
 Each compression trains on the training split minus the teacher's own 10% validation
 split (seed 0, the split `lai train` held out), is gated and chosen on that split, and
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -70,6 +71,9 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=0.4)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--max-drop", type=float, default=100.0)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure: teacher and student alternately, this many times "
+                        "(the median ratio is kept; single runs vary by ~15%%)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted compression from its checkpoint")
     args = parser.parse_args()
@@ -77,8 +81,14 @@ def main() -> None:
         for name in args.names:
             folder = RESULTS / "models" / name
             with LoadMeter([os.getpid()]) as meter:
-                found = test_rows(folder, "own")
+                rounds = [test_rows(folder, "own") for _ in range(args.rounds)]
+            found = dict(rounds[0])
+            for key in ("speedup_batch32", "speedup_batch1"):  # teacher and student alternate
+                found[f"{key}_rounds"] = [r[key] for r in rounds]
+                found[key] = statistics.median(found[f"{key}_rounds"])
+            found["test"] = [row for r in rounds for row in r["test"]]
             record("compress_banking77", {"run": "measure", "student": name, **found,
+                                          "rounds": args.rounds,
                                           "foreign_cpu_cores": round(meter.foreign_cores, 2),
                                           "code": code_version()})
         return
