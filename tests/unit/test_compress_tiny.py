@@ -203,3 +203,30 @@ def test_an_encoder_compresses_into_a_smaller_encoder(
         compress(tiny_encoder_dir, tmp_path / "x", layers=1, unlabelled=texts[:5],
                  eval_data=pairs)
     assert too_few.value.code == "LAI-E1702"
+
+
+def test_a_tagger_compresses_into_a_smaller_tagger(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    from lepton_ai.training.ner.tagger_training import train_tagger
+
+    from .test_ner_tiny import _english
+
+    data = _english(tmp_path / "en.conll", n=80)
+    teacher_dir = tmp_path / "tagger"
+    train_tagger(data, out=teacher_dir, base=tiny_encoder_dir, method="full", epochs=4,
+                 lr=2e-3)
+    out = tmp_path / "small-tagger"
+    result = compress(teacher_dir, out, distil=True, layers=1, epochs=2, lr=2e-3,
+                      quantize="fp32", max_drop=100)
+    teacher_row, student_row = result.rows
+    assert student_row.entity_f1 is not None and student_row.parameters < teacher_row.parameters
+    student = lai.load(out)
+    assert student.manifest.task == "ner" and student.manifest.method == "distil"
+    assert json.loads((out / "encoder" / "config.json").read_text())["num_hidden_layers"] == 1
+    assert isinstance(student.predict("mary sat on the bank"), list)
+    assert 0.0 <= student.metrics["f1"] <= 1.0
+    assert "## Compression" in (out / "README.md").read_text()
+    with pytest.raises(LeptonError) as static:
+        compress(teacher_dir, tmp_path / "x", static=True)
+    assert static.value.code == "LAI-E1702"

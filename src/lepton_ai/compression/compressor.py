@@ -30,9 +30,10 @@ import numpy as np
 from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
 from lepton_ai.artifacts.manifest import MANIFEST, Manifest, check_output_folder
 from lepton_ai.artifacts.staging import CHECKPOINTS, staged
+from lepton_ai.compression.card_section import REPORT_JSON, write_report
 from lepton_ai.compression.distillation import DistilSet, DistilSettings, distil, student_head
 from lepton_ai.compression.gate import choose_precision, gate
-from lepton_ai.compression.measurement import Row, draw_chart, markdown_table, measure_row
+from lepton_ai.compression.measurement import Row, measure_row
 from lepton_ai.compression.plan import CompressionPlan, plan_record
 from lepton_ai.compression.students import CUTS_FILE
 from lepton_ai.compression.teacher import KEPT_EVAL, CompressionData, Teacher
@@ -41,8 +42,6 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.training.run_log import say
 
-REPORT_JSON = "compress-report.json"
-REPORT_PNG = "compress-report.png"
 #: Bytes per number held per text (teacher vectors and scores) and fixed overhead.
 OVERHEAD_GB = 2.5
 
@@ -120,12 +119,11 @@ def compress(
     plan.check(None)
     target = Path(out)
     if names_an_encoder(model):
-        from lepton_ai.compression.encoder_student import REPORT_JSON as ENCODER_REPORT
         from lepton_ai.compression.encoder_student import compress_encoder
         from lepton_ai.compression.teacher import read_texts
         from lepton_ai.models.loader import load_encoder
 
-        check_output_folder(target, ours=(ENCODER_REPORT,))
+        check_output_folder(target, ours=(REPORT_JSON,))
         texts = read_texts(unlabelled, text)
         pairs = None if isinstance(eval_data, LabelledSet) else eval_data
         folder, rows, chosen, teacher_row, drop = compress_encoder(
@@ -136,6 +134,19 @@ def compress(
         return CompressionResult(load_encoder(folder, precision=chosen.precision if
                                               chosen.precision in ("fp32", "int8") else None),
                                  rows, chosen, teacher_row, drop, seconds, folder)
+    if _task_of(model) == "ner":
+        from lepton_ai.compression.tagger_student import compress_tagger
+        from lepton_ai.tasks.tagger import load_tagger
+
+        check_output_folder(target)
+        tagged = None if isinstance(data, LabelledSet) else data
+        tagged_eval = None if isinstance(eval_data, LabelledSet) else eval_data
+        folder, rows, chosen, teacher_row, drop, record = compress_tagger(
+            Path(model), target, plan, data=tagged, eval_data=tagged_eval, resume=resume)
+        say(f"Compressed {model} → {target} ({plan.method}, {chosen.precision}): entity F1 "
+            f"{teacher_row.quality} → {chosen.quality}, {record['seconds']:.0f} s")
+        return CompressionResult(load_tagger(folder), rows, chosen, teacher_row, drop,
+                                 record["seconds"], folder)
     teacher = Teacher.open(model)
     check_output_folder(target)
     gathered = CompressionData.gather(teacher, data=data, eval_data=eval_data,
@@ -158,7 +169,8 @@ def compress(
             "teacher": str(teacher.folder), "teacher_method": teacher.manifest.method,
             "method": plan.method, "plan": plan_record(plan), "drop": drop,
             "max_drop": plan.max_drop, "forced": drop > plan.max_drop,
-            "evaluated_on": gathered.evaluated_on, "seconds": seconds,
+            "evaluated_on": gathered.evaluated_on, "examples": len(gathered.evaluation),
+            "seconds": seconds,
             "table": [row.as_dict() for row in rows],
         }
         manifest.data["compression"] = record
@@ -168,10 +180,7 @@ def compress(
         manifest.metrics.update({k: report[k] for k in ("accuracy", "macro", "micro",
                                                          "weighted", "ece") if k in report})
         manifest.write(staging)
-        (staging / REPORT_JSON).write_text(json.dumps(record, indent=1) + "\n",
-                                           encoding="utf-8")
-        draw_chart(rows, staging / REPORT_PNG)
-        _write_card(staging, manifest, target, rows, record)
+        write_report(staging, manifest, target, rows, record)
         (staging / CUTS_FILE).unlink(missing_ok=True)
     say(f"Compressed {teacher.folder} → {target} ({plan.method}, {chosen.precision}): "
         f"accuracy {teacher_row.accuracy} → {chosen.accuracy}, "
@@ -179,6 +188,13 @@ def compress(
         f"the texts/s at batch 32, {seconds:.0f} s")
     return CompressionResult(TextClassifier.load(target), rows, chosen, teacher_row, drop,
                              seconds, target)
+
+
+def _task_of(model: str | Path) -> str | None:
+    """The task a trained model folder records; None for anything else."""
+    if not (Path(model) / MANIFEST).is_file():
+        return None
+    return Manifest.read(Path(model)).task
 
 
 def names_an_encoder(model: str | Path) -> bool:
@@ -321,30 +337,3 @@ def _write_jsonl(file: Path, data: LabelledSet) -> None:
         for text, labels in zip(data.texts, data.labels, strict=True):
             value: Any = labels if len(labels) != 1 else labels[0]
             handle.write(json.dumps({"text": text, "label": value}, ensure_ascii=False) + "\n")
-
-
-def _write_card(staging: Path, manifest: Manifest, target: Path, rows: list[Row],
-                record: dict[str, Any]) -> None:
-    from lepton_ai.training.card import write_model_card
-
-    write_model_card(staging, manifest, shown_as=target)
-    card = staging / "README.md"
-    plan = record["plan"]
-    options = " ".join(
-        part for part in (
-            f"--distil --layers {plan['layers']}" if plan["layers"] is not None else "",
-            f"--prune-heads {plan['prune_heads']}" if plan["prune_heads"] is not None else "",
-            f"--prune-layers {plan['prune_layers']}" if plan["prune_layers"] is not None
-            else "",
-            "--static" if plan["static"] else "") if part)
-    drop_note = (f"**Written with --force: it loses {record['drop']} points, more than "
-                 f"--max-drop {record['max_drop']}.**\n\n" if record["forced"] else "")
-    section = (
-        f"\n## Compression\n\n{drop_note}Compressed from `{record['teacher']}` "
-        f"({record['teacher_method']}) by {record['method']} in {record['seconds']} s; "
-        f"measured on {record['evaluated_on']} ({manifest.data['eval_examples']} examples), "
-        f"each row in a fresh process on this machine:\n\n{markdown_table(rows)}\n\n"
-        f"![before and after]({REPORT_PNG})\n\n"
-        f"    lai compress {record['teacher']} --out {target} {options}\n")
-    card.write_text(card.read_text(encoding="utf-8") + section, encoding="utf-8")
-

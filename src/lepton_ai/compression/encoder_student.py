@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lepton_ai.artifacts.staging import CHECKPOINTS, staged
+from lepton_ai.compression.card_section import REPORT_JSON, REPORT_PNG
 from lepton_ai.compression.gate import choose_precision, gate
 from lepton_ai.compression.measurement import Row, draw_chart, markdown_table, measure_row
 from lepton_ai.compression.plan import CompressionPlan, plan_record
@@ -27,8 +28,6 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.training.pair_training import PairSet, read_pairs, spearman
 from lepton_ai.training.run_log import say
 
-REPORT_JSON = "compress-report.json"
-REPORT_PNG = "compress-report.png"
 #: Fewest unlabelled texts a transformer student is trained on.
 MIN_TEXTS = 100
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from lepton_ai.artifacts.head_weights import HEAD_FILE, NGRAM_FILE
 from lepton_ai.artifacts.manifest import MANIFEST, Manifest
+from lepton_ai.artifacts.tagger_weights import TAGGER_FILE
 from lepton_ai.settings import settings
 from lepton_ai.tasks.trained import encoder_source
 
@@ -26,14 +27,15 @@ COLUMNS = (
     ("size_mb", "size MB"), ("peak_rss_mb", "peak RSS MB"),
     ("texts_per_s_batch1", "texts/s @1"), ("texts_per_s_batch32", "texts/s @32"),
     ("p50_ms", "p50 ms"), ("accuracy", "accuracy"), ("macro_f1", "macro F1"),
-    ("spearman", "STS Spearman"),
+    ("entity_f1", "entity F1"), ("spearman", "STS Spearman"),
 )
 
 
 @dataclass
 class Row:
-    """One model at one precision, measured. A classifier has accuracy and macro F1,
-    an encoder the Spearman correlation of its similarities with the gold scores."""
+    """One model at one precision, measured. A classifier has accuracy and macro F1, a
+    tagger entity F1, an encoder the Spearman correlation of its similarities with the
+    gold scores (all × 100)."""
 
     model: str
     precision: str
@@ -47,14 +49,15 @@ class Row:
     load_s: float
     accuracy: float | None = None
     macro_f1: float | None = None
+    entity_f1: float | None = None
     spearman: float | None = None
 
     @property
     def quality(self) -> float:
         """The score the gate compares (× 100)."""
-        value = self.accuracy if self.accuracy is not None else self.spearman
-        assert value is not None
-        return value
+        found = [v for v in (self.accuracy, self.entity_f1, self.spearman) if v is not None]
+        assert found, "a measured row has a quality score"
+        return found[0]
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,7 +72,8 @@ def columns(rows: list[Row]) -> list[tuple[str, str]]:
 def measure_row(name: str, folder: Path, evaluation: Path, precision: str,
                 kind: str = "classifier") -> Row:
     """Measure ``folder`` at ``precision`` ("own": the one it records) on ``evaluation``
-    (labelled texts for a classifier, scored pairs for an encoder)."""
+    (labelled texts for a classifier, tagged sentences for a tagger, scored pairs for an
+    encoder)."""
     env = {**os.environ, "LEPTON_CACHE_DIR": str(settings.cache_dir),
            "LEPTON_THREADS": str(settings.threads), "LEPTON_PROGRESS": "0"}
     done = subprocess.run(
@@ -91,7 +95,7 @@ def model_files(folder: Path) -> list[Path]:
     """The files a model needs to run: manifest, head, n-grams, its encoder folder, and
     the base encoder it names (reports, charts and kept data are left out)."""
     manifest = Manifest.read(folder)
-    files = [folder / name for name in (MANIFEST, HEAD_FILE, NGRAM_FILE)
+    files = [folder / name for name in (MANIFEST, HEAD_FILE, NGRAM_FILE, TAGGER_FILE)
              if (folder / name).is_file()]
     for name in ("encoder", "static", "adapter"):
         files += [f for f in (folder / name).rglob("*") if f.is_file()]
@@ -119,7 +123,8 @@ def parameter_count(folder: Path) -> int:
         from lepton_ai.models.registry import resolve
 
         encoder = inspect_folder(resolve(source).path()).path
-    return _numbers([folder / HEAD_FILE, *sorted(encoder.glob("*.safetensors"))])
+    heads = [folder / name for name in (HEAD_FILE, TAGGER_FILE) if (folder / name).is_file()]
+    return _numbers([*heads, *sorted(encoder.glob("*.safetensors"))])
 
 
 def encoder_folder_of(name: str | Path) -> Path:
@@ -178,8 +183,9 @@ def draw_chart(rows: list[Row], file: Path) -> None:
     import matplotlib.pyplot as plt
 
     names = [f"{row.model}\n{row.precision}" for row in rows]
-    quality = ("accuracy", "accuracy (%)") if rows[0].accuracy is not None else (
-        "spearman", "STS Spearman × 100")
+    quality = next((key, title) for key, title in (
+        ("accuracy", "accuracy (%)"), ("entity_f1", "entity F1 × 100"),
+        ("spearman", "STS Spearman × 100")) if getattr(rows[0], key) is not None)
     panels = (quality, ("texts_per_s_batch32", "texts/s, batch 32"),
               ("p50_ms", "p50 latency, 1 text (ms)"), ("size_mb", "size on disk (MB)"))
     figure, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.6))

@@ -1,6 +1,7 @@
 """One row of the before/after table, measured in a process of its own.
 
     python -m lepton_ai.compression.probe MODEL_DIR EVAL.jsonl --precision int8
+    python -m lepton_ai.compression.probe TAGGER_DIR EVAL.conll --kind tagger
     python -m lepton_ai.compression.probe ENCODER PAIRS.jsonl --kind encoder
 
 Loads the model, scores it on the labelled file, times it at batch 1 and batch 32, and
@@ -76,6 +77,26 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def measure_tagger(folder: Path, evaluation: Path, precision: str) -> dict[str, Any]:
+    """Entity F1, texts/s at batch 1 and 32, p50 latency and peak RSS."""
+    from lepton_ai.data.tagged import read_tagged
+    from lepton_ai.tasks.tagger import load_tagger
+
+    sentences = read_tagged(evaluation)
+    started = time.perf_counter()
+    model = load_tagger(folder, None if precision == "own" else precision)
+    model.predict(" ".join(sentences[0].tokens))
+    load_seconds = time.perf_counter() - started
+    report = model.evaluate(sentences)
+    return {
+        "entity_f1": round(100 * report["f1"], 2),
+        **timed(model.predict, [" ".join(s.tokens) for s in sentences]),
+        "peak_rss_mb": peak_rss_mb(),
+        "load_s": round(load_seconds, 2),
+        "backend": model.runtime.name,
+    }
+
+
 def measure_encoder(name: str, pairs_file: Path, precision: str) -> dict[str, Any]:
     """STS Spearman, sentences/s at batch 1 and 32, p50 latency and peak RSS."""
     from lepton_ai.models.loader import load_encoder
@@ -101,9 +122,12 @@ def main() -> None:
     parser.add_argument("model")
     parser.add_argument("evaluation", type=Path)
     parser.add_argument("--precision", default="own", choices=("own", "fp32", "int8"))
-    parser.add_argument("--kind", default="classifier", choices=("classifier", "encoder"))
+    parser.add_argument("--kind", default="classifier",
+                        choices=("classifier", "tagger", "encoder"))
     args = parser.parse_args()
-    if args.kind == "encoder":
+    if args.kind == "tagger":
+        print(json.dumps(measure_tagger(Path(args.model), args.evaluation, args.precision)))
+    elif args.kind == "encoder":
         print(json.dumps(measure_encoder(args.model, args.evaluation, args.precision)))
     else:
         print(json.dumps(measure(Path(args.model), args.evaluation, args.precision)))

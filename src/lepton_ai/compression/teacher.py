@@ -59,7 +59,7 @@ class Teacher:
         manifest = Manifest.read(path)
         if manifest.task != "classify":
             raise LeptonError(E.E1701, model=path, reason=f"it is a {manifest.task} model",
-                              hint="taggers are not compressed yet.")
+                              hint="classifiers, taggers and encoders are compressed.")
         model = TextClassifier.load(path, precision="fp32")
         if not isinstance(model.encoder, TransformerEncoder):
             raise LeptonError(E.E1701, model=path,

@@ -82,9 +82,13 @@ class Tagger(TrainedModel):
 
 
 class TransformerTagger(Tagger):
-    """A Hugging Face encoder + linear token classifier over first sub-word tokens."""
+    """A Hugging Face encoder + linear token classifier over first sub-word tokens.
 
-    def __init__(self, manifest: Manifest, folder: Path) -> None:
+    ``precision``: the encoder's; default the one the folder records (``lai compress``
+    chooses it), else ``settings.precision``.
+    """
+
+    def __init__(self, manifest: Manifest, folder: Path, precision: str | None = None) -> None:
         super().__init__(manifest, folder)
         import torch
         from safetensors.torch import load_file
@@ -96,7 +100,8 @@ class TransformerTagger(Tagger):
         self.info = inspect_folder(encoder_folder)
         # The encoder's runtime: the checked ONNX export (int8 where the CPU has VNNI),
         # as for embeddings; token vectors come from the same forward pass.
-        self.runtime = load_encoder(encoder_folder).runtime
+        self.runtime = load_encoder(
+            encoder_folder, precision=precision or manifest.config.get("precision")).runtime
         weights = load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE))))
         self.weight = weights["out.weight"].float().numpy()
         self.bias = weights["out.bias"].float().numpy()
@@ -122,7 +127,7 @@ class TransformerTagger(Tagger):
         scores: dict[int, np.ndarray] = {}
         for start in range(0, len(order), BATCH):
             chosen = order[start : start + BATCH]
-            batch = self._scores([encodings[i].ids for i in chosen])  # type: ignore[union-attr]
+            batch = self.token_scores([encodings[i].ids for i in chosen])  # type: ignore[union-attr]
             scores.update(zip(chosen, batch, strict=True))
         results: list[list[str]] = []
         confidences: list[list[float]] = []
@@ -145,7 +150,8 @@ class TransformerTagger(Tagger):
             confidences.append(confidence)
         return results, confidences
 
-    def _scores(self, ids: list[list[int]]) -> list[np.ndarray]:
+    def token_scores(self, ids: list[list[int]]) -> list[np.ndarray]:
+        """Tag scores ``(length, tags)`` at every sub-word of each id list (one batch)."""
         length = max(len(i) for i in ids)
         input_ids = np.zeros((len(ids), length), dtype=np.int64)
         mask = np.zeros((len(ids), length), dtype=np.int64)
@@ -201,12 +207,13 @@ def _repair(tags: list[str]) -> list[str]:
     return out
 
 
-def load_tagger(folder: str | Path, **_options: Any) -> Tagger:
-    """Load a tagger directory written by ``lai train --task ner``."""
+def load_tagger(folder: str | Path, precision: str | None = None, **_options: Any) -> Tagger:
+    """Load a tagger directory written by ``lai train --task ner`` (``precision``: of a
+    transformer tagger's encoder)."""
     folder = Path(folder)
     manifest = Manifest.read(folder)
     if manifest.task != "ner":
         raise LeptonError(E.E605, path=folder, found=manifest.task, expected="ner")
     if manifest.method == "charcrf":
         return CharCRFTagger(manifest, folder)
-    return TransformerTagger(manifest, folder)
+    return TransformerTagger(manifest, folder, precision)
