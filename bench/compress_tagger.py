@@ -38,15 +38,19 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="re-measure a student compressed before (a quiet machine)")
     args = parser.parse_args()
     name = f"{args.teacher.name}-distil{args.layers}"
     out = RESULTS / "models" / name
     options = {"layers": args.layers, **({"epochs": args.epochs} if args.epochs else {})}
-    with LoadMeter([os.getpid()]) as meter:
-        started = time.perf_counter()
-        result = compress(args.teacher, out, max_drop=100, resume=args.resume, **options)
-        seconds = time.perf_counter() - started
-    compress_load = meter.foreign_cores
+    result, seconds, compress_load = None, 0.0, 0.0
+    if not args.measure_only:
+        with LoadMeter([os.getpid()]) as meter:
+            started = time.perf_counter()
+            result = compress(args.teacher, out, max_drop=100, resume=args.resume, **options)
+            seconds = time.perf_counter() - started
+        compress_load = meter.foreign_cores
     rounds = []
     with LoadMeter([os.getpid()]) as meter:
         for _ in range(args.rounds):
@@ -55,9 +59,11 @@ def main() -> None:
             rounds.append((teacher, student))
     record("compress_tagger", {
         "teacher": str(args.teacher), "student": name, "options": options,
-        "compress_seconds": round(seconds, 1), "validation_drop": result.drop,
-        "chosen_precision": result.chosen.precision,
-        "validation": [row.as_dict() for row in result.rows],
+        "run": "measure" if result is None else "compress",
+        "compress_seconds": round(seconds, 1),
+        "validation_drop": result.drop if result else None,
+        "chosen_precision": result.chosen.precision if result else None,
+        "validation": [row.as_dict() for row in result.rows] if result else [],
         "test": [row.as_dict() for pair in rounds for row in pair],
         "teacher_test_f1": rounds[0][0].entity_f1, "student_test_f1": rounds[0][1].entity_f1,
         "speedup_batch32": statistics.median(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,7 @@ def compress(
         raise LeptonError(E.E1702, option=unknown[0], value=settings[unknown[0]],
                           problem="is not a compression setting",
                           fix=f"Settings: {', '.join(sorted(known))}.")
+    epochs_given = "epochs" in settings
     if prune_heads is not None or prune_layers is not None:
         settings.setdefault("epochs", 2)  # pruning: a short recovery run
     if distil and layers is None:
@@ -139,6 +140,10 @@ def compress(
         from lepton_ai.tasks.tagger import load_tagger
 
         check_output_folder(target)
+        teacher_epochs = int(Manifest.read(Path(model)).config.get("epochs") or 0)
+        if not epochs_given and plan.layers is not None and teacher_epochs > plan.settings.epochs:
+            # a distilled tagger needs the passes its teacher needed (AnEM: 8)
+            plan = replace(plan, settings=replace(plan.settings, epochs=teacher_epochs))
         tagged = None if isinstance(data, LabelledSet) else data
         tagged_eval = None if isinstance(eval_data, LabelledSet) else eval_data
         folder, rows, chosen, teacher_row, drop, record = compress_tagger(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from lepton_ai.artifacts.head_weights import affine
 from lepton_ai.artifacts.manifest import Manifest
 from lepton_ai.artifacts.staging import CHECKPOINTS
 from lepton_ai.compression.plan import CompressionPlan, plan_record
@@ -69,31 +70,46 @@ class TaggerTeacher:
         return cls(folder, model, shuffled[cut:], shuffled[:cut], "the model's held-out split")
 
 
-class TagLoss:
-    """Token-level distillation loss of a student (backbone + token layer)."""
+@dataclass(frozen=True)
+class TokenTargets:
+    """What the student learns per sentence, at each word's first sub-word."""
 
-    def __init__(self, backbone: Any, head: Any, ids: list[list[int]],
-                 first: list[list[int]], gold: list[list[int]],
-                 soft: list[np.ndarray], temperature: float, alpha: float) -> None:
-        self.backbone, self.head, self.ids = backbone, head, ids
-        self.first, self.gold, self.soft = first, gold, soft
-        self.temperature, self.alpha = temperature, alpha
+    ids: list[list[int]]  # sub-word ids
+    first: list[list[int]]  # position of each word's first sub-word
+    gold: list[list[int]]  # the gold tag of each word
+    scores: list[np.ndarray]  # the teacher's tag scores, (words, tags)
+    states: list[np.ndarray]  # the teacher's token states, (words, dim)
+
+
+class TagLoss:
+    """Token-level distillation loss of a student (backbone + token layer): the
+    teacher's softened tag distribution, the gold tag, and 1 − cosine to the teacher's
+    token state (as the classifier's loss matches sentence vectors)."""
+
+    def __init__(self, backbone: Any, head: Any, targets: TokenTargets,
+                 settings: Any) -> None:
+        self.backbone, self.head, self.targets, self.settings = (
+            backbone, head, targets, settings)
 
     def __call__(self, batch: Sequence[int]) -> Any:
         import torch
         from torch.nn import functional
 
-        rows = list(batch)
-        input_ids, mask = self.backbone.pad([self.ids[i] for i in rows])
-        scores = self.head(self.backbone.token_states(input_ids, mask))
-        student = torch.cat([scores[r, self.first[i]] for r, i in enumerate(rows)])
-        teacher = torch.from_numpy(np.concatenate([self.soft[i] for i in rows]))
-        gold = torch.tensor([t for i in rows for t in self.gold[i]])
-        t = self.temperature
+        rows, targets = list(batch), self.targets
+        input_ids, mask = self.backbone.pad([targets.ids[i] for i in rows])
+        states = self.backbone.token_states(input_ids, mask)
+        student_states = torch.cat([states[r, targets.first[i]] for r, i in enumerate(rows)])
+        student = self.head(student_states)
+        teacher = torch.from_numpy(np.concatenate([targets.scores[i] for i in rows]))
+        teacher_states = torch.from_numpy(np.concatenate([targets.states[i] for i in rows]))
+        gold = torch.tensor([t for i in rows for t in targets.gold[i]])
+        t, alpha = self.settings.temperature, self.settings.alpha
         kd = functional.kl_div(functional.log_softmax(student / t, -1),
                                functional.softmax(teacher / t, -1),
                                reduction="batchmean") * t**2
-        return self.alpha * kd + (1 - self.alpha) * functional.cross_entropy(student, gold)
+        cosine = 1 - functional.cosine_similarity(student_states, teacher_states, dim=-1).mean()
+        return (alpha * kd + (1 - alpha) * functional.cross_entropy(student, gold)
+                + self.settings.cosine_weight * cosine)
 
 
 def tagger_student(teacher: TaggerTeacher, plan: CompressionPlan, staging: Path,
@@ -120,16 +136,16 @@ def tagger_student(teacher: TaggerTeacher, plan: CompressionPlan, staging: Path,
     tag_index = {tag: i for i, tag in enumerate(model.tags)}
     ids, first, gold = _aligned(fresh(), teacher.train, tag_index)
     say(f"Teacher token scores on {len(ids)} sentences")
-    soft = [scores[positions] for scores, positions in zip(
-        _teacher_scores(model, ids), first, strict=True)]
+    states = _teacher_states(model, ids, first)
+    targets = TokenTargets(ids, first, gold,
+                           [affine(s, model.weight, model.bias) for s in states], states)
     head = torch.nn.Linear(model.weight.shape[1], model.weight.shape[0])
     with torch.no_grad():
         head.weight.copy_(torch.from_numpy(model.weight))
         head.bias.copy_(torch.from_numpy(model.bias))
 
     def loss_for(backbone: Any) -> TagLoss:
-        return TagLoss(backbone, head, ids, first, gold, soft, settings.temperature,
-                       settings.alpha)
+        return TagLoss(backbone, head, targets, settings)
 
     backbone, cuts = cut_student(fresh, loss_for, plan, len(ids), staging, resume)
     loss = loss_for(backbone)
@@ -192,15 +208,17 @@ def _aligned(backbone: Any, sentences: list[TaggedSentence], tag_index: dict[str
     return ids, first, gold
 
 
-def _teacher_scores(model: Any, ids: list[list[int]]) -> list[np.ndarray]:
-    """The teacher's token scores for each sentence (batches of similar length)."""
+def _teacher_states(model: Any, ids: list[list[int]],
+                    first: list[list[int]]) -> list[np.ndarray]:
+    """The teacher's token states at each word's first sub-word (batches of similar
+    length, through the ONNX Runtime path that serves it)."""
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     out: list[np.ndarray] = [np.zeros(0)] * len(ids)
     for start in range(0, len(order), 64):
         chosen = order[start : start + 64]
-        for index, scores in zip(chosen, model.token_scores([ids[i] for i in chosen]),
+        for index, states in zip(chosen, model.token_states([ids[i] for i in chosen]),
                                  strict=True):
-            out[index] = scores[: len(ids[index])].astype(np.float32)
+            out[index] = np.ascontiguousarray(states[first[index]], dtype=np.float32)
     return out
 
 

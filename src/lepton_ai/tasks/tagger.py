@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from lepton_ai.artifacts.head_weights import softmax
+from lepton_ai.artifacts.head_weights import affine, softmax
 from lepton_ai.artifacts.manifest import Manifest, require_file
 from lepton_ai.artifacts.tagger_weights import TAGGER_FILE, VOCAB_FILE
 from lepton_ai.errors import E, LeptonError
@@ -152,6 +152,10 @@ class TransformerTagger(Tagger):
 
     def token_scores(self, ids: list[list[int]]) -> list[np.ndarray]:
         """Tag scores ``(length, tags)`` at every sub-word of each id list (one batch)."""
+        return [affine(states, self.weight, self.bias) for states in self.token_states(ids)]
+
+    def token_states(self, ids: list[list[int]]) -> list[np.ndarray]:
+        """The encoder's last hidden states ``(length, dim)`` of each id list (one batch)."""
         length = max(len(i) for i in ids)
         input_ids = np.zeros((len(ids), length), dtype=np.int64)
         mask = np.zeros((len(ids), length), dtype=np.int64)
@@ -159,7 +163,7 @@ class TransformerTagger(Tagger):
             input_ids[row, : len(sequence)] = sequence
             mask[row, : len(sequence)] = 1
         hidden = self.runtime.forward(input_ids, mask, alone=True)  # every core on each batch
-        return list(hidden @ self.weight.T + self.bias)
+        return [hidden[row, : len(sequence)] for row, sequence in enumerate(ids)]
 
 
 class CharCRFTagger(Tagger):
