@@ -1,4 +1,9 @@
-"""``lai compress``: a smaller, faster copy of a trained classifier, and what it costs.
+"""``lai compress``: a smaller, faster copy of a trained model, and what it costs.
+
+A classifier goes through the steps below. An entity tagger
+(:mod:`~lepton_ai.compression.tagger_student`) and an encoder
+(:mod:`~lepton_ai.compression.encoder_student`) take the same cut, table and gate,
+with entity F1 or STS Spearman as the score.
 
 The steps, each in its own module:
 
@@ -80,10 +85,11 @@ def compress(
     resume: bool = False,
     **settings: Any,
 ) -> CompressionResult:
-    """Compress the classifier in ``model`` into a new model folder ``out``.
+    """Compress ``model`` into a new folder ``out``.
 
     Args:
-        model: a trained classifier folder (the teacher).
+        model: the teacher: a trained classifier or entity-tagger folder, or an encoder
+            (a registered name or a Hugging Face folder).
         out: the folder to write (new, empty, or a model written before).
         distil: distil a student with ``layers`` of the teacher's layers (``layers``
             alone implies it).
@@ -92,9 +98,12 @@ def compress(
         prune_layers: remove this many layers (least important first).
         static: a static-embedding (model2vec) student with a new head.
         quantize: ``int8``, ``fp32`` or ``auto`` (the faster one that keeps accuracy).
-        data: the labelled training data (default: the file the teacher records).
-        eval_data: labelled data to measure on (default: the teacher's held-out split).
-        unlabelled: more in-domain texts (a file or a list) the teacher labels.
+        data: the labelled (or tagged) training data (default: the file the teacher
+            records).
+        eval_data: labelled data to measure on (default: the teacher's held-out
+            split); for an encoder, scored sentence pairs.
+        unlabelled: more in-domain texts (a file or a list) the teacher labels; what an
+            encoder's student learns from.
         max_drop: most accuracy points the result may lose (LAI-E1707 otherwise).
         force: write a result that loses more, with the drop in its card.
         resume: continue an interrupted run from its last checkpoint.
