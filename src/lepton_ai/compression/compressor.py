@@ -24,7 +24,6 @@ The steps, each in its own module:
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,10 +40,11 @@ from lepton_ai.compression.gate import choose_precision, gate
 from lepton_ai.compression.measurement import Row, measure_row
 from lepton_ai.compression.plan import CompressionPlan, plan_record
 from lepton_ai.compression.students import CUTS_FILE
-from lepton_ai.compression.teacher import KEPT_EVAL, CompressionData, Teacher
+from lepton_ai.compression.teacher import CompressionData, Teacher
 from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.tasks.classify import TextClassifier
+from lepton_ai.training.classifier_training import EVAL_FILE, write_labelled_jsonl
 from lepton_ai.training.run_log import say
 
 #: Bytes per number held per text (teacher vectors and scores) and fixed overhead.
@@ -171,7 +171,7 @@ def compress(
             manifest = _static_student(teacher, gathered, staging)
         else:
             manifest = _transformer_student(teacher, gathered, plan, staging, resume)
-        _write_jsonl(staging / KEPT_EVAL, gathered.evaluation)
+        write_labelled_jsonl(staging / EVAL_FILE, gathered.evaluation)
         manifest.write(staging)
         rows, chosen, teacher_row = _measure(teacher, staging, plan)
         manifest.config["precision"] = chosen.precision if chosen.precision in (
@@ -308,7 +308,7 @@ def _distil_set(teacher: Teacher, gathered: CompressionData) -> DistilSet:
 def _measure(teacher: Teacher, student: Path, plan: CompressionPlan) -> tuple[
         list[Row], Row, Row]:
     """The table: teacher at fp32 (and int8), student at each precision tried."""
-    evaluation = student / KEPT_EVAL
+    evaluation = student / EVAL_FILE
     say("Measuring teacher and student (each in a fresh process)")
     rows = [measure_row("teacher", teacher.folder, evaluation, "fp32")]
     if plan.static:
@@ -344,10 +344,3 @@ def _available_gb() -> float | None:
     except OSError:
         return None
     return None
-
-
-def _write_jsonl(file: Path, data: LabelledSet) -> None:
-    with file.open("w", encoding="utf-8") as handle:
-        for text, labels in zip(data.texts, data.labels, strict=True):
-            value: Any = labels if len(labels) != 1 else labels[0]
-            handle.write(json.dumps({"text": text, "label": value}, ensure_ascii=False) + "\n")

@@ -115,14 +115,7 @@ def size_mb(folder: Path) -> float:
 
 def parameter_count(folder: Path) -> int:
     """Numbers in a classifier's weights (encoder, head, static vectors), from headers."""
-    manifest = Manifest.read(folder)
-    source = encoder_source(folder, manifest)
-    encoder = Path(source) if isinstance(source, Path) else None
-    if encoder is None:
-        from lepton_ai.models.folder import inspect_folder
-        from lepton_ai.models.registry import resolve
-
-        encoder = inspect_folder(resolve(source).path()).path
+    encoder = encoder_folder_of(encoder_source(folder, Manifest.read(folder)))
     heads = [folder / name for name in (HEAD_FILE, TAGGER_FILE) if (folder / name).is_file()]
     return _numbers([*heads, *sorted(encoder.glob("*.safetensors"))])
 

@@ -11,6 +11,7 @@ distillation) and the gold tag. It is measured and gated on entity F1.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +26,6 @@ from lepton_ai.compression.plan import CompressionPlan, plan_record
 from lepton_ai.data.tagged import TaggedSentence, read_tagged
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.training.run_log import say
-
-IGNORE = -100
 
 
 @dataclass
@@ -192,19 +191,13 @@ def tagger_student(teacher: TaggerTeacher, plan: CompressionPlan, staging: Path,
 
 def _aligned(backbone: Any, sentences: list[TaggedSentence], tag_index: dict[str, int]
              ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
-    """Sub-word ids, the position of each word's first sub-word, and its gold tag."""
-    ids, first, gold = [], [], []
-    for sentence in sentences:
-        encoding = backbone.tokenizer.encode(sentence.tokens, is_pretokenized=True)
-        positions, seen = [], set()
-        for position, word in enumerate(encoding.word_ids):
-            if word is not None and word not in seen:
-                seen.add(word)
-                positions.append(position)
-        ids.append(encoding.ids)
-        first.append(positions)
-        gold.append([tag_index.get(sentence.tags[encoding.word_ids[p]], 0)
-                     for p in positions])
+    """Sub-word ids, the position of each word's first sub-word, and its gold tag (from
+    training's own alignment; a tag the teacher never saw counts as its first, "O")."""
+    from lepton_ai.training.ner.transformer import IGNORE, align
+
+    ids, labels = align(backbone, sentences, defaultdict(int, tag_index))
+    first = [[p for p, label in enumerate(row) if label != IGNORE] for row in labels]
+    gold = [[label for label in row if label != IGNORE] for row in labels]
     return ids, first, gold
 
 

@@ -25,10 +25,9 @@ from lepton_ai.models.encoders import TransformerEncoder
 from lepton_ai.models.registry import resolve
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.tasks.trained import encoder_source
-from lepton_ai.text.lang import has_cjk
+from lepton_ai.training.checks import cjk_share
+from lepton_ai.training.classifier_training import EVAL_FILE
 
-#: The held-out split training keeps in a model folder (``--keep-data``).
-KEPT_EVAL = "eval.jsonl"
 #: Share of Chinese texts that separates an unlabelled file's language from the model's.
 LANGUAGE_GAP = 0.5
 
@@ -135,7 +134,7 @@ def _evaluation(teacher: Teacher, given: str | Path | LabelledSet | None, text: 
         return given, "given evaluation data"
     if given is not None:
         return read_labelled(given, text, label), f"evaluation file {Path(given).name}"
-    kept = teacher.folder / KEPT_EVAL
+    kept = teacher.folder / EVAL_FILE
     if kept.is_file() and kept.stat().st_size:
         return read_labelled(kept, "text", "label"), "the model's held-out split"
     raise LeptonError(E.E1703, model=teacher.folder)
@@ -166,11 +165,7 @@ def read_texts(given: str | Path | Sequence[str] | None, text: str = "text") -> 
 
 
 def _check_language(teacher: Teacher, train: list[str], extra: list[str], file: object) -> None:
-    def share(texts: list[str]) -> float:
-        sample = texts[:: max(1, len(texts) // 2000)]
-        return sum(has_cjk(t) for t in sample) / max(1, len(sample))
-
-    model_share, found_share = share(train), share(extra)
+    model_share, found_share = cjk_share(train), cjk_share(extra)
     if abs(model_share - found_share) > LANGUAGE_GAP:
         raise LeptonError(E.E1705, file=file, found_share=found_share,
                           model_share=model_share, model=teacher.folder)

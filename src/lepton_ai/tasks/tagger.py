@@ -152,18 +152,23 @@ class TransformerTagger(Tagger):
 
     def token_scores(self, ids: list[list[int]]) -> list[np.ndarray]:
         """Tag scores ``(length, tags)`` at every sub-word of each id list (one batch)."""
-        return [affine(states, self.weight, self.bias) for states in self.token_states(ids)]
+        scores = affine(self._hidden(ids), self.weight, self.bias)  # one product per batch
+        return [scores[row, : len(sequence)] for row, sequence in enumerate(ids)]
 
     def token_states(self, ids: list[list[int]]) -> list[np.ndarray]:
         """The encoder's last hidden states ``(length, dim)`` of each id list (one batch)."""
+        hidden = self._hidden(ids)
+        return [hidden[row, : len(sequence)] for row, sequence in enumerate(ids)]
+
+    def _hidden(self, ids: list[list[int]]) -> np.ndarray:
+        """Hidden states of the padded batch, ``(batch, longest, dim)``."""
         length = max(len(i) for i in ids)
         input_ids = np.zeros((len(ids), length), dtype=np.int64)
         mask = np.zeros((len(ids), length), dtype=np.int64)
         for row, sequence in enumerate(ids):
             input_ids[row, : len(sequence)] = sequence
             mask[row, : len(sequence)] = 1
-        hidden = self.runtime.forward(input_ids, mask, alone=True)  # every core on each batch
-        return [hidden[row, : len(sequence)] for row, sequence in enumerate(ids)]
+        return self.runtime.forward(input_ids, mask, alone=True)  # every core on each batch
 
 
 class CharCRFTagger(Tagger):

@@ -81,13 +81,17 @@ def check_language(
     """LAI-E507 when many texts are Chinese but the base model only reads English."""
     if base_languages != "en" or not texts:  # unknown (user folders) or multilingual
         return
-    step = max(1, len(texts) // 2000)  # a sample is enough for a share
-    sample = texts[::step]
-    share = sum(has_cjk(text) for text in sample) / len(sample)
+    share = cjk_share(texts)
     if share > CJK_SHARE_LIMIT:
         raise LeptonError(
             E.E507, share=share, base=base_name, alternative=multilingual_alternative
         )
+
+
+def cjk_share(texts: list[str]) -> float:
+    """The share of ``texts`` holding Chinese characters, from a sample of at most ~2,000."""
+    sample = texts[:: max(1, len(texts) // 2000)]
+    return sum(has_cjk(text) for text in sample) / max(1, len(sample))
 
 
 def _names(labels: list[str], shown: int = 10) -> str:

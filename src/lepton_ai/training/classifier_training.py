@@ -273,8 +273,10 @@ def train_one(
     model.manifest = manifest
     if keep_data:
         # Every update's held-out examples stay, so forgetting is measured on all so far.
-        _write_jsonl(out / EVAL_FILE, evaluation if old_eval is None else old_eval + evaluation)
-        _write_jsonl(out / MEMORY_FILE, sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
+        write_labelled_jsonl(out / EVAL_FILE,
+                             evaluation if old_eval is None else old_eval + evaluation)
+        write_labelled_jsonl(out / MEMORY_FILE,
+                             sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
     shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)  # (search trials are not staged)
     return model
 
@@ -312,7 +314,8 @@ def _continue_from(job: Job, start: StartingPoint) -> None:
         job.adapter_source = folder / "adapter"
 
 
-def _write_jsonl(file: Path, data: LabelledSet) -> None:
+def write_labelled_jsonl(file: Path, data: LabelledSet) -> None:
+    """One ``{"text", "label": [...]}`` line per example (``read_labelled`` reads it)."""
     with file.open("w", encoding="utf-8") as handle:
         for text, labels in zip(data.texts, data.labels, strict=True):
             handle.write(json.dumps({"text": text, "label": labels}, ensure_ascii=False) + "\n")
