@@ -82,7 +82,7 @@ def _inside_quote(text: str, match: re.Match[str], sentence_start: int) -> bool:
     return any(q in ahead for q in _CLOSE_QUOTES) and "\n" not in match.group()
 
 
-def _attributed(text: str, match: re.Match[str]) -> bool:
+def _attributed(text: str, match: re.Match[str], sentence_start: int) -> bool:
     """Whether a quote that closes here is followed by its attribution ("…”他低声说。")."""
     if not any(q in match.group() for q in _CLOSE_QUOTES) or "\n" in match.group():
         return False
@@ -93,7 +93,17 @@ def _attributed(text: str, match: re.Match[str]) -> bool:
     # The attribution ends the sentence ("他低声说。") or introduces the next part of the
     # quote ("小王神秘地说，“…"); "他认为，AI…" starts a sentence of its own.
     after = rest[found.start():found.start() + 2]
-    return after[0] in "。！？!?" or after[-1:] in _OPEN_QUOTES
+    if after[0] in "。！？!?":
+        return True
+    # A quote its sentence already introduced ("朋友问我：“有那么好听吗？”") is answered,
+    # not attributed, by a next speaker's "我笑着说：“…”".
+    return after[-1:] in _OPEN_QUOTES and not _introduced(text, sentence_start, match.start())
+
+
+def _introduced(text: str, sentence_start: int, quote_end: int) -> bool:
+    """Whether the quote that closes at ``quote_end`` opened after a colon."""
+    opened = max(text.rfind(q, sentence_start, quote_end) for q in _OPEN_QUOTES)
+    return opened > sentence_start and text[opened - 1] in "：:"
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -105,7 +115,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 and _keeps_going(text, match.start() + 1, start):
             continue
         if mark[0] in "。！？…" and (_inside_quote(text, match, start)
-                                    or _attributed(text, match)):
+                                    or _attributed(text, match, start)):
             continue
         spans.append((start, match.end()))
         start = match.end()
