@@ -34,10 +34,21 @@ def lead(text: str, n: int) -> str:
     return " ".join(text[start:end] for start, end in sentences_of(text)[:n])
 
 
-def score(predictions: list[str], references: list[str]) -> dict[str, float]:
+class CharacterTokens:
+    """Chinese ROUGE counts characters (rouge-score's own tokenizer drops CJK)."""
+
+    @staticmethod
+    def tokenize(text: str) -> list[str]:
+        return [char for char in text if char.isalnum()]
+
+
+def score(predictions: list[str], references: list[str], chinese: bool = False
+          ) -> dict[str, float]:
+    """Mean ROUGE-1/2/L F1 × 100: Porter-stemmed words, or characters for Chinese."""
     from rouge_score import rouge_scorer
 
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=not chinese,
+                                      tokenizer=CharacterTokens() if chinese else None)
     totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
     for prediction, reference in zip(predictions, references, strict=True):
         for name, value in scorer.score(reference, prediction).items():

@@ -44,6 +44,8 @@ def sentences(text: str) -> list[str]:
      ["朋友问我：“有那么好听吗？”", "我笑着说：“你自己听听就知道了。”"]),
     ("银行卡丢了……你先别慌。", ["银行卡丢了……", "你先别慌。"]),
     ("2. Andrei Ivanov won.", ["2. Andrei Ivanov won."]),
+    ("基金（No. 52172045）资助。I said no. Fine.",
+     ["基金（No. 52172045）资助。", "I said no.", "Fine."]),
 ])
 def test_sentences_end_where_a_reader_ends_them(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected

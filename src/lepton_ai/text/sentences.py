@@ -35,13 +35,15 @@ ABBREVIATIONS = frozenset({
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "vol", "pp", "ca", "cf", "u.s", "u.k", "u.n"
 })
+#: Abbreviations of "number" that end no sentence before a number.
+_NUMBER_SIGNS = frozenset({"no", "nos", "nr"})
 _MONTHS = frozenset({
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "january", "february", "march", "april", "june", "july", "august",
     "september", "october", "november", "december"
 })
 #: The word before a period: a list number, a single capital, or a word with dots.
-_BEFORE_PERIOD = re.compile(r"(?:^|(?<=\s)|(?<=\())([\w.]+)\.$")
+_BEFORE_PERIOD = re.compile(r"(?:^|(?<=\s)|(?<=[(（]))([\w.]+)\.$")
 
 
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,2}\.\s")
@@ -67,6 +69,8 @@ def _keeps_going(text: str, end_of_mark: int, sentence_start: int) -> bool:
         return len(word) <= 2 and not month and (opens or listed)
     if len(word) == 1 and word.isupper():
         return True
+    if word.lower() in _NUMBER_SIGNS:  # "No. 52172045"; "I said no." still ends one
+        return text[end_of_mark:end_of_mark + 3].lstrip()[:1].isdigit()
     return word.lower() in ABBREVIATIONS
 
 
