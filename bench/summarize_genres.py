@@ -1,0 +1,104 @@
+"""One-line summaries of scientific abstracts and reviews: which method wins per genre (issue 26).
+
+    .venv/bin/python bench/summarize_genres.py [--abstractive 60]
+
+- **abstract**: the 500 Inspec test abstracts (../shared/data/inspec, never copied;
+  research use, evaluation only), each paper's title as a one-line reference.
+- **review**: bench/data/reviews_summaries_dev.jsonl, 20 English and 20 Chinese reviews
+  whose one-line references were written with them (a development set).
+
+Contenders, each asked for one sentence: lead-1; ``lai.summarize(method="extractive",
+max_sentences=1)`` with its lead prior (the default) and without (``lead=False``); and
+the packaged language model (``method="abstractive"``, English only) on the first
+``--abstractive`` texts of each English set (it is slow), with the extractive default
+scored again on the same texts so the two compare like for like. ROUGE-1/2/L F1 × 100 as
+bench/summarize_dialogsum.py scores them (characters for Chinese). Appends JSON lines to
+bench/results/summarize_genres.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lepton_ai as lai
+from _common import SHARED_DATA, LoadMeter, code_version, record
+from lepton_ai.tasks.summarize import sentences_of
+from summarize_dialogsum import score
+
+REVIEWS = Path(__file__).resolve().parent / "data" / "reviews_summaries_dev.jsonl"
+Summarizer = Callable[[str], str]
+
+
+def abstracts() -> list[tuple[str, str]]:
+    """(title, abstract) of the Inspec test papers."""
+    rows = []
+    with (SHARED_DATA / "inspec" / "inspec_test.json").open(encoding="utf-8") as handle:
+        for line in handle:
+            paper = json.loads(line)
+            rows.append((paper["title"], paper["abstract"]))
+    return rows
+
+
+def reviews(lang: str) -> list[tuple[str, str]]:
+    """(reference summary, review) of the development reviews in ``lang``."""
+    with REVIEWS.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [(row["summary"], row["text"]) for row in rows if row["lang"] == lang]
+
+
+def lead_1(text: str) -> str:
+    return text[slice(*sentences_of(text)[0])]
+
+
+def extractive(lead: bool) -> Summarizer:
+    return lambda text: lai.summarize(text, method="extractive", max_sentences=1,
+                                      lead=lead).text
+
+
+def abstractive(text: str) -> str:
+    return lai.summarize(text, method="abstractive", max_sentences=1).text
+
+
+def run(genre: str, rows: list[tuple[str, str]], contenders: dict[str, Summarizer],
+        chinese: bool) -> None:
+    references = [reference for reference, _ in rows]
+    for method, summarize in contenders.items():
+        with LoadMeter([os.getpid()]) as meter:
+            started = time.perf_counter()
+            predictions = [summarize(text) for _, text in rows]
+            seconds = time.perf_counter() - started
+        result = {"genre": genre, "method": method, "texts": len(rows),
+                  **score(predictions, references, chinese=chinese),
+                  "texts_per_s": round(len(rows) / seconds, 2), "example": predictions[0][:200],
+                  "foreign_cores": round(meter.foreign_cores, 2), "code": code_version()}
+        record("summarize_genres", result)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--abstractive", type=int, default=60,
+                        help="English texts per set for the (slow) language model; 0 skips it.")
+    args = parser.parse_args()
+    extractive_contenders = {"lead-1": lead_1,
+                             "extractive-1 (default, lead prior)": extractive(lead=True),
+                             "extractive-1, lead=False": extractive(lead=False)}
+    sets = (("abstract (Inspec test, title)", abstracts(), False),
+            ("review, en (ours)", reviews("en"), False),
+            ("review, zh (ours)", reviews("zh"), True))
+    for genre, rows, chinese in sets:
+        run(genre, rows, extractive_contenders, chinese)
+        if args.abstractive and not chinese:
+            run(f"{genre}, first {args.abstractive}", rows[:args.abstractive],
+                {"abstractive (packaged LM)": abstractive,
+                 "extractive-1 (default, lead prior)": extractive(lead=True)}, chinese)
+
+
+if __name__ == "__main__":
+    main()
