@@ -51,7 +51,7 @@ def main() -> None:
         titles = [title for title, _ in part]
         contenders = {
             "lead-1": lambda text: text[slice(*sentences_of(text)[0])],
-            "extractive-1 (default, lead prior)": lambda text: lai.summarize(
+            "extractive-1 (default)": lambda text: lai.summarize(
                 text, method="extractive", max_sentences=1).text,
             "extractive-1, lead=False": lambda text: lai.summarize(
                 text, method="extractive", max_sentences=1, lead=False).text,

@@ -657,6 +657,12 @@ class E(Enum):
         "answer needs documents= (a list of texts) or index= (a folder from "
         "lai.Index.save / lai index build), not {got}."
     )
+    E909 = (
+        Kind.INVALID,
+        "Unknown summary genre {genre!r}. Use 'auto' (read from the text), 'document' "
+        "(news, reports, abstracts: the point comes first) or 'review' (the verdict comes "
+        "last); dialogues are recognised by their speaker tags."
+    )
     # --- solutions (the assistant): 10xx
     E1001 = (
         Kind.MISSING_FILE,

@@ -88,6 +88,22 @@ def test_the_lead_prior_puts_the_opening_first_unless_turned_off(tmp_cache) -> N
     assert central.startswith("Acme")  # centrality alone: one of the two on Acme
 
 
+def test_a_review_is_read_as_one_and_summarized_by_its_verdict(tmp_cache) -> None:
+    review = ("I bought this kettle after my old one started leaking. It boils a litre in "
+              "three minutes. The handle stays cool. It is louder than my old one. Overall "
+              "the kettle boils fast with a cool handle, and I am happy with it for the price.")
+    summary = summarize(review, method="extractive", max_sentences=1)
+    assert summary.genre == "review"
+    assert summary.text.startswith("Overall")
+    as_document = summarize(review, method="extractive", max_sentences=1, genre="document")
+    assert as_document.genre == "document" and as_document.text.startswith("I bought")
+
+
+def test_an_unknown_genre_names_the_choices() -> None:
+    with pytest.raises(LeptonError, match="LAI-E909"):
+        summarize("A sentence here.", method="extractive", genre="poem")  # type: ignore[arg-type]
+
+
 def test_a_long_text_is_ranked_by_words_and_only_a_shortlist_is_embedded(
         tmp_cache, monkeypatch) -> None:
     import lepton_ai.tasks.embed as embed_module
