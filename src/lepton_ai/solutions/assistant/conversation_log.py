@@ -30,13 +30,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
     delete,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from lepton_ai.errors import W, warn
+from lepton_ai.solutions.database import open_engine
 from lepton_ai.tasks.redact import redact_for_storage
 
 VERSION_TABLE = "lepton_assistant_version"
@@ -91,7 +91,7 @@ class ConversationLog:
     def __init__(self, url: str, retention_days: float | None = None) -> None:
         self.url = url
         self.retention_days = retention_days
-        self._engine: Engine = create_engine(url, pool_pre_ping=True)
+        self._engine: Engine = open_engine(url)
         self._pending: deque[tuple[Table, dict[str, Any]]] = deque()
         self._lock = threading.Lock()
         self._warned = False

@@ -38,7 +38,6 @@ from sqlalchemy import (
     Text,
     case,
     cast,
-    create_engine,
     delete,
     func,
     select,
@@ -46,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from lepton_ai.errors import W, warn
-from lepton_ai.solutions.database import insert_new, upgrade_schema
+from lepton_ai.solutions.database import insert_new, open_engine, upgrade_schema
 
 VERSION_TABLE = "lepton_monitor_version"
 #: Longest wait between two tries while the database is away.
@@ -143,7 +142,7 @@ class MonitorStore:
         self.url = url
         self.monitor = monitor
         self.buffer_limit = buffer_limit
-        self._engine: Engine = create_engine(url, pool_pre_ping=True)
+        self._engine: Engine = open_engine(url)
         self._pending: deque[_Pending] = deque()
         self._lock = threading.Lock()
         self._schema_ready = False

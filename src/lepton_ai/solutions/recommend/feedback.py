@@ -22,7 +22,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
     select,
 )
 
@@ -97,9 +96,9 @@ class FeedbackLog:
             file = self._file()
             if not create and file is not None and not file.is_file():
                 return None
-            from lepton_ai.solutions.database import upgrade_schema
+            from lepton_ai.solutions.database import open_engine, upgrade_schema
 
-            engine = create_engine(self.url, pool_pre_ping=True)
+            engine = open_engine(self.url)
             upgrade_schema(engine, Path(__file__).parent / "migrations")
             self._engine = engine
         return self._engine
