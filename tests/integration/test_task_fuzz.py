@@ -4,6 +4,7 @@ exception. Real shipped models; a few hundred seeded examples per task."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -31,7 +32,9 @@ def test_any_unicode_gets_a_result_per_text_or_a_code(name: str) -> None:
     task = declared(name)
     options = FUZZED[name]
 
-    @settings(max_examples=150, deadline=None, database=None, derandomize=True,
+    # CI runs 150 per task; the long run (docs/benchmarks.md) sets LEPTON_FUZZ_TASK_EXAMPLES.
+    @settings(max_examples=int(os.environ.get("LEPTON_FUZZ_TASK_EXAMPLES", "150")),
+              deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow])
     @given(st.one_of(TEXT, st.lists(TEXT, min_size=1, max_size=3)))
     def call(texts: Any) -> None:

@@ -640,3 +640,39 @@ def test_training_threads_leave_cores_that_other_processes_hold(monkeypatch) -> 
     monkeypatch.setattr(settings, "threads", 1)  # LEPTON_THREADS=1 is a ceiling
     assert threads.threads_for(0.0) == 1
     assert 0.0 <= threads.OtherLoad().cores() < 64  # the real reading works here
+
+
+def test_a_manifest_that_lies_about_shapes_is_named_before_the_encoder_loads(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from safetensors.numpy import load_file, save_file
+
+    import lepton_ai.tasks.classify as classify_module
+
+    out = tmp_path / "model"
+    train(topics_csv, base=tiny_encoder_dir, out=out, method="head", ngrams=False)
+    manifest_file, head_file = out / "lepton.json", out / "head.safetensors"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    tensors = load_file(str(head_file))
+
+    def loaded_encoder(*args: object) -> None:
+        raise AssertionError("the encoder was loaded before the head was checked")
+
+    # A fourth label in the manifest that the head never learned.
+    lying = {**manifest, "labels": [*manifest["labels"], "extra"]}
+    manifest_file.write_text(json.dumps(lying), encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(classify_module, "load_encoder", loaded_encoder)
+        with pytest.raises(LeptonError, match="LAI-E606.*scores 3 labels but the manifest lists 4"):
+            lai.load(out)
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    # A bias that does not fit its weight.
+    save_file({**tensors, "out.bias": tensors["out.bias"][:2].copy()}, str(head_file))
+    with pytest.raises(LeptonError, match=r"LAI-E606.*head\.safetensors.*do not fit"):
+        lai.load(out)
+    # A head for vectors of another length than the encoder's.
+    wide = np.zeros((3, tensors["out.weight"].shape[1] + 8), dtype=np.float32)
+    save_file({**tensors, "out.weight": wide}, str(head_file))
+    with pytest.raises(LeptonError, match="LAI-E606.*reads .*-dimensional vectors"):
+        lai.load(out)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lepton_ai.artifacts.manifest import require_file
+from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.folder import checked_safetensors
 from lepton_ai.text.ngrams import NgramVocabulary
 
@@ -83,6 +84,39 @@ class HeadWeights:
         save_file({k: np.ascontiguousarray(v) for k, v in self.tensors.items()}, str(file))
         if self.ngrams is not None:
             self.ngrams.save(file.parent / NGRAM_FILE)
+
+    @property
+    def input_size(self) -> int:
+        """Length of the vectors the head reads."""
+        first = self.tensors["hidden.weight" if self.kind == MLP else "out.weight"]
+        return int(first.shape[1])
+
+    def check_shapes(self, file: Path, labels: int) -> None:
+        """LAI-E606 naming ``file`` when its tensors do not fit together or do not score
+        ``labels`` labels (a manifest and a head from different trainings)."""
+        t = self.tensors
+        needed = ("hidden.weight", "hidden.bias", "out.weight", "out.bias") \
+            if self.kind == MLP else ("out.weight", "out.bias")
+        missing = [name for name in needed if name not in t]
+        if missing:
+            raise LeptonError(E.E606, path=file, why=f"no tensor {missing[0]!r} for a "
+                              f"{self.kind} head")
+        out_weight, out_bias = t["out.weight"], t["out.bias"]
+        if out_weight.ndim != 2 or out_bias.shape != (out_weight.shape[0],):
+            raise LeptonError(E.E606, path=file, why=f"out.weight {out_weight.shape} and "
+                              f"out.bias {out_bias.shape} do not fit together")
+        if self.kind == MLP and t["hidden.weight"].shape[0] != out_weight.shape[1]:
+            raise LeptonError(E.E606, path=file, why=f"hidden.weight "
+                              f"{t['hidden.weight'].shape} does not feed out.weight "
+                              f"{out_weight.shape}")
+        if out_weight.shape[0] != labels:
+            raise LeptonError(E.E606, path=file, why=f"the head scores {out_weight.shape[0]} "
+                              f"labels but the manifest lists {labels}")
+        if NGRAM_WEIGHT in t and self.ngrams is not None \
+                and t[NGRAM_WEIGHT].shape != (labels, len(self.ngrams)):
+            raise LeptonError(E.E606, path=file, why=f"{NGRAM_WEIGHT} "
+                              f"{t[NGRAM_WEIGHT].shape} does not match {labels} labels × "
+                              f"{len(self.ngrams)} n-grams")
 
     @classmethod
     def load(cls, file: Path, kind: str, multi_label: bool) -> HeadWeights:

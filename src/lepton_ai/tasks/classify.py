@@ -124,10 +124,14 @@ class TextClassifier(TrainedModel):
         precision = precision or manifest.config.get("precision") or "fp32"
         if manifest.task != "classify":
             raise LeptonError(E.E605, path=folder, found=manifest.task, expected="classify")
-        head = HeadWeights.load(
-            require_file(folder, HEAD_FILE), manifest.head, manifest.multi_label
-        )
+        head_file = require_file(folder, HEAD_FILE)
+        head = HeadWeights.load(head_file, manifest.head, manifest.multi_label)
+        head.check_shapes(head_file, len(manifest.labels))  # before the encoder's weights
         encoder = load_encoder(encoder_source(folder, manifest), backend, precision)
+        if encoder.dim != head.input_size:
+            raise LeptonError(E.E606, path=head_file, why=f"the head reads "
+                              f"{head.input_size}-dimensional vectors but the encoder "
+                              f"gives {encoder.dim}")
         return cls(encoder, head, manifest, folder)
 
 
