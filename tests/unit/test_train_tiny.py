@@ -664,7 +664,8 @@ def test_a_manifest_that_lies_about_shapes_is_named_before_the_encoder_loads(
     manifest_file.write_text(json.dumps(lying), encoding="utf-8")
     with monkeypatch.context() as patch:
         patch.setattr(classify_module, "load_encoder", loaded_encoder)
-        with pytest.raises(LeptonError, match="LAI-E606.*scores 3 labels but the manifest lists 4"):
+        with pytest.raises(LeptonError,
+                           match=r"LAI-E606.*scores 3 labels but the manifest lists 4"):
             lai.load(out)
     manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
     # A bias that does not fit its weight.
@@ -674,5 +675,5 @@ def test_a_manifest_that_lies_about_shapes_is_named_before_the_encoder_loads(
     # A head for vectors of another length than the encoder's.
     wide = np.zeros((3, tensors["out.weight"].shape[1] + 8), dtype=np.float32)
     save_file({**tensors, "out.weight": wide}, str(head_file))
-    with pytest.raises(LeptonError, match="LAI-E606.*reads .*-dimensional vectors"):
+    with pytest.raises(LeptonError, match=r"LAI-E606.*reads .*-dimensional vectors"):
         lai.load(out)
