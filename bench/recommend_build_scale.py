@@ -3,8 +3,8 @@
     .venv/bin/python bench/recommend_build_scale.py [--items 100000] [--chars 200]
         [--users 20000] [--history 50]
 
-``--items`` item texts of about ``--chars`` characters (three STS-B sentences each,
-cut at a word), ``--users`` users with 10 interactions each drawn with Zipf-like
+``--items`` distinct item texts of about ``--chars`` characters (four STS-B sentences
+drawn at random, cut at a word), ``--users`` users with 10 interactions each drawn with Zipf-like
 popularity; then `build_recommender` with the default embedding model (time and the
 process's peak RSS) and `recommend(history=..., k=10)` for 200 histories of
 ``--history`` items on the built folder: all three signals (embeddings, words,
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import tempfile
 import time
@@ -29,15 +30,20 @@ from _common import LoadMeter, code_version, record, stsb_sentences
 from lepton_ai.solutions.recommend import Recommender, build_recommender
 
 
-def item_texts(count: int, chars: int) -> list[str]:
+def item_texts(count: int, chars: int, seed: int = 0) -> list[str]:
+    """``count`` distinct texts: four STS-B sentences drawn at random, cut at a word.
+
+    (Until 2026-12-07 the four were picked by index arithmetic that repeated every
+    5,000 items: a 100,000-item catalogue held 5,000 distinct texts, twenty copies of
+    each, which the HNSW graph does not meet in a real catalogue.)
+    """
     sentences = stsb_sentences(5000)
-    m = len(sentences)
-    texts = []
-    for n in range(count):
-        text = " ".join((sentences[n % m], sentences[(7 * n + 3) % m],
-                         sentences[(13 * n + 5) % m], sentences[(29 * n + 11) % m]))
-        texts.append(text[:chars].rsplit(" ", 1)[0])
-    return texts
+    rng = random.Random(seed)
+    texts: dict[str, None] = {}
+    while len(texts) < count:
+        text = " ".join(rng.sample(sentences, 4))
+        texts.setdefault(text[:chars].rsplit(" ", 1)[0])
+    return list(texts)
 
 
 def timed(recommender: Recommender, histories: list[list[str]]
