@@ -142,6 +142,20 @@ def test_transformer_tagger_trains_and_reloads(
         assert entity.score is not None and 0.0 < entity.score <= 1.0
     report = again.evaluate(tmp_path / "en.conll")
     assert 0.0 <= report["f1"] <= 1.0 and report["sentences"] == 60
+    # A manifest and a tagger file that disagree are named before the encoder loads.
+    from safetensors.torch import load_file, save_file
+
+    manifest_file, tagger_file = out / "lepton.json", out / "tagger.safetensors"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest_file.write_text(json.dumps({**manifest, "labels": [*manifest["labels"], "B-X"]}),
+                             encoding="utf-8")
+    with pytest.raises(LeptonError, match=r"LAI-E606.*tagger\.safetensors.*but the manifest"):
+        lai.load(out)
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    tensors = load_file(str(tagger_file))
+    save_file({**tensors, "out.bias": tensors["out.bias"][:1].clone()}, str(tagger_file))
+    with pytest.raises(LeptonError, match=r"LAI-E606.*do not fit together"):
+        lai.load(out)
 
 
 def test_lora_tagger_saves_only_its_adapter(

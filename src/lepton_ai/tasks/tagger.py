@@ -96,15 +96,19 @@ class TransformerTagger(Tagger):
         from lepton_ai.models.folder import inspect_folder
         from lepton_ai.models.loader import load_encoder
 
+        tagger_file = require_file(folder, TAGGER_FILE)
+        weights = load_file(str(checked_safetensors(tagger_file)))
+        self.weight, self.bias = _linear_layer(weights, tagger_file, len(self.tags))
         encoder_folder = Path(encoder_source(folder, manifest))
         self.info = inspect_folder(encoder_folder)
+        if self.weight.shape[1] != self.info.hidden_size:
+            raise LeptonError(E.E606, path=tagger_file, why=f"the tagger reads "
+                              f"{self.weight.shape[1]}-dimensional token vectors but the "
+                              f"encoder gives {self.info.hidden_size}")
         # The encoder's runtime: the checked ONNX export (int8 where the CPU has VNNI),
         # as for embeddings; token vectors come from the same forward pass.
         self.runtime = load_encoder(
             encoder_folder, precision=precision or manifest.config.get("precision")).runtime
-        weights = load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE))))
-        self.weight = weights["out.weight"].float().numpy()
-        self.bias = weights["out.bias"].float().numpy()
         from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(self.info.tokenizer_file))
@@ -226,3 +230,20 @@ def load_tagger(folder: str | Path, precision: str | None = None, **_options: An
     if manifest.method == "charcrf":
         return CharCRFTagger(manifest, folder)
     return TransformerTagger(manifest, folder, precision)
+
+
+def _linear_layer(weights: dict[str, Any], file: Path, tags: int) -> tuple[Any, Any]:
+    """``out.weight`` and ``out.bias`` as float32 arrays; LAI-E606 naming ``file`` when
+    they are missing, do not fit together, or score another number of tags than the
+    manifest lists (checked before the encoder loads)."""
+    if "out.weight" not in weights or "out.bias" not in weights:
+        raise LeptonError(E.E606, path=file, why="no out.weight / out.bias tensors")
+    weight = weights["out.weight"].float().numpy()
+    bias = weights["out.bias"].float().numpy()
+    if weight.ndim != 2 or bias.shape != (weight.shape[0],):
+        raise LeptonError(E.E606, path=file, why=f"out.weight {tuple(weight.shape)} and "
+                          f"out.bias {tuple(bias.shape)} do not fit together")
+    if weight.shape[0] != tags:
+        raise LeptonError(E.E606, path=file, why=f"the tagger scores {weight.shape[0]} "
+                          f"tags but the manifest lists {tags}")
+    return weight, bias
