@@ -17,11 +17,17 @@ the packaged language model (``method="abstractive"``, English only) on the firs
 scored again on the same texts so the two compare like for like. ROUGE-1/2/L F1 × 100 as
 bench/summarize_dialogsum.py scores them (characters for Chinese). Appends JSON lines to
 bench/results/summarize_genres.jsonl.
+
+``--reading`` only counts which texts ``lepton_ai.text.genre`` takes for reviews: AG News
+test descriptions (≥ 2 sentences), Inspec test abstracts, our Chinese key-phrase
+documents (bench/data), ChnSentiCorp test reviews (≥ 2 sentences) and our development
+reviews (no models run).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -33,7 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
 from _common import SHARED_DATA, LoadMeter, code_version, record
 from lepton_ai.tasks.summarize import sentences_of
-from summarize_dialogsum import score
+from lepton_ai.text.genre import detect_genre
+from summarize_dialogsum import lead, score
 
 DATA = Path(__file__).resolve().parent / "data"
 Summarizer = Callable[[str], str]
@@ -57,7 +64,30 @@ def reviews(lang: str, part: str = "dev") -> list[tuple[str, str]]:
 
 
 def lead_1(text: str) -> str:
-    return text[slice(*sentences_of(text)[0])]
+    return lead(text, 1)
+
+
+def reading() -> None:
+    """The share of each set that the genre reading takes for reviews."""
+    with (SHARED_DATA / "ag_news" / "test.csv").open(encoding="utf-8", newline="") as handle:
+        news = [text.replace("\\", " ") for _, _, text in csv.reader(handle)]
+    with (SHARED_DATA / "chnsenticorp" / "test.tsv").open(encoding="utf-8") as handle:
+        chinese_reviews = [line.split("\t", 1)[1].strip() for line in list(handle)[1:]]
+    with (DATA / "zh_keyphrases_dev.jsonl").open(encoding="utf-8") as handle:
+        chinese_documents = [json.loads(line)["text"] for line in handle if line.strip()]
+    sets = {
+        "AG News test, >= 2 sentences": [t for t in news if len(sentences_of(t)) >= 2],
+        "Inspec test abstracts": [abstract for _, abstract in abstracts()],
+        "our Chinese key-phrase documents": chinese_documents,
+        "ChnSentiCorp test, >= 2 sentences": [t for t in chinese_reviews
+                                              if len(sentences_of(t)) >= 2],
+        "our English development reviews": [text for _, text in reviews("en")],
+        "our Chinese development reviews": [text for _, text in reviews("zh")],
+    }
+    for name, texts in sets.items():
+        share = sum(detect_genre(text) == "review" for text in texts) / len(texts)
+        record("summarize_genres", {"reading": name, "texts": len(texts),
+                                    "read_as_review": round(share, 4), "code": code_version()})
 
 
 def extractive(lead: bool = True, genre: str = "auto") -> Summarizer:
@@ -88,7 +118,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--abstractive", type=int, default=60,
                         help="English texts per set for the (slow) language model; 0 skips it.")
+    parser.add_argument("--reading", action="store_true",
+                        help="Only count which texts are read as reviews.")
     args = parser.parse_args()
+    if args.reading:
+        reading()
+        return
     extractive_contenders = {"lead-1": lead_1,
                              "extractive-1 (default: genre read from the text)": extractive(),
                              "extractive-1, genre=document": extractive(genre="document"),

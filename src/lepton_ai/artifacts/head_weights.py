@@ -46,6 +46,18 @@ def affine(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return x @ np.ascontiguousarray(weight.T) + bias
 
 
+def check_linear_layer(file: Path, weight: np.ndarray, bias: np.ndarray, outputs: int,
+                       what: str) -> None:
+    """LAI-E606 naming ``file`` when ``weight`` and ``bias`` do not fit together or do not
+    score ``outputs`` ``what`` (labels, tags) as the manifest lists them."""
+    if weight.ndim != 2 or bias.shape != (weight.shape[0],):
+        raise LeptonError(E.E606, path=file, why=f"out.weight {tuple(weight.shape)} and "
+                          f"out.bias {tuple(bias.shape)} do not fit together")
+    if weight.shape[0] != outputs:
+        raise LeptonError(E.E606, path=file, why=f"it scores {weight.shape[0]} {what} but "
+                          f"the manifest lists {outputs}")
+
+
 @dataclass
 class HeadWeights:
     """The numbers of a trained head, and how to apply them."""
@@ -101,17 +113,12 @@ class HeadWeights:
         if missing:
             raise LeptonError(E.E606, path=file, why=f"no tensor {missing[0]!r} for a "
                               f"{self.kind} head")
-        out_weight, out_bias = t["out.weight"], t["out.bias"]
-        if out_weight.ndim != 2 or out_bias.shape != (out_weight.shape[0],):
-            raise LeptonError(E.E606, path=file, why=f"out.weight {out_weight.shape} and "
-                              f"out.bias {out_bias.shape} do not fit together")
+        out_weight = t["out.weight"]
+        check_linear_layer(file, out_weight, t["out.bias"], labels, "labels")
         if self.kind == MLP and t["hidden.weight"].shape[0] != out_weight.shape[1]:
             raise LeptonError(E.E606, path=file, why=f"hidden.weight "
                               f"{t['hidden.weight'].shape} does not feed out.weight "
                               f"{out_weight.shape}")
-        if out_weight.shape[0] != labels:
-            raise LeptonError(E.E606, path=file, why=f"the head scores {out_weight.shape[0]} "
-                              f"labels but the manifest lists {labels}")
         if NGRAM_WEIGHT in t and self.ngrams is not None \
                 and t[NGRAM_WEIGHT].shape != (labels, len(self.ngrams)):
             raise LeptonError(E.E606, path=file, why=f"{NGRAM_WEIGHT} "

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from lepton_ai.artifacts.head_weights import affine, softmax
+from lepton_ai.artifacts.head_weights import affine, check_linear_layer, softmax
 from lepton_ai.artifacts.manifest import Manifest, require_file
 from lepton_ai.artifacts.tagger_weights import TAGGER_FILE, VOCAB_FILE
 from lepton_ai.errors import E, LeptonError
@@ -233,17 +233,11 @@ def load_tagger(folder: str | Path, precision: str | None = None, **_options: An
 
 
 def _linear_layer(weights: dict[str, Any], file: Path, tags: int) -> tuple[Any, Any]:
-    """``out.weight`` and ``out.bias`` as float32 arrays; LAI-E606 naming ``file`` when
-    they are missing, do not fit together, or score another number of tags than the
-    manifest lists (checked before the encoder loads)."""
+    """``out.weight`` and ``out.bias`` as float32 arrays, checked against the manifest's
+    ``tags`` (LAI-E606 naming ``file``) before the encoder loads."""
     if "out.weight" not in weights or "out.bias" not in weights:
         raise LeptonError(E.E606, path=file, why="no out.weight / out.bias tensors")
     weight = weights["out.weight"].float().numpy()
     bias = weights["out.bias"].float().numpy()
-    if weight.ndim != 2 or bias.shape != (weight.shape[0],):
-        raise LeptonError(E.E606, path=file, why=f"out.weight {tuple(weight.shape)} and "
-                          f"out.bias {tuple(bias.shape)} do not fit together")
-    if weight.shape[0] != tags:
-        raise LeptonError(E.E606, path=file, why=f"the tagger scores {weight.shape[0]} "
-                          f"tags but the manifest lists {tags}")
+    check_linear_layer(file, weight, bias, tags, "tags")
     return weight, bias
