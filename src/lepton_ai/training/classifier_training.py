@@ -13,7 +13,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 import numpy as np
@@ -36,15 +35,15 @@ from lepton_ai.evaluation.out_of_scope import fit_threshold
 from lepton_ai.models.registry import (
     DEFAULT_MULTILINGUAL,
     HF_ENCODER,
-    ModelSpec,
 )
 from lepton_ai.tasks.classify import TextClassifier
 from lepton_ai.text.length_profile import length_counts
 from lepton_ai.training.backbone import base_checksum
 from lepton_ai.training.checks import check_descriptions, check_training_data, choose_base
-from lepton_ai.training.methods import METHOD_FUNCTIONS, Job
+from lepton_ai.training.method_choice import MethodChooser, RunSize
+from lepton_ai.training.methods import METHOD_FUNCTIONS, FrozenEncoder, Job
 from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
-from lepton_ai.training.train_config import ENCODER_METHODS, FEWSHOT_MAX_PER_LABEL, TrainConfig
+from lepton_ai.training.train_config import ENCODER_METHODS, TrainConfig
 from lepton_ai.training.tuning import grid_search
 
 MEMORY_FILE = "memory.jsonl"
@@ -59,7 +58,8 @@ class StartingPoint:
 
     ``old_eval`` is every earlier held-out example (None when none were kept) and
     ``accuracy_before`` the model's own accuracy on them, scored before anything is
-    written.
+    written; ``model`` is the model itself, loaded (its encoder reads the vectors of an
+    update that refits the head only).
     """
 
     folder: Path
@@ -67,14 +67,27 @@ class StartingPoint:
     old_eval: LabelledSet | None
     memory: LabelledSet | None
     accuracy_before: float | None
+    model: TextClassifier
 
     @classmethod
     def read(cls, folder: Path) -> StartingPoint:
         """Read a model directory's manifest, kept data, and score it on its eval set."""
         old_eval = _read_jsonl(folder / EVAL_FILE)
-        before = TextClassifier.load(folder).evaluate(old_eval)["accuracy"] if old_eval else None
-        return cls(folder, Manifest.read(folder), old_eval, _read_jsonl(folder / MEMORY_FILE),
-                   before)
+        model = TextClassifier.load(folder)
+        before = model.evaluate(old_eval)["accuracy"] if old_eval else None
+        return cls(folder, model.manifest, old_eval, _read_jsonl(folder / MEMORY_FILE),
+                   before, model)
+
+    @property
+    def encoder_method(self) -> str:
+        """The method that trained the encoder this model reads vectors with."""
+        return encoder_method(self.manifest)
+
+
+def encoder_method(manifest: Manifest) -> str:
+    """The method that trained a model's encoder (a head-only update keeps the encoder of
+    the model it updated, and records that model's method)."""
+    return str(manifest.data.get("encoder_method") or manifest.method)
 
 
 #: ``metrics["evaluated_on"]`` when the user gave the evaluation data.
@@ -171,14 +184,6 @@ def _read_eval(
     return read_labelled(eval_data, text, label, label_sep)
 
 
-def choose_method(train_set: LabelledSet, base: ModelSpec) -> str:
-    """``head`` for non-transformer bases, ``fewshot`` for few examples, else ``full``."""
-    if base.kind != HF_ENCODER:
-        return "head"
-    per_label = median(train_set.label_counts().values())
-    return "fewshot" if per_label <= FEWSHOT_MAX_PER_LABEL else "full"
-
-
 def train_one(
     train_set: LabelledSet,
     evaluation: LabelledSet | None,
@@ -194,9 +199,8 @@ def train_one(
 ) -> TextClassifier:
     if previous is not None:
         base = previous.manifest.base_model
-        if config.method == "auto":  # keep the previous model's method
-            config = replace(config, method=previous.manifest.method)
     spec = choose_base(train_set.texts, base)
+    new_examples = len(train_set)
     if evaluated_on is None:  # (a search passes it: its trials share one split)
         train_set, evaluation, evaluated_on = held_out(train_set, evaluation, config)
     assert evaluation is not None
@@ -214,17 +218,22 @@ def train_one(
         descriptions = previous.manifest.data.get("label_descriptions")
     descriptions = dict(descriptions or {})
     check_descriptions(descriptions, train_set)
-    method = config.method if config.method != "auto" else choose_method(train_set, spec)
-    if method in ENCODER_METHODS and spec.kind != HF_ENCODER:
-        raise LeptonError(E.E509, method=method, base=spec.name, kind=spec.kind)
-    chosen = config.method == "auto"
+    if config.method in ENCODER_METHODS and spec.kind != HF_ENCODER:
+        raise LeptonError(E.E509, method=config.method, base=spec.name, kind=spec.kind)
+    old_eval_size = len(previous.old_eval) if previous and previous.old_eval else 0
+    choice = MethodChooser(config, spec, RunSize.of(train_set, len(evaluation), old_eval_size)
+                           ).choose(train_set, new_examples=new_examples,
+                                    previous_method=previous and previous.encoder_method)
+    method = choice.method
     config = config.resolved(method)
+    time_note = choice.time_note()
     say(
-        f"Training [bold]{method}[/]{' (chosen for this data)' if chosen else ''} on "
+        f"Training [bold]{method}[/]{choice.note()} on "
         f"{spec.name}: {len(train_set)} examples"
         f"{f' and {len(descriptions)} label descriptions' if descriptions else ''}, "
         f"{len(train_set.label_counts())} labels, "
         + evaluation_note(len(evaluation), evaluated_on == GIVEN_EVALUATION, "examples")
+        + (f"; {time_note}" if time_note else "")
     )
     labels = LabelMap.of(train_set, keep=previous.manifest.labels if previous else ())
     job = Job(
@@ -251,6 +260,9 @@ def train_one(
             "length_counts": length_counts(train_set.texts), "source": train_set.source,
             "train_seconds": round(seconds, 1), "trainable_parameters": result.trainable_parameters,
             "peak_rss_mb": peak_rss_mb(), "chosen": result.chosen,
+            "encoder_method": (previous.encoder_method if previous is not None
+                               and job.frozen_encoder is not None else method),
+            **({"estimated_seconds": round(choice.seconds, 1)} if choice.seconds else {}),
             **({"label_descriptions": descriptions} if descriptions else {}),
         },
         history=result.history,
@@ -307,8 +319,12 @@ def _continue_from(job: Job, start: StartingPoint) -> None:
                                                                  out_w.dtype)])
         head.tensors["out.bias"] = np.concatenate([out_b, np.full(extra, out_b.min(),
                                                                   out_b.dtype)])
-    job.init_head = head
-    if previous.encoder == "encoder":
+    job.init_head, job.new_labels = head, extra
+    if job.config.method == "head" and previous.encoder != "base":
+        # The head only, on the previous model's own encoder (copied into the new model).
+        job.frozen_encoder = FrozenEncoder(start.model.encoder, folder / previous.encoder)
+        job.config = replace(job.config, ngrams=head.ngrams is not None)
+    elif previous.encoder == "encoder":
         job.encoder_source = folder / "encoder"
     elif previous.encoder == "adapter":
         job.adapter_source = folder / "adapter"

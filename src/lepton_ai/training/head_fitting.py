@@ -58,13 +58,20 @@ def fit_head(
     l2: float = 1e-3,
     class_weights: np.ndarray | None = None,
     init: HeadWeights | None = None,
+    new_labels: int = 0,
     max_iter: int = 200,
     seed: int = 0,
 ):  # type: ignore[no-untyped-def]
     """Fit a head on fixed vectors, full batch, with L-BFGS (logistic regression).
 
     ``targets`` is ``(n,)`` class indices (single-label) or an ``(n, n_labels)``
-    0/1 matrix (multi-label). ``l2`` is the penalty on the weights.
+    0/1 matrix (multi-label). ``l2`` is the penalty on the weights: on their size, or,
+    when the fit starts from a previous head (``init``, a continual update), on how far
+    they and the biases move from it. An update sees only a sample of the old labels'
+    examples, and a penalty toward zero would refit their weights on that sample alone. The last
+    ``new_labels`` outputs of ``init`` are labels the update adds: they start from nothing
+    and must grow to the size of the others from a handful of examples, so they are held
+    ``NEW_LABEL_PENALTY`` times as lightly.
     """
     import torch
 
@@ -83,7 +90,15 @@ def fit_head(
     else:
         y = torch.from_numpy(np.asarray(targets, dtype=np.int64))
         loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
-    params = [p for name, p in head.named_parameters() if name.endswith("weight")]
+    if init is None:
+        params = [p for name, p in head.named_parameters() if name.endswith("weight")]
+        anchors = [torch.zeros_like(p) for p in params]
+    else:  # the biases too: refitted freely, they would follow the sample's label shares
+        params = list(head.parameters())
+        anchors = [p.detach().clone() for p in params]
+    strengths = [_strength(name, p, new_labels if init is not None else 0)
+                 for name, p in head.named_parameters() if init is not None
+                 or name.endswith("weight")]
     optimizer = torch.optim.LBFGS(
         head.parameters(), lr=1.0, max_iter=max_iter, history_size=20,
         line_search_fn="strong_wolfe",
@@ -91,13 +106,30 @@ def fit_head(
 
     def closure():  # type: ignore[no-untyped-def]
         optimizer.zero_grad()
-        loss = loss_fn(head(x), y) + l2 * sum((p * p).sum() for p in params) / 2
+        penalty = sum((w * (p - a) ** 2).sum()
+                      for p, a, w in zip(params, anchors, strengths, strict=True))
+        loss = loss_fn(head(x), y) + l2 * penalty / 2
         loss.backward()
         return loss
 
     optimizer.step(closure)
     head.eval()
     return head
+
+
+#: How lightly an update holds the outputs of the labels it adds (× the penalty).
+NEW_LABEL_PENALTY = 0.01
+
+
+def _strength(name: str, parameter, new_labels: int):  # type: ignore[no-untyped-def]
+    """Per-element weights of the penalty: 1, and ``NEW_LABEL_PENALTY`` on the rows of
+    the output layer that belong to new labels."""
+    import torch
+
+    strength = torch.ones_like(parameter)
+    if new_labels and name.startswith("out."):
+        strength[-new_labels:] = NEW_LABEL_PENALTY
+    return strength
 
 
 def fit_lexical_head(

@@ -9,6 +9,7 @@ L2-normalised sentence vectors), so they load and serve alike.
 from __future__ import annotations
 
 import random
+import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import numpy as np
 from lepton_ai.artifacts.head_weights import HeadWeights
 from lepton_ai.data.labelled import LabelledSet, LabelMap
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.training.method_catalog import training_method
 from lepton_ai.training.outcome import Outcome
@@ -29,6 +31,16 @@ L2_GRID = (1e-4, 1e-3, 1e-2)
 #: Inverse L2 strength of the vectors + n-grams logistic regression (scikit-learn's C).
 LEXICAL_C_GRID = (3.0, 10.0, 30.0)
 LEXICAL_C_DEFAULT = 10.0
+
+
+@dataclass(frozen=True)
+class FrozenEncoder:
+    """An update's encoder that stays as it is: the previous model's, already loaded
+    (``model``), and the folder it is copied from into the new model (``folder``, named
+    ``encoder``, ``adapter`` or ``static`` as the manifest says)."""
+
+    model: Encoder
+    folder: Path
 
 
 @dataclass
@@ -45,7 +57,9 @@ class Job:
     out: Path
     resume: bool = False
     init_head: HeadWeights | None = None  # continual: the previous head, widened
+    new_labels: int = 0  # continual: outputs the widening added (the last ones)
     adapter_source: Path | None = None  # continual LoRA: the previous adapter
+    frozen_encoder: FrozenEncoder | None = None  # continual head-only: the previous encoder
 
     def targets(self, data: LabelledSet) -> np.ndarray:
         """Class indices ``(n,)`` or a 0/1 matrix ``(n, n_labels)`` (multi-label)."""
@@ -58,15 +72,20 @@ class Job:
         return np.array([indices[0] for indices in encoded], dtype=np.int64)
 
     def class_weights(self) -> np.ndarray | None:
-        """Inverse-frequency weights when labels are heavily imbalanced (single-label)."""
+        """Inverse-frequency weights when labels are heavily imbalanced (single-label).
+
+        An update's imbalance is ours, not the data's (a rehearsal sample of each old
+        label beside a handful of each new one), so it is always evened out.
+        """
         if self.multi_label:
             return None
         counts = np.bincount(self.targets(self.train), minlength=len(self.labels))
-        return inverse_frequency_weights(counts)
+        return inverse_frequency_weights(counts, 2.0 if self.init_head is not None else 10.0)
 
 
-def inverse_frequency_weights(counts: np.ndarray) -> np.ndarray | None:
-    """Per-label loss weights when the largest label has 10x the smallest, else None.
+def inverse_frequency_weights(counts: np.ndarray, imbalance: float = 10.0) -> np.ndarray | None:
+    """Per-label loss weights when the largest label has ``imbalance`` times the smallest,
+    else None.
 
     Capped at ``MAX_CLASS_WEIGHT``: a label with a handful of examples would otherwise
     dominate the loss (SemEval's one 'Entity-Destination(e2,e1)' example weighed 379
@@ -74,7 +93,7 @@ def inverse_frequency_weights(counts: np.ndarray) -> np.ndarray | None:
     """
     counts = counts.astype(float)
     present = counts[counts > 0]
-    if present.max() < 10 * present.min():
+    if present.max() < imbalance * present.min():
         return None
     weights = np.where(counts > 0, counts.sum() / np.maximum(counts, 1) / len(present), 0.0)
     return np.minimum(weights, MAX_CLASS_WEIGHT).astype(np.float32)
@@ -120,7 +139,8 @@ def fit_best_head(
         head = fit_head(
             train_vectors, job.targets(job.train), len(job.labels),
             multi_label=job.multi_label, kind=job.config.head, l2=l2,
-            class_weights=job.class_weights(), init=job.init_head, seed=job.config.seed,
+            class_weights=job.class_weights(), init=job.init_head,
+            new_labels=job.new_labels, seed=job.config.seed,
         )
         weights = weights_of(head, job.multi_label)
         value = score(job, weights.probabilities(valid_vectors), job.valid) if len(
@@ -137,7 +157,8 @@ def train_head(job: Job) -> Result:
     """Frozen encoder (fast ONNX path) + logistic-regression / MLP head. Seconds."""
     from lepton_ai.models.loader import load_encoder
 
-    encoder = load_encoder(job.encoder_source, precision="fp32")
+    frozen = job.frozen_encoder
+    encoder = frozen.model if frozen else load_encoder(job.encoder_source, precision="fp32")
     train_vectors = encoder.encode(job.train.texts, role="document")
     valid_vectors = (
         encoder.encode(job.valid.texts, role="document")
@@ -149,7 +170,10 @@ def train_head(job: Job) -> Result:
         head, value, l2 = fit_best_head(job, train_vectors, valid_vectors)
         chosen = {"l2": l2}
     n_params = sum(v.size for v in head.tensors.values())
-    return Result(head=head, encoder="base", trainable_parameters=n_params,
+    if frozen is not None:
+        shutil.copytree(frozen.folder, job.out / frozen.folder.name, dirs_exist_ok=True)
+    return Result(head=head, encoder=frozen.folder.name if frozen else "base",
+                  trainable_parameters=n_params,
                   history=[{"epoch": 1, "validation": value}], chosen=chosen)
 
 
