@@ -160,3 +160,28 @@ def test_auto_precision_follows_the_cpu(monkeypatch):
     monkeypatch.setattr(loader, "cpu_has_int8_dot", lambda: False)
     assert loader._effective_precision("auto") == "fp32"
     assert loader._effective_precision("int8") == "int8"
+
+
+def test_a_process_without_torch_exports_in_a_child_and_stays_without_it(
+        tiny_encoder_dir, tmp_path):
+    """A serving process (ONNX Runtime only) must not keep torch and the model's torch
+    weights resident after a first export (a fresh lai serve reached 1.15 GB)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from lepton_ai.models import load_encoder\n"
+        f"encoder = load_encoder({str(tiny_encoder_dir)!r}, precision='fp32')\n"
+        "vector = encoder.encode(['a cat sat on the mat'])[0]\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'norm': float((vector ** 2).sum())}))\n"
+    )
+    env = {**os.environ, "LEPTON_CACHE_DIR": str(tmp_path / "cache"), "LEPTON_PROGRESS": "0"}
+    completed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                               text=True, timeout=300, check=True)
+    seen = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert seen["torch"] is False and abs(seen["norm"] - 1.0) < 1e-4
+    assert list((tmp_path / "cache" / "onnx").glob("*/model-fp32.onnx"))  # built, checked
+    assert list((tmp_path / "cache" / "onnx").glob("*/check.json"))
