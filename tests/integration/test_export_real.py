@@ -65,8 +65,8 @@ def test_the_bundle_predicts_like_lai_in_a_fresh_venv(model: Path, tmp_path: Pat
 def test_what_cannot_be_exported_is_named(model: Path, tmp_path: Path) -> None:
     from lepton_ai.training.export import export
 
-    with pytest.raises(LeptonError, match=r"LAI-E1601.*format 'hf'"):
-        export(model, tmp_path / "hf", format="hf")
+    with pytest.raises(LeptonError, match=r"LAI-E1601.*format 'tflite' is unknown"):
+        export(model, tmp_path / "tflite", format="tflite")
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")
     with pytest.raises(LeptonError, match="LAI-E607"):

@@ -301,18 +301,21 @@ def adapt(
 @app.command("export")
 @coded_errors
 def export_command(
-    model: Annotated[Path, typer.Argument(help="A classifier folder from lai train.")],
+    model: Annotated[Path, typer.Argument(help="A model folder from lai train.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="A new or empty folder.")],
     format: Annotated[str, typer.Option(
         "--format", help="onnx: a bundle that runs with onnxruntime, tokenizers and numpy "
-        "only (predict.py).")] = "onnx",
+        "only (predict.py); hf: a Hugging Face folder for transformers (classifiers and "
+        "taggers).")] = "onnx",
     precision: Annotated[str, typer.Option(help="fp32 (exact) or int8 (smaller, faster "
                                            "on CPUs with VNNI).")] = "fp32",
 ) -> None:
-    """Write a trained classifier as a standalone bundle (no torch, no lepton-ai)."""
+    """Write a trained model as a standalone bundle (no torch, no lepton-ai) or a
+    Hugging Face folder."""
     from lepton_ai.training.export import export
 
     written = export(model, out, format=format, precision=precision)
     size = sum(f.stat().st_size for f in written.iterdir()) / 1e6
-    console.print(f"[green]wrote[/] {written} ({size:.1f} MB): "
-                  f"python {written / 'predict.py'} < texts.txt")
+    use = (f"python {written / 'predict.py'} < texts.txt" if format == "onnx"
+           else f"transformers loads it: see {written / 'README.md'}")
+    console.print(f"[green]wrote[/] {written} ({size:.1f} MB): {use}")

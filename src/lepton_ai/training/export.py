@@ -1,5 +1,8 @@
 """``lai export``: a trained classifier as a bundle that runs without lepton-ai.
 
+(``format="hf"``, a Hugging Face folder for classifiers and taggers, is
+:mod:`~lepton_ai.training.export_hf`.)
+
 ``format="onnx"`` writes, into a new folder:
 
 - ``model.onnx``: the encoder, the same checked file lepton-ai runs (fp32, or int8
@@ -31,6 +34,8 @@ from lepton_ai.artifacts.staging import staged
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.models.encoders import CHUNK_OVERLAP, TransformerEncoder
 from lepton_ai.models.runtimes import OnnxRuntime
+from lepton_ai.training.export_hf import EXPORTABLE_HF, export_hf
+from lepton_ai.training.export_hf import readme as hf_readme
 
 PREDICT_SCRIPT = Path(__file__).with_name("bundle_predict.py")
 EXPORTABLE = "classifiers on a transformer encoder (head, fewshot, full, lora methods)"
@@ -42,9 +47,12 @@ def export(model: str | Path, out: str | Path, *, format: str = "onnx",
     from lepton_ai.tasks.classify import TextClassifier
 
     folder, target = Path(model), Path(out)
+    if format == "hf":
+        return _export_hf(folder, target)
     if format != "onnx":
-        raise LeptonError(E.E1601, model=folder, reason=f"format {format!r} is not written yet",
-                          exportable=f"--format onnx for {EXPORTABLE}")
+        raise LeptonError(E.E1601, model=folder, reason=f"format {format!r} is unknown",
+                          exportable=f"--format onnx for {EXPORTABLE}; --format hf for "
+                          f"{EXPORTABLE_HF}")
     if precision not in ("fp32", "int8"):
         raise LeptonError(E.E1601, model=folder, reason=f"precision {precision!r} is unknown",
                           exportable="--precision fp32 or int8")
@@ -52,8 +60,7 @@ def export(model: str | Path, out: str | Path, *, format: str = "onnx",
     if manifest.task != "classify":
         raise LeptonError(E.E1601, model=folder, reason=f"it is a {manifest.task} model",
                           exportable=EXPORTABLE)
-    if target.exists() and any(target.iterdir()):
-        raise LeptonError(E.E607, path=target, problem="is not empty")
+    _check_empty(target)
     classifier = TextClassifier.load(folder, precision=precision)
     encoder, head = classifier.encoder, classifier.head
     if not isinstance(encoder, TransformerEncoder) or not isinstance(encoder.runtime, OnnxRuntime):
@@ -82,6 +89,21 @@ def export(model: str | Path, out: str | Path, *, format: str = "onnx",
         shutil.copyfile(PREDICT_SCRIPT, staging / "predict.py")
         (staging / "README.md").write_text(_readme(folder, config), encoding="utf-8")
     return target
+
+
+def _export_hf(folder: Path, target: Path) -> Path:
+    """``format="hf"``: a Hugging Face folder (:mod:`~lepton_ai.training.export_hf`)."""
+    manifest = Manifest.read(folder)
+    _check_empty(target)
+    with staged(target) as staging:
+        export_hf(folder, staging, manifest)
+        (staging / "README.md").write_text(hf_readme(folder, manifest), encoding="utf-8")
+    return target
+
+
+def _check_empty(target: Path) -> None:
+    if target.exists() and any(target.iterdir()):
+        raise LeptonError(E.E607, path=target, problem="is not empty")
 
 
 def _readme(folder: Path, config: dict[str, Any]) -> str:

@@ -1,0 +1,66 @@
+"""A lepton-ai text classifier as a transformers model (the ``modeling_lepton.py`` of
+``lai export --format hf``).
+
+This file is copied into the exported folder, where transformers loads it with
+``AutoModelForSequenceClassification.from_pretrained(FOLDER, trust_remote_code=True)``.
+It imports only torch and transformers. The classifier is the encoder, its pooling
+(mean over tokens, or the first token), L2 normalisation, and the head (a linear
+layer, or a hidden ReLU layer and then one): the same steps lepton-ai runs. The
+export replaces ``BertConfig`` below with the encoder's own configuration class.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from transformers import AutoModel, PreTrainedModel
+from transformers import BertConfig as EncoderConfig
+from transformers.modeling_outputs import SequenceClassifierOutput
+
+
+class LeptonHead(nn.Module):
+    """lepton-ai's head: ``out`` on the sentence vector, after ``hidden`` + ReLU (mlp)."""
+
+    def __init__(self, size: int, labels: int, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        if kind == "mlp":
+            self.hidden = nn.Linear(size, size)
+        self.out = nn.Linear(size, labels)
+
+    def forward(self, vectors: torch.Tensor) -> torch.Tensor:
+        if self.kind == "mlp":
+            vectors = torch.relu(self.hidden(vectors))
+        return self.out(vectors)
+
+
+class LeptonForSequenceClassification(PreTrainedModel):
+    """Encoder → pooling → L2 normalisation → head; ``logits`` as lepton-ai's head gives
+    them (softmax for one label, a sigmoid per label when ``problem_type`` says multi)."""
+
+    config_class = EncoderConfig
+    base_model_prefix = "encoder"
+
+    def __init__(self, config: EncoderConfig) -> None:
+        super().__init__(config)
+        self.encoder = AutoModel.from_config(config)
+        self.head = LeptonHead(config.hidden_size, config.num_labels,
+                               getattr(config, "lepton_head", "linear"))
+        self.post_init()
+
+    def forward(self, input_ids: torch.Tensor | None = None,
+                attention_mask: torch.Tensor | None = None,
+                token_type_ids: torch.Tensor | None = None, **kwargs: object
+                ) -> SequenceClassifierOutput:
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        extra = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              **extra).last_hidden_state
+        if getattr(self.config, "lepton_pooling", "mean") == "cls":
+            pooled = hidden[:, 0]
+        else:
+            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        vectors = nn.functional.normalize(pooled, dim=-1)
+        return SequenceClassifierOutput(logits=self.head(vectors))
