@@ -72,3 +72,28 @@ def test_what_cannot_be_exported_is_named(model: Path, tmp_path: Path) -> None:
     with pytest.raises(LeptonError, match="LAI-E607"):
         export(model, tmp_path / "full")
     assert (tmp_path / "full" / "notes.txt").read_text() == "mine"
+
+
+def test_the_hf_folder_gives_lai_probabilities_in_transformers(
+        model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    monkeypatch.setenv("HF_MODULES_CACHE", str(tmp_path / "hf-modules"))
+    plain = tmp_path / "plain"
+    lai.train(model.parent / "train.csv", method="head", ngrams=False, out=plain)
+    result = CliRunner().invoke(app, ["export", str(plain), "--format", "hf", "--out",
+                                      str(tmp_path / "hf")])
+    assert result.exit_code == 0, result.output
+    with (DATA / "test.csv").open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)
+                 if row["category"] in LABELS][:50]
+    loaded = AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "hf"),
+                                                                trust_remote_code=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(tmp_path / "hf"))
+    with torch.no_grad():
+        logits = loaded(**tokenizer(texts, padding=True, return_tensors="pt")).logits
+    classifier = lai.load(plain)
+    np.testing.assert_allclose(torch.softmax(logits, -1).numpy(),
+                               classifier.predict_proba(texts), atol=1e-4)
