@@ -115,3 +115,23 @@ def test_a_small_update_of_a_slow_model_refits_the_head_on_its_encoder(
     named = train(more, from_model=tmp_path / "v1", out=tmp_path / "v4", method="head")
     assert named.manifest.encoder == "encoder" and (tmp_path / "v4" / "encoder").is_dir()
     assert named.predict(PROBES) == updated.predict(PROBES)
+
+
+def test_classifiers_and_taggers_say_their_time_before_they_start(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lepton_ai.training import classifier_training
+    from lepton_ai.training.ner import tagger_training
+
+    from .test_ner_tiny import _english
+
+    said: list[str] = []
+    monkeypatch.setattr(classifier_training, "say", said.append)
+    monkeypatch.setattr(tagger_training, "say", said.append)
+    train(write_topics(tmp_path / "t.csv", per_label=12), base=tiny_encoder_dir,
+          out=tmp_path / "c", method="full", lr=1e-3, epochs=1)
+    assert said[0].startswith("Training [bold]full[/]") and said[0].endswith(" here")
+    said.clear()
+    tagger_training.train_tagger(_english(tmp_path / "en.conll"), out=tmp_path / "t",
+                                 base=tiny_encoder_dir, method="full", epochs=1)
+    assert said[0].startswith("Training [bold]full[/] tagger") and said[0].endswith(" here")

@@ -120,13 +120,17 @@ class Pace:
 
 
 def estimate_seconds(method: str, config: TrainConfig, pace: Pace, *, train: int,
-                     valid: int, old_eval: int = 0) -> float:
-    """Seconds a classifier run of ``method`` takes here: ``train``/``valid`` examples,
-    ``old_eval`` earlier held-out examples scored before and after (an update)."""
+                     valid: int, old_eval: int = 0, task: str = "classify") -> float:
+    """Seconds a run of ``method`` takes here: ``train``/``valid`` examples (sentences
+    for ``task="ner"``), ``old_eval`` earlier held-out examples scored before and after
+    (a classifier's update)."""
     from lepton_ai.training.methods import MAX_FEWSHOT_VISITS
 
     epochs = int(config.epochs or 1)
     evaluation = pace.reading(valid + 2 * old_eval, served=True)
+    if task == "ner":  # full / lora on the token states: epochs with a validation each
+        return (FIXED_SECONDS + NEW_ENCODER_SECONDS + evaluation
+                + epochs * (pace.training(train) + pace.reading(valid)))
     grid = 3 if valid else 1
     if method == "head":
         fit = (LEXICAL_FIT_SECONDS if config.ngrams else HEAD_FIT_SECONDS) * train * grid

@@ -24,6 +24,7 @@ from lepton_ai.text.lang import has_cjk
 from lepton_ai.training.backbone import base_checksum
 from lepton_ai.training.checks import check_language
 from lepton_ai.training.method_catalog import AUTO, training_method
+from lepton_ai.training.method_choice import LENGTH_SAMPLE
 from lepton_ai.training.run_log import evaluation_note, peak_rss_mb, say
 from lepton_ai.training.train_config import TrainConfig
 
@@ -66,7 +67,8 @@ def train_tagger(
     check_output_folder(final)
     say(f"Training [bold]{method}[/] tagger: {len(train_set)} sentences, "
          f"{len(tags) // 2} entity types, "
-         + evaluation_note(len(evaluation), eval_data is not None, "sentences"))
+         + evaluation_note(len(evaluation), eval_data is not None, "sentences")
+         + (f"; {_time_note(method, config, spec, train_set, len(evaluation))}" if spec else ""))
     with staged(final, resume=resume) as out:
         _train_into(out, final, method, spec, train_set, evaluation, tags, config, resume,
                     data)
@@ -74,6 +76,20 @@ def train_tagger(
     say(f"Saved to {final}: entity F1 {tagger.metrics['f1']:.4f} on {len(evaluation)} "
          "sentences")
     return tagger
+
+
+def _time_note(method: str, config: TrainConfig, spec: ModelSpec,
+               train_set: list[TaggedSentence], evaluation: int) -> str:
+    """``about N minutes here``: the run's time on this machine (see ``time_estimate``)."""
+    from lepton_ai.training.threads import training_threads
+    from lepton_ai.training.time_estimate import Pace, estimate_seconds, spoken
+
+    sample = [" ".join(s.tokens) for s in train_set[:LENGTH_SAMPLE]]
+    pace = Pace.of(spec.path(), sample, max_length=config.max_length,
+                   threads=training_threads(), key=spec.name)
+    seconds = estimate_seconds(method, config, pace, train=len(train_set), valid=evaluation,
+                               task="ner")
+    return f"{spoken(seconds)} here"
 
 
 def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
