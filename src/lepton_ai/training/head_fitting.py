@@ -68,8 +68,8 @@ def fit_head(
     0/1 matrix (multi-label). ``l2`` is the penalty on the weights: on their size, or,
     when the fit starts from a previous head (``init``, a continual update), on how far
     they and the biases move from it. An update sees only a sample of the old labels'
-    examples, and a penalty toward zero would refit their weights on that sample alone. The last
-    ``new_labels`` outputs of ``init`` are labels the update adds: they start from nothing
+    examples, and a penalty toward zero would refit their weights on that sample alone.
+    The last ``new_labels`` outputs of ``init`` are labels the update adds: they start from nothing
     and must grow to the size of the others from a handful of examples, so they are held
     ``NEW_LABEL_PENALTY`` times as lightly.
     """
@@ -90,15 +90,13 @@ def fit_head(
     else:
         y = torch.from_numpy(np.asarray(targets, dtype=np.int64))
         loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
-    if init is None:
-        params = [p for name, p in head.named_parameters() if name.endswith("weight")]
-        anchors = [torch.zeros_like(p) for p in params]
-    else:  # the biases too: refitted freely, they would follow the sample's label shares
-        params = list(head.parameters())
-        anchors = [p.detach().clone() for p in params]
-    strengths = [_strength(name, p, new_labels if init is not None else 0)
-                 for name, p in head.named_parameters() if init is not None
-                 or name.endswith("weight")]
+    # From a previous head, the biases are held too: refitted freely, they would follow
+    # the rehearsal sample's label shares.
+    held = [(name, p) for name, p in head.named_parameters()
+            if init is not None or name.endswith("weight")]
+    params = [p for _, p in held]
+    anchors = [p.detach().clone() if init is not None else torch.zeros_like(p) for p in params]
+    strengths = [_strength(name, p, new_labels if init is not None else 0) for name, p in held]
     optimizer = torch.optim.LBFGS(
         head.parameters(), lr=1.0, max_iter=max_iter, history_size=20,
         line_search_fn="strong_wolfe",
