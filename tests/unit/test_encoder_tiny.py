@@ -185,3 +185,22 @@ def test_a_process_without_torch_exports_in_a_child_and_stays_without_it(
     assert seen["torch"] is False and abs(seen["norm"] - 1.0) < 1e-4
     assert list((tmp_path / "cache" / "onnx").glob("*/model-fp32.onnx"))  # built, checked
     assert list((tmp_path / "cache" / "onnx").glob("*/check.json"))
+
+
+def test_files_of_an_older_export_recipe_are_built_again_and_removed(
+        tiny_encoder_dir, tmp_cache, monkeypatch):
+    from lepton_ai.models import onnx_cache
+
+    info = inspect_folder(tiny_encoder_dir)
+    monkeypatch.setattr(onnx_cache, "RECIPE_VERSION", 1)
+    load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
+    old = onnx_cache.cache_folder(info, tmp_cache)
+    assert old.name.endswith("-r1") and (old / "check.json").is_file()
+    monkeypatch.setattr(onnx_cache, "RECIPE_VERSION", 2)
+    assert onnx_cache.cached(info, tmp_cache, "fp32") is None  # not reused
+    from lepton_ai.model_memory import LOADED
+
+    LOADED.forget()
+    load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
+    assert (onnx_cache.cache_folder(info, tmp_cache) / "check.json").is_file()
+    assert not old.exists()

@@ -1,6 +1,6 @@
 """Export a Hugging Face encoder to ONNX once, quantize it, and check both.
 
-Artefacts live in ``<cache_dir>/onnx/<sha256 of the weights>/``:
+Artefacts live in ``<cache_dir>/onnx/<sha256 of the weights>-r<RECIPE_VERSION>/``:
 
 - ``model-fp32.onnx``: torch export, fused by ONNX Runtime's BERT optimizer.
 - ``model-int8.onnx``: dynamic int8, per-channel weights with ``reduce_range``
@@ -76,10 +76,18 @@ class CheckedModel:
         return self.min_cosine >= self.threshold
 
 
+#: Bumped whenever the export, fusion or quantization recipe changes: files an older
+#: recipe built for the same weights are then built again, not reused (a pruned encoder
+#: once stayed unfused that way, served from a cache built before the fusion fix).
+RECIPE_VERSION = 2
+
+
 def cache_folder(info: FolderInfo, cache_dir: Path) -> Path:
-    """The cache folder for this model's weights (keyed by their checksum)."""
+    """The cache folder for this model's weights (keyed by their checksum and the
+    recipe version)."""
     assert info.weights_file is not None
-    return cache_dir / "onnx" / weights_checksum(info.weights_file, cache_dir)[:16]
+    checksum = weights_checksum(info.weights_file, cache_dir)[:16]
+    return cache_dir / "onnx" / f"{checksum}-r{RECIPE_VERSION}"
 
 
 def cached(info: FolderInfo, cache_dir: Path, precision: str) -> CheckedModel | None:
@@ -120,7 +128,20 @@ def build(
         found = cached_both(info, cache_dir)
         if found is not None:  # another process built them while we waited
             return found
-        return _build_unlocked(info, folder, reference_vectors)
+        built = _build_unlocked(info, folder, reference_vectors)
+    _remove_older_recipes(folder)
+    return built
+
+
+def _remove_older_recipes(folder: Path) -> None:
+    """Delete what older recipes built for the same weights (nothing reads it again)."""
+    import shutil
+
+    checksum = folder.name.rsplit("-r", 1)[0]
+    for old in folder.parent.glob(f"{checksum}*"):
+        if old != folder and old.is_dir() and old.name in (
+                checksum, *(f"{checksum}-r{v}" for v in range(1, RECIPE_VERSION))):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _build_unlocked(
