@@ -53,6 +53,11 @@ def test_a_classifier_loads_in_transformers_and_predicts_as_lai(
     np.testing.assert_allclose(probabilities, model.predict_proba(TEXTS), atol=1e-4)
     assert [model.labels[i] for i in probabilities.argmax(1)] == model.predict(TEXTS)
     assert "trust_remote_code=True" in (out / "README.md").read_text(encoding="utf-8")
+    if options.get("head") == "mlp":  # without remote code: an error, not a random classifier
+        from transformers import AutoModelForSequenceClassification
+
+        with pytest.raises(ValueError, match="trust_remote_code"):
+            AutoModelForSequenceClassification.from_pretrained(str(out))
 
 
 def test_a_tagger_loads_as_token_classification(

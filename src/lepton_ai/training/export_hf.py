@@ -19,6 +19,7 @@ cut there, where lepton-ai averages windows.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,16 @@ def export_hf(folder: Path, staging: Path, manifest: Manifest) -> None:
         raise LeptonError(E.E1601, model=folder, reason=f"it is a {manifest.task} model",
                           exportable=EXPORTABLE_HF)
     copy_side_files(encoder_folder, staging)
+    _save_tokenizer(encoder_folder, staging)
+
+
+def _save_tokenizer(encoder_folder: Path, staging: Path) -> None:
+    """The tokenizer as transformers saves it: ``tokenizer_config.json`` names its class
+    and special tokens, so ``AutoTokenizer`` needs neither the model's configuration
+    (a classifier's is ours) nor remote code."""
+    from transformers import AutoTokenizer
+
+    AutoTokenizer.from_pretrained(str(encoder_folder)).save_pretrained(str(staging))
 
 
 def _encoder_folder(folder: Path, manifest: Manifest) -> Path:
@@ -108,27 +119,29 @@ def _export_classifier(folder: Path, staging: Path, manifest: Manifest,
         raise LeptonError(E.E1601, model=folder, reason="its head also weighs word n-grams",
                           exportable=f"--format onnx for it; --format hf for {EXPORTABLE_HF} "
                           "(train with --no-ngrams)")
-    config = _labelled_config(encoder_folder, list(manifest.labels))
     encoder = AutoModel.from_pretrained(str(encoder_folder), use_safetensors=True)
     state = {f"encoder.{name}": tensor.contiguous()
              for name, tensor in encoder.state_dict().items()}
     state.update({f"head.{name}": torch.from_numpy(value.copy())
                   for name, value in head.tensors.items()})
     save_file(state, str(staging / "model.safetensors"), metadata={"format": "pt"})
-    config.architectures = [CLASSIFIER_CLASS]
-    config.auto_map = {"AutoModelForSequenceClassification":
-                       f"{MODELING_FILE.removesuffix('.py')}.{CLASSIFIER_CLASS}"}
-    config.problem_type = ("multi_label_classification" if manifest.multi_label
-                           else "single_label_classification")
-    config.lepton_head = head.kind
-    config.lepton_pooling = inspect_folder(encoder_folder).pooling
-    threshold = manifest.config.get("out_of_scope_threshold")
-    if threshold is not None:
-        config.lepton_out_of_scope_threshold = threshold
-    config.save_pretrained(str(staging))
-    source = MODELING_SOURCE.read_text(encoding="utf-8").replace(
-        "BertConfig as EncoderConfig", f"{type(config).__name__} as EncoderConfig")
-    (staging / MODELING_FILE).write_text(source, encoding="utf-8")
+    labels = list(manifest.labels)
+    module = MODELING_FILE.removesuffix(".py")
+    config: dict[str, Any] = {
+        "model_type": "lepton-classifier", "architectures": [CLASSIFIER_CLASS],
+        "auto_map": {"AutoConfig": f"{module}.LeptonClassifierConfig",
+                     "AutoModelForSequenceClassification": f"{module}.{CLASSIFIER_CLASS}"},
+        "encoder": encoder.config.to_dict(), "head_kind": head.kind,
+        "pooling": inspect_folder(encoder_folder).pooling,
+        "id2label": {str(i): label for i, label in enumerate(labels)},
+        "label2id": {label: i for i, label in enumerate(labels)},
+        "problem_type": ("multi_label_classification" if manifest.multi_label
+                         else "single_label_classification"),
+        "out_of_scope_threshold": manifest.config.get("out_of_scope_threshold"),
+    }
+    (staging / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False)
+                                         + "\n", encoding="utf-8")
+    shutil.copyfile(MODELING_SOURCE, staging / MODELING_FILE)
 
 
 def readme(folder: Path, manifest: Manifest) -> str:

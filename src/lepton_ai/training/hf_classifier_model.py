@@ -5,17 +5,32 @@ This file is copied into the exported folder, where transformers loads it with
 ``AutoModelForSequenceClassification.from_pretrained(FOLDER, trust_remote_code=True)``.
 It imports only torch and transformers. The classifier is the encoder, its pooling
 (mean over tokens, or the first token), L2 normalisation, and the head (a linear
-layer, or a hidden ReLU layer and then one): the same steps lepton-ai runs. The
-export replaces ``BertConfig`` below with the encoder's own configuration class.
+layer, or a hidden ReLU layer and then one): the same steps lepton-ai runs.
+
+The configuration has its own model type, so loading without ``trust_remote_code``
+stops with transformers' error instead of building the encoder family's own
+sequence classifier (a pooler and a random classifier) around these weights.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from transformers import AutoModel, PreTrainedModel
-from transformers import BertConfig as EncoderConfig
+from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
+
+
+class LeptonClassifierConfig(PretrainedConfig):
+    """The encoder's configuration (``encoder``), the head's kind and the pooling."""
+
+    model_type = "lepton-classifier"
+
+    def __init__(self, encoder: dict | None = None, head_kind: str = "linear",
+                 pooling: str = "mean", **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.encoder = encoder or {}
+        self.head_kind = head_kind
+        self.pooling = pooling
 
 
 class LeptonHead(nn.Module):
@@ -38,14 +53,14 @@ class LeptonForSequenceClassification(PreTrainedModel):
     """Encoder → pooling → L2 normalisation → head; ``logits`` as lepton-ai's head gives
     them (softmax for one label, a sigmoid per label when ``problem_type`` says multi)."""
 
-    config_class = EncoderConfig
+    config_class = LeptonClassifierConfig
     base_model_prefix = "encoder"
 
-    def __init__(self, config: EncoderConfig) -> None:
+    def __init__(self, config: LeptonClassifierConfig) -> None:
         super().__init__(config)
-        self.encoder = AutoModel.from_config(config)
-        self.head = LeptonHead(config.hidden_size, config.num_labels,
-                               getattr(config, "lepton_head", "linear"))
+        encoder_config = AutoConfig.for_model(**config.encoder)
+        self.encoder = AutoModel.from_config(encoder_config)
+        self.head = LeptonHead(encoder_config.hidden_size, config.num_labels, config.head_kind)
         self.post_init()
 
     def forward(self, input_ids: torch.Tensor | None = None,
@@ -57,7 +72,7 @@ class LeptonForSequenceClassification(PreTrainedModel):
         extra = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                               **extra).last_hidden_state
-        if getattr(self.config, "lepton_pooling", "mean") == "cls":
+        if self.config.pooling == "cls":
             pooled = hidden[:, 0]
         else:
             weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
