@@ -57,6 +57,10 @@ class Settings:
         privacy_mode: texts that stores keep (conversation logs, monitoring stores,
             training uploads) pass through full redaction, names included, before
             anything is written (``LEPTON_PRIVACY=1``; ``lai serve --redact``).
+        export_in_child: export models to ONNX in a child process, so that this one
+            never holds torch and a model's torch weights after a first export
+            (``LEPTON_EXPORT_IN_CHILD=1``; ``lai serve`` turns it on). A process that
+            has not imported torch does so whatever this says.
     """
 
     threads: int = field(default_factory=lambda: _env_int("LEPTON_THREADS", _default_threads()))
@@ -71,6 +75,9 @@ class Settings:
         default_factory=lambda: _env_int("LEPTON_MODEL_MEMORY_MB", 4096))
     privacy_mode: bool = field(
         default_factory=lambda: os.environ.get("LEPTON_PRIVACY", "0") not in ("0", "false", ""))
+    export_in_child: bool = field(
+        default_factory=lambda: os.environ.get("LEPTON_EXPORT_IN_CHILD", "0")
+        not in ("0", "false", ""))
 
 
 settings = Settings()

@@ -204,3 +204,19 @@ def test_files_of_an_older_export_recipe_are_built_again_and_removed(
     load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
     assert (onnx_cache.cache_folder(info, tmp_cache) / "check.json").is_file()
     assert not old.exists()
+
+
+def test_a_server_exports_in_a_child_even_after_torch_was_imported(
+        tiny_encoder_dir, tmp_cache, monkeypatch):
+    """spaCy imports torch; lai serve still keeps exports out of its own memory."""
+    from lepton_ai.models import onnx_cache
+    from lepton_ai.settings import settings
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("exported in the serving process")
+
+    monkeypatch.setattr(onnx_cache, "build", not_here)
+    monkeypatch.setattr(settings, "export_in_child", True)
+    encoder = load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
+    assert encoder.backend == "onnx-fp32"
+    assert list(tmp_cache.glob("onnx/*/check.json"))

@@ -149,6 +149,10 @@ def serve(
     ray_options = _ray_options(workers, min_replicas, max_replicas, replica_cpus,
                                ray_address) if ray else None
     configure_logging(access_log)
+    # A first ONNX export runs in a child: torch (which spaCy imports too) and a model's
+    # torch weights would otherwise stay in the server's memory (1.15 GB against ~340 MB).
+    os.environ["LEPTON_EXPORT_IN_CHILD"] = "1"
+    settings.export_in_child = True
     if redact:  # the environment carries it to worker processes and Ray replicas
         os.environ["LEPTON_PRIVACY"] = "1"
         settings.privacy_mode = True

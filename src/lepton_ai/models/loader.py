@@ -133,7 +133,8 @@ def _build_transformer(spec: ModelSpec, backend: str, precision: str) -> Transfo
         return TransformerEncoder(spec, info, OnnxRuntime(info.onnx_file, settings.threads))
     wanted = _effective_precision(precision)
     checked = onnx_cache.cached(info, settings.cache_dir, wanted)
-    if checked is None and "torch" not in sys.modules and _build_in_child(info.path):
+    in_child = settings.export_in_child or "torch" not in sys.modules
+    if checked is None and in_child and _build_in_child(info.path):
         checked = onnx_cache.cached(info, settings.cache_dir, wanted)
     if checked is None:
         built = onnx_cache.build(info, settings.cache_dir, _reference(spec, info))
@@ -174,9 +175,10 @@ def _build_in_child(folder: Path) -> bool:
     a script); False when the child failed (the caller then builds in its own process,
     which raises the coded error, if any, where the user sees it).
 
-    Exporting loads torch and the model's torch weights. In a process that has not
-    loaded torch (one that serves, on ONNX Runtime) they would stay resident after the
-    export: a first ``lai serve`` on a fresh machine reached 1.15 GB instead of ~340 MB.
+    Exporting loads torch and the model's torch weights, which would stay resident
+    after the export: a first ``lai serve`` on a fresh machine reached 1.15 GB instead of
+    ~340 MB. So a process that has not imported torch, or that serves
+    (``settings.export_in_child``), exports in a child.
     """
     import os
     import subprocess

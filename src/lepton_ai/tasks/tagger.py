@@ -90,8 +90,8 @@ class TransformerTagger(Tagger):
 
     def __init__(self, manifest: Manifest, folder: Path, precision: str | None = None) -> None:
         super().__init__(manifest, folder)
-        import torch
-        from safetensors.torch import load_file
+        # NumPy, not torch: a server that only tags keeps torch out of its memory.
+        from safetensors.numpy import load_file
 
         from lepton_ai.models.folder import inspect_folder
         from lepton_ai.models.loader import load_encoder
@@ -114,7 +114,6 @@ class TransformerTagger(Tagger):
         self.tokenizer = Tokenizer.from_file(str(self.info.tokenizer_file))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(self.info.max_seq_length)
-        self._torch = torch
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         return self.tag_tokens_scored(sentences)[0]
@@ -237,7 +236,7 @@ def _linear_layer(weights: dict[str, Any], file: Path, tags: int) -> tuple[Any, 
     ``tags`` (LAI-E606 naming ``file``) before the encoder loads."""
     if "out.weight" not in weights or "out.bias" not in weights:
         raise LeptonError(E.E606, path=file, why="no out.weight / out.bias tensors")
-    weight = weights["out.weight"].float().numpy()
-    bias = weights["out.bias"].float().numpy()
+    weight = np.asarray(weights["out.weight"], dtype=np.float32)
+    bias = np.asarray(weights["out.bias"], dtype=np.float32)
     check_linear_layer(file, weight, bias, tags, "tags")
     return weight, bias
