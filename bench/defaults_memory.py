@@ -7,8 +7,9 @@ understanding task (sentiment, ner, classify, embed, keywords, language, relatio
 analyze) so that each loads its default models, then reads the server's resident set
 (VmRSS) and its peak (VmHWM) from /proc. ``--source`` runs another checkout's code
 (its ``src`` on PYTHONPATH, e.g. a git worktree of the previous commit) for a
-before/after comparison in the same run. Appends a JSON line to
-bench/results/defaults_memory.jsonl. Goal (issue 19): ≤ 600 MB.
+before/after comparison in the same run; ``--fresh-cache`` starts from an empty model
+cache, as a fresh machine does (every model is exported to ONNX on first use).
+Appends a JSON line to bench/results/defaults_memory.jsonl. Goal (issue 19): ≤ 600 MB.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,10 +72,16 @@ def memory_mb(pid: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, help="another checkout to measure")
+    parser.add_argument("--fresh-cache", action="store_true",
+                        help="an empty model cache: the server exports every model to ONNX "
+                        "(a first start on a fresh machine)")
     args = parser.parse_args()
     env = dict(os.environ)
     if args.source:
         env["PYTHONPATH"] = str(args.source.resolve() / "src")
+    fresh = tempfile.TemporaryDirectory(prefix="lai-cache-") if args.fresh_cache else None
+    if fresh is not None:
+        env["LEPTON_CACHE_DIR"] = fresh.name
     port = free_port()
     server = start_server(["--port", str(port)], port, env)
     base = f"http://127.0.0.1:{port}"
@@ -89,8 +97,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if fresh is not None:
+            fresh.cleanup()
     record("defaults_memory", {
-        "source": str(args.source or "this checkout"), "after_start_mb": started,
+        "source": str(args.source or "this checkout"), "fresh_cache": args.fresh_cache,
+        "after_start_mb": started,
         "all_defaults_loaded_mb": loaded, "statuses": answered,
         "code": code_version() if not args.source else str(args.source),
     })
