@@ -25,7 +25,7 @@ from typing import Any
 
 from lepton_ai.artifacts.manifest import Manifest, require_file
 from lepton_ai.errors import E, LeptonError
-from lepton_ai.models.folder import checked_safetensors, copy_side_files, inspect_folder
+from lepton_ai.models.folder import checked_safetensors, inspect_folder
 from lepton_ai.models.pruned_heads import KEPT_HEADS
 from lepton_ai.models.registry import HF_ENCODER, resolve
 from lepton_ai.tasks.trained import encoder_source
@@ -47,8 +47,7 @@ def export_hf(folder: Path, staging: Path, manifest: Manifest) -> None:
     else:
         raise LeptonError(E.E1601, model=folder, reason=f"it is a {manifest.task} model",
                           exportable=EXPORTABLE_HF)
-    copy_side_files(encoder_folder, staging)
-    _save_tokenizer(encoder_folder, staging)
+    _save_tokenizer(encoder_folder, staging)  # (no sentence-transformers files: not one)
 
 
 def _save_tokenizer(encoder_folder: Path, staging: Path) -> None:
