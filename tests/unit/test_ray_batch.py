@@ -73,3 +73,23 @@ def test_coded_errors_raised_in_ray_workers_arrive_whole(local_ray: None) -> Non
     with pytest.raises(LookupError, match=r"LAI-E101.*'nope'") as caught:
         ray.get(refuse.remote())
     assert isinstance(caught.value, LeptonError) and caught.value.code == "LAI-E101"
+
+
+def test_without_an_address_a_new_local_ray_starts_never_a_recorded_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray alone would try /tmp/ray/ray_current_cluster, and hang when it is gone."""
+    import ray
+
+    from lepton_ai.serve.ray_cluster import start_ray
+
+    calls: list[dict] = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    start_ray(None, cpus=2, purpose="a test")
+    assert calls[-1]["address"] == "local" and calls[-1]["num_cpus"] == 2
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.5:6379")
+    start_ray(None, cpus=2, purpose="a test")
+    assert calls[-1]["address"] == "10.0.0.5:6379" and calls[-1]["num_cpus"] is None
+    start_ray("10.0.0.6:6379", cpus=2, purpose="a test")
+    assert calls[-1]["address"] == "10.0.0.6:6379"

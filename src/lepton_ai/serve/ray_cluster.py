@@ -4,6 +4,7 @@ driver's settings to the worker processes."""
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,13 @@ from lepton_ai.errors import E, LeptonError
 
 def start_ray(address: str | None, cpus: float | None = None, *, purpose: str,
               requirement: str = "'lepton-ai[ray]' (ray[data,serve]==2.60.0)") -> Any:
-    """Connect to the cluster at ``address``, or start a small local Ray with ``cpus``
-    CPUs (LAI-E106 naming ``requirement`` when Ray is not installed)."""
+    """Connect to the cluster at ``address`` (or ``$RAY_ADDRESS``), or start a small local
+    Ray with ``cpus`` CPUs (LAI-E106 naming ``requirement`` when Ray is not installed).
+
+    Without an address Ray would also try the cluster recorded in
+    ``/tmp/ray/ray_current_cluster``, and hang when that cluster is gone; ``"local"``
+    starts a new one, as documented.
+    """
     if importlib.util.find_spec("ray") is None:
         raise LeptonError(E.E106, package="ray", purpose=purpose, requirement=requirement)
     import logging
@@ -22,7 +28,8 @@ def start_ray(address: str | None, cpus: float | None = None, *, purpose: str,
 
     logging.getLogger("ray").setLevel(logging.WARNING)  # Ray logs every stage at INFO
     if not ray.is_initialized():
-        ray.init(address=address, num_cpus=None if address else cpus,
+        address = address or os.environ.get("RAY_ADDRESS") or None
+        ray.init(address=address or "local", num_cpus=None if address else cpus,
                  include_dashboard=False, log_to_driver=False,
                  configure_logging=False, ignore_reinit_error=True)
     return ray
