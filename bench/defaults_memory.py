@@ -83,7 +83,9 @@ def main() -> None:
     if fresh is not None:
         env["LEPTON_CACHE_DIR"] = fresh.name
     port = free_port()
-    server = start_server(["--port", str(port)], port, env)
+    began = time.monotonic()
+    server = start_server(["--port", str(port)], port, env, timeout_s=600)
+    ready_s = round(time.monotonic() - began, 1)
     base = f"http://127.0.0.1:{port}"
     try:
         started = memory_mb(server.pid)
@@ -101,6 +103,7 @@ def main() -> None:
             fresh.cleanup()
     record("defaults_memory", {
         "source": str(args.source or "this checkout"), "fresh_cache": args.fresh_cache,
+        "ready_s": ready_s,
         "after_start_mb": started,
         "all_defaults_loaded_mb": loaded, "statuses": answered,
         "code": code_version() if not args.source else str(args.source),

@@ -352,3 +352,17 @@ def test_admin_loads_only_from_the_model_roots(client: TestClient, tmp_path: Pat
     inside = client.post("/admin/models/topics/versions", headers=auth(ADMIN),
                          json={"path": str(two_versions[1]), "version": "3"})
     assert inside.status_code == 200, inside.text
+
+
+def test_warming_prepares_the_shipped_task_models(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first request to English sentiment, entities or relations must not wait for a
+    merge and an export (it passed the 10 s deadline on a fresh machine)."""
+    from lepton_ai.serve.state import ServerState
+    from lepton_ai.tasks import embed, trained
+
+    prepared: list[str] = []
+    monkeypatch.setattr(embed, "embed", lambda *args, **kwargs: None)
+    monkeypatch.setattr(trained, "prepare_encoder", lambda folder: prepared.append(folder.name))
+    ServerState(ServeConfig()).warm_defaults()
+    assert {"goemotions-fin-minilm", "en-ner-minilm", "semeval-minilm"} <= set(prepared)

@@ -116,6 +116,33 @@ def test_adapter_and_head_are_saved_together(
     assert (out / "head.safetensors").is_file()
 
 
+def test_a_server_merges_and_exports_an_adapter_in_a_child(
+    quiet: Path, tiny_encoder_dir: Path, topics_csv: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """lai serve's warm-up: merged and exported without torch weights in its memory."""
+    from lepton_ai.model_memory import LOADED
+    from lepton_ai.models import adapters, onnx_cache
+    from lepton_ai.tasks.trained import prepare_encoder
+
+    out = tmp_path / "lora"
+    trained = train(topics_csv, base=tiny_encoder_dir, out=out, method="lora", epochs=1)
+    expected = trained.predict_proba(PROBES)
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("merged or exported in the serving process")
+
+    monkeypatch.setattr(settings, "cache_dir", tmp_path / "fresh-cache")
+    LOADED.forget()
+    monkeypatch.setattr(settings, "export_in_child", True)
+    monkeypatch.setattr(adapters, "merge_adapter", not_here)
+    monkeypatch.setattr(onnx_cache, "build", not_here)
+    prepare_encoder(out)
+    assert list(settings.cache_dir.glob("merged/*/model.safetensors"))
+    assert len(list(settings.cache_dir.glob("onnx/*/check.json"))) == 1
+    np.testing.assert_allclose(lai.load(out).predict_proba(PROBES), expected, atol=1e-4)
+
+
 def test_multi_label_with_a_separator(quiet: Path, tiny_encoder_dir: Path, tmp_path: Path) -> None:
     rng = random.Random(1)
     rows = []

@@ -133,8 +133,7 @@ def _build_transformer(spec: ModelSpec, backend: str, precision: str) -> Transfo
         return TransformerEncoder(spec, info, OnnxRuntime(info.onnx_file, settings.threads))
     wanted = _effective_precision(precision)
     checked = onnx_cache.cached(info, settings.cache_dir, wanted)
-    in_child = settings.export_in_child or "torch" not in sys.modules
-    if checked is None and in_child and _build_in_child(info.path):
+    if checked is None and exports_in_child() and prepare_in_child(info.path):
         checked = onnx_cache.cached(info, settings.cache_dir, wanted)
     if checked is None:
         built = onnx_cache.build(info, settings.cache_dir, _reference(spec, info))
@@ -170,25 +169,66 @@ def prepare(model: str | Path) -> dict[str, onnx_cache.CheckedModel]:
     return onnx_cache.build(info, settings.cache_dir, _reference(spec, info))
 
 
-def _build_in_child(folder: Path) -> bool:
-    """:func:`prepare` the encoder in ``folder`` in a child process (this module run as
-    a script); False when the child failed (the caller then builds in its own process,
-    which raises the coded error, if any, where the user sees it).
+def ensure_prepared(model: str | Path) -> None:
+    """:func:`prepare` a Hugging Face encoder unless its exports are cached already, in a
+    child where this process leaves exports to one (:func:`exports_in_child`)."""
+    spec = resolve(model)
+    if spec.kind != HF_ENCODER:
+        return
+    info = inspect_folder(spec.path())
+    if info.weights_file is None or onnx_cache.cached_both(info, settings.cache_dir):
+        return
+    if not (exports_in_child() and prepare_in_child(info.path)):
+        prepare(info.path)
 
-    Exporting loads torch and the model's torch weights, which would stay resident
-    after the export: a first ``lai serve`` on a fresh machine reached 1.15 GB instead of
-    ~340 MB. So a process that has not imported torch, or that serves
-    (``settings.export_in_child``), exports in a child.
+
+def exports_in_child() -> bool:
+    """Whether this process leaves exports and adapter merges to a child process.
+
+    Exporting or merging loads torch and the model's torch weights, which would stay
+    resident afterwards: a first ``lai serve`` on a fresh machine reached 1.15 GB
+    instead of ~340 MB. So a process that has not imported torch, or that serves
+    (``settings.export_in_child``), does that work in a child.
     """
+    return settings.export_in_child or "torch" not in sys.modules
+
+
+def prepare_in_child(folder: Path) -> bool:
+    """:func:`prepare` the encoder in ``folder`` in a child process; False when the child
+    failed (the caller then works in its own process, which raises the coded error, if
+    any, where the user sees it)."""
+    return _run_child([str(folder)])
+
+
+def merge_in_child(base: str, adapter: Path, target: Path) -> bool:
+    """Merge ``adapter`` into ``base`` at ``target`` and :func:`prepare` the result, in
+    one child process (torch is imported once for both); False when the child failed."""
+    return _run_child(["--merge", base, str(adapter), str(target)])
+
+
+def _run_child(arguments: list[str]) -> bool:
     import os
     import subprocess
 
     env = {**os.environ, "LEPTON_CACHE_DIR": str(settings.cache_dir),
            "LEPTON_THREADS": str(settings.threads), "LEPTON_PROGRESS": "0"}
-    completed = subprocess.run([sys.executable, "-m", __name__, str(folder)], env=env,
+    completed = subprocess.run([sys.executable, "-m", __name__, *arguments], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                check=False)
     return completed.returncode == 0
+
+
+def _child_main(arguments: list[str]) -> None:
+    """The child of :func:`prepare_in_child` (``FOLDER``) and :func:`merge_in_child`
+    (``--merge BASE ADAPTER TARGET``)."""
+    if arguments[0] == "--merge":
+        from lepton_ai.models.adapters import merge_adapter
+
+        base, adapter, target = arguments[1:4]
+        merge_adapter(base, Path(adapter), Path(target))
+        prepare(Path(target))
+    else:
+        prepare(Path(arguments[0]))
 
 
 def _reference(spec: ModelSpec, info: FolderInfo) -> onnx_cache.ReferenceFn:
@@ -228,5 +268,5 @@ def _has(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
 
 
-if __name__ == "__main__":  # the child of _build_in_child
-    prepare(Path(sys.argv[1]))
+if __name__ == "__main__":  # the child of prepare_in_child / merge_in_child
+    _child_main(sys.argv[1:])

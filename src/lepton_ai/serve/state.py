@@ -202,13 +202,21 @@ class ServerState:
             self.monitors[monitor.config.name] = monitor
 
     def warm_defaults(self) -> None:
-        """Load and run the default embedding models once (blocking)."""
+        """Load and run the default embedding models once, and make the shipped task
+        models' encoders ready to load (merged and exported on a first start, in a child
+        process, without loading them here): a first request to them then loads in a
+        second or two instead of passing the request deadline (blocking)."""
+        from lepton_ai.models.registry import LEPTON_MODEL, TASK_MODELS
         from lepton_ai.tasks.embed import embed
+        from lepton_ai.tasks.trained import prepare_encoder
 
         started = time.perf_counter()
         embed(["warm up"], lang="en")
         self.metrics.load_seconds.labels("embed-en", "default").set(
             time.perf_counter() - started)
+        for spec in TASK_MODELS:
+            if spec.kind == LEPTON_MODEL and spec.installed:
+                prepare_encoder(spec.path())
 
     async def close(self) -> None:
         """Stop batchers and worker threads."""

@@ -96,11 +96,24 @@ def check_base(folder: Path, manifest: Manifest) -> None:
         )
 
 
+def prepare_encoder(folder: Path) -> None:
+    """Make a trained model's encoder ready to load fast, without loading it: merge its
+    adapter and export it to ONNX now (in a child where this process leaves that work to
+    one), so that a first request does not wait for it."""
+    from lepton_ai.models.loader import ensure_prepared
+
+    manifest = Manifest.read(folder)
+    if manifest.encoder in ("base", "encoder", "adapter"):  # not static, none (char CRF)
+        ensure_prepared(encoder_source(folder, manifest))
+
+
 def merged_adapter(folder: Path, manifest: Manifest) -> Path:
     """The base model with the LoRA/AdaLoRA adapter merged in, cached as a plain folder.
 
     Merging once lets the adapted encoder run on the same ONNX fast path as any
-    other; the cache key is the adapter's content.
+    other; the cache key is the adapter's content. A process that leaves exports to a
+    child (``lai serve``) merges and exports there too, so torch and the merged
+    weights never stay resident in it.
     """
     adapter = require_file(folder, "adapter")
     weights = checked_safetensors(require_file(adapter, "adapter_model.safetensors"))
@@ -110,6 +123,11 @@ def merged_adapter(folder: Path, manifest: Manifest) -> Path:
     if (merged / "model.safetensors").is_file():
         return merged
     check_base(folder, manifest)
+    from lepton_ai.models.loader import exports_in_child, merge_in_child
+
+    in_child = exports_in_child() and merge_in_child(manifest.base_model, adapter, merged)
+    if in_child and (merged / "model.safetensors").is_file():
+        return merged
     from lepton_ai.models.adapters import merge_adapter
 
     merge_adapter(manifest.base_model, adapter, merged)
