@@ -72,3 +72,20 @@ def test_chinese_embedding_method_reranks_the_statistical_shortlist():
     assert len(embedded) == 5 and set(embedded) <= set(statistical)
     assert "交通标志" in embedded and "注意力机制" in statistical
     assert not any(p.startswith("引入") or p.endswith("提高") for p in statistical)
+
+
+def test_the_english_pipeline_loads_neither_torch_nor_other_spacy_plugins():
+    """thinc would import torch, and presidio's spaCy plugin transformers and torch:
+    ~330 MB of a server's memory for nothing its pipeline uses."""
+    import subprocess
+    import sys
+
+    script = ("import sys, lepton_ai as lai\n"
+              "found = lai.keywords('Apple was founded by Steve Jobs in California.', k=3)\n"
+              "entities = lai.ner('Apple was founded by Steve Jobs in California.', "
+              "model='spacy')\n"
+              "assert found and entities, (found, entities)\n"
+              "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=180)
+    assert done.stdout.strip().endswith("[]"), done.stdout + done.stderr

@@ -190,7 +190,7 @@ def test_numpy_viterbi_finds_the_paths_torchcrf_finds() -> None:
     import torch
     from torchcrf import CRF
 
-    from lepton_ai.models.char_tagger import viterbi
+    from lepton_ai.models.char_network import viterbi
 
     torch.manual_seed(0)
     for _ in range(10):
@@ -205,3 +205,48 @@ def test_numpy_viterbi_finds_the_paths_torchcrf_finds() -> None:
         found = viterbi(emissions.numpy(), mask.numpy(), crf.start_transitions.detach().numpy(),
                         crf.end_transitions.detach().numpy(), crf.transitions.detach().numpy())
         assert found == expected
+
+
+@pytest.mark.parametrize("n_features", [0, 9])
+def test_the_numpy_char_network_scores_as_the_torch_one(n_features: int) -> None:
+    """Serving runs the character tagger without torch; it must tag as training saw it."""
+    import numpy as np
+    import torch
+
+    from lepton_ai.models.char_network import CharTaggerNetwork, pad_rows
+    from lepton_ai.models.char_tagger import CharBiLSTMCRF, pad_batch
+
+    torch.manual_seed(1)
+    network = CharBiLSTMCRF(n_chars=30, n_bigrams=40, n_tags=5, char_dim=8, bigram_dim=6,
+                            hidden=12, n_features=n_features, feature_dim=4).eval()
+    weights = {name: tensor.detach().half().numpy()  # saved in half precision
+               for name, tensor in network.state_dict().items()}
+    for tensor in network.state_dict().values():
+        tensor.copy_(tensor.half().float())
+    rng = np.random.default_rng(0)
+    lengths = [7, 1, 4, 7, 3]
+    chars = [list(rng.integers(1, 30, size)) for size in lengths]
+    bigrams = [list(rng.integers(1, 40, size)) for size in lengths]
+    hints = [list(rng.integers(1, n_features, size)) for size in lengths] if n_features else []
+    with torch.no_grad():
+        expected = network.emissions(pad_batch(chars), pad_batch(bigrams),
+                                     pad_batch(hints) if hints else None).numpy()
+    ours = CharTaggerNetwork(weights)
+    found = ours.emissions(pad_rows(chars), pad_rows(bigrams), pad_rows(hints) if hints else None)
+    for row, size in enumerate(lengths):
+        np.testing.assert_allclose(found[row, :size], expected[row, :size], atol=1e-5)
+    assert ours.decode(pad_rows(chars), pad_rows(bigrams), pad_rows(hints) if hints else None) \
+        == network.decode(pad_batch(chars), pad_batch(bigrams), pad_batch(hints) if hints else None)
+
+
+def test_chinese_entities_load_no_torch() -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys, lepton_ai as lai\n"
+              "found = lai.ner(['马云于1999年在杭州创办了阿里巴巴集团'], lang='zh')\n"
+              "assert found[0], found\n"
+              "print('torch' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip().endswith("False"), done.stdout + done.stderr

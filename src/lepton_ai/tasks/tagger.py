@@ -179,21 +179,19 @@ class CharCRFTagger(Tagger):
 
     def __init__(self, manifest: Manifest, folder: Path) -> None:
         super().__init__(manifest, folder)
-        from safetensors.torch import load_file
+        # NumPy, not torch (as the transformer tagger): a server keeps torch out.
+        from safetensors.numpy import load_file
 
-        from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab
+        from lepton_ai.models.char_network import CharTaggerNetwork, CharVocab
 
         vocab = read_json_file(require_file(folder, VOCAB_FILE))
         self.vocab = CharVocab(vocab["chars"], vocab["bigrams"], vocab["tags"],
                                vocab.get("features", []))
-        self.model = CharBiLSTMCRF(**vocab["network"])
         weights = load_file(str(checked_safetensors(require_file(folder, TAGGER_FILE))))
-        self.model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                                    for k, v in weights.items()})
-        self.model.eval()
+        self.network = CharTaggerNetwork(weights)
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        from lepton_ai.models.char_tagger import batch_tensors
+        from lepton_ai.models.char_network import pad_rows
 
         results: list[list[str]] = [[] for _ in sentences]
         # Sorted by length: a batch pads to its longest sentence, and the LSTM runs that far.
@@ -202,7 +200,10 @@ class CharCRFTagger(Tagger):
         for start in range(0, len(order), BATCH):
             chosen = order[start : start + BATCH]
             encoded = [self.vocab.encode(sentences[i]) for i in chosen]
-            paths = self.model.decode(*batch_tensors(encoded))
+            hints = [row[2] for row in encoded]
+            paths = self.network.decode(pad_rows([row[0] for row in encoded]),
+                                        pad_rows([row[1] for row in encoded]),
+                                        pad_rows(hints) if any(hints) else None)
             for index, path in zip(chosen, paths, strict=True):
                 results[index] = [self.vocab.tags[t] for t in path]
         return results

@@ -11,6 +11,8 @@ occurs in the original text, so results can point back into it.
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,11 +61,40 @@ def english_pipeline() -> Any:
 
     def build() -> Any:
         require(SPACY_MODEL, "English tagging and entities", SPACY_REQUIREMENT)
-        import spacy
-
-        return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer"])
+        return load_spacy_alone(SPACY_MODEL, exclude=["parser", "lemmatizer"])
 
     return LOADED.load(("spacy pipeline", SPACY_MODEL), build, size_mb=SPACY_SIZE_MB)
+
+
+_SPACY_LOAD = threading.Lock()
+
+
+def load_spacy_alone(name: str, **options: Any) -> Any:
+    """``spacy.load(name)`` without torch and without other packages' spaCy plugins.
+
+    Two things would otherwise pull torch and transformers into a process that has
+    neither (a server: ~330 MB of its memory): thinc, imported by spaCy, imports torch
+    whenever it is installed, to offer wrappers the small pipelines never use; and
+    every new spaCy pipeline loads the factories that installed packages register,
+    presidio's among them, which imports transformers' pipelines and torch. The
+    pipeline loaded here uses only spaCy's own components. A process that imported
+    torch already is left as it is.
+    """
+    with _SPACY_LOAD:
+        if "spacy" not in sys.modules and "torch" not in sys.modules:
+            sys.modules["torch"] = None  # type: ignore[assignment]  # import torch fails
+            try:
+                import spacy
+            finally:
+                del sys.modules["torch"]
+        import spacy
+
+        plugins = spacy.util.registry._entry_point_factories
+        plugins.entry_points = False
+        try:
+            return spacy.load(name, **options)
+        finally:
+            plugins.entry_points = True
 
 
 def english_docs(

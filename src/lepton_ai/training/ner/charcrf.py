@@ -9,7 +9,8 @@ import torch
 from lepton_ai.artifacts.tagger_weights import save_tensors, save_vocab
 from lepton_ai.data.tagged import TaggedSentence
 from lepton_ai.evaluation.tagging import validation_f1
-from lepton_ai.models.char_tagger import CharBiLSTMCRF, CharVocab, batch_tensors, pad_batch
+from lepton_ai.models.char_network import CharVocab
+from lepton_ai.models.char_tagger import CharBiLSTMCRF, batch_tensors, pad_batch
 from lepton_ai.training.loop import TrainingLoop, adamw, length_batches, set_seed
 from lepton_ai.training.outcome import Outcome
 from lepton_ai.training.train_config import TrainConfig
