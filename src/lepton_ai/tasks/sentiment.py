@@ -125,22 +125,29 @@ class VaderModel(BinaryPackagedModel):
 
 
 class SnowNLPModel(BinaryPackagedModel):
-    """SnowNLP's P(positive) for Chinese text (naive Bayes on product reviews)."""
+    """SnowNLP's P(positive) for Chinese text (naive Bayes on product reviews), computed
+    from the package's data without importing it (``text/snownlp_compact.py``: the same
+    probabilities in ~50 MB instead of ~410 MB)."""
 
     name = "snownlp"
 
     def __init__(self) -> None:
+        import importlib.util
+
         from lepton_ai.dependencies import require
+        from lepton_ai.settings import settings
+        from lepton_ai.text.snownlp_compact import load_sentiment
 
         require("snownlp", "the SnowNLP Chinese sentiment model",
                 "snownlp==0.12.3  (or: pip install 'lepton-ai[nlp]')")
-        from snownlp.sentiment import classifier
-
-        self.classifier = classifier
+        spec = importlib.util.find_spec("snownlp")
+        assert spec is not None and spec.submodule_search_locations
+        self.model = load_sentiment(Path(spec.submodule_search_locations[0]),
+                                    settings.cache_dir)
 
     def positive(self, text: str) -> float:
         # Empty text has no words; SnowNLP would answer its class prior.
-        return float(self.classifier.classify(text)) if text.strip() else 0.5
+        return self.model.positive(text) if text.strip() else 0.5
 
 
 class ChineseLexiconModel:
