@@ -5,8 +5,10 @@
 Starts `lai serve` on 127.0.0.1, sends one English and one Chinese request to each
 understanding task (sentiment, ner, classify, embed, keywords, language, relations,
 analyze) so that each loads its default models, then reads the server's resident set
-(VmRSS) and its peak (VmHWM) from /proc. ``--source`` runs another checkout's code
-(its ``src`` on PYTHONPATH, e.g. a git worktree of the previous commit) for a
+(VmRSS) and its peak (VmHWM) from /proc; then sends 16 texts of ~1,200 characters
+(batches at the token budget) to embeddings, sentiment and entities and reads it
+again. ``--source`` runs another checkout's code (its ``src`` on PYTHONPATH, e.g. a git
+worktree of the previous commit) for a
 before/after comparison in the same run; ``--fresh-cache`` starts from an empty model
 cache, as a fresh machine does (every model is exported to ONNX on first use).
 Appends a JSON line to bench/results/defaults_memory.jsonl. Goal (issue 19): ≤ 600 MB.
@@ -96,6 +98,12 @@ def main() -> None:
                                    json={"input": [text], "options": options}, timeout=120)
                 answered[f"{task}:{'zh' if text == TEXTS[1] else 'en'}"] = reply.status_code
         loaded = memory_mb(server.pid)
+        # Long texts: batches at the token budget, where a runtime's memory arena grows.
+        long_texts = [" ".join(TEXTS[0].split() * 20)[:1200] + f" {i}" for i in range(16)]
+        for task in ("embed", "sentiment", "ner"):
+            reply = httpx.post(f"{base}/v1/{task}", json={"input": long_texts}, timeout=300)
+            answered[f"{task}:long"] = reply.status_code
+        after_long = memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -105,7 +113,8 @@ def main() -> None:
         "source": str(args.source or "this checkout"), "fresh_cache": args.fresh_cache,
         "ready_s": ready_s,
         "after_start_mb": started,
-        "all_defaults_loaded_mb": loaded, "statuses": answered,
+        "all_defaults_loaded_mb": loaded, "after_16_long_texts_mb": after_long,
+        "statuses": answered,
         "code": code_version() if not args.source else str(args.source),
     })
 

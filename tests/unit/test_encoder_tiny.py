@@ -220,3 +220,30 @@ def test_a_server_exports_in_a_child_even_after_torch_was_imported(
     encoder = load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
     assert encoder.backend == "onnx-fp32"
     assert list(tmp_cache.glob("onnx/*/check.json"))
+
+
+def test_runs_over_many_tokens_hand_their_arena_memory_back(tiny_encoder_dir, tmp_cache,
+                                                            monkeypatch):
+    """Without it a served model keeps the memory of its largest batch (+133 MB each)."""
+    from lepton_ai.models import runtimes
+    from lepton_ai.settings import settings
+
+    monkeypatch.setattr(settings, "release_arena", True)
+    encoder = load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
+    runtime = encoder.runtime
+    seen: list[object] = []
+    real = runtime._session
+
+    class Spy:
+        def run(self, outputs, feed, options=None):
+            seen.append(options)
+            return real.run(outputs, feed, options)
+
+    runtime._session = Spy()
+    small = np.ones((2, 8), dtype=np.int64)
+    large = np.ones((runtimes.SHRINK_AFTER_TOKENS // 8 + 1, 8), dtype=np.int64)
+    runtime.forward(small, small)
+    runtime.forward(large, large)
+    assert seen[0] is None
+    assert seen[1] is not None
+    assert seen[1].get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"

@@ -153,6 +153,9 @@ def serve(
     # torch weights would otherwise stay in the server's memory (1.15 GB against ~340 MB).
     os.environ["LEPTON_EXPORT_IN_CHILD"] = "1"
     settings.export_in_child = True
+    # Each model's ONNX arena would keep the memory of its largest batch for good.
+    os.environ["LEPTON_RELEASE_ARENA"] = "1"
+    settings.release_arena = True
     if redact:  # the environment carries it to worker processes and Ray replicas
         os.environ["LEPTON_PRIVACY"] = "1"
         settings.privacy_mode = True
