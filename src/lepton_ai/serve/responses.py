@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 
-class JSONBytes(Response):
-    """A JSON response for results that hold NumPy arrays and dataclasses."""
+class JSONBytes(JSONResponse):
+    """A JSON response for results that hold NumPy arrays and dataclasses.
+
+    A :class:`JSONResponse` (only its rendering differs) so that FastAPI documents each
+    route's ``response_model`` in the OpenAPI schema: for other response classes it
+    writes ``{"type": "string"}``.
+    """
 
     media_type = "application/json"
 

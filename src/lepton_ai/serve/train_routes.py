@@ -59,7 +59,30 @@ async def methods() -> Any:
     return JSONBytes(METHODS)
 
 
-@router.put("/uploads", summary="Upload a CSV, TSV, JSONL, JSON or Parquet table (raw body)")
+class UploadDescription(BaseModel):
+    """A stored upload: what ``/check`` and ``/jobs`` name it by, and its first rows."""
+
+    id: str
+    name: str
+    size: int = Field(description="Bytes.")
+    rows: int | None = Field(None, description="Rows, where the table says without reading "
+                             "it all.")
+    columns: list[str]
+    preview: list[dict[str, Any]]
+
+
+#: The upload is the request's raw body (not a multipart form): documented here, since
+#: the route reads it itself.
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    "text/csv": {"schema": {"type": "string"},
+                 "example": "text,label\nmy card was charged twice,billing\n"
+                            "how do I reset my password,account\n"},
+}}}
+
+
+@router.put("/uploads", summary="Upload a CSV, TSV, JSONL, JSON or Parquet table (raw body)",
+            response_model=UploadDescription, openapi_extra=UPLOAD_BODY)
 async def upload(request: Request,
                  name: str = Query(..., min_length=1, max_length=200,
                                    description="The file's name; its suffix says its type.")
