@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,23 @@ def quiet(monkeypatch: pytest.MonkeyPatch, tmp_cache: Path) -> Path:
     """No progress bars, and ``tmp_cache`` (training tests print nothing, cache nothing)."""
     monkeypatch.setattr(settings, "show_progress", False)
     return tmp_cache
+
+
+#: Libraries a serving process should not hold unless it trains or exports.
+HEAVY_MODULES = ("torch", "transformers")
+
+
+@pytest.fixture
+def heavy_imports() -> Callable[[str], set[str]]:
+    """Runs a script in a fresh Python process; which of :data:`HEAVY_MODULES` it imported
+    (the script's own failures fail the test with its output)."""
+
+    def run(script: str) -> set[str]:
+        probe = (f"{script}\nimport json, sys\n"
+                 f"print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n")
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              timeout=180, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    return run
