@@ -21,8 +21,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*arguments: str, ready_timeout: float = 120.0) -> Iterator[str]:
-    """Yield the base URL of a ``lai serve`` process started with ``arguments``."""
+def running_server(*arguments: str, ready_timeout: float = 300.0) -> Iterator[str]:
+    """Yield the base URL of a ``lai serve`` process started with ``arguments``.
+
+    On a fresh model cache the server prepares the shipped task models (merges and
+    ONNX exports in a child process) before it is ready: ~50 s on 2 quiet cores.
+    """
     port = free_port()
     lai = Path(sys.executable).with_name("lai")
     process = subprocess.Popen(
