@@ -614,6 +614,11 @@ class E(Enum):
         "{running} training jobs are running, the most this server runs at once. Wait for "
         "one to finish, or cancel one (POST /v1/train/jobs/ID/cancel).",
     )
+    E822 = (
+        Kind.TOO_LARGE,
+        "The upload is larger than {limit} bytes. Upload only the text and label columns "
+        "or fewer rows, or raise the limit with --max-upload-bytes.",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,

@@ -16,7 +16,8 @@ TABLE = "text,label\nmy card was charged twice,billing\nI lost my card,card\nfee
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    config = ServeConfig(warm=False, data_dir=str(tmp_path / "data"), max_body_bytes=4000)
+    config = ServeConfig(warm=False, data_dir=str(tmp_path / "data"), max_body_bytes=4000,
+                         max_upload_bytes=20_000)
     with TestClient(build_app(config)) as test_client:
         yield test_client
 
@@ -62,10 +63,17 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(client: TestClient, tmp_pat
     assert not folder.exists() or not any(folder.iterdir())
 
 
-def test_an_upload_over_the_body_limit_is_refused_with_its_fix(client: TestClient) -> None:
-    answer = upload(client, "big.csv", b"text,label\n" + b"x,y\n" * 2000)
+def test_uploads_have_their_own_larger_limit_named_in_the_refusal(client: TestClient) -> None:
+    table = b"text,label\n" + b"x,y\n" * 2000  # 8 kB: over the 4 kB body limit
+    assert upload(client, "big.csv", table).status_code == 200
+    assert client.post("/v1/sentiment", json={"input": "x" * 5000}).status_code == 413
+    answer = upload(client, "bigger.csv", b"text,label\n" + b"x,y\n" * 6000)
     assert answer.status_code == 413
-    assert "--max-body-bytes" in answer.json()["error"]["message"]
+    assert answer.json()["error"]["code"] == "LAI-E822"
+    assert "--max-upload-bytes" in answer.json()["error"]["message"]
+    chunked = client.put("/v1/train/uploads", params={"name": "c.csv"},
+                         content=iter([b"text,label\n", b"x,y\n" * 6000]))
+    assert chunked.status_code == 413 and chunked.json()["error"]["code"] == "LAI-E822"
 
 
 def test_unknown_uploads_and_jobs_name_what_is_known(client: TestClient) -> None:

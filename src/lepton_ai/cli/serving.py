@@ -56,6 +56,8 @@ def serve(
     max_texts: Annotated[int, typer.Option(help="Most texts in one request.")] = 256,
     max_chars: Annotated[int, typer.Option(help="Most characters in one text.")] = 20_000,
     max_body_bytes: Annotated[int, typer.Option(help="Largest request body.")] = 4 * 2**20,
+    max_upload_bytes: Annotated[int, typer.Option(
+        help="Largest training upload (PUT /v1/train/uploads).")] = 64 * 2**20,
     header_timeout: Annotated[float, typer.Option(
         help="Close a connection whose request head takes longer (slow clients).")] = 10.0,
     body_timeout: Annotated[float, typer.Option(
@@ -127,6 +129,7 @@ def serve(
         model_roots=tuple(str(root) for root in model_root or ()),
         models=tuple(ModelSource.parse(spec) for spec in models or []),
         max_texts=max_texts, max_chars=max_chars, max_body_bytes=max_body_bytes,
+        max_upload_bytes=max_upload_bytes,
         batching=BatcherLimits(max_queue_items=max_queue, max_queue_seconds=max_queue_seconds,
                                max_batch_cost=max_batch_tokens,
                                max_batch_seconds=max_batch_seconds, max_wait_s=max_wait_ms / 1000,

@@ -97,7 +97,8 @@ def build_app(config: ServeConfig | None = None) -> FastAPI:
                            allow_methods=["GET", "POST", "PUT"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(ServeMiddleware, metrics=state.metrics,
-                       max_body_bytes=config.max_body_bytes, backlog=state.backlog_seconds,
+                       max_body_bytes=config.max_body_bytes,
+                       max_upload_bytes=config.max_upload_bytes, backlog=state.backlog_seconds,
                        max_backlog_s=config.batching.max_queue_seconds,
                        routes=[route for router in ROUTERS for route in router.routes],
                        body_timeout_s=config.body_timeout_s)

@@ -47,7 +47,9 @@ class ServeConfig:
         models: trained model directories to serve.
         max_texts: most texts in one request (413 above).
         max_chars: most characters in one text (413 above).
-        max_body_bytes: largest request body (413 above).
+        max_body_bytes: largest request body (413 above), training uploads aside.
+        max_upload_bytes: largest training upload (``PUT /v1/train/uploads``, 413
+            above): a table of training examples is larger than any request of texts.
         batching: per-route batch and queue bounds.
         pipelines: batches of one route that may run at the same time; 2 lets one
             batch's HTTP work (parsing, answering) overlap the next one's model work:
@@ -82,6 +84,7 @@ class ServeConfig:
     max_texts: int = 256
     max_chars: int = 20_000
     max_body_bytes: int = 4 * 1024 * 1024
+    max_upload_bytes: int = 64 * 1024 * 1024
     batching: BatcherLimits = field(default_factory=BatcherLimits)
     pipelines: int = 1
     threads: int = 4

@@ -17,6 +17,10 @@ from lepton_ai.errors import E, LeptonError
 from lepton_ai.serve.http_errors import BodyTooLargeError, BodyTooSlowError, lepton_error_body
 from lepton_ai.serve.observe import Metrics, log_access, request_id
 
+#: Training uploads (``serve/train_routes.py``): a table of examples, with its own
+#: larger body limit (``ServeConfig.max_upload_bytes``).
+UPLOAD_PATH = "/v1/train/uploads"
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 
@@ -32,8 +36,10 @@ class ServeMiddleware:
 
     def __init__(self, app: Any, metrics: Metrics, max_body_bytes: int,
                  backlog: Callable[[], float], max_backlog_s: float,
-                 routes: Sequence[Any] = (), body_timeout_s: float = 30.0) -> None:
+                 routes: Sequence[Any] = (), body_timeout_s: float = 30.0,
+                 max_upload_bytes: int | None = None) -> None:
         self.app = app
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
         self.body_timeout_s = body_timeout_s
         self.routes = routes
         self.metrics = metrics
@@ -64,14 +70,15 @@ class ServeMiddleware:
                     note["error"] = "LAI-E801"
                     await self._send_429(send_with_id, backlog)
                     return
-            if self._declared_too_large(scope):
+            limit, code = self._body_limit(scope)
+            if self._declared_too_large(scope, limit):
                 raise BodyTooLargeError
-            await self.app(scope, self._limited(receive), send_with_id)
+            await self.app(scope, self._limited(receive, limit), send_with_id)
         except BodyTooLargeError:
             if status["sent"]:
                 raise
-            note["error"] = "LAI-E803"
-            await self._send_413(send_with_id)
+            note["error"] = f"LAI-{code.name}"
+            await _send_error(send_with_id, LeptonError(code, limit=limit))
         except BodyTooSlowError as slow:
             if status["sent"]:
                 raise
@@ -82,16 +89,24 @@ class ServeMiddleware:
         finally:
             self._record(scope, note, status["code"], time.perf_counter() - started)
 
-    def _declared_too_large(self, scope: Scope) -> bool:
+    def _body_limit(self, scope: Scope) -> tuple[int, E]:
+        """The body limit of this request and the error that names its fix: training
+        uploads have their own, larger one."""
+        if scope["method"] == "PUT" and scope["path"] == UPLOAD_PATH:
+            return self.max_upload_bytes, E.E822
+        return self.max_body_bytes, E.E803
+
+    @staticmethod
+    def _declared_too_large(scope: Scope, limit: int) -> bool:
         for key, value in scope.get("headers", []):
             if key == b"content-length":
                 try:
-                    return int(value) > self.max_body_bytes
+                    return int(value) > limit
                 except ValueError:
                     return False
         return False
 
-    def _limited(self, receive: Any) -> Any:
+    def _limited(self, receive: Any, limit: int) -> Any:
         """``receive`` that counts the body against the size limit as it arrives (a
         chunked body declares no length) and gives up on a body that stalls."""
         seen = 0
@@ -107,7 +122,7 @@ class ServeMiddleware:
                 raise BodyTooSlowError(seen) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
+                if seen > limit:
                     raise BodyTooLargeError
                 complete = not message.get("more_body", False)
             else:
@@ -115,9 +130,6 @@ class ServeMiddleware:
             return message
 
         return receive_limited
-
-    async def _send_413(self, send: Any) -> None:
-        await _send_error(send, LeptonError(E.E803, limit=self.max_body_bytes))
 
     async def _send_429(self, send: Any, backlog: float) -> None:
         retry_after = max(1, round(backlog))
