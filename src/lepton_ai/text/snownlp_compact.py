@@ -132,22 +132,24 @@ class CompactSegmenter:
         bi_last = self._counts(self.bi_keys, self.bi_counts,
                                [(last * size + state) if _UNSEEN not in (last, state) else -1
                                 for _, last, state in pairs])
+        # The (before, last) count is the beam entry's own: once per entry, not per tag.
         bi_first = self._counts(self.bi_keys, self.bi_counts,
-                                [(before * size + last) if _UNSEEN not in (before, last) else -1
-                                 for before, last, _ in pairs])
+                                [(step.before * size + step.last)
+                                 if _UNSEEN not in (step.before, step.last) else -1
+                                 for step in beam])
         tri = self._counts(self.tri_keys, self.tri_counts,
                            [((before * size + last) * size + state)
                             if _UNSEEN not in (before, last, state) else -1
                             for before, last, state in pairs])
+        width = len(beam)
         out: list[float] = []
         for index, (_, last, state) in enumerate(pairs):
             uni = self.l1 * ((self.uni[state] if state != _UNSEEN else 0) / self.uni_total)
             last_count = self.uni[last] if last != _UNSEEN else 0
             bi = _div(self.l2 * bi_last[index], last_count)
-            trigram = _div(self.l3 * tri[index], bi_first[index])
+            trigram = _div(self.l3 * tri[index], bi_first[index % width])
             total = uni + bi + trigram
             out.append(float("-inf") if total == 0 else math.log(total))
-        width = len(beam)
         return [out[tag * width:(tag + 1) * width] for tag in range(len(states))]
 
     @staticmethod
