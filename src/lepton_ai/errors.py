@@ -446,10 +446,8 @@ class E(Enum):
         "The 'topic' task needs the topics to choose from: pass topics=['sports', "
         "'business', ...] (or a dict name -> description), or leave 'topic' out of tasks."
     )
-    E716 = (
-        Kind.WRONG_TYPE,
-        "explain needs one non-empty text (a str), got {got}. Explain texts one at a time.",
-    )
+    # E716 (explain given no text, or a list) is retired: explain takes a text or a list
+    # of texts, checked as every task checks them (LAI-E201/E202/E208/E209).
     E717 = (
         Kind.INVALID,
         "explain cannot explain task {task!r}; it explains: {allowed}. Example: "

@@ -102,6 +102,22 @@ def test_entities_are_highlighted_in_the_text(server: str, page, tmp_path: Path)
     page.screenshot(path=tmp_path / "ner-zh.png")
 
 
+def test_an_explanation_shades_the_words_that_decided(server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui#playground/explain")
+    enter_key(page)
+    page.wait_for_selector("#run")
+    assert "wonderful" in page.input_value("#task-input")
+    run_task(page)
+    assert page.locator("[data-testid='labels']").inner_text().startswith("positive")
+    supporting = page.locator("[data-testid='heatmap'] span.for")
+    weights = {text: float(supporting.nth(i).get_attribute("title"))
+               for i, text in enumerate(supporting.all_inner_texts())}
+    assert max(weights, key=weights.get) == "wonderful", weights
+    command = page.locator("button[data-command^='lai']").get_attribute("data-command")
+    assert command.startswith("lai explain 'The plot"), command
+    page.screenshot(path=tmp_path / "explain-en.png")
+
+
 def test_a_scan_is_read_then_redacted(server: str, page, tmp_path: Path):
     from PIL import Image, ImageDraw, ImageFont
 

@@ -18,6 +18,7 @@ from lepton_ai.tasks.catalog import declared
 FUZZED = {
     "sentiment": {}, "ner": {}, "keywords": {"k": 3}, "language": {}, "embed": {},
     "classify": {"labels": ["money", "sport"]}, "relations": {}, "analyze": {},
+    "explain": {"max_pieces": 8},
 }
 #: Letters of both languages, digits, punctuation, white space, controls, surrogates,
 #: emoji and combining marks: what pasted, scraped and mis-decoded text holds.

@@ -138,6 +138,8 @@ def test_task_catalog_snapshot():
     assert snapshot == {
         "analyze.v1": {"en": "the tasks' defaults, one shared encoder pass",
                        "zh": "the tasks' Chinese defaults"},
+        "explain.v1": {"en": "occlusion over the explained task's model",
+                       "zh": "occlusion over the explained task's model"},
         "answer.v1": {"en": "smollm2-135m-instruct over retrieved passages",
                       "zh": "a GGUF model you bring, over retrieved passages"},
         "classify.v1": {"en": "zero-shot on all-MiniLM-L6-v2",

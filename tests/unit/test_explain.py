@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import lepton_ai as lai
 from lepton_ai.cli.main import app
+from lepton_ai.client import decode
 from lepton_ai.errors import LeptonError
-from lepton_ai.tasks.explain import occlusion
+from lepton_ai.serve import ServeConfig, build_app
+from lepton_ai.tasks.explain import Explanation, occlusion
 
 
 def counting_scorer(texts: list[str]) -> np.ndarray:
@@ -68,7 +71,7 @@ def test_html_escapes_the_text():
 
 @pytest.mark.parametrize(
     ("args", "kwargs", "code"),
-    [(("",), {}, "LAI-E716"), (("fine", "parse"), {}, "LAI-E717"),
+    [(("",), {}, "LAI-E209"), ((["fine", " "],), {}, "LAI-E209"), (("fine", "parse"), {}, "LAI-E717"),
      (("fine", "classify"), {}, "LAI-E707")],
 )
 def test_bad_arguments_get_coded_errors(args, kwargs, code):
@@ -82,3 +85,26 @@ def test_cli_prints_the_top_words(tmp_path: Path):
                                       "--html", str(out)])
     assert result.exit_code == 0, result.output
     assert "wonderful" in result.output and out.is_file()
+
+
+def test_a_list_gets_one_explanation_per_text():
+    found = lai.explain(["What a wonderful day", "A dull and boring plot"], model="vader")
+    assert [e.label for e in found] == ["positive", "negative"]
+    assert found[1].top(1)[0].text in {"dull", "boring"}
+
+
+def test_served_explanations_are_the_python_ones():
+    text = "The plot was dull, but the acting was wonderful."
+    with TestClient(build_app(ServeConfig(warm=False))) as client:
+        answer = client.post("/v1/explain", json={
+            "input": [text], "options": {"lang": "en", "domain": "social"}})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["task"] == "explain.v1"
+        served = decode(list[Explanation], answer.json()["data"])
+        assert served == [lai.explain(text, model="vader")]
+        local_only = client.post("/v1/explain", json={"input": text,
+                                                      "options": {"model": "vader"}})
+        assert local_only.status_code == 422
+        bad_task = client.post("/v1/explain", json={"input": text,
+                                                    "options": {"task": "parse"}})
+        assert bad_task.status_code == 422

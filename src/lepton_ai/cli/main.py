@@ -189,6 +189,12 @@ def explain(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="The task's model name or directory.")
     ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="auto | en | zh")] = "auto",
+    domain: Annotated[str | None, typer.Option(
+        "--domain", help="sentiment: general | finance | reviews | social.")] = None,
+    max_pieces: Annotated[int, typer.Option(
+        "--max-pieces", min=1, help="Pieces taken out one at a time (cost: this + 1 "
+        "predictions).")] = 64,
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Also write the highlighted text here.")
     ] = None,
@@ -198,7 +204,8 @@ def explain(
     from lepton_ai.tasks.explain import explain as explain_fn
 
     names = comma_labels(labels) if labels else None
-    explanation = explain_fn(text, task, model=model, labels=names)
+    explanation = explain_fn(text, task, model=model, labels=names, lang=lang, domain=domain,
+                             max_pieces=max_pieces)
     table = Table(title=f"{explanation.label} ({explanation.score:.3f})", title_justify="left")
     table.add_column("word")
     table.add_column("weight", justify="right")

@@ -60,7 +60,6 @@ OTHER_ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("chat", "lai.chat", "lai chat; POST /v1/chat/completions (OpenAI)"),
     ("generate", "lai.generate", "templates with variables and JSON schemas (Python)"),
     ("search", "lai.Index", "lai index build; lai search"),
-    ("explain", "lai.explain", "lai explain"),
     ("ocr", "lai.ocr", "lai ocr FILE; POST /v1/ocr (images and PDFs → a Document every task "
      "reads)"),
     ("extract", "lai.extract", "lai extract DIR --schema schema.yaml (fields out of records)"),

@@ -15,10 +15,15 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 import numpy as np
+from pydantic import Field
 
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.tasks.classify import comma_labels
+from lepton_ai.tasks.declaration import Options, TaskDeclaration, local_only
+from lepton_ai.tasks.embed import as_text_list
 from lepton_ai.text.bio import tokenize
 
 Scorer = Callable[[list[str]], np.ndarray]
@@ -102,33 +107,49 @@ def _without(text: str, start: int, end: int) -> str:
     return before + joiner + after
 
 
+@overload
+def explain(texts: str, task: str = ..., *, model: str | Path | None = ...,
+            labels: Sequence[str] | Mapping[str, str] | None = ..., lang: str = ...,
+            domain: str | None = ..., max_pieces: int = ...) -> Explanation: ...
+@overload
+def explain(texts: Sequence[str], task: str = ..., *, model: str | Path | None = ...,
+            labels: Sequence[str] | Mapping[str, str] | None = ..., lang: str = ...,
+            domain: str | None = ..., max_pieces: int = ...) -> list[Explanation]: ...
 def explain(
-    text: str,
+    texts: str | Sequence[str],
     task: str = "sentiment",
     *,
     model: str | Path | None = None,
     labels: Sequence[str] | Mapping[str, str] | None = None,
     lang: str = "auto",
+    domain: str | None = None,
     max_pieces: int = 64,
-) -> Explanation:
+) -> Explanation | list[Explanation]:
     """Per-word attributions for a prediction of ``task`` ("sentiment" or "classify").
 
-    ``model`` and ``labels`` mean what they mean in that task's call
-    (``lai.sentiment`` / ``lai.classify``).
+    One explanation for one text, a list for a list. ``model``, ``labels``, ``lang``
+    and ``domain`` mean what they mean in that task's call (``lai.sentiment`` /
+    ``lai.classify``); each text costs ``max_pieces + 1`` predictions at most.
     """
-    if not isinstance(text, str) or not text.strip():
-        raise LeptonError(E.E716, got=type(text).__name__ if not isinstance(text, str) else "''")
-    if task == "sentiment":
-        scorer, names = _sentiment_scorer(text, model, labels, lang)
-    elif task == "classify":
-        scorer, names = _classify_scorer(text, model, labels, lang)
-    else:
+    if task not in TASKS:
         raise LeptonError(E.E717, task=task, allowed=", ".join(TASKS))
+    items, single = as_text_list(texts)
+    found = [_explain_one(text, task, model, labels, lang, domain, max_pieces)
+             for text in items]
+    return found[0] if single else found
+
+
+def _explain_one(text: str, task: str, model: str | Path | None, labels: object, lang: str,
+                 domain: str | None, max_pieces: int) -> Explanation:
+    if task == "sentiment":
+        scorer, names = _sentiment_scorer(text, model, labels, lang, domain)
+    else:
+        scorer, names = _classify_scorer(text, model, labels, lang)
     return occlusion(text, scorer, names, max_pieces)
 
 
 def _sentiment_scorer(
-    text: str, model: str | Path | None, labels: object, lang: str
+    text: str, model: str | Path | None, labels: object, lang: str, domain: str | None
 ) -> tuple[Scorer, list[str]]:
     from lepton_ai.tasks.sentiment import default_model, load_sentiment_model
     from lepton_ai.text.lang import group_by_language
@@ -136,7 +157,7 @@ def _sentiment_scorer(
     (language,) = group_by_language([text], lang)
     mapping = tuple(sorted(dict(labels or {}).items()))  # type: ignore[call-overload]
     engine = load_sentiment_model(str(model) if model is not None
-                                  else default_model(language, None), mapping)
+                                  else default_model(language, domain), mapping)
     return engine.probabilities, list(engine.labels)
 
 
@@ -154,3 +175,34 @@ def _classify_scorer(
 
         classifier = zero_shot(labels, [text], model, lang)  # type: ignore[arg-type]
     return classifier.predict_proba, list(classifier.labels)  # type: ignore[attr-defined]
+
+
+class ExplainOptions(Options):
+    """Options of :func:`explain`."""
+
+    task: Literal["sentiment", "classify"] = Field(
+        "sentiment", description="The prediction to explain: sentiment, or classify "
+        "(zero-shot with labels, or a trained model).")
+    labels: list[str] | dict[str, str] | None = Field(
+        None, description="classify: the labels to choose from (comma-separated on the "
+        "command line), or name -> description. sentiment: a trained model's label -> "
+        "positive/negative/neutral.")
+    model: str | None = Field(
+        None, description="The task's model: a sentiment model name, or a trained model "
+        "directory.", json_schema_extra=local_only())
+    lang: Literal["auto", "en", "zh"] = Field("auto", description="auto decides per text.")
+    domain: Literal["general", "finance", "reviews", "social"] | None = Field(
+        None, description="sentiment: the default model for this kind of text.")
+    max_pieces: int = Field(
+        64, ge=1, le=256, description="At most this many pieces are taken out, one at a "
+        "time (longer texts in runs of neighbouring words): the cost is max_pieces + 1 "
+        "predictions per text.")
+
+
+TASK = TaskDeclaration(
+    name="explain", version="v1",
+    summary="Which words made a sentiment or classify prediction: a weight per word.",
+    function=explain, options=ExplainOptions, result=Explanation,
+    defaults={"en": "occlusion over the explained task's model",
+              "zh": "occlusion over the explained task's model"},
+    custom_cli=True, cli_parsers={"labels": comma_labels})

@@ -150,6 +150,8 @@ const EXAMPLES = {
   embed: { en: "A sentence to turn into a vector.", zh: "把这句话变成向量。" },
   answer: { en: "How much does a replacement card cost?",
             zh: "补办银行卡要多少钱？" },
+  explain: { en: "The plot was dull, but the acting was wonderful.",
+             zh: "服务态度很差，但是菜的味道很好。" },
   redact: { en: "Hi, I am John Smith, call me on +1-984-182-0190 or john@example.com.",
             zh: "我叫王小明，手机13812345678，身份证11010519491231002X。" },
 };
@@ -157,6 +159,12 @@ const NEEDED_OPTIONS = {
   classify: { labels: { en: "billing, card problem, other", zh: "账单, 银行卡问题, 其他" } },
   answer: { documents: { en: "A replacement card costs 5 euros and arrives in 3 days.",
                          zh: "补办银行卡收费5元，3天内寄到。" } },
+};
+// How `lai <task>` takes one text: --text, except the commands written by hand.
+const CLI_FORMS = {
+  default: (name, text, flags) => `lai ${name} --text ${text}${flags}`,
+  explain: (name, text, flags) => `lai explain ${text}${flags}`,
+  analyze: (name, text, flags) => `echo ${text} | lai analyze - --out -${flags}`,
 };
 // Options that hold several texts, one per line.
 const MULTILINE = new Set(["documents", "ids"]);
@@ -338,6 +346,24 @@ function highlighted(text, spans) {
   return box;
 }
 
+// explain: each piece shaded by its weight — green supports the label, red opposes it.
+function heatmap(text, attributions) {
+  const box = element("div", { class: "result-text", "data-testid": "heatmap" });
+  const scale = Math.max(0, ...attributions.map((piece) => Math.abs(piece.weight))) || 1;
+  let at = 0;
+  for (const piece of [...attributions].sort((a, b) => a.start - b.start)) {
+    box.append(text.slice(at, piece.start));
+    const shaded = element("span", { class: piece.weight >= 0 ? "for" : "against",
+                                     title: `${piece.weight >= 0 ? "+" : ""}${piece.weight.toFixed(4)}`,
+                                     text: piece.text });
+    shaded.style.setProperty("--weight", (Math.abs(piece.weight) / scale).toFixed(2));
+    box.append(shaded);
+    at = piece.end;
+  }
+  box.append(text.slice(at));
+  return box;
+}
+
 function summaryOf(data) {
   if (data && typeof data === "object" && !Array.isArray(data) && typeof data.label === "string") {
     const chips = element("div", { class: "labels", "data-testid": "labels" });
@@ -359,8 +385,9 @@ function copyButtons(task, text, options) {
   const auth = state.key ? " -H 'Authorization: Bearer $LAI_API_KEY'" : "";
   const python = `import lepton_ai as lai\nlai.${task.name}(${JSON.stringify(text)}${
     Object.entries(options).map(([k, v]) => `, ${k}=${pythonValue(v)}`).join("")})`;
-  const cli = `lai ${task.name} --text ${quoted(text)}${Object.entries(options).map(([k, v]) =>
-    ` --${k.replaceAll("_", "-")} ${quoted(Array.isArray(v) ? v.join(", ") : String(v))}`).join("")}`;
+  const flags = Object.entries(options).map(([k, v]) =>
+    ` --${k.replaceAll("_", "-")} ${quoted(Array.isArray(v) ? v.join(", ") : String(v))}`).join("");
+  const cli = (CLI_FORMS[task.name] || CLI_FORMS.default)(task.name, quoted(text), flags);
   const forms = {
     curl: `curl -s ${origin}${task.path} -H 'Content-Type: application/json'${auth} -d ${quoted(body)}`,
     Python: python, lai: cli,
@@ -451,6 +478,7 @@ function playgroundPage(page, name) {
       if (summary) output.append(summary);
       const spans = spansOf(answer.data);
       if (spans.length) output.append(highlighted(text, spans));
+      if (Array.isArray(answer.data?.attributions)) output.append(heatmap(text, answer.data.attributions));
       output.append(element("h3", { text: t("play.raw") }),
                     element("pre", { "data-testid": "raw", text: JSON.stringify(answer, null, 2) }));
       output.append(copyButtons(task, text, values));
