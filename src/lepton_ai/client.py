@@ -19,13 +19,16 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from lepton_ai.errors import E, Kind, LeptonError
 from lepton_ai.tasks.catalog import declared_tasks
 from lepton_ai.tasks.declaration import TaskDeclaration
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class RemoteError(LeptonError):
@@ -111,13 +114,17 @@ class Client:
     def _post(self, path: str, body: dict[str, Any]) -> Any:
         answer = self._http.post(path, json=body)
         if answer.status_code != 200:
-            try:
-                error = answer.json()["error"]
-                raise RemoteError(error["code"], error["message"], answer.status_code)
-            except (ValueError, KeyError, TypeError):
-                raise RemoteError(f"HTTP-{answer.status_code}", answer.text[:500],
-                                  answer.status_code) from None
+            self._raise(answer)
         return answer.json()
+
+    @staticmethod
+    def _raise(answer: httpx.Response) -> NoReturn:
+        try:
+            error = answer.json()["error"]
+            raise RemoteError(error["code"], error["message"], answer.status_code)
+        except (ValueError, KeyError, TypeError):
+            raise RemoteError(f"HTTP-{answer.status_code}", answer.text[:500],
+                              answer.status_code) from None
 
     def run(self, task: str | TaskDeclaration, texts: str | Sequence[str],
             **options: Any) -> Any:
@@ -185,6 +192,29 @@ class Client:
                 Classification, item)
 
         return build(data) if isinstance(texts, str) else [build(item) for item in data]
+
+
+    def indexes(self) -> list[dict[str, Any]]:
+        """The search indexes the server serves (``lai serve --index NAME=DIR``): name,
+        documents, model and backend of each."""
+        answer = self._http.get("/v1/indexes")
+        if answer.status_code != 200:
+            self._raise(answer)
+        return list(answer.json()["data"])
+
+    def search(self, index: str, query: str | Sequence[str], k: int = 5, *,
+               exact: bool | None = None) -> Any:
+        """As :meth:`lepton_ai.Index.search` on the index the server serves as ``index``:
+        a list of hits for one query, a list per query for several."""
+        from lepton_ai.tasks.search import Hit
+
+        body: dict[str, Any] = {"query": query if isinstance(query, str) else list(query),
+                                "k": k}
+        if exact is not None:
+            body["exact"] = exact
+        data = self._post(f"/v1/indexes/{index}/search", body)["data"]
+        return (decode(list[Hit], data) if isinstance(query, str)
+                else [decode(list[Hit], hits) for hits in data])
 
 
 def _jsonable(value: Any) -> Any:

@@ -243,6 +243,11 @@ class E(Enum):
         "Got vectors of shape {shape} for {n} documents and model {model!r} "
         "(dimension {dim}); pass one row per document, made by that same model."
     )
+    E409 = (
+        Kind.NOT_FOUND,
+        "No index named {name!r} is served (served: {served}). Start the server with "
+        "lai serve --index NAME=INDEX_DIR (a folder from lai index build)."
+    )
     # --- training data: 5xx
     E501 = (
         Kind.INVALID,

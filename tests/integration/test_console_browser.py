@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from lepton_ai.tasks.search import Index
+
 from .serve_process import running_server
 
 KEY = "console-test-key"
+FAQ = ["How do I reset my card PIN?", "Where can I see my account statement?",
+       "What does a transfer abroad cost?", "我的银行卡丢了怎么办？"]
 ADMIN = "console-admin-key"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -24,8 +28,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Cold Chinese models load on first use: give that first request time.
     data = tmp_path_factory.mktemp("lai-data")
+    index = Index.from_texts(FAQ).save(tmp_path_factory.mktemp("index") / "faq")
     with running_server("--api-key", KEY, "--timeout", "120", "--data-dir", str(data),
-                        "--admin-key", ADMIN) as base:
+                        "--admin-key", ADMIN, "--index", f"faq={index}") as base:
         yield base
 
 
@@ -116,6 +121,18 @@ def test_an_explanation_shades_the_words_that_decided(server: str, page, tmp_pat
     command = page.locator("button[data-command^='lai']").get_attribute("data-command")
     assert command.startswith("lai explain 'The plot"), command
     page.screenshot(path=tmp_path / "explain-en.png")
+
+
+def test_search_over_a_served_index(server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui#playground/search")
+    enter_key(page)
+    page.wait_for_selector("#run")
+    assert "faq (4)" in page.inner_text("#search-index")
+    page.fill("#search-query", "I forgot the PIN of my card")
+    run_task(page)
+    first = page.locator("[data-testid='hits'] tr").nth(1).inner_text()
+    assert "How do I reset my card PIN?" in first, first
+    page.screenshot(path=tmp_path / "search.png")
 
 
 def test_a_scan_is_read_then_redacted(server: str, page, tmp_path: Path):

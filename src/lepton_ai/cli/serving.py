@@ -99,6 +99,9 @@ def serve(
     recommender: Annotated[list[str] | None, typer.Option(
         "--recommender", help="Serve a recommender folder from lai recommend build: "
         "NAME=REC_DIR or REC_DIR (repeatable); POST /v1/recommend/NAME.")] = None,
+    index: Annotated[list[str] | None, typer.Option(
+        "--index", help="Serve a search index folder from lai index build: NAME=INDEX_DIR "
+        "or INDEX_DIR (repeatable); POST /v1/indexes/NAME/search.")] = None,
     drift_webhook: Annotated[str | None, typer.Option(
         "--drift-webhook", help="POST a JSON notice here when a served model's predictions "
         "or input lengths drift (PSI >= 0.25 for 2 minutes); for setups without "
@@ -144,6 +147,7 @@ def serve(
         assistants=tuple(parse_named_folder(spec) for spec in assistant or ()),
         monitors=tuple(str(path.resolve()) for path in monitor or ()),
         recommenders=tuple(parse_named_folder(spec) for spec in recommender or ()),
+        indexes=tuple(parse_named_folder(spec) for spec in index or ()),
         drift_webhook=drift_webhook, drift_secret_env=drift_secret_env,
         data_dir=str(data_dir),
     )

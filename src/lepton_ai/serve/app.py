@@ -25,6 +25,7 @@ from lepton_ai.serve import (
     ocr_routes,
     openai_routes,
     recommend_routes,
+    search_routes,
     speech_routes,
     task_routes,
     train_routes,
@@ -43,7 +44,8 @@ from lepton_ai.serve.state import ServerState
 
 #: The API's routers, in the order they are matched.
 ROUTERS = (openai_routes.router, chat_routes.router, assistant_routes.router,
-           monitor_routes.router, recommend_routes.router, task_routes.router,
+           monitor_routes.router, recommend_routes.router, search_routes.router,
+           task_routes.router,
            train_routes.router, admin_routes.router, console_routes.router,
            ocr_routes.router, speech_routes.router)
 

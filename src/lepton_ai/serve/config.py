@@ -106,6 +106,8 @@ class ServeConfig:
     monitor_max_waiting: int = 4
     recommenders: tuple[tuple[str, str], ...] = ()
     recommend_max_waiting: int = 64
+    indexes: tuple[tuple[str, str], ...] = ()
+    search_max_waiting: int = 64
     drift_webhook: str | None = None
     drift_secret_env: str | None = None
     drift_check_s: float = 30.0
@@ -155,12 +157,13 @@ class ServeConfig:
         data["assistants"] = tuple(tuple(pair) for pair in data.get("assistants", ()))
         data["monitors"] = tuple(data.get("monitors", ()))
         data["recommenders"] = tuple(tuple(pair) for pair in data.get("recommenders", ()))
+        data["indexes"] = tuple(tuple(pair) for pair in data.get("indexes", ()))
         return cls(**data)
 
 
 def parse_named_folder(spec: str) -> tuple[str, str]:
     """``NAME=DIR`` or ``DIR`` (named after its folder) as ``(name, path)``: a served
-    assistant's knowledge base or a recommender folder."""
+    assistant's knowledge base, a recommender or a search index folder."""
     name, _, path = spec.rpartition("=")
     folder = Path(path).expanduser()
     return (name or folder.resolve().name, str(folder))

@@ -24,7 +24,8 @@ from lepton_ai.text.hygiene import checked_text
 #: long one holds its worker — the Retry-After).
 LINES = {"assistant": ("assistant_max_waiting", "assistant turns", 0.02),
          "monitor": ("monitor_max_waiting", "monitor batches", 0.5),
-         "recommend": ("recommend_max_waiting", "recommendations", 0.005)}
+         "recommend": ("recommend_max_waiting", "recommendations", 0.005),
+         "search": ("search_max_waiting", "searches", 0.005)}
 
 
 @dataclass
@@ -44,6 +45,7 @@ class ServerState:
     assistants: dict[str, Any] = field(default_factory=dict)
     monitors: dict[str, Any] = field(default_factory=dict)
     recommenders: dict[str, Any] = field(default_factory=dict)
+    indexes: dict[str, Any] = field(default_factory=dict)
     _lines: dict[str, Admission] = field(default_factory=dict)
 
     @property
@@ -131,6 +133,10 @@ class ServerState:
         """The served recommender ``name`` (LAI-E1205 names the served ones)."""
         return _served(self.recommenders, name, E.E1205)
 
+    def index(self, name: str) -> Any:
+        """The served search index ``name`` (LAI-E409 names the served ones)."""
+        return _served(self.indexes, name, E.E409)
+
     def line(self, kind: str) -> Admission:
         """The admission line of one kind of unbatched work (:data:`LINES`)."""
         if kind not in self._lines:
@@ -195,6 +201,10 @@ class ServerState:
             from lepton_ai.solutions.recommend import Recommender
 
             self.recommenders[name] = Recommender(path)
+        for name, path in self.config.indexes:
+            from lepton_ai.tasks.search import Index
+
+            self.indexes[name] = Index.load(path)
         for path in self.config.monitors:
             from lepton_ai.solutions.monitor import Monitor
 

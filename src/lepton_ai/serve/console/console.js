@@ -17,6 +17,10 @@ const STRINGS = {
     "play.run": "Run", "play.running": "Running…", "play.result": "Result",
     "play.raw": "Raw JSON", "play.example": "Example text",
     "play.copy": "Copy as", "play.copied": "Copied", "play.time": "answered in",
+    "search.index": "Index", "search.query": "Query", "search.k": "Hits",
+    "search.summary": "Semantic search over an index folder the server serves.",
+    "search.none": "No index is served. Build one with `lai index build docs.csv --out my-index` " +
+                   "and start the server with `lai serve --index my-index`.",
     "chat.title": "Chat", "chat.model": "Model", "chat.send": "Send",
     "chat.placeholder": "Write a message…", "chat.you": "You", "chat.clear": "Clear",
     "error.network": "The server did not answer: is lai serve still running?",
@@ -77,6 +81,10 @@ const STRINGS = {
     "play.run": "运行", "play.running": "运行中…", "play.result": "结果",
     "play.raw": "原始 JSON", "play.example": "示例文本",
     "play.copy": "复制为", "play.copied": "已复制", "play.time": "用时",
+    "search.index": "索引", "search.query": "查询", "search.k": "结果数",
+    "search.summary": "在服务器提供的索引中做语义检索。",
+    "search.none": "服务器没有提供索引。先用 `lai index build docs.csv --out my-index` 建索引，" +
+                   "再用 `lai serve --index my-index` 启动服务。",
     "chat.title": "对话", "chat.model": "模型", "chat.send": "发送",
     "chat.placeholder": "输入消息…", "chat.you": "你", "chat.clear": "清空",
     "error.network": "服务器没有响应：lai serve 还在运行吗？",
@@ -150,6 +158,7 @@ const EXAMPLES = {
   embed: { en: "A sentence to turn into a vector.", zh: "把这句话变成向量。" },
   answer: { en: "How much does a replacement card cost?",
             zh: "补办银行卡要多少钱？" },
+  search: { en: "how do I reset my card password", zh: "银行卡密码怎么重置" },
   explain: { en: "The plot was dull, but the acting was wonderful.",
              zh: "服务态度很差，但是菜的味道很好。" },
   redact: { en: "Hi, I am John Smith, call me on +1-984-182-0190 or john@example.com.",
@@ -434,18 +443,23 @@ async function homePage(page) {
   }
 }
 
-function playgroundPage(page, name) {
+async function playgroundPage(page, name) {
   const all = tasks();
-  const task = all.find((candidate) => candidate.name === name) || all.find((c) => c.name === "sentiment") || all[0];
-  state.task = task.name;
+  const task = name === "search" ? null
+    : all.find((candidate) => candidate.name === name) || all.find((c) => c.name === "sentiment") || all[0];
+  state.task = task ? task.name : "search";
   page.append(element("h1", { text: t("play.title") }));
   const picker = element("div", { class: "tasks", role: "group", "aria-label": t("play.title") });
-  for (const candidate of all) {
-    picker.append(element("button", { type: "button", "aria-pressed": String(candidate === task),
-                                      onclick: () => { window.location.hash = `playground/${candidate.name}`; },
-                                      text: candidate.name }));
+  for (const candidate of [...all.map((c) => c.name), "search"]) {
+    picker.append(element("button", { type: "button", "aria-pressed": String(candidate === state.task),
+                                      onclick: () => { window.location.hash = `playground/${candidate}`; },
+                                      text: candidate }));
   }
-  page.append(picker, element("p", { class: "hint", text: task.summary || "" }));
+  page.append(picker, element("p", { class: "hint", text: task ? task.summary || "" : t("search.summary") }));
+  if (!task) {
+    await searchPanel(page);
+    return;
+  }
   const form = element("form", { "aria-label": task.name });
   const input = element("textarea", { id: "task-input", name: "input", "aria-label": t("play.input") });
   input.value = EXAMPLES[task.name]?.[state.lang] || "";
@@ -459,37 +473,84 @@ function playgroundPage(page, name) {
               element("h2", { text: t("play.options") }), options, run);
   const output = element("section", { id: "result", "aria-live": "polite" });
   page.append(element("div", { class: "grid" }, form, output));
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    notice("");
     const text = input.value;
     const values = optionValues(form, task);
-    run.disabled = true;
-    run.textContent = t("play.running");
-    output.replaceChildren();
-    output.dataset.done = "false";
-    const started = performance.now();
-    try {
+    showRun(output, run, async () => {
+      const started = performance.now();
       const answer = await api(task.path, { input: text, options: values });
-      const took = Math.round(performance.now() - started);
-      output.append(element("h2", { text: t("play.result") }),
-                    element("p", { class: "hint", "data-testid": "took", text: `${t("play.time")} ${took} ms` }));
+      output.append(element("h2", { text: t("play.result") }), tookHint(started));
       const summary = summaryOf(answer.data);
       if (summary) output.append(summary);
       const spans = spansOf(answer.data);
       if (spans.length) output.append(highlighted(text, spans));
       if (Array.isArray(answer.data?.attributions)) output.append(heatmap(text, answer.data.attributions));
-      output.append(element("h3", { text: t("play.raw") }),
-                    element("pre", { "data-testid": "raw", text: JSON.stringify(answer, null, 2) }));
-      output.append(copyButtons(task, text, values));
-      output.dataset.done = "true";
-    } catch (error) {
-      notice(error.message);
-      output.dataset.done = "error";
-    } finally {
-      run.disabled = false;
-      run.textContent = t("play.run");
-    }
+      output.append(...rawJson(answer), copyButtons(task, text, values));
+    });
+  });
+}
+
+// One request of a form: the result section says when it is done (tests wait on that).
+async function showRun(output, run, work) {
+  notice("");
+  output.replaceChildren();
+  output.dataset.done = "false";
+  run.disabled = true;
+  run.textContent = t("play.running");
+  try {
+    await work();
+    output.dataset.done = "true";
+  } catch (error) {
+    notice(error.message);
+    output.dataset.done = "error";
+  } finally {
+    run.disabled = false;
+    run.textContent = t("play.run");
+  }
+}
+
+const tookHint = (started) => element("p", { class: "hint", "data-testid": "took",
+  text: `${t("play.time")} ${Math.round(performance.now() - started)} ms` });
+const rawJson = (answer) => [element("h3", { text: t("play.raw") }),
+  element("pre", { "data-testid": "raw", text: JSON.stringify(answer, null, 2) })];
+
+// Search over an index the server serves (lai serve --index NAME=DIR).
+async function searchPanel(page) {
+  const served = (await api("/v1/indexes")).data;
+  if (!served.length) {
+    page.append(element("p", { class: "panel", "data-testid": "no-index", text: t("search.none") }));
+    return;
+  }
+  const picker = element("select", { id: "search-index", name: "index" });
+  for (const index of served) {
+    picker.append(element("option", { value: index.name, text: `${index.name} (${index.documents})` }));
+  }
+  const query = element("input", { id: "search-query", type: "search", name: "query" });
+  query.value = EXAMPLES.search[state.lang];
+  const k = element("input", { id: "search-k", type: "number", name: "k", min: 1, max: 100, step: 1 });
+  k.value = "5";
+  const run = element("button", { type: "submit", class: "primary", id: "run", text: t("play.run") });
+  const form = element("form", { "aria-label": "search" }, element("div", { class: "options" },
+    element("label", { for: "search-index", text: t("search.index") }), picker,
+    element("label", { for: "search-query", text: t("search.query") }), query,
+    element("label", { for: "search-k", text: t("search.k") }), k), run);
+  const output = element("section", { id: "result", "aria-live": "polite" });
+  page.append(element("div", { class: "grid" }, form, output));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const path = `/v1/indexes/${encodeURIComponent(picker.value)}/search`;
+    showRun(output, run, async () => {
+      const started = performance.now();
+      const answer = await api(path, { query: query.value, k: Number(k.value) || 5 });
+      const hits = element("table", { "data-testid": "hits" }, element("tr", {},
+        ...["#", "score", t("play.input")].map((h) => element("th", { text: h }))));
+      answer.data.forEach((hit, rank) => hits.append(element("tr", {},
+        element("td", { text: String(rank + 1) }), element("td", { text: hit.score.toFixed(3) }),
+        element("td", { text: hit.text }))));
+      output.append(element("h2", { text: t("play.result") }), tookHint(started), hits,
+                    ...rawJson(answer));
+    });
   });
 }
 
@@ -1242,7 +1303,7 @@ async function render() {
   }
   try {
     state.schema ??= await fetch("/openapi.json").then((r) => r.json());
-    if (name === "playground") playgroundPage(page, argument);
+    if (name === "playground") await playgroundPage(page, argument);
     else if (name === "chat") await chatPage(page);
     else if (name === "models") await modelsPage(page);
     else if (name === "assistant") await assistantPage(page);
