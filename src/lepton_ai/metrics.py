@@ -58,6 +58,7 @@ def single_label_metrics(
     ]
     report["confusion_matrix"] = confusion_matrix(truth, predicted, labels=everything).tolist()
     report["ece"] = expected_calibration_error(confidence, truth == predicted)
+    report["calibration"] = calibration_bins(confidence, truth == predicted)
     wrong = np.flatnonzero(truth != predicted)
     worst = wrong[np.argsort(-confidence[wrong], kind="stable")][:KEPT_ERRORS]
     report["errors"] = [
@@ -114,19 +115,28 @@ def averaged_scores(
     return scores
 
 
+def calibration_bins(confidence: np.ndarray, correct: np.ndarray) -> list[dict[str, float]]:
+    """The reliability diagram: for each of ``ECE_BINS`` equal-width confidence bins that
+    holds predictions, its bounds, how many, their mean confidence and their accuracy."""
+    edges = np.linspace(0.0, 1.0, ECE_BINS + 1)
+    bins = np.clip(np.digitize(confidence, edges[1:-1]), 0, ECE_BINS - 1)
+    found = []
+    for b in range(ECE_BINS):
+        members = bins == b
+        if members.any():
+            found.append({"low": float(edges[b]), "high": float(edges[b + 1]),
+                          "count": int(members.sum()),
+                          "confidence": float(confidence[members].mean()),
+                          "accuracy": float(correct[members].mean())})
+    return found
+
+
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray) -> float:
     """ECE: |accuracy − confidence| averaged over equal-width confidence bins."""
     if not len(confidence):
         return 0.0
-    edges = np.linspace(0.0, 1.0, ECE_BINS + 1)
-    bins = np.clip(np.digitize(confidence, edges[1:-1]), 0, ECE_BINS - 1)
-    total = 0.0
-    for b in range(ECE_BINS):
-        members = bins == b
-        if members.any():
-            gap = abs(correct[members].mean() - confidence[members].mean())
-            total += members.mean() * gap
-    return float(total)
+    return float(sum(b["count"] * abs(b["accuracy"] - b["confidence"])
+                     for b in calibration_bins(confidence, correct)) / len(confidence))
 
 
 def entity_scores(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, Any]:

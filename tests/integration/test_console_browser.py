@@ -370,6 +370,9 @@ def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_pat
     summary = page.inner_text("[data-testid='report-summary']")
     assert "accuracy" in summary and "macro F1" in summary
     assert page.locator("[data-testid='per-label'] tr").count() == 4  # header + 3 labels
+    calibration = page.locator("[data-testid='calibration']")
+    assert calibration.locator("rect.bin").count() >= 1
+    assert "calibration error (ECE)" in calibration.get_attribute("aria-label")
     assert page.locator("#train-live img[alt='confusion matrix']").count() == 1
     assert "ECE" in summary  # calibration
     errors = page.locator("[data-testid='error-row']")

@@ -286,6 +286,12 @@ def test_evaluation_report_has_every_part(
     assert len(report["per_label"]) == 3
     assert sum(map(sum, report["confusion_matrix"])) == 90
     assert (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 1000
+    assert (tmp_path / "report" / "calibration.png").stat().st_size > 1000
+    bins = report["calibration"]
+    assert sum(b["count"] for b in bins) == 90
+    assert all(b["low"] <= b["confidence"] <= b["high"] for b in bins)
+    assert report["ece"] == pytest.approx(
+        sum(b["count"] * abs(b["accuracy"] - b["confidence"]) for b in bins) / 90)
     assert "Most confident errors" in (tmp_path / "report" / "report.md").read_text() or (
         report["accuracy"] == 1.0
     )

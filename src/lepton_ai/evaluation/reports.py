@@ -13,7 +13,8 @@ from lepton_ai.metrics import ECE_BINS
 
 
 def write_report(report: dict[str, Any], folder: Path, labels: list[str], title: str) -> None:
-    """``report.json``, ``report.md`` and (single-label) ``confusion_matrix.png``."""
+    """``report.json``, ``report.md`` and (single-label) ``confusion_matrix.png`` and
+    ``calibration.png``."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -21,6 +22,8 @@ def write_report(report: dict[str, Any], folder: Path, labels: list[str], title:
     if "confusion_matrix" in report:
         plot_confusion_matrix(np.array(report["confusion_matrix"]), labels,
                               folder / "confusion_matrix.png")
+    if report.get("calibration"):
+        plot_reliability(report["calibration"], report["ece"], folder / "calibration.png")
     (folder / "report.md").write_text(markdown_report(report, title), encoding="utf-8")
 
 
@@ -40,6 +43,8 @@ def markdown_report(report: dict[str, Any], title: str) -> str:
         lines.append(f"Expected calibration error (ECE, {ECE_BINS} bins): {report['ece']:.4f}")
     if "confusion_matrix" in report:
         lines += ["", "![confusion matrix](confusion_matrix.png)"]
+    if report.get("calibration"):
+        lines += ["", "![calibration: accuracy against confidence](calibration.png)"]
     lines += ["", "## Per label", "", "| label | precision | recall | F1 | support |",
               "|---|---|---|---|---|"]
     for row in sorted(report["per_label"], key=lambda r: r["f1"]):
@@ -94,6 +99,37 @@ def _draw_confusion_matrix(plt: Any, matrix: np.ndarray, labels: list[str], file
                             color=color)
     fig.colorbar(image, ax=ax, fraction=0.03, label="share of the true label")
     ax.set_title("Confusion matrix (rows: true label)")
+    fig.tight_layout()
+    fig.savefig(file)
+    plt.close(fig)
+
+
+def plot_reliability(bins: list[dict[str, float]], ece: float, file: Path) -> None:
+    """The reliability diagram: each confidence bin's accuracy (bars) against the
+    diagonal a calibrated model would follow, and how many predictions each bin holds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lows = [b["low"] for b in bins]
+    widths = [b["high"] - b["low"] for b in bins]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(4.8, 5.2), dpi=110, sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 1]})
+    top.bar(lows, [b["accuracy"] for b in bins], width=widths, align="edge",
+            color="#2458d6", edgecolor="white", label="accuracy")
+    top.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o",
+             color="#d66a24", markersize=4, label="at the bin's mean confidence")
+    top.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="calibrated")
+    top.set_ylim(0, 1)
+    top.set_ylabel("accuracy")
+    top.set_title(f"Calibration (ECE {ece:.3f})")
+    top.legend(loc="upper left", fontsize=8)
+    bottom.bar(lows, [b["count"] for b in bins], width=widths, align="edge", color="#8a94a6",
+               edgecolor="white")
+    bottom.set_xlim(0, 1)
+    bottom.set_xlabel("confidence (the predicted label's probability)")
+    bottom.set_ylabel("predictions")
     fig.tight_layout()
     fig.savefig(file)
     plt.close(fig)

@@ -48,6 +48,7 @@ const STRINGS = {
     "train.runs": "Runs", "train.report": "Evaluation report", "train.accuracy": "accuracy",
     "train.macroF1": "macro F1", "train.status": "status", "train.loss": "loss per epoch",
     "train.calibration": "calibration error (ECE)", "train.errors": "Misclassified examples",
+    "train.calibrationChart": "Calibration: the accuracy of each confidence bin (bars); a calibrated model follows the dashed line.",
     "train.noErrors": "No misclassified example.", "train.true": "true label",
     "train.predicted": "predicted", "train.any": "any", "train.compare": "macro F1 per run",
     "train.serve": "Serve this model as", "train.version": "version",
@@ -112,6 +113,7 @@ const STRINGS = {
     "train.runs": "训练记录", "train.report": "评估报告", "train.accuracy": "准确率",
     "train.macroF1": "宏平均 F1", "train.status": "状态", "train.loss": "每轮损失",
     "train.calibration": "校准误差（ECE）", "train.errors": "分错的样本",
+    "train.calibrationChart": "校准：各置信度区间的准确率（柱），校准良好的模型贴近虚线。",
     "train.noErrors": "没有分错的样本。", "train.true": "真实标签",
     "train.predicted": "预测", "train.any": "全部", "train.compare": "各次训练的宏平均 F1",
     "train.serve": "部署这个模型，名称", "train.version": "版本",
@@ -1012,6 +1014,28 @@ function lossChart(losses) {
   return element("figure", {}, svg, element("figcaption", { class: "hint", text: t("train.loss") }));
 }
 
+// Calibration: each confidence bin's accuracy (a bar over the bin) against the diagonal
+// that a calibrated model follows.
+function calibrationChart(bins, ece) {
+  const size = 220, pad = 28, span = size - 2 * pad;
+  const x = (v) => pad + v * span, y = (v) => size - pad - v * span;
+  const said = bins.map((b) => `${b.low.toFixed(2)}–${b.high.toFixed(2)}: ${(100 * b.accuracy).toFixed(0)}% (${b.count})`);
+  const svg = chart(size, size, `${t("train.calibration")} ${ece.toFixed(3)}; ${said.join(", ")}`);
+  svg.setAttribute("data-testid", "calibration");
+  svg.append(svgElement("rect", { x: pad, y: pad, width: span, height: span, fill: "none", stroke: "#d8dde6" }));
+  bins.forEach((b, i) => {
+    const bar = svgElement("rect", { x: x(b.low) + 0.5, y: y(b.accuracy), width: Math.max((b.high - b.low) * span - 1, 1),
+                                     height: b.accuracy * span, fill: "#2458d6", class: "bin" });
+    bar.append(svgElement("title", {}, said[i]));
+    svg.append(bar);
+  });
+  svg.append(svgElement("line", { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: "#5b6475", "stroke-dasharray": "4 3" }));
+  svg.append(svgElement("text", { x: size / 2, y: size - 6, "text-anchor": "middle", "font-size": 11 }, "confidence"));
+  svg.append(svgElement("text", { x: 12, y: size / 2, "font-size": 11, "text-anchor": "middle",
+                                  transform: `rotate(-90 12 ${size / 2})` }, "accuracy"));
+  return element("figure", {}, svg, element("figcaption", { class: "hint", text: t("train.calibrationChart") }));
+}
+
 async function reportView(panel, jobId) {
   const full = await api(`/v1/train/jobs/${jobId}`);
   const report = full.report;
@@ -1034,6 +1058,7 @@ async function reportView(panel, jobId) {
     panel.append(element("img", { src: URL.createObjectURL(await image.blob()),
                                   alt: "confusion matrix", width: 360 }));
   }
+  if (report.calibration?.length) panel.append(calibrationChart(report.calibration, report.ece));
   panel.append(errorBrowser(report.errors || report.confident_errors || [],
                             report.per_label.map((row) => row.label)));
   if (full.model_path) panel.append(serveForm(full));
