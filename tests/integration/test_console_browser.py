@@ -200,9 +200,11 @@ def test_chat_one_turn(server: str, page, tmp_path: Path):
     assert page.locator("#chat-model").input_value() == "smollm2-135m-instruct"
     page.fill("#chat-input", "Say hello in one short sentence.")
     page.click("form button[type='submit']")
-    page.wait_for_selector("[data-testid='reply']", timeout=120_000)
-    reply = page.inner_text("[data-testid='reply']")
-    assert len(reply.split(":", 1)[1].strip()) > 0
+    page.wait_for_selector("#chat-log[data-done='true']", timeout=120_000)
+    reply = page.locator("[data-testid='reply']")
+    assert len(reply.inner_text().split(":", 1)[1].strip()) > 0
+    # Streamed: the reply was shown piece by piece, not once at the end.
+    assert int(reply.get_attribute("data-pieces")) > 2
     page.screenshot(path=tmp_path / "chat.png")
 
 

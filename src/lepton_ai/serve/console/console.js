@@ -226,14 +226,48 @@ async function api(path, body, method = body === undefined ? "GET" : "POST", con
     throw new Error(t("error.network"));
   }
   const payload = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = payload.error || {};
-    if (response.status === 401 && !path.startsWith("/admin/")) $("#key-panel").hidden = false;
-    const code = error.code ? `${error.code}: ` : `HTTP ${response.status}: `;
-    throw new Error(code + (error.message || response.statusText) +
-                    (response.status === 401 ? `\n${t("key.needed")}` : ""));
-  }
+  if (!response.ok) throw refusal(path, response, payload);
   return payload;
+}
+
+// The coded error of a refused request, as the page shows it.
+function refusal(path, response, payload) {
+  const error = payload.error || {};
+  if (response.status === 401 && !path.startsWith("/admin/")) $("#key-panel").hidden = false;
+  const code = error.code ? `${error.code}: ` : `HTTP ${response.status}: `;
+  return new Error(code + (error.message || response.statusText) +
+                   (response.status === 401 ? `\n${t("key.needed")}` : ""));
+}
+
+// A streamed chat completion (server-sent events): onText gets the reply so far after
+// each piece; resolves to the whole reply.
+async function streamedChat(body, onText) {
+  const path = "/v1/chat/completions";
+  let response;
+  try {
+    response = await fetch(path, { method: "POST", body: JSON.stringify({ ...body, stream: true }),
+                                   headers: { "Content-Type": "application/json", ...authHeaders(path) } });
+  } catch {
+    throw new Error(t("error.network"));
+  }
+  if (!response.ok) throw refusal(path, response, await response.json().catch(() => ({})));
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "", reply = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return reply;
+    buffered += value;
+    for (let end = buffered.indexOf("\n\n"); end >= 0; end = buffered.indexOf("\n\n")) {
+      const event = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      if (!event.startsWith("data: ")) continue;
+      if (event === "data: [DONE]") return reply;
+      const chunk = JSON.parse(event.slice(6));
+      if (chunk.error) throw new Error(`${chunk.error.code}: ${chunk.error.message}`);
+      const piece = chunk.choices?.[0]?.delta?.content;
+      if (piece) onText(reply += piece);
+    }
+  }
 }
 
 function applyLanguage() {
@@ -563,7 +597,9 @@ async function chatPage(page) {
     const models = await api("/v1/models");
     const chat = new Set(["lepton-ai:chat", "you:assistant"]);
     for (const model of models.data.filter((m) => chat.has(m.owned_by))) {
-      picker.append(element("option", { value: model.id, text: model.id }));
+      // The local language model streams its reply; an assistant's is decided whole.
+      picker.append(element("option", { value: model.id, text: model.id,
+                                        "data-stream": String(model.owned_by === "lepton-ai:chat") }));
     }
   } catch (error) {
     notice(error.message);
@@ -587,16 +623,29 @@ async function chatPage(page) {
     log.append(element("p", { class: "user", text: `${t("chat.you")}: ${text}` }));
     message.value = "";
     send.disabled = true;
+    log.dataset.done = "false";
+    const model = picker.value;
+    const line = element("p", { class: "assistant", "data-testid": "reply", "data-pieces": "0", text: `${model}: …` });
+    log.append(line);
+    const show = (reply) => {
+      line.textContent = `${model}: ${reply}`;
+      line.dataset.pieces = String(Number(line.dataset.pieces) + 1);
+      log.scrollTop = log.scrollHeight;
+    };
     try {
-      const answer = await api("/v1/chat/completions", { model: picker.value, messages: history });
-      const reply = answer.choices[0].message.content;
+      const body = { model, messages: history };
+      const streams = picker.selectedOptions[0]?.dataset.stream === "true";
+      const reply = streams ? await streamedChat(body, show)
+        : (await api("/v1/chat/completions", body)).choices[0].message.content;
+      show(reply);
       history.push({ role: "assistant", content: reply });
-      log.append(element("p", { class: "assistant", "data-testid": "reply", text: `${picker.value}: ${reply}` }));
     } catch (error) {
       history.pop();
+      line.remove();
       notice(error.message);
     } finally {
       send.disabled = false;
+      log.dataset.done = "true";
     }
   });
 }
