@@ -622,6 +622,11 @@ class E(Enum):
         "The upload is larger than {limit} bytes. Upload only the text and label columns "
         "or fewer rows, or raise the limit with --max-upload-bytes.",
     )
+    E823 = (
+        Kind.CONFLICT,
+        "Training job {job!r} cannot be resumed: {why}. Start a new run instead "
+        "(POST /v1/train/jobs with the same upload and settings).",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,

@@ -174,6 +174,12 @@ async def cancel(job_id: str, request: Request) -> Any:
     return JSONBytes((await state.run_blocking(lambda: state.training.cancel(job_id))).describe())
 
 
+@router.post("/jobs/{job_id}/resume", summary="Continue a cancelled run from its checkpoint")
+async def resume(job_id: str, request: Request) -> Any:
+    state = request.app.state.lai
+    return JSONBytes((await state.run_blocking(lambda: state.training.resume(job_id))).describe())
+
+
 @router.get("/jobs/{job_id}/confusion.png", summary="The run's confusion matrix")
 async def confusion(job_id: str, request: Request) -> FileResponse:
     found = request.app.state.lai.training.job(job_id)

@@ -6,13 +6,16 @@ client), written to a temporary file and renamed, so nothing half-written is eve
 and nothing lands outside the folder. A job is a ``lai train`` process whose
 ``LAI_TRAIN_EVENTS`` names its ``events.jsonl`` (``lepton_ai.progress``); cancelling
 terminates it. ``DATA/jobs/ID/`` holds the events, the process's output (``output.txt``)
-and the trained model (``model/``, with ``report.json``).
+and the trained model (``model/``, with ``report.json``). Cancelling interrupts the run
+as Ctrl-C would, so it saves a checkpoint first; ``resume`` continues a cancelled or
+failed run from its last checkpoint (``lai train --resume``) in the same folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -38,6 +41,8 @@ METHODS = {
 }
 #: Training processes run at once.
 MAX_RUNNING = 1
+#: Seconds a cancelled run has to write its checkpoint before it is terminated.
+CANCEL_GRACE_S = 30
 PREVIEW_ROWS = 5
 
 
@@ -111,7 +116,16 @@ class Job:
             answer["output"] = self.failure()
         if status == "succeeded":
             answer["model_path"] = str(self.folder / "model")  # for /admin/models/NAME/versions
+        answer["resumable"] = status in ("cancelled", "failed") and self.checkpointed
         return answer
+
+    @property
+    def checkpointed(self) -> bool:
+        """Whether an interrupted run left a checkpoint to resume from."""
+        from lepton_ai.artifacts.staging import CHECKPOINTS, staging_folder
+
+        checkpoints = staging_folder(self.folder / "model") / CHECKPOINTS
+        return checkpoints.is_dir() and any(checkpoints.glob("*.safetensors"))
 
 
 class TrainingJobs:
@@ -210,19 +224,47 @@ class TrainingJobs:
             job_id = f"j-{uuid.uuid4().hex[:12]}"
             folder = self.folder / "jobs" / job_id
             folder.mkdir(parents=True)
-            lai = Path(sys.executable).with_name("lai")
-            command = [str(lai), "train", str(upload.path), "--text", text, "--label", label,
-                       "--method", method, "--out", str(folder / "model")]
-            if from_model is not None:
-                command += ["--from", str(from_model)]
-            with (folder / "output.txt").open("wb") as output:
-                process = subprocess.Popen(
-                    command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    env={**os.environ, EVENTS_ENV: str(folder / "events.jsonl"),
-                         "COLUMNS": "100"})
-            job = Job(job_id, upload_id, settings, folder, process)
+            job = Job(job_id, upload_id, settings, folder, self._launch(upload, settings, folder))
             self._jobs[job_id] = job
         return job
+
+    def resume(self, job_id: str) -> Job:
+        """Continue a cancelled or failed run from its last checkpoint, in its folder
+        (LAI-E823 when it finished or left none; LAI-E820 while it runs; LAI-E821 when
+        another runs)."""
+        job = self.job(job_id)
+        upload = self.upload(job.upload)
+        with self._lock:
+            if job.status == "running":
+                raise LeptonError(E.E820, upload=job.upload, job=job.id)
+            if job.status == "succeeded":
+                raise LeptonError(E.E823, job=job.id, why="it finished")
+            if not job.checkpointed:
+                raise LeptonError(E.E823, job=job.id, why="it stopped before its first "
+                                  "checkpoint (the head method writes none)")
+            if any(other.status == "running" for other in self._jobs.values()):
+                raise LeptonError(E.E821, running=MAX_RUNNING)
+            job.process = self._launch(upload, job.settings, job.folder, resume=True)
+            job.cancelled = False
+        return job
+
+    @staticmethod
+    def _launch(upload: Upload, settings: dict[str, str], folder: Path, *,
+                resume: bool = False) -> subprocess.Popen[bytes]:
+        """The ``lai train`` process of a run; its output is appended to ``output.txt``,
+        its events to ``events.jsonl``."""
+        lai = Path(sys.executable).with_name("lai")
+        command = [str(lai), "train", str(upload.path), "--text", settings["text"],
+                   "--label", settings["label"], "--method", settings["method"],
+                   "--out", str(folder / "model")]
+        if "from" in settings:
+            command += ["--from", settings["from"]]
+        if resume:
+            command.append("--resume")
+        with (folder / "output.txt").open("ab") as output:
+            return subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env={**os.environ, EVENTS_ENV: str(folder / "events.jsonl"), "COLUMNS": "100"})
 
     def job(self, job_id: str) -> Job:
         """The run ``job_id`` (LAI-E819 names the known ones)."""
@@ -237,11 +279,16 @@ class TrainingJobs:
         job = self.job(job_id)
         if job.status == "running":
             job.cancelled = True
-            job.process.terminate()
+            # As Ctrl-C: the training loop saves a checkpoint, then the process exits.
+            job.process.send_signal(signal.SIGINT)
             try:
-                job.process.wait(timeout=10)
+                job.process.wait(timeout=CANCEL_GRACE_S)
             except subprocess.TimeoutExpired:
-                job.process.kill()
+                job.process.terminate()
+                try:
+                    job.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    job.process.kill()
         return job
 
     def close(self) -> None:

@@ -43,6 +43,7 @@ const STRINGS = {
     "nav.train": "Train", "train.file": "Table to train on (CSV, TSV, JSONL, JSON, Parquet)",
     "train.rows": "rows", "train.text": "Text column", "train.label": "Label column",
     "train.method": "Method", "train.start": "Start training", "train.cancel": "Cancel",
+    "train.resume": "Resume from its checkpoint",
     "train.examples": "examples", "train.warnings": "Before you start",
     "train.ok": "The data passes the checks.", "train.progress": "Progress",
     "train.runs": "Runs", "train.report": "Evaluation report", "train.accuracy": "accuracy",
@@ -108,6 +109,7 @@ const STRINGS = {
     "nav.train": "训练", "train.file": "训练用的表格（CSV、TSV、JSONL、JSON、Parquet）",
     "train.rows": "行", "train.text": "文本列", "train.label": "标签列",
     "train.method": "方法", "train.start": "开始训练", "train.cancel": "取消",
+    "train.resume": "从检查点继续",
     "train.examples": "条样本", "train.warnings": "开始之前",
     "train.ok": "数据通过了检查。", "train.progress": "进度",
     "train.runs": "训练记录", "train.report": "评估报告", "train.accuracy": "准确率",
@@ -1037,6 +1039,18 @@ async function watchJob(runs, jobId, onEnd = async () => {}) {
   await onEnd();
   panel.dataset.done = ended?.status ?? "unknown";
   if (ended?.status === "failed") panel.append(element("pre", { text: ended.output || "" }));
+  if (ended?.resumable) {
+    panel.append(element("button", { type: "button", id: "train-resume", text: t("train.resume"),
+      onclick: async () => {
+        notice("");
+        try {
+          await api(`/v1/train/jobs/${jobId}/resume`, {});
+          await watchJob(runs, jobId, onEnd);
+        } catch (error) {
+          notice(error.message);
+        }
+      } }));
+  }
 }
 
 // An SVG element with its attributes (and text, for <text>).
