@@ -627,6 +627,12 @@ class E(Enum):
         "Training job {job!r} cannot be resumed: {why}. Start a new run instead "
         "(POST /v1/train/jobs with the same upload and settings).",
     )
+    E824 = (
+        Kind.NOT_FOUND,
+        "No table {name!r} in the server's training folder {folder} (tables there: {found}). "
+        "Copy the file into that folder (a plain CSV, TSV, JSONL, JSON or Parquet file, not "
+        "in a subfolder), or upload it (PUT /v1/train/uploads).",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,

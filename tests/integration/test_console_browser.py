@@ -28,6 +28,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Cold Chinese models load on first use: give that first request time.
     data = tmp_path_factory.mktemp("lai-data")
+    (data / "files").mkdir()
+    (data / "files" / "tickets.csv").write_text(
+        "text,label\nmy card was charged twice,billing\nI lost my card,card\n"
+        "a fee again,billing\nthe card is blocked,card\n", encoding="utf-8")
     index = Index.from_texts(FAQ).save(tmp_path_factory.mktemp("index") / "faq")
     with running_server("--api-key", KEY, "--timeout", "120", "--data-dir", str(data),
                         "--admin-key", ADMIN, "--index", f"faq={index}") as base:
@@ -133,6 +137,17 @@ def test_search_over_a_served_index(server: str, page, tmp_path: Path):
     first = page.locator("[data-testid='hits'] tr").nth(1).inner_text()
     assert "How do I reset my card PIN?" in first, first
     page.screenshot(path=tmp_path / "search.png")
+
+
+def test_a_table_on_the_server_is_picked_for_training(server: str, page, tmp_path: Path):
+    page.goto(f"{server}/ui#train")
+    enter_key(page)
+    page.wait_for_selector("#train-server-file option[value='tickets.csv']", state="attached")
+    page.select_option("#train-server-file", "tickets.csv")
+    page.wait_for_selector("[data-testid='upload']")
+    assert page.inner_text("[data-testid='upload']").startswith("tickets.csv: 4")
+    assert "billing 2 · card 2" in page.inner_text("#train-checks")
+    page.screenshot(path=tmp_path / "train-server-file.png")
 
 
 def test_a_scan_is_read_then_redacted(server: str, page, tmp_path: Path):

@@ -117,3 +117,33 @@ def test_a_watcher_reads_each_event_once_and_never_half_a_line(tmp_path: Path) -
         handle.write('te", "n": 2}\n')
     second, _ = job.events(offset)
     assert [e["n"] for e in second] == [2]
+
+
+def test_tables_in_the_servers_training_folder_are_listed_and_taken(client: TestClient,
+                                                                    tmp_path: Path) -> None:
+    assert client.get("/v1/train/files").json() == {"data": []}
+    files = tmp_path / "data" / "files"
+    (files / "sub").mkdir(parents=True)
+    (files / "intents.csv").write_text(TABLE, encoding="utf-8")
+    (files / ".hidden.csv").write_text(TABLE, encoding="utf-8")
+    (files / "sheet.xlsx").write_bytes(b"PK")
+    (files / "sub" / "nested.csv").write_text(TABLE, encoding="utf-8")
+    (files / "big.csv").write_text(TABLE * 300, encoding="utf-8")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("text,label\nthe password is hunter2,x\n", encoding="utf-8")
+    (files / "link.csv").symlink_to(secret)
+    listed = [entry["name"] for entry in client.get("/v1/train/files").json()["data"]]
+    assert listed == ["big.csv", "intents.csv"]
+    taken = client.post("/v1/train/files/intents.csv")
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["rows"] == 3 and taken.json()["name"] == "intents.csv"
+    checked = client.post(f"/v1/train/uploads/{taken.json()['id']}/check", json={}).json()
+    assert checked["labels"] == {"billing": 2, "card": 1}
+    for name in ("link.csv", ".hidden.csv", "sub%2Fnested.csv", "..%2Fsecret.csv", "nope.csv"):
+        refused = client.post(f"/v1/train/files/{name}")
+        assert refused.status_code == 404, (name, refused.text)
+        if refused.json()["error"]["code"] != "HTTP-404":  # no route matched: a slash
+            assert refused.json()["error"]["code"] == "LAI-E824"
+            assert "big.csv, intents.csv" in refused.json()["error"]["message"]
+    too_big = client.post("/v1/train/files/big.csv")
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "LAI-E822"

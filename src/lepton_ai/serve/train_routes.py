@@ -93,6 +93,20 @@ async def upload(request: Request,
     return JSONBytes(stored.describe())
 
 
+@router.get("/files", summary="Tables in the server's training folder (DATA_DIR/files)")
+async def server_files(request: Request) -> Any:
+    return JSONBytes({"data": request.app.state.lai.training.server_files()})
+
+
+@router.post("/files/{name}", summary="Take a table of the server's training folder as an "
+             "upload", response_model=UploadDescription)
+async def use_server_file(name: str, request: Request) -> Any:
+    state = request.app.state.lai
+    stored = await state.run_blocking(lambda: state.training.add_server_file(
+        name, state.config.max_upload_bytes))
+    return JSONBytes(stored.describe())
+
+
 @router.post("/uploads/{upload_id}/check", summary="The checks training runs first")
 async def check(upload_id: str, body: Columns, request: Request) -> Any:
     state = request.app.state.lai

@@ -6,7 +6,9 @@ client), written to a temporary file and renamed, so nothing half-written is eve
 and nothing lands outside the folder. A job is a ``lai train`` process whose
 ``LAI_TRAIN_EVENTS`` names its ``events.jsonl`` (``lepton_ai.progress``); cancelling
 terminates it. ``DATA/jobs/ID/`` holds the events, the process's output (``output.txt``)
-and the trained model (``model/``, with ``report.json``). Cancelling interrupts the run
+and the trained model (``model/``, with ``report.json``). Tables the operator put in
+``DATA/files/`` are listed and taken as uploads by their plain names (copied in, so
+the same checks apply; nothing outside that folder is ever read). Cancelling interrupts the run
 as Ctrl-C would, so it saves a checkpoint first; ``resume`` continues a cancelled or
 failed run from its last checkpoint (``lai train --resume``) in the same folder.
 """
@@ -174,6 +176,34 @@ class TrainingJobs:
         with self._lock:
             self._uploads[upload_id] = upload
         return upload
+
+    @property
+    def files_folder(self) -> Path:
+        """Where the operator puts tables to train on from the console."""
+        return self.folder / "files"
+
+    def server_files(self) -> list[dict[str, Any]]:
+        """The tables in :attr:`files_folder` (plain files directly in it, by name)."""
+        folder = self.files_folder
+        if not folder.is_dir():
+            return []
+        inside = folder.resolve()
+        return [{"name": path.name, "size": path.stat().st_size}
+                for path in sorted(folder.iterdir())
+                if path.suffix.lower() in SUFFIXES and path.suffix.lower() != ".txt"
+                and not path.name.startswith(".") and path.is_file()
+                and path.resolve().parent == inside]
+
+    def add_server_file(self, name: str, max_bytes: int) -> Upload:
+        """Take the table ``name`` of :attr:`files_folder` as an upload (LAI-E824 when
+        there is none by that plain name; LAI-E822 above ``max_bytes``)."""
+        listed = {entry["name"]: entry["size"] for entry in self.server_files()}
+        if name not in listed:
+            raise LeptonError(E.E824, name=name, folder=self.files_folder,
+                              found=", ".join(listed) or "none")
+        if listed[name] > max_bytes:
+            raise LeptonError(E.E822, limit=max_bytes)
+        return self.add_upload(name, (self.files_folder / name).read_bytes())
 
     def upload(self, upload_id: str) -> Upload:
         """The upload ``upload_id`` (LAI-E819 names the known ones)."""

@@ -41,6 +41,7 @@ const STRINGS = {
     "monitor.alerts": "Alerts", "monitor.noAlerts": "No alert so far.",
     "monitor.documents": "Evidence", "monitor.stats": "Since the start",
     "nav.train": "Train", "train.file": "Table to train on (CSV, TSV, JSONL, JSON, Parquet)",
+    "train.serverFile": "or a table on the server", "train.noServerFiles": "Tables in the files/ folder of the server's data folder are listed here.",
     "train.rows": "rows", "train.text": "Text column", "train.label": "Label column",
     "train.method": "Method", "train.start": "Start training", "train.cancel": "Cancel",
     "train.resume": "Resume from its checkpoint",
@@ -107,6 +108,7 @@ const STRINGS = {
     "monitor.alerts": "告警", "monitor.noAlerts": "暂无告警。",
     "monitor.documents": "证据", "monitor.stats": "启动以来",
     "nav.train": "训练", "train.file": "训练用的表格（CSV、TSV、JSONL、JSON、Parquet）",
+    "train.serverFile": "或服务器上的表格", "train.noServerFiles": "服务器数据目录的 files/ 子目录中的表格会列在这里。",
     "train.rows": "行", "train.text": "文本列", "train.label": "标签列",
     "train.method": "方法", "train.start": "开始训练", "train.cancel": "取消",
     "train.resume": "从检查点继续",
@@ -868,19 +870,31 @@ async function trainPage(page) {
                                   accept: ".csv,.tsv,.jsonl,.ndjson,.json,.parquet" });
   const setup = element("section", { id: "train-setup" });
   const runs = element("section", { id: "train-runs" });
-  page.append(element("label", { for: "train-file", text: `${t("train.file")} ` }), file, setup, runs);
-  file.addEventListener("change", async () => {
+  const onServer = element("select", { id: "train-server-file" },
+                           element("option", { value: "", text: "—" }));
+  const listed = (await api("/v1/train/files")).data;
+  for (const table of listed) {
+    onServer.append(element("option", { value: table.name, text: `${table.name} (${Math.ceil(table.size / 1024)} kB)` }));
+  }
+  page.append(element("label", { for: "train-file", text: `${t("train.file")} ` }), file,
+              element("p", {}, element("label", { for: "train-server-file", text: `${t("train.serverFile")} ` }), onServer),
+              listed.length ? "" : element("p", { class: "hint", text: t("train.noServerFiles") }), setup, runs);
+  const take = async (request) => {
     notice("");
     setup.replaceChildren();
-    const chosen = file.files[0];
-    if (!chosen) return;
     try {
-      const upload = await api(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
-                               await chosen.arrayBuffer(), "PUT", "application/octet-stream");
-      setupView(setup, upload, methods, runs);
+      setupView(setup, await request(), methods, runs);
     } catch (error) {
       notice(error.message);
     }
+  };
+  file.addEventListener("change", () => {
+    const chosen = file.files[0];
+    if (chosen) take(async () => api(`/v1/train/uploads?name=${encodeURIComponent(chosen.name)}`,
+                                     await chosen.arrayBuffer(), "PUT", "application/octet-stream"));
+  });
+  onServer.addEventListener("change", () => {
+    if (onServer.value) take(() => api(`/v1/train/files/${encodeURIComponent(onServer.value)}`, {}));
   });
   await runsView(runs);
 }
