@@ -350,6 +350,14 @@ def test_assistant_answers_with_its_source_and_monitor_shows_the_alert(
     assert "fraud" in alert.inner_text()  # the evidence documents, in the page
     page.screenshot(path=tmp_path / "monitor.png")
 
+    # Trends: the leaderboard, then one key's timeline and the documents behind it.
+    page.wait_for_selector("[data-testid='leaderboard'] button[data-key='$ACME']")
+    page.click("[data-testid='leaderboard'] button[data-key='$ACME']")
+    page.wait_for_selector("[data-testid='timeline'] rect.bucket")
+    behind = page.locator("[data-testid='key-documents'] li").all_inner_texts()
+    assert behind and all("$ACME" in text for text in behind), behind
+    page.screenshot(path=tmp_path / "monitor-key.png", full_page=True)
+
 
 def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_path: Path):
     table = tmp_path / "intents.csv"

@@ -595,3 +595,43 @@ def test_the_prometheus_channel_counts_alerts() -> None:
     before = counter._value.get()
     channels_module.PrometheusChannel().send(_alert())
     assert counter._value.get() == before + 1
+
+
+def test_served_trends_and_the_documents_behind_a_key(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from lepton_ai.serve import ServeConfig, build_app
+
+    config = config_from_dict({"name": "news", "database": f"sqlite:///{tmp_path / 'n.db'}",
+                               "cashtags": True, "channels": [], "rules": []})
+    monitor = Monitor(config, analyzer=_keyword_analyser, summarize_alerts=False)
+    with TestClient(build_app(ServeConfig(warm=False))) as client:
+        client.app.state.lai.monitors["news"] = monitor
+        documents = [{"id": f"d{i}", "time": (T0 + timedelta(hours=i)).isoformat(),
+                      "text": f"$ACME fell {i}0% on fraud claims" if i % 2 else
+                      f"$BOLT rose {i}% after results"} for i in range(5)]
+        documents.append({"id": "d9", "time": (T0 + timedelta(hours=9)).isoformat(),
+                          "text": "$ACME fell again on fraud claims"})
+        assert client.post("/v1/monitor/news/documents",
+                           json={"documents": documents}).status_code == 200
+        top = client.get("/v1/monitor/news/top", params={"by": "entity"}).json()
+        assert sorted((row["key"], row["volume"]) for row in top["data"]) == [
+            ("$ACME", 3), ("$BOLT", 3)]
+        acme = next(row for row in top["data"] if row["key"] == "$ACME")
+        assert acme["negative"] == 3
+        timeline = client.get("/v1/monitor/news/timeline", params={
+            "key": "$ACME", "bucket": "hour"}).json()["data"]
+        assert [row["volume"] for row in timeline] == [1, 1, 1]
+        assert all(row["negative_share"] == 1.0 for row in timeline)
+        assert [row["start"][11:16] for row in timeline] == ["10:00", "12:00", "18:00"]
+        (day,) = client.get("/v1/monitor/news/timeline", params={"key": "$ACME"}).json()["data"]
+        assert (day["start"], day["volume"]) == ("2026-11-02T00:00:00+00:00", 3)
+        behind = client.get("/v1/monitor/news/documents", params={"key": "$ACME"}).json()
+        assert [d["id"] for d in behind["data"]] == ["d9", "d3", "d1"]  # newest first
+        assert behind["data"][0]["text"] == "$ACME fell again on fraud claims"
+        assert client.get("/v1/monitor/news/documents", params={
+            "key": "$ACME", "limit": 1}).json()["data"][0]["id"] == "d9"
+        bad = client.get("/v1/monitor/news/top", params={"by": "people"})
+        assert bad.status_code == 422
+        missing = client.get("/v1/monitor/nope/top")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "LAI-E1105"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +12,7 @@ from rich.table import Table
 from lepton_ai.cli.common import app, coded_errors, console
 
 if TYPE_CHECKING:
-    from lepton_ai.solutions.monitor import MonitorStore
+    pass
 
 monitor_app = typer.Typer(
     help="Monitoring: stream documents into a database, follow names, alert on surges.",
@@ -22,7 +21,6 @@ app.add_typer(monitor_app, name="monitor")
 
 ConfigArg = Annotated[Path, typer.Argument(help="The monitor's YAML config (lai monitor example).")]
 DaysOpt = Annotated[float, typer.Option("--days", help="How far back, from the newest document.")]
-BUCKETS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
 
 
 @monitor_app.command("example")
@@ -130,7 +128,7 @@ def top(
 
     loaded = load_config(config)
     store = MonitorStore(loaded.database_url(config.resolve().parent), loaded.name)
-    since, until = _span(store, days)
+    since, until = store.span(days)
     table = Table(by, "mentions", "negative", "negative share")
     for key, volume, negative in store.top_keys(by, since, until, limit):
         table.add_row(key, f"{volume:,}", f"{negative:,}", f"{negative / volume:.1%}")
@@ -149,26 +147,19 @@ def timeline(
     """Volume, negative share and mean polarity of one key per bucket."""
     from lepton_ai.errors import E, LeptonError
     from lepton_ai.solutions.monitor import MonitorStore, load_config
+    from lepton_ai.solutions.monitor.store import BUCKETS
 
     if bucket not in BUCKETS:
         raise LeptonError(E.E1102, path=config, problem=f"--bucket {bucket!r} is not one of "
                           "minute, hour, day", where="the command line")
     loaded = load_config(config)
     store = MonitorStore(loaded.database_url(config.resolve().parent), loaded.name)
-    since, until = _span(store, days)
+    since, until = store.span(days)
     table = Table("from", "mentions", "negative share", "mean polarity")
     for row in store.timeline(by, key, since, until, BUCKETS[bucket]):
         table.add_row(row.start.isoformat(timespec="minutes"), str(row.volume),
                       f"{row.negative_share:.1%}", f"{row.mean_polarity:+.2f}")
     console.print(table)
-
-
-def _span(store: MonitorStore, days: float) -> tuple[datetime, datetime]:
-    """``days`` up to the newest stored document, starting at a midnight (UTC)."""
-    newest = store.newest() or datetime.now(UTC)
-    until = newest + timedelta(seconds=1)
-    start = until - timedelta(days=days)
-    return start.replace(hour=0, minute=0, second=0, microsecond=0), until
 
 
 @app.command("report")

@@ -40,6 +40,9 @@ const STRINGS = {
     "monitor.none": "This server runs no monitor. Start it with: lai serve --monitor monitor.yaml",
     "monitor.alerts": "Alerts", "monitor.noAlerts": "No alert so far.",
     "monitor.documents": "Evidence", "monitor.stats": "Since the start",
+    "monitor.trends": "Most mentioned (last 30 days)", "monitor.by": "Keys",
+    "monitor.mentions": "mentions", "monitor.negative": "negative", "monitor.none30": "Nothing mentioned in the last 30 days.",
+    "monitor.behind": "Documents", "monitor.bucket": "per", "monitor.open": "All documents of",
     "nav.train": "Train", "train.file": "Table to train on (CSV, TSV, JSONL, JSON, Parquet)",
     "train.serverFile": "or a table on the server", "train.noServerFiles": "Tables in the files/ folder of the server's data folder are listed here.",
     "train.rows": "rows", "train.text": "Text column", "train.label": "Label column",
@@ -107,6 +110,9 @@ const STRINGS = {
     "monitor.none": "本服务器没有运行监控。启动方式：lai serve --monitor monitor.yaml",
     "monitor.alerts": "告警", "monitor.noAlerts": "暂无告警。",
     "monitor.documents": "证据", "monitor.stats": "启动以来",
+    "monitor.trends": "提及最多（近30天）", "monitor.by": "维度",
+    "monitor.mentions": "提及", "monitor.negative": "负面", "monitor.none30": "近30天没有提及。",
+    "monitor.behind": "相关文档", "monitor.bucket": "每", "monitor.open": "查看全部文档：",
     "nav.train": "训练", "train.file": "训练用的表格（CSV、TSV、JSONL、JSON、Parquet）",
     "train.serverFile": "或服务器上的表格", "train.noServerFiles": "服务器数据目录的 files/ 子目录中的表格会列在这里。",
     "train.rows": "行", "train.text": "文本列", "train.label": "标签列",
@@ -855,11 +861,92 @@ async function monitorPage(page) {
         documents.append(element("li", { text: `${document.time || ""} · ${document.id || ""}` +
                                                `${polarity}: ${document.text || ""}` }));
       }
-      card.append(element("h4", { text: t("monitor.documents") }), documents);
+      card.append(element("h4", { text: t("monitor.documents") }), documents,
+                  element("button", { type: "button", text: `${t("monitor.open")} ${alert.key}`,
+                                      onclick: () => showKey(detail, path, alert.kind, alert.key) }));
       section.append(card);
     }
+    const detail = element("section", { class: "panel", "data-testid": "key-detail", hidden: "" });
+    section.append(trends(path, detail), detail);
     page.append(section);
   }
+}
+
+// The leaderboard of one kind of key (watched names, topics, sources); a key opens its
+// timeline and the documents behind it.
+function trends(path, detail) {
+  const box = element("div", { "data-testid": "trends" });
+  const by = element("select", { "aria-label": t("monitor.by") },
+    ...["entity", "topic", "source"].map((kind) => element("option", { value: kind, text: kind })));
+  const board = element("div");
+  const load = async () => {
+    const top = await api(`${path}/top?by=${by.value}`);
+    if (!top.data.length) {
+      board.replaceChildren(element("p", { class: "hint", text: t("monitor.none30") }));
+      return;
+    }
+    const most = Math.max(...top.data.map((row) => row.volume));
+    const table = element("table", { "data-testid": "leaderboard" }, element("tr", {},
+      ...[by.value, t("monitor.mentions"), t("monitor.negative"), ""].map((h) => element("th", { text: h }))));
+    for (const row of top.data) {
+      const bar = chart(120, 12, `${row.volume} ${t("monitor.mentions")}, ${row.negative} ${t("monitor.negative")}`);
+      bar.append(svgElement("rect", { x: 0, y: 1, height: 10, width: (120 * row.volume) / most, fill: "#8fb0ff" }),
+                 svgElement("rect", { x: 0, y: 1, height: 10, width: (120 * row.negative) / most, fill: "#b3261e" }));
+      table.append(element("tr", {}, element("td", {}, element("button", { type: "button", "data-key": row.key,
+        text: row.key, onclick: () => showKey(detail, path, by.value, row.key) })),
+        element("td", { text: String(row.volume) }),
+        element("td", { text: `${row.negative} (${(100 * row.negative / row.volume).toFixed(0)}%)` }),
+        element("td", {}, bar)));
+    }
+    board.replaceChildren(table);
+  };
+  by.addEventListener("change", () => load().catch((error) => notice(error.message)));
+  load().catch((error) => notice(error.message));
+  box.append(element("h3", { text: t("monitor.trends") }),
+             element("label", {}, `${t("monitor.by")} `, by), board);
+  return box;
+}
+
+// One key: its mentions per bucket (negative ones in red) and the documents behind them.
+async function showKey(detail, path, kind, key) {
+  const query = (extra) => `by=${kind}&key=${encodeURIComponent(key)}${extra}`;
+  const bucket = element("select", { "aria-label": t("monitor.bucket") },
+    ...["day", "hour"].map((name) => element("option", { value: name, text: name })));
+  const plot = element("div", { "data-testid": "timeline" });
+  const draw = async () => {
+    const rows = (await api(`${path}/timeline?${query(`&bucket=${bucket.value}`)}`)).data;
+    plot.replaceChildren(timelineChart(rows));
+  };
+  bucket.addEventListener("change", () => draw().catch((error) => notice(error.message)));
+  const documents = (await api(`${path}/documents?${query("")}`)).data;
+  const list = element("ol", { "data-testid": "key-documents" });
+  for (const document of documents) {
+    list.append(element("li", { text: `${document.time} · ${document.source} · ${document.sentiment ?? ""} ` +
+                                      `(${document.polarity.toFixed(2)}): ${document.text}` }));
+  }
+  detail.replaceChildren(element("h3", { text: `${kind}: ${key}` }),
+                         element("label", {}, `${t("monitor.bucket")} `, bucket), plot,
+                         element("h4", { text: `${t("monitor.behind")} (${documents.length})` }), list);
+  detail.hidden = false;
+  await draw();
+  detail.scrollIntoView({ block: "nearest" });
+}
+
+function timelineChart(rows) {
+  const width = 360, height = 120, most = Math.max(1, ...rows.map((row) => row.volume));
+  const step = (width - 20) / Math.max(rows.length, 1);
+  const said = rows.map((row) => `${row.start}: ${row.volume} (${row.negative} ${t("monitor.negative")})`);
+  const svg = chart(width, height, said.join(", "));
+  rows.forEach((row, i) => {
+    const x = 10 + i * step, full = ((height - 20) * row.volume) / most;
+    const bar = svgElement("rect", { x, y: height - 10 - full, width: Math.max(step - 2, 1), height: full,
+                                     fill: "#8fb0ff", class: "bucket" });
+    bar.append(svgElement("title", {}, said[i]));
+    const negative = ((height - 20) * row.negative) / most;
+    svg.append(bar, svgElement("rect", { x, y: height - 10 - negative, width: Math.max(step - 2, 1),
+                                         height: negative, fill: "#b3261e" }));
+  });
+  return svg;
 }
 
 // ---- Train ---------------------------------------------------------------------------

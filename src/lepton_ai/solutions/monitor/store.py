@@ -48,6 +48,8 @@ from lepton_ai.errors import W, warn
 from lepton_ai.solutions.database import insert_new, open_engine, upgrade_schema
 
 VERSION_TABLE = "lepton_monitor_version"
+#: Time buckets of timelines, by name.
+BUCKETS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
 #: Longest wait between two tries while the database is away.
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -275,6 +277,31 @@ class MonitorStore:
             for when, negative, polarity in connection.execute(query):
                 yield _utc(when), bool(negative), float(polarity)
 
+    def span(self, days: float) -> tuple[datetime, datetime]:
+        """``days`` up to the newest stored document (now when there is none), starting
+        at a midnight (UTC): a replayed stream is shown in its own time."""
+        newest = self.newest() or datetime.now(UTC)
+        until = newest + timedelta(seconds=1)
+        start = until - timedelta(days=days)
+        return start.replace(hour=0, minute=0, second=0, microsecond=0), until
+
+    def documents_mentioning(self, kind: str, key: str, since: datetime, until: datetime,
+                             limit: int = 50) -> list[dict[str, Any]]:
+        """The documents behind one key's figures in [since, until), newest first (the
+        drill-down from a leaderboard, a timeline or an alert)."""
+        self._ensure_schema()
+        joined = MENTIONS.join(DOCUMENTS, (DOCUMENTS.c.monitor == MENTIONS.c.monitor)
+                               & (DOCUMENTS.c.id == MENTIONS.c.document))
+        query = select(DOCUMENTS.c.id, DOCUMENTS.c.time, DOCUMENTS.c.source, DOCUMENTS.c.text,
+                       DOCUMENTS.c.sentiment, DOCUMENTS.c.polarity, DOCUMENTS.c.topic,
+                       DOCUMENTS.c.duplicate_of).select_from(joined).where(
+            (MENTIONS.c.monitor == self.monitor) & (MENTIONS.c.kind == kind)
+            & (MENTIONS.c.key == key) & (MENTIONS.c.time >= since) & (MENTIONS.c.time < until)
+        ).order_by(MENTIONS.c.time.desc()).limit(limit)
+        with self._engine.connect() as connection:
+            return [{**row._mapping, "time": _utc(row.time)}
+                    for row in connection.execute(query)]
+
     def originals(self) -> Iterator[dict[str, Any]]:
         """Every stored document that is not a repost, oldest first (for reports)."""
         self._ensure_schema()
@@ -334,8 +361,8 @@ class MonitorStore:
     def _epoch_slot(self, column: Any, seconds: int) -> Any:
         """``floor(epoch seconds of column / seconds)`` in this database's SQL."""
         dialect = self._engine.dialect.name
-        if dialect == "sqlite":  # times are stored as UTC text
-            return cast(func.strftime("%s", column), Integer) / seconds
+        if dialect == "sqlite":  # times are stored as UTC text; // is integer division
+            return cast(func.strftime("%s", column), Integer) // seconds
         if dialect == "postgresql":
             return func.floor(func.extract("epoch", column) / seconds)
         return None
