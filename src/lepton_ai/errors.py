@@ -633,6 +633,12 @@ class E(Enum):
         "Copy the file into that folder (a plain CSV, TSV, JSONL, JSON or Parquet file, not "
         "in a subfolder), or upload it (PUT /v1/train/uploads).",
     )
+    E825 = (
+        Kind.INVALID,
+        "This server keeps no production texts to annotate: start it with lai serve "
+        "--annotation-queue 200 (the least-sure texts of each served classifier, kept in "
+        "memory), or name an uploaded table (\"upload\": ID).",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,

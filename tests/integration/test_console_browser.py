@@ -258,9 +258,29 @@ def versioned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         settings.show_progress = shown
     with running_server(f"intents@1={folders[0]}", f"intents@2={folders[1]}", "--api-key", KEY,
                         "--admin-key", ADMIN, "--model-root", str(root),
-                        "--data-dir", str(root / "data")) as base:
+                        "--data-dir", str(root / "data"), "--annotation-queue", "20") as base:
         yield base
 
+
+
+def test_annotate_what_the_model_was_least_sure_about_in_traffic(versioned_server: str,
+                                                                 page, tmp_path: Path):
+    import httpx
+
+    sent = ["card fee charged twice", "is my card billing wrong", "my card",
+            "the bill for my new card", "charged for a lost card"]
+    answer = httpx.post(f"{versioned_server}/v1/models/intents/predict", json={"input": sent},
+                        headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
+    assert answer.status_code == 200
+    page.goto(f"{versioned_server}/ui#annotate")
+    enter_key(page)
+    page.click("#annotate-traffic")
+    page.wait_for_selector("[data-testid='annotate-text']")
+    first = page.inner_text("[data-testid='annotate-text']")
+    assert first in sent
+    page.keyboard.press("1")
+    assert page.inner_text("[data-testid='annotated']").startswith("1 labelled")
+    page.screenshot(path=tmp_path / "annotate-traffic.png")
 
 
 def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_path: Path):

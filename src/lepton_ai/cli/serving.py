@@ -99,6 +99,10 @@ def serve(
     recommender: Annotated[list[str] | None, typer.Option(
         "--recommender", help="Serve a recommender folder from lai recommend build: "
         "NAME=REC_DIR or REC_DIR (repeatable); POST /v1/recommend/NAME.")] = None,
+    annotation_queue: Annotated[int, typer.Option(
+        "--annotation-queue", min=0, help="Keep the N texts each served classifier was least "
+        "sure about (in memory; redacted in privacy mode) for the console's Annotate page "
+        "(0: keep none).")] = 0,
     index: Annotated[list[str] | None, typer.Option(
         "--index", help="Serve a search index folder from lai index build: NAME=INDEX_DIR "
         "or INDEX_DIR (repeatable); POST /v1/indexes/NAME/search.")] = None,
@@ -148,6 +152,7 @@ def serve(
         monitors=tuple(str(path.resolve()) for path in monitor or ()),
         recommenders=tuple(parse_named_folder(spec) for spec in recommender or ()),
         indexes=tuple(parse_named_folder(spec) for spec in index or ()),
+        annotation_queue=annotation_queue,
         drift_webhook=drift_webhook, drift_secret_env=drift_secret_env,
         data_dir=str(data_dir),
     )

@@ -108,6 +108,9 @@ class ServeConfig:
     recommend_max_waiting: int = 64
     indexes: tuple[tuple[str, str], ...] = ()
     search_max_waiting: int = 64
+    #: Least-sure texts kept per served classifier for the console's Annotate page
+    #: (0: none kept; it holds users' texts, in memory only).
+    annotation_queue: int = 0
     drift_webhook: str | None = None
     drift_secret_env: str | None = None
     drift_check_s: float = 30.0

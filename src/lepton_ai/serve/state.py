@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,7 @@ class ServerState:
     monitors: dict[str, Any] = field(default_factory=dict)
     recommenders: dict[str, Any] = field(default_factory=dict)
     indexes: dict[str, Any] = field(default_factory=dict)
+    _uncertain: Any = None
     _lines: dict[str, Admission] = field(default_factory=dict)
 
     @property
@@ -132,6 +134,33 @@ class ServerState:
     def recommender(self, name: str) -> Any:
         """The served recommender ``name`` (LAI-E1205 names the served ones)."""
         return _served(self.recommenders, name, E.E1205)
+
+    @property
+    def uncertain(self) -> Any:
+        """The least-sure texts of production traffic (``serve/annotation_queue``), or
+        None when the server keeps none (``--annotation-queue 0``)."""
+        if self._uncertain is None and self.config.annotation_queue > 0:
+            from lepton_ai.serve.annotation_queue import UncertainQueue
+            from lepton_ai.settings import settings
+
+            redact = None
+            if settings.privacy_mode:
+                from lepton_ai.tasks.redact import redact as redact_texts
+
+                def redact(text: str) -> str:
+                    return str(redact_texts(text).text)
+
+            self._uncertain = UncertainQueue(self.config.annotation_queue, redact)
+        return self._uncertain
+
+    def keep_uncertain(self, model: str, version: str, texts: list[str],
+                       results: list[Any]) -> None:
+        """Offer a served classifier's predictions to the annotation queue, on the worker
+        threads and without waiting: the answer never waits for it."""
+        queue = self.uncertain
+        if queue is not None:
+            self.executor.submit(queue.offer, model, version, texts, results
+                                 ).add_done_callback(_log_failure)
 
     def index(self, name: str) -> Any:
         """The served search index ``name`` (LAI-E409 names the served ones)."""
@@ -245,6 +274,14 @@ class ServerState:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _log_failure(done: Future[Any]) -> None:
+    """Background work that nobody awaits says in the log when it failed (no texts)."""
+    error = done.exception()
+    if error is not None:
+        logging.getLogger("lepton_ai.serve").error(
+            "keeping texts for the annotation queue failed: %s", type(error).__name__)
 
 
 def _served(table: dict[str, Any], name: str, error: E) -> Any:

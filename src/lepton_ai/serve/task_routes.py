@@ -90,5 +90,7 @@ async def predict(name: str, body: PredictRequest, request: Request) -> Any:
     batcher = state.batcher(f"model:{loaded.name}@{loaded.version}",
                             lambda items: loaded.predict([text for text, in items]))
     results = await batcher.submit([(text,) for text in texts])
+    if loaded.task == "classify":
+        state.keep_uncertain(loaded.name, loaded.version, texts, results)
     return JSONBytes({"model": loaded.name, "version": loaded.version,
                            "data": results[0] if single else results})

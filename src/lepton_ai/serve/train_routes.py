@@ -42,12 +42,14 @@ class StartJob(Columns):
 
 
 class Queue(BaseModel):
-    """Texts of an upload a served classifier is least sure about."""
+    """Texts a served classifier is least sure about: of an upload, or (no upload) of
+    its production traffic (``lai serve --annotation-queue N``)."""
 
     model_config = ConfigDict(extra="forbid")
 
     model: str = Field(..., min_length=1, max_length=200)
-    upload: str = Field(..., min_length=1, max_length=64)
+    upload: str | None = Field(None, min_length=1, max_length=64,
+                               description="An uploaded table; none: production traffic.")
     text: str = Field("text", min_length=1, max_length=200)
     k: int = Field(20, ge=1, le=200)
 
@@ -133,16 +135,23 @@ async def annotate(body: Queue, request: Request) -> Any:
     if loaded.task != "classify":
         raise LeptonError(E.E810, what=f"annotating for {body.model!r} ({loaded.task})",
                           why="the queue ranks a classifier's label scores")
-    upload = state.training.upload(body.upload)
+    if body.upload is None and state.uncertain is None:
+        raise LeptonError(E.E825)
+    upload = None if body.upload is None else state.training.upload(body.upload)
 
     def queue() -> dict[str, Any]:
-        rows = next(iter(iter_rows(upload.path, batch_size=QUEUE_SCAN_ROWS)), [])
-        require_column(body.text, list(rows[0]) if rows else [], upload.name)
-        texts = texts_of(rows, body.text, upload.name)
-        items = least_sure(texts, loaded.predict(texts), body.k)
+        if upload is None:
+            items = state.uncertain.take(loaded.name, body.k)
+            scanned, source = None, "traffic"
+        else:
+            rows = next(iter(iter_rows(upload.path, batch_size=QUEUE_SCAN_ROWS)), [])
+            require_column(body.text, list(rows[0]) if rows else [], upload.name)
+            texts = texts_of(rows, body.text, upload.name)
+            items, scanned, source = least_sure(texts, loaded.predict(texts), body.k), \
+                len(texts), "upload"
         report = loaded.path / "report.json"
         return {"model": loaded.name, "version": loaded.version, "labels": loaded.labels,
-                "scanned": len(texts), "items": items,
+                "source": source, "scanned": scanned, "items": items,
                 "report": json.loads(report.read_text("utf-8")) if report.is_file() else None}
 
     return JSONBytes(await state.run_blocking(queue))

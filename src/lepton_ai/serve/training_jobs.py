@@ -341,12 +341,11 @@ QUEUE_SCAN_ROWS = 5000
 def least_sure(texts: list[str], results: list[Any], k: int) -> list[dict[str, Any]]:
     """The ``k`` texts whose top two label scores are closest, closest first: where a
     label from a person teaches the model most (uncertainty sampling by margin)."""
-    items = []
-    for row, (text, result) in enumerate(zip(texts, results, strict=True)):
-        ranked = [*sorted(result.scores.values(), reverse=True), 0.0]
-        items.append({"row": row, "text": text, "predicted": result.label,
-                      "confidence": result.score, "margin": round(ranked[0] - ranked[1], 6),
-                      "scores": result.scores})
+    from lepton_ai.serve.annotation_queue import margin_of
+
+    items = [{"row": row, "text": text, "predicted": result.label, "confidence": result.score,
+              "margin": round(margin_of(result.scores), 6), "scores": result.scores}
+             for row, (text, result) in enumerate(zip(texts, results, strict=True))]
     return sorted(items, key=lambda item: item["margin"])[:k]
 
 

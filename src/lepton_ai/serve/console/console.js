@@ -63,6 +63,7 @@ const STRINGS = {
     "annotate.none": "Annotation needs a served classifier: lai serve NAME=DIR",
     "annotate.file": "Texts to choose from (a table with a text column)",
     "annotate.build": "Find the texts it is least sure about",
+    "annotate.traffic": "Or: what it was least sure about in production traffic", "annotate.empty": "No production texts are waiting to be labelled yet.",
     "annotate.keys": "Keys: 1–9 pick a label, s skips.", "annotate.skip": "Skip",
     "annotate.done": "labelled", "annotate.update": "Update the model with these labels",
     "annotate.before": "before: the served model on the labelled texts",
@@ -133,6 +134,7 @@ const STRINGS = {
     "annotate.none": "标注需要一个已部署的分类模型：lai serve 名称=目录",
     "annotate.file": "候选文本（带文本列的表格）",
     "annotate.build": "找出模型最没把握的文本",
+    "annotate.traffic": "或：线上请求中模型最没把握的文本", "annotate.empty": "暂时没有待标注的线上文本。",
     "annotate.keys": "按键：1–9 选标签，s 跳过。", "annotate.skip": "跳过",
     "annotate.done": "已标注", "annotate.update": "用这些标注更新模型",
     "annotate.before": "更新前：已部署模型在刚标注的文本上",
@@ -1314,9 +1316,21 @@ async function annotatePage(page) {
   for (const m of served) model.append(element("option", { value: m.id, text: m.id }));
   const file = element("input", { id: "annotate-file", type: "file", accept: ".csv,.tsv,.jsonl,.json,.parquet" });
   const work = element("section", { id: "annotate-work" });
+  const traffic = element("button", { type: "button", id: "annotate-traffic", text: t("annotate.traffic"),
+    onclick: async () => {
+      notice("");
+      work.replaceChildren();
+      try {
+        const queue = await api("/v1/train/annotate", { model: model.value });
+        if (queue.items.length) labelling(work, queue);
+        else work.append(element("p", { "data-testid": "annotate-empty", text: t("annotate.empty") }));
+      } catch (error) {
+        notice(error.message);
+      }
+    } });
   page.append(element("div", { class: "options" },
     element("label", { for: "annotate-model", text: t("annotate.model") }), model,
-    element("label", { for: "annotate-file", text: t("annotate.file") }), file), work);
+    element("label", { for: "annotate-file", text: t("annotate.file") }), file), traffic, work);
   file.addEventListener("change", async () => {
     notice("");
     work.replaceChildren();
