@@ -182,6 +182,10 @@ def test_continual_learning_adds_a_label_and_reports_forgetting(
     forgetting = updated.metrics["forgetting"]
     assert forgetting["accuracy_before"] == old.metrics["accuracy"]
     assert 0.0 <= forgetting["accuracy_after"] <= 1.0
+    # "market" is new: the first model cannot be scored on this update's held-out data.
+    assert "before_after" not in updated.metrics
+    report = json.loads((tmp_path / "v2" / "report.json").read_text(encoding="utf-8"))
+    assert report["forgetting"] == forgetting
     # A second update measures forgetting on both earlier held-out sets, not the last one.
     kept = read_labelled(tmp_path / "v2" / "eval.jsonl", "text", "label")
     assert len(kept) == old.manifest.data["eval_examples"] + updated.manifest.data["eval_examples"]
@@ -190,6 +194,12 @@ def test_continual_learning_adds_a_label_and_reports_forgetting(
     forgetting = again.metrics["forgetting"]
     assert forgetting["old_eval_examples"] == len(kept)
     assert forgetting["accuracy_before"] == updated.evaluate(kept)["accuracy"]
+    # Known labels only: both models on the same held-out data of this update.
+    compared = again.metrics["before_after"]
+    held = again.manifest.data["eval_examples"]
+    assert compared["examples"] == held > 0
+    assert compared["after"]["accuracy"] == again.metrics["accuracy"]
+    assert 0.0 <= compared["before"]["macro_f1"] <= 1.0
 
 
 def _files(folder: Path) -> dict[str, bytes]:

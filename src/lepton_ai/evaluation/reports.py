@@ -27,6 +27,14 @@ def write_report(report: dict[str, Any], folder: Path, labels: list[str], title:
     (folder / "report.md").write_text(markdown_report(report, title), encoding="utf-8")
 
 
+def add_to_report(folder: Path, key: str, value: Any) -> None:
+    """Add one entry to the ``report.json`` in ``folder``."""
+    path = folder / "report.json"
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report[key] = value
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def markdown_report(report: dict[str, Any], title: str) -> str:
     """A readable report: headline figures, per-label table, confident errors."""
     lines = [f"# {title}", "", f"Examples: {report.get('examples', '?')}", ""]

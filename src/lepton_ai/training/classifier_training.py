@@ -32,6 +32,7 @@ from lepton_ai.data.labelled import (
 from lepton_ai.data.labelled import stratified_split as split
 from lepton_ai.errors import E, LeptonError, W, warn
 from lepton_ai.evaluation.out_of_scope import fit_threshold
+from lepton_ai.evaluation.reports import add_to_report
 from lepton_ai.models.registry import (
     DEFAULT_MULTILINGUAL,
     HF_ENCODER,
@@ -281,6 +282,13 @@ def train_one(
             "old_eval_examples": len(old_eval), "accuracy_before": previous.accuracy_before,
             "accuracy_after": model.evaluate(old_eval)["accuracy"],
         }
+    if previous is not None and len(evaluation):
+        compared = before_and_after(previous.model, evaluation, report)
+        if compared is not None:
+            manifest.metrics["before_after"] = compared
+    for key in ("before_after", "forgetting"):
+        if key in manifest.metrics:  # beside the report, where the console reads it
+            add_to_report(out, key, manifest.metrics[key])
     manifest.write(out)
     model.manifest = manifest
     if keep_data:
@@ -291,6 +299,18 @@ def train_one(
                              sample_per_label(train_set, MEMORY_PER_LABEL, config.seed))
     shutil.rmtree(out / CHECKPOINTS, ignore_errors=True)  # (search trials are not staged)
     return model
+
+
+def before_and_after(before: TextClassifier, evaluation: LabelledSet,
+                     after: dict[str, Any]) -> dict[str, Any] | None:
+    """The model an update started from and the updated one on the same held-out data
+    (None when that data has labels the earlier model does not know)."""
+    if not {name for example in evaluation.labels for name in example} <= set(before.labels):
+        return None
+    earlier = before.evaluate(evaluation)
+    return {"examples": len(evaluation),
+            "before": {"accuracy": earlier["accuracy"], "macro_f1": earlier["macro"]["f1"]},
+            "after": {"accuracy": after["accuracy"], "macro_f1": after["macro"]["f1"]}}
 
 
 def _calibrate_rejection(manifest: Manifest, out: Path, evaluation: LabelledSet,

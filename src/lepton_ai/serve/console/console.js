@@ -66,8 +66,9 @@ const STRINGS = {
     "annotate.traffic": "Or: what it was least sure about in production traffic", "annotate.empty": "No production texts are waiting to be labelled yet.",
     "annotate.keys": "Keys: 1–9 pick a label, s skips.", "annotate.skip": "Skip",
     "annotate.done": "labelled", "annotate.update": "Update the model with these labels",
-    "annotate.before": "before: the served model on the labelled texts",
-    "annotate.after": "after: the updated model's own evaluation",
+    "annotate.before": "before", "annotate.after": "after",
+    "annotate.heldOut": "this update's held-out texts", "annotate.earlier": "earlier held-out texts",
+    "annotate.onLabels": "the served model on the texts you labelled", "annotate.ownEval": "the updated model's own evaluation",
     "nav.documents": "Documents",
     "documents.file": "A scan, photo or PDF (PNG, JPEG, TIFF, WebP, BMP, PDF)",
     "documents.pages": "pages", "documents.lines": "lines", "documents.page": "page",
@@ -137,8 +138,9 @@ const STRINGS = {
     "annotate.traffic": "或：线上请求中模型最没把握的文本", "annotate.empty": "暂时没有待标注的线上文本。",
     "annotate.keys": "按键：1–9 选标签，s 跳过。", "annotate.skip": "跳过",
     "annotate.done": "已标注", "annotate.update": "用这些标注更新模型",
-    "annotate.before": "更新前：已部署模型在刚标注的文本上",
-    "annotate.after": "更新后：新模型自己的评估",
+    "annotate.before": "更新前", "annotate.after": "更新后",
+    "annotate.heldOut": "本次更新留出的文本", "annotate.earlier": "以往留出的文本",
+    "annotate.onLabels": "已部署模型在刚标注的文本上", "annotate.ownEval": "新模型自己的评估",
     "nav.documents": "文档",
     "documents.file": "扫描件、照片或 PDF（PNG、JPEG、TIFF、WebP、BMP、PDF）",
     "documents.pages": "页", "documents.lines": "行", "documents.page": "页码",
@@ -1430,16 +1432,31 @@ function scored(labelled) {
            examples: labelled.length };
 }
 
-function beforeAfter(before, after) {
-  const cell = (report, pick) => (report ? pick(report).toFixed(3) : "—");
-  return element("table", { "data-testid": "before-after" },
-    element("tr", {}, element("th", { text: "" }),
-            element("th", { text: `${t("annotate.before")} (${before.examples})` }),
-            element("th", { text: `${t("annotate.after")} (${after?.examples ?? "—"})` })),
-    element("tr", {}, element("td", { text: t("train.accuracy") }),
-            element("td", { text: cell(before, (r) => r.accuracy) }), element("td", { text: cell(after, (r) => r.accuracy) })),
-    element("tr", {}, element("td", { text: t("train.macroF1") }),
-            element("td", { text: cell(before, (r) => r.macro.f1) }), element("td", { text: cell(after, (r) => r.macro.f1) })));
+// Before and after an update, each row on one set of texts: this update's held-out texts
+// and the earlier ones (forgetting), as training measured them; without those (too few
+// labels to hold any out), the served model on your labels and the new model's own
+// evaluation.
+function beforeAfter(onLabels, after) {
+  const number = (value) => (typeof value === "number" ? value.toFixed(3) : "—");
+  const table = element("table", { "data-testid": "before-after" }, element("tr", {},
+    ...["", t("annotate.before"), t("annotate.after")].map((h) => element("th", { text: h }))));
+  const row = (name, before, later) => table.append(element("tr", {}, element("td", { text: name }),
+    element("td", { text: number(before) }), element("td", { text: number(later) })));
+  const same = after?.before_after, kept = after?.forgetting;
+  if (same) {
+    const set = `${t("annotate.heldOut")} (${same.examples})`;
+    row(`${set} · ${t("train.accuracy")}`, same.before.accuracy, same.after.accuracy);
+    row(`${set} · ${t("train.macroF1")}`, same.before.macro_f1, same.after.macro_f1);
+  }
+  if (kept) {
+    row(`${t("annotate.earlier")} (${kept.old_eval_examples}) · ${t("train.accuracy")}`,
+        kept.accuracy_before, kept.accuracy_after);
+  }
+  if (!same && !kept) {
+    row(`${t("train.accuracy")}: ${t("annotate.onLabels")} (${onLabels.examples}) → ` +
+        `${t("annotate.ownEval")} (${after?.examples ?? "—"})`, onLabels.accuracy, after?.accuracy);
+  }
+  return table;
 }
 
 // Documents: a scan or PDF read by /v1/ocr, its lines with page, box and confidence;
