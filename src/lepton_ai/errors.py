@@ -639,6 +639,11 @@ class E(Enum):
         "--annotation-queue 200 (the least-sure texts of each served classifier, kept in "
         "memory), or name an uploaded table (\"upload\": ID).",
     )
+    E826 = (
+        Kind.INVALID,
+        "Exporting {model!r} failed: {why}. lai export MODEL --format onnx|hf --out DIR "
+        "on the server's machine shows the same, with its progress.",
+    )
     # --- generation: 9xx
     E901 = (
         Kind.MISSING_PACKAGE,

@@ -8,6 +8,7 @@ temporary folder and checks what a person would read on the page.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -310,6 +311,15 @@ def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_p
         "document.querySelector(\"[data-model='intents'] [data-testid='current']\")"
         "?.textContent.endsWith(': 2')")
     page.screenshot(path=tmp_path / "models-rolled-back.png")
+
+    # Export a version as an ONNX bundle: the browser saves the zip.
+    with page.expect_download(timeout=300_000) as saving:
+        page.click("[data-model='intents'] button[data-export='onnx-int8']")
+    download = saving.value
+    assert download.suggested_filename == "intents-1-onnx-int8.zip"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert "predict.py" in zipfile.ZipFile(saved).namelist()
 
     page.fill("#admin-key", "not-the-admin-key")
     page.click("main form.panel button[type='submit']")

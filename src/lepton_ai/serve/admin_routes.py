@@ -5,9 +5,10 @@ Changes go through the admin journal, so every process of the service makes them
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from lepton_ai.serve.security import require_admin_key
@@ -24,6 +25,17 @@ class LoadVersion(BaseModel):
                       "inside its model roots (--model-root).")
     version: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     make_current: bool = Field(True, description="Switch the name to it once loaded.")
+
+
+class ExportVersion(BaseModel):
+    """How to export a served version (``lai export``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["onnx", "hf"] = Field(
+        "onnx", description="onnx: a bundle that runs with onnxruntime, tokenizers and numpy "
+        "alone (classifiers); hf: a Hugging Face folder (classifiers and taggers).")
+    precision: Literal["fp32", "int8"] = Field("fp32", description="onnx only.")
 
 
 class SwitchVersion(BaseModel):
@@ -61,3 +73,20 @@ async def rollback(name: str, request: Request) -> dict[str, Any]:
     loaded = await state.run_blocking(lambda: state.admin.make(
         {"op": "rollback", "name": name}))
     return {"name": name, "current": loaded.version}
+
+
+@router.post("/models/{name}/versions/{version}/export",
+             summary="Export a served version as a zipped bundle (lai export)")
+async def export_version(name: str, version: str, body: ExportVersion,
+                         request: Request) -> dict[str, Any]:
+    state = request.app.state.lai
+    loaded = state.models.get(name, version)
+    return dict(await state.run_blocking(lambda: state.exports.export(
+        loaded.name, loaded.version, loaded.path, body.format, body.precision)))
+
+
+@router.get("/exports/{file}", summary="Download an exported bundle (zip)",
+            response_class=FileResponse)
+async def download_export(file: str, request: Request) -> FileResponse:
+    path = request.app.state.lai.exports.file(file)
+    return FileResponse(path, media_type="application/zip", filename=path.name)

@@ -48,6 +48,7 @@ class ServerState:
     recommenders: dict[str, Any] = field(default_factory=dict)
     indexes: dict[str, Any] = field(default_factory=dict)
     _uncertain: Any = None
+    _exports: Any = None
     _lines: dict[str, Admission] = field(default_factory=dict)
 
     @property
@@ -122,6 +123,15 @@ class ServerState:
 
             self._training = TrainingJobs(self.config.data_dir)
         return self._training
+
+    @property
+    def exports(self) -> Any:
+        """Zipped ``lai export`` bundles of served versions (``serve/model_exports``)."""
+        if self._exports is None:
+            from lepton_ai.serve.model_exports import ModelExports
+
+            self._exports = ModelExports(self.config.data_dir)
+        return self._exports
 
     def assistant(self, name: str) -> Any:
         """The served assistant ``name`` (LAI-E1008 names the served ones)."""

@@ -29,6 +29,7 @@ const STRINGS = {
     "models.none": "This server serves no trained model. Start it with: lai serve NAME=DIR",
     "models.current": "current", "models.history": "history",
     "models.switch": "Switch to", "models.rollback": "Roll back",
+    "models.export": "Export", "models.exporting": "Exporting…",
     "models.confirmSwitch": "Switch {name} to version {version}?",
     "models.confirmRollback": "Roll {name} back to its previous version?",
     "models.try": "Try", "models.needAdmin": "Switching versions needs the admin key.",
@@ -101,6 +102,7 @@ const STRINGS = {
     "models.none": "本服务器没有部署训练好的模型。启动方式：lai serve 名称=目录",
     "models.current": "当前版本", "models.history": "历史",
     "models.switch": "切换到", "models.rollback": "回滚",
+    "models.export": "导出", "models.exporting": "导出中…",
     "models.confirmSwitch": "把 {name} 切换到版本 {version}？",
     "models.confirmRollback": "把 {name} 回滚到上一个版本？",
     "models.try": "试用", "models.needAdmin": "切换版本需要管理密钥。",
@@ -704,7 +706,7 @@ async function modelsPage(page) {
                                   text: `${t("models.current")}: ${model.current}` }),
                    element("p", { class: "hint",
                                   text: `${t("models.history")}: ${model.history.join(" → ") || "—"}` }));
-    const table = element("table", {}, element("tr", {}, ...["version", "task", "labels", "path", ""]
+    const table = element("table", {}, element("tr", {}, ...["version", "task", "labels", "path", "", ""]
       .map((name) => element("th", { text: name }))));
     for (const version of model.versions) {
       const action = version.version === model.current
@@ -716,7 +718,8 @@ async function modelsPage(page) {
       table.append(element("tr", {}, element("td", { text: version.version }),
                            element("td", { text: version.task }),
                            element("td", { text: String(version.labels) }),
-                           element("td", { text: version.path }), element("td", {}, action)));
+                           element("td", { text: version.path }), element("td", {}, action),
+                           element("td", {}, ...exportButtons(model.name, version))));
     }
     section.append(table);
     if (model.history.length) {
@@ -1254,6 +1257,36 @@ function serveForm(job) {
     }
   } }, element("span", { text: t("train.serve") }), name, element("span", { text: t("train.version") }),
   version, element("button", { type: "submit", id: "serve-run", text: "↗" }), said);
+}
+
+// `lai export` of one served version, as a zip the browser saves: ONNX (int8: smaller,
+// runs without lepton-ai) for classifiers, Hugging Face for classifiers and taggers.
+function exportButtons(name, version) {
+  const kinds = version.task === "classify"
+    ? [["onnx", "int8", "ONNX int8"], ["hf", "fp32", "Hugging Face"]] : [["hf", "fp32", "Hugging Face"]];
+  return kinds.map(([format, precision, title]) => element("button", { type: "button",
+    "data-export": `${format}-${precision}`, text: `${t("models.export")} ${title}`, onclick: async (event) => {
+      const button = event.target;
+      notice("");
+      button.disabled = true;
+      button.textContent = t("models.exporting");
+      try {
+        const made = await api(`/admin/models/${encodeURIComponent(name)}/versions/` +
+                               `${encodeURIComponent(version.version)}/export`, { format, precision });
+        const file = await fetch(made.download, { headers: authHeaders(made.download) });
+        if (!file.ok) throw refusal(made.download, file, await file.json().catch(() => ({})));
+        const link = element("a", { href: URL.createObjectURL(await file.blob()), download: made.file });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        button.dataset.done = made.file;
+      } catch (error) {
+        notice(error.message);
+      } finally {
+        button.disabled = false;
+        button.textContent = `${t("models.export")} ${title}`;
+      }
+    } }));
 }
 
 // The evaluation's misclassified examples, most confident first, filtered by labels.
