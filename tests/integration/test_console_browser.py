@@ -329,10 +329,12 @@ def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_p
 
 @pytest.fixture(scope="module")
 def solutions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server with a Chinese FAQ assistant and a news monitor, an alert already raised."""
+    """A server with a Chinese FAQ assistant, a news monitor (an alert already raised) and
+    a small shop's recommender."""
     import httpx
 
     from lepton_ai.solutions.assistant.build import build_knowledge_base
+    from lepton_ai.solutions.recommend import build_recommender
 
     root = tmp_path_factory.mktemp("solutions")
     faq = root / "faq.csv"
@@ -347,8 +349,14 @@ def solutions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         f"name: news\ndatabase: sqlite:///{root / 'news.db'}\nchannels: []\ncashtags: true\n"
         "analysis: {tasks: [sentiment]}\nrules: [{name: surge, min_negative: 3}]\n",
         encoding="utf-8")
+    items = root / "items.csv"
+    items.write_text("id,title\np1,Adjustable pipette 10-100 µL\np2,Pipette tips 200 µL\n"
+                     "p3,Lab coat cotton\np4,Nitrile gloves box\np5,Microscope slides\n",
+                     encoding="utf-8")
+    build_recommender(root / "shop", items, ["title"])
     with running_server("--api-key", KEY, "--assistant", f"bank={root / 'kb'}",
-                        "--monitor", str(root / "monitor.yaml"), "--timeout", "120") as base:
+                        "--monitor", str(root / "monitor.yaml"), "--timeout", "120",
+                        "--recommender", f"shop={root / 'shop'}") as base:
         documents = [{"id": f"d{i}", "time": f"2026-11-02T09:0{i}:00Z", "source": "wire",
                       "text": text} for i, text in enumerate([
                           "$ACME shares plunge after a fraud investigation opens.",
@@ -387,6 +395,18 @@ def test_assistant_answers_with_its_source_and_monitor_shows_the_alert(
     behind = page.locator("[data-testid='key-documents'] li").all_inner_texts()
     assert behind and all("$ACME" in text for text in behind), behind
     page.screenshot(path=tmp_path / "monitor-key.png", full_page=True)
+
+
+def test_recommendations_for_interests_in_words(solutions_server: str, page, tmp_path: Path):
+    page.goto(f"{solutions_server}/ui#recommend")
+    enter_key(page)
+    page.wait_for_selector("#recommend-name")
+    assert "shop (5)" in page.inner_text("#recommend-name")
+    page.fill("#recommend-text", "a pipette for the laboratory")
+    run_task(page)
+    first = page.locator("[data-testid='picks'] tr").nth(1).inner_text()
+    assert "pipette" in first.lower(), first
+    page.screenshot(path=tmp_path / "recommend.png")
 
 
 def test_upload_check_train_watch_and_read_the_report(server: str, page, tmp_path: Path):

@@ -109,6 +109,8 @@ def test_a_served_recommender_answers_with_reasons(recommender: Recommender) -> 
 
     with TestClient(build_app(ServeConfig(warm=False))) as client:
         client.app.state.lai.recommenders["shop"] = recommender
+        listed = client.get("/v1/recommend").json()["data"]
+        assert listed == [{"name": "shop", "items": len(recommender.ids)}]
         answer = client.post("/v1/recommend/shop", json={"user": "u1", "k": 2})
         assert answer.status_code == 200, answer.text
         body = answer.json()

@@ -45,6 +45,13 @@ class EventRequest(BaseModel):
                        "dislike, hide (never shown to the user again).")
 
 
+@router.get("/v1/recommend", summary="The recommenders this server serves")
+async def list_recommenders(request: Request) -> Any:
+    served = request.app.state.lai.recommenders
+    return JSONBytes({"data": [{"name": name, "items": len(recommender.ids)}
+                               for name, recommender in sorted(served.items())]})
+
+
 @router.post("/v1/recommend/{name}", summary="Recommend items, each with its reason")
 async def recommend(name: str, body: RecommendRequest, request: Request) -> Any:
     state = request.app.state.lai

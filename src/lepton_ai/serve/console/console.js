@@ -33,7 +33,10 @@ const STRINGS = {
     "models.confirmSwitch": "Switch {name} to version {version}?",
     "models.confirmRollback": "Roll {name} back to its previous version?",
     "models.try": "Try", "models.needAdmin": "Switching versions needs the admin key.",
-    "nav.assistant": "Assistant", "nav.monitor": "Monitor",
+    "nav.assistant": "Assistant", "nav.monitor": "Monitor", "nav.recommend": "Recommend",
+    "recommend.none": "This server serves no recommender. Build one with lai recommend build REC_DIR --items items.csv --text-columns title and start lai serve --recommender REC_DIR.",
+    "recommend.user": "User id", "recommend.text": "or interests in words", "recommend.diversity": "Diversity (0–1)",
+    "recommend.item": "item", "recommend.reason": "why",
     "assistant.none": "This server runs no assistant. Start it with: lai serve --assistant NAME=KB_DIR",
     "assistant.handoff": "Handed over to a person", "assistant.confidence": "confidence",
     "assistant.sources": "Sources", "assistant.helpful": "Helpful", "assistant.wrong": "Wrong",
@@ -106,7 +109,10 @@ const STRINGS = {
     "models.confirmSwitch": "把 {name} 切换到版本 {version}？",
     "models.confirmRollback": "把 {name} 回滚到上一个版本？",
     "models.try": "试用", "models.needAdmin": "切换版本需要管理密钥。",
-    "nav.assistant": "客服助手", "nav.monitor": "舆情监控",
+    "nav.assistant": "客服助手", "nav.monitor": "舆情监控", "nav.recommend": "推荐",
+    "recommend.none": "本服务器没有推荐器。先用 lai recommend build REC_DIR --items items.csv --text-columns title 构建，再用 lai serve --recommender REC_DIR 启动。",
+    "recommend.user": "用户 ID", "recommend.text": "或用文字描述兴趣", "recommend.diversity": "多样性（0–1）",
+    "recommend.item": "物品", "recommend.reason": "推荐理由",
     "assistant.none": "本服务器没有运行客服助手。启动方式：lai serve --assistant 名称=知识库目录",
     "assistant.handoff": "已转人工", "assistant.confidence": "置信度",
     "assistant.sources": "出处", "assistant.helpful": "有帮助", "assistant.wrong": "答错了",
@@ -956,6 +962,50 @@ function timelineChart(rows) {
   return svg;
 }
 
+// ---- Recommend -------------------------------------------------------------------------
+// Items for a user (their history) or for interests in words, each with its reason.
+async function recommendPage(page) {
+  page.append(element("h1", { text: t("nav.recommend") }));
+  const served = (await api("/v1/recommend")).data;
+  if (!served.length) {
+    page.append(element("p", { class: "panel", text: t("recommend.none") }));
+    return;
+  }
+  const picker = element("select", { id: "recommend-name" },
+    ...served.map((r) => element("option", { value: r.name, text: `${r.name} (${r.items})` })));
+  const user = element("input", { id: "recommend-user", type: "text" });
+  const interests = element("textarea", { id: "recommend-text", rows: 2 });
+  const k = element("input", { id: "recommend-k", type: "number", min: 1, max: 100, step: 1 });
+  k.value = "10";
+  const diversity = element("input", { id: "recommend-diversity", type: "number", min: 0, max: 1, step: 0.1 });
+  diversity.value = "0";
+  const run = element("button", { type: "submit", class: "primary", id: "run", text: t("play.run") });
+  const form = element("form", { "aria-label": t("nav.recommend") }, element("div", { class: "options" },
+    element("label", { for: "recommend-name", text: t("nav.recommend") }), picker,
+    element("label", { for: "recommend-user", text: t("recommend.user") }), user,
+    element("label", { for: "recommend-text", text: t("recommend.text") }), interests,
+    element("label", { for: "recommend-k", text: t("search.k") }), k,
+    element("label", { for: "recommend-diversity", text: t("recommend.diversity") }), diversity), run);
+  const output = element("section", { id: "result", "aria-live": "polite" });
+  page.append(element("div", { class: "grid" }, form, output));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { k: Number(k.value) || 10, diversity: Number(diversity.value) || 0 };
+    if (user.value.trim()) body.user = user.value.trim();
+    else body.text = interests.value;
+    showRun(output, run, async () => {
+      const started = performance.now();
+      const answer = await api(`/v1/recommend/${encodeURIComponent(picker.value)}`, body);
+      const table = element("table", { "data-testid": "picks" }, element("tr", {},
+        ...["#", t("recommend.item"), "score", t("recommend.reason")].map((h) => element("th", { text: h }))));
+      answer.data.forEach((pick, rank) => table.append(element("tr", {},
+        element("td", { text: String(rank + 1) }), element("td", { text: `${pick.item}: ${pick.text}` }),
+        element("td", { text: pick.score.toFixed(3) }), element("td", { class: "hint", text: pick.reason }))));
+      output.append(element("h2", { text: t("play.result") }), tookHint(started), table, ...rawJson(answer));
+    });
+  });
+}
+
 // ---- Train ---------------------------------------------------------------------------
 async function trainPage(page) {
   page.append(element("h1", { text: t("nav.train") }));
@@ -1561,6 +1611,7 @@ async function render() {
     else if (name === "models") await modelsPage(page);
     else if (name === "assistant") await assistantPage(page);
     else if (name === "monitor") await monitorPage(page);
+    else if (name === "recommend") await recommendPage(page);
     else if (name === "train") await trainPage(page);
     else if (name === "annotate") await annotatePage(page);
     else if (name === "documents") documentsPage(page);
