@@ -3,13 +3,16 @@
     .venv/bin/python bench/ner.py                       # every set
     .venv/bin/python bench/ner.py conll wnut17 btc sec  # English
     .venv/bin/python bench/ner.py uner_zh resume        # Chinese
+    .venv/bin/python bench/ner.py conll wnut17 --candidate /tmp/tagger --only-candidate
 
 Each test sentence is given to ``lai.ner`` as plain text (tokens joined by
 spaces; Chinese characters without); the entities' character spans are mapped
 back onto the gold tokens and scored at entity level (seqeval, micro F1).
 Packaged models' types are mapped to the dataset's (tables below); types
 without a counterpart are dropped. Trained taggers from bench/train_ner.py are
-run through the same call. Appends JSON lines to bench/results/ner.jsonl.
+run through the same call, and ``--candidate FOLDER`` runs a tagger folder (a
+retrained default, say) wherever the shipped one runs, with its type mapping.
+Appends JSON lines to bench/results/ner.jsonl.
 """
 
 from __future__ import annotations
@@ -92,13 +95,22 @@ def tags_from_entities(sentence: TaggedSentence, entities: list, mapping: dict |
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("datasets", nargs="*", default=sorted(RUNS))
+    parser.add_argument("--candidate", type=Path, help="A tagger folder to run beside the "
+                        "shipped one of its language, mapped the same way.")
+    parser.add_argument("--only-candidate", action="store_true",
+                        help="Run the candidate alone (the others are in earlier results).")
     args = parser.parse_args()
     for dataset in args.datasets:
         file, gold_mapping, models = RUNS[dataset]
+        if args.candidate is not None:
+            shipped = [m for m in models if m[0] in ("en-ner-minilm", "zh-ner-charcrf")]
+            candidates = [(str(args.candidate.resolve()), mapping) for _, mapping in shipped]
+            models = candidates if args.only_candidate else [*models, *candidates]
         sentences = read_tagged(SHARED_DATA / file)
         texts = [s.text for s in sentences]
         for model, mapping in models:
             source = str(RESULTS / model) if model.startswith("models/") else model
+            source = model if Path(model).is_absolute() else source
             if model.startswith("models/") and not Path(source).is_dir():
                 print(f"skipping {model}: train it with bench/train_ner.py", file=sys.stderr)
                 continue
