@@ -140,6 +140,26 @@ def test_search_over_a_served_index(server: str, page, tmp_path: Path):
     page.screenshot(path=tmp_path / "search.png")
 
 
+def test_a_lora_run_charts_loss_and_validation_per_epoch(server: str, page, tmp_path: Path):
+    from .test_train_resume import table
+
+    (tmp_path / "tickets.csv").write_bytes(table())
+    page.goto(f"{server}/ui#train")
+    enter_key(page)
+    page.wait_for_selector("#train-file")
+    page.set_input_files("#train-file", str(tmp_path / "tickets.csv"))
+    page.wait_for_selector("[data-testid='preview']")
+    page.select_option("#train-method", "lora")
+    page.click("#train-start")
+    page.wait_for_selector("#train-live[data-done='succeeded']", timeout=300_000)
+    charts = page.locator("[data-testid='loss-chart'] figure")
+    assert charts.count() == 2, charts.all_inner_texts()
+    assert charts.nth(1).inner_text() == "validation score per epoch"
+    epochs = charts.nth(0).locator("circle").count()
+    assert epochs >= 2 and charts.nth(1).locator("circle").count() == epochs
+    page.screenshot(path=tmp_path / "train-lora.png", full_page=True)
+
+
 def test_a_table_on_the_server_is_picked_for_training(server: str, page, tmp_path: Path):
     page.goto(f"{server}/ui#train")
     enter_key(page)

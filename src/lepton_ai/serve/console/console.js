@@ -56,6 +56,7 @@ const STRINGS = {
     "train.ok": "The data passes the checks.", "train.progress": "Progress",
     "train.runs": "Runs", "train.report": "Evaluation report", "train.accuracy": "accuracy",
     "train.macroF1": "macro F1", "train.status": "status", "train.loss": "loss per epoch",
+    "train.validation": "validation score per epoch", "train.left": "left",
     "train.calibration": "calibration error (ECE)", "train.errors": "Misclassified examples",
     "train.calibrationChart": "Calibration: the accuracy of each confidence bin (bars); a calibrated model follows the dashed line.",
     "train.noErrors": "No misclassified example.", "train.true": "true label",
@@ -132,6 +133,7 @@ const STRINGS = {
     "train.ok": "数据通过了检查。", "train.progress": "进度",
     "train.runs": "训练记录", "train.report": "评估报告", "train.accuracy": "准确率",
     "train.macroF1": "宏平均 F1", "train.status": "状态", "train.loss": "每轮损失",
+    "train.validation": "每轮验证得分", "train.left": "剩余",
     "train.calibration": "校准误差（ECE）", "train.errors": "分错的样本",
     "train.calibrationChart": "校准：各置信度区间的准确率（柱），校准良好的模型贴近虚线。",
     "train.noErrors": "没有分错的样本。", "train.true": "真实标签",
@@ -1157,7 +1159,7 @@ async function watchJob(runs, jobId, onEnd = async () => {}) {
   panel.append(element("h3", { text: `${t("train.progress")} · ${jobId}` }), bar, status, cancel, chart, notes);
   runs.querySelector("#train-live")?.remove();  // one live panel: the newest run
   runs.prepend(panel);
-  const losses = [];
+  const losses = [], validations = [], bars = {};
   const events = `/v1/train/jobs/${jobId}/events`;
   const response = await fetch(events, { headers: authHeaders(events) });
   const reader = response.body.getReader();
@@ -1178,12 +1180,17 @@ async function watchJob(runs, jobId, onEnd = async () => {}) {
       const lag = Date.now() - data.time * 1000;
       panel.dataset.maxLagMs = String(Math.round(Math.max(lag, Number(panel.dataset.maxLagMs || 0))));
       if (data.kind === "progress" && data.total) {
+        if (data.description !== bars.description) Object.assign(bars, { description: data.description, started: data.time, from: data.done });
         bar.max = data.total;
         bar.value = data.done;
-        status.textContent = `${data.description}: ${data.done}/${data.total} ${data.status || ""}`;
+        const left = secondsLeft(data.time - bars.started, data.done - bars.from, data.total - data.done);
+        status.textContent = `${data.description}: ${data.done}/${data.total} ${data.status || ""}` +
+          (left === null || data.done === data.total ? "" : ` · ~${left} s ${t("train.left")}`);
       } else if (data.kind === "epoch") {
         losses.push(data.loss);
-        chart.replaceChildren(lossChart(losses));
+        if (typeof data.validation === "number") validations.push(data.validation);
+        chart.replaceChildren(epochChart(losses, t("train.loss"), "#2458d6"));
+        if (validations.length) chart.append(epochChart(validations, t("train.validation"), "#d66a24", false));
       } else if (data.kind === "note") {
         notes.append(element("li", { text: data.message }));
         status.textContent = data.message;
@@ -1223,16 +1230,23 @@ function chart(width, height, label) {
   return svgElement("svg", { viewBox: `0 0 ${width} ${height}`, width, role: "img", "aria-label": label });
 }
 
-function lossChart(losses) {
-  const width = 320, height = 120, top = Math.max(...losses), bottom = Math.min(...losses, 0);
-  const x = (i) => (losses.length === 1 ? width / 2 : (i / (losses.length - 1)) * (width - 20) + 10);
+// One number per epoch (the loss, or the validation score) as a line with a point each.
+function epochChart(values, title, colour, fromZero = true) {
+  const width = 320, height = 120, top = Math.max(...values), bottom = Math.min(...values, ...(fromZero ? [0] : []));
+  const x = (i) => (values.length === 1 ? width / 2 : (i / (values.length - 1)) * (width - 20) + 10);
   const y = (v) => height - 10 - ((v - bottom) / Math.max(top - bottom, 1e-9)) * (height - 20);
-  const svg = chart(width, height, `${t("train.loss")}: ${losses.map((l) => l.toFixed(3)).join(", ")}`);
-  svg.append(svgElement("polyline", { points: losses.map((v, i) => `${x(i)},${y(v)}`).join(" "),
-                                      fill: "none", stroke: "#2458d6", "stroke-width": 2 }));
+  const svg = chart(width, height, `${title}: ${values.map((v) => v.toFixed(3)).join(", ")}`);
+  svg.append(svgElement("polyline", { points: values.map((v, i) => `${x(i)},${y(v)}`).join(" "),
+                                      fill: "none", stroke: colour, "stroke-width": 2 }));
   // A point per epoch: one epoch is a point, not a line.
-  losses.forEach((v, i) => svg.append(svgElement("circle", { cx: x(i), cy: y(v), r: 3, fill: "#2458d6" })));
-  return element("figure", {}, svg, element("figcaption", { class: "hint", text: t("train.loss") }));
+  values.forEach((v, i) => svg.append(svgElement("circle", { cx: x(i), cy: y(v), r: 3, fill: colour })));
+  return element("figure", {}, svg, element("figcaption", { class: "hint", text: title }));
+}
+
+// Seconds left in a progress bar from its rate so far, both times the run's own clock
+// (null until it has a rate).
+function secondsLeft(elapsed, advanced, remaining) {
+  return advanced > 0 && elapsed > 1 ? Math.round((remaining * elapsed) / advanced) : null;
 }
 
 // Calibration: each confidence bin's accuracy (a bar over the bin) against the diagonal
