@@ -341,6 +341,14 @@ def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_p
     download.save_as(saved)
     assert "predict.py" in zipfile.ZipFile(saved).namelist()
 
+    # Compress a version: a job watched in the page. These 8-example models held no
+    # texts out, so lai compress refuses, and the page shows its coded error.
+    page.click("[data-model='intents'] button[data-compress='1']")
+    page.wait_for_selector("[data-testid='compress-jobs'] #train-live[data-done]", timeout=300_000)
+    finished = page.locator("[data-testid='compress-jobs'] #train-live")
+    assert finished.get_attribute("data-done") == "failed"
+    assert "LAI-E" in finished.inner_text()
+
     page.fill("#admin-key", "not-the-admin-key")
     page.click("main form.panel button[type='submit']")
     page.wait_for_selector("#notice:not([hidden])")

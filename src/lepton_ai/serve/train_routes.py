@@ -54,6 +54,36 @@ class Queue(BaseModel):
     k: int = Field(20, ge=1, le=200)
 
 
+class StartCompression(BaseModel):
+    """Compress a served classifier's version with ``lai compress``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(..., min_length=1, max_length=200)
+    version: str | None = Field(None, max_length=64, description="Default: the current one.")
+    method: Literal["prune-layers", "prune-heads", "distil", "static"] = "prune-layers"
+
+
+@router.get("/compressions", summary="Compressions, each with a one-line explanation")
+async def compressions() -> Any:
+    from lepton_ai.serve.training_jobs import COMPRESSIONS
+
+    return JSONBytes({name: explained for name, (_, explained) in COMPRESSIONS.items()})
+
+
+@router.post("/compress", summary="Compress a served model (lai compress) as a job")
+async def compress(body: StartCompression, request: Request) -> Any:
+    state = request.app.state.lai
+    loaded = state.models.get(body.model, body.version)
+    if loaded.task != "classify":
+        raise LeptonError(E.E810, what=f"compressing {body.model!r} ({loaded.task}) here",
+                          why="the console compresses classifiers; run lai compress for "
+                          "taggers")
+    job = await state.run_blocking(lambda: state.training.start_compression(
+        loaded.path, f"{loaded.name}@{loaded.version}", body.method))
+    return JSONBytes(job.describe())
+
+
 @router.get("/methods", summary="Training methods, each with a one-line explanation")
 async def methods() -> Any:
     from lepton_ai.serve.training_jobs import METHODS
@@ -165,7 +195,8 @@ async def jobs(request: Request) -> Any:
 @router.get("/jobs/{job_id}", summary="A run: status, events so far and its report")
 async def job(job_id: str, request: Request) -> Any:
     found = request.app.state.lai.training.job(job_id)
-    return JSONBytes({**found.describe(), "events": found.events()[0], "report": found.report()})
+    return JSONBytes({**found.describe(), "events": found.events()[0], "report": found.report(),
+                      "compression": found.compression()})
 
 
 @router.get("/jobs/{job_id}/events", summary="The run's events as they happen (SSE)",

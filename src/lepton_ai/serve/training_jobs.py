@@ -41,7 +41,18 @@ METHODS = {
     "lora": "Low-rank adapters in the encoder: better with hundreds of examples; minutes.",
     "full": "Every weight of the encoder: the most data-hungry and slowest.",
 }
-#: Training processes run at once.
+#: Compressions the console offers (``lai compress`` options), each explained in a line.
+COMPRESSIONS = {
+    "prune-layers": (["--prune-layers", "2"], "Remove the 2 least important layers, then a "
+                     "short recovery fine-tune: minutes."),
+    "prune-heads": (["--prune-heads", "0.4"], "Remove 40% of the attention heads by measured "
+                    "importance, then recover: minutes."),
+    "distil": (["--distil", "--layers", "3"], "Train a 3-layer student on the model's outputs: "
+               "the strongest compression of the three; up to ~20 minutes."),
+    "static": (["--static"], "A static-embedding student (model2vec) with the head retrained: "
+               "the cheapest machines; a few minutes."),
+}
+#: Training and compression processes run at once.
 MAX_RUNNING = 1
 #: Seconds a cancelled run has to write its checkpoint before it is terminated.
 CANCEL_GRACE_S = 30
@@ -89,6 +100,11 @@ class Job:
     def report(self) -> dict[str, Any] | None:
         """The trained model's evaluation report, once there is one."""
         path = self.folder / "model" / "report.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def compression(self) -> dict[str, Any] | None:
+        """A compression's before/after table (``compress-report.json``), once there is one."""
+        path = self.folder / "model" / "compress-report.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     def events(self, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
@@ -251,11 +267,7 @@ class TrainingJobs:
                     raise LeptonError(E.E820, upload=upload_id, job=job.id)
             if len(running) >= MAX_RUNNING:
                 raise LeptonError(E.E821, running=len(running))
-            job_id = f"j-{uuid.uuid4().hex[:12]}"
-            folder = self.folder / "jobs" / job_id
-            folder.mkdir(parents=True)
-            job = Job(job_id, upload_id, settings, folder, self._launch(upload, settings, folder))
-            self._jobs[job_id] = job
+            job = self._new_job(upload_id, settings, upload)
         return job
 
     def resume(self, job_id: str) -> Job:
@@ -263,7 +275,7 @@ class TrainingJobs:
         (LAI-E823 when it finished or left none; LAI-E820 while it runs; LAI-E821 when
         another runs)."""
         job = self.job(job_id)
-        upload = self.upload(job.upload)
+        upload = self.upload(job.upload) if job.upload else None
         with self._lock:
             if job.status == "running":
                 raise LeptonError(E.E820, upload=job.upload, job=job.id)
@@ -274,23 +286,54 @@ class TrainingJobs:
                                   "checkpoint (the head method writes none)")
             if any(other.status == "running" for other in self._jobs.values()):
                 raise LeptonError(E.E821, running=MAX_RUNNING)
-            job.process = self._launch(upload, job.settings, job.folder, resume=True)
+            job.process = self._launch(self._command(job.settings, job.folder, upload),
+                                       job.folder, resume=True)
             job.cancelled = False
         return job
 
+    def start_compression(self, model: Path, served: str, method: str) -> Job:
+        """Start ``lai compress`` on a served model's folder (``method``: a key of
+        :data:`COMPRESSIONS`); the same limits as training (LAI-E820, LAI-E821)."""
+        settings = {"compress": method, "model": served, "path": str(model)}
+        with self._lock:
+            running = [job for job in self._jobs.values() if job.status == "running"]
+            for job in running:
+                if job.settings == settings:
+                    raise LeptonError(E.E820, upload=served, job=job.id)
+            if len(running) >= MAX_RUNNING:
+                raise LeptonError(E.E821, running=len(running))
+            job = self._new_job("", settings, None)
+        return job
+
+    def _new_job(self, upload_id: str, settings: dict[str, str], upload: Upload | None) -> Job:
+        job_id = f"j-{uuid.uuid4().hex[:12]}"
+        folder = self.folder / "jobs" / job_id
+        folder.mkdir(parents=True)
+        job = Job(job_id, upload_id, settings, folder,
+                  self._launch(self._command(settings, folder, upload), folder))
+        self._jobs[job_id] = job
+        return job
+
     @staticmethod
-    def _launch(upload: Upload, settings: dict[str, str], folder: Path, *,
+    def _command(settings: dict[str, str], folder: Path, upload: Upload | None) -> list[str]:
+        """``lai train`` on an upload, or ``lai compress`` of a served model's folder."""
+        lai = str(Path(sys.executable).with_name("lai"))
+        out = ["--out", str(folder / "model")]
+        if "compress" in settings:
+            return [lai, "compress", settings["path"], *out,
+                    *COMPRESSIONS[settings["compress"]][0]]
+        assert upload is not None
+        command = [lai, "train", str(upload.path), "--text", settings["text"],
+                   "--label", settings["label"], "--method", settings["method"], *out]
+        return command + (["--from", settings["from"]] if "from" in settings else [])
+
+    @staticmethod
+    def _launch(command: list[str], folder: Path, *,
                 resume: bool = False) -> subprocess.Popen[bytes]:
-        """The ``lai train`` process of a run; its output is appended to ``output.txt``,
-        its events to ``events.jsonl``."""
-        lai = Path(sys.executable).with_name("lai")
-        command = [str(lai), "train", str(upload.path), "--text", settings["text"],
-                   "--label", settings["label"], "--method", settings["method"],
-                   "--out", str(folder / "model")]
-        if "from" in settings:
-            command += ["--from", settings["from"]]
+        """A run's process; its output is appended to ``output.txt``, its events to
+        ``events.jsonl``."""
         if resume:
-            command.append("--resume")
+            command = [*command, "--resume"]
         with (folder / "output.txt").open("ab") as output:
             return subprocess.Popen(
                 command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -29,7 +29,7 @@ const STRINGS = {
     "models.none": "This server serves no trained model. Start it with: lai serve NAME=DIR",
     "models.current": "current", "models.history": "history",
     "models.switch": "Switch to", "models.rollback": "Roll back",
-    "models.export": "Export", "models.exporting": "Exporting…",
+    "models.export": "Export", "models.exporting": "Exporting…", "models.compress": "Compress",
     "models.confirmSwitch": "Switch {name} to version {version}?",
     "models.confirmRollback": "Roll {name} back to its previous version?",
     "models.try": "Try", "models.needAdmin": "Switching versions needs the admin key.",
@@ -106,7 +106,7 @@ const STRINGS = {
     "models.none": "本服务器没有部署训练好的模型。启动方式：lai serve 名称=目录",
     "models.current": "当前版本", "models.history": "历史",
     "models.switch": "切换到", "models.rollback": "回滚",
-    "models.export": "导出", "models.exporting": "导出中…",
+    "models.export": "导出", "models.exporting": "导出中…", "models.compress": "压缩",
     "models.confirmSwitch": "把 {name} 切换到版本 {version}？",
     "models.confirmRollback": "把 {name} 回滚到上一个版本？",
     "models.try": "试用", "models.needAdmin": "切换版本需要管理密钥。",
@@ -703,6 +703,7 @@ async function modelsPage(page) {
     return;
   }
   const served = await api("/admin/models");
+  const compressions = await api("/v1/train/compressions");
   if (!served.length) {
     page.append(element("p", { text: t("models.none") }));
     return;
@@ -716,6 +717,7 @@ async function modelsPage(page) {
                                   text: `${t("models.history")}: ${model.history.join(" → ") || "—"}` }));
     const table = element("table", {}, element("tr", {}, ...["version", "task", "labels", "path", "", ""]
       .map((name) => element("th", { text: name }))));
+    const jobs = element("div", { "data-testid": "compress-jobs" });
     for (const version of model.versions) {
       const action = version.version === model.current
         ? element("strong", { text: t("models.current") })
@@ -727,9 +729,10 @@ async function modelsPage(page) {
                            element("td", { text: version.task }),
                            element("td", { text: String(version.labels) }),
                            element("td", { text: version.path }), element("td", {}, action),
-                           element("td", {}, ...exportButtons(model.name, version))));
+                           element("td", {}, ...exportButtons(model.name, version),
+                                   ...(version.task === "classify" ? compressForm(model.name, version, compressions, jobs) : []))));
     }
-    section.append(table);
+    section.append(table, jobs);
     if (model.history.length) {
       section.append(element("button", { type: "button", "data-rollback": model.name,
         text: t("models.rollback"), onclick: () => change(model.name,
@@ -1287,6 +1290,7 @@ async function reportView(panel, jobId) {
       element("td", { text: String(row.support) })));
   }
   panel.append(table);
+  if (full.compression) panel.append(compressionTable(full.compression));
   const picture = `/v1/train/jobs/${jobId}/confusion.png`;
   const image = await fetch(picture, { headers: authHeaders(picture) });
   if (image.ok) {
@@ -1297,6 +1301,19 @@ async function reportView(panel, jobId) {
   panel.append(errorBrowser(report.errors || report.confident_errors || [],
                             report.per_label.map((row) => row.label)));
   if (full.model_path) panel.append(serveForm(full));
+}
+
+// A compression's before/after rows: each model measured in a fresh process.
+function compressionTable(record) {
+  const columns = [["model", "model"], ["precision", "precision"], ["size_mb", "MB"],
+                   ["texts_per_s_batch32", "texts/s @32"], ["p50_ms", "p50 ms"], ["accuracy", "accuracy"]];
+  const table = element("table", { "data-testid": "compression" }, element("tr", {},
+    ...columns.map(([, title]) => element("th", { text: title }))));
+  for (const row of record.table) {
+    table.append(element("tr", {}, ...columns.map(([key]) => element("td", { text: String(row[key] ?? "—") }))));
+  }
+  return element("section", {}, element("h3", { text: `${t("models.compress")}: ${record.method} · ` +
+    `${record.drop >= 0 ? "−" : "+"}${Math.abs(record.drop)} ${t("train.accuracy")}` }), table);
 }
 
 // Load a finished run as a version of a served model (the admin key, as on Models).
@@ -1321,6 +1338,25 @@ function serveForm(job) {
     }
   } }, element("span", { text: t("train.serve") }), name, element("span", { text: t("train.version") }),
   version, element("button", { type: "submit", id: "serve-run", text: "↗" }), said);
+}
+
+// `lai compress` of one served version, run as a job and watched like a training run;
+// its report has the before/after table, and the result can be served as a version.
+function compressForm(name, version, compressions, jobs) {
+  const method = element("select", { "aria-label": `${t("models.compress")} ${name} ${version.version}`,
+                                     "data-compress-method": version.version },
+    ...Object.entries(compressions).map(([key, explained]) => element("option", { value: key, text: key, title: explained })));
+  const start = element("button", { type: "button", "data-compress": version.version, text: t("models.compress"),
+    onclick: async () => {
+      notice("");
+      try {
+        const job = await api("/v1/train/compress", { model: name, version: version.version, method: method.value });
+        await watchJob(jobs, job.id);
+      } catch (error) {
+        notice(error.message);
+      }
+    } });
+  return [method, start];
 }
 
 // `lai export` of one served version, as a zip the browser saves: ONNX (int8: smaller,
