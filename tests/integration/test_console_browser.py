@@ -332,6 +332,25 @@ def test_switch_a_model_version_and_roll_back(versioned_server: str, page, tmp_p
         "?.textContent.endsWith(': 2')")
     page.screenshot(path=tmp_path / "models-rolled-back.png")
 
+    # A stale page: another admin switches the version behind its back. The page's next
+    # action is decided by the server, and the page then shows the server's state.
+    import httpx
+
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    assert httpx.put(f"{versioned_server}/admin/models/intents/current", json={"version": "1"},
+                     headers=admin, timeout=30).status_code == 200
+    assert current.inner_text().endswith(": 2")  # what the page last read
+    page.click("button[data-switch='1']")  # the page still offers it
+    page.wait_for_function(
+        "document.querySelector(\"[data-model='intents'] [data-testid='current']\")"
+        "?.textContent.endsWith(': 1')")
+    served = httpx.get(f"{versioned_server}/admin/models", headers=admin, timeout=30).json()
+    assert current.inner_text().endswith(f": {served[0]['current']}")
+    page.click("button[data-switch='2']")  # back to where the rest of this test expects it
+    page.wait_for_function(
+        "document.querySelector(\"[data-model='intents'] [data-testid='current']\")"
+        "?.textContent.endsWith(': 2')")
+
     # Export a version as an ONNX bundle: the browser saves the zip.
     with page.expect_download(timeout=300_000) as saving:
         page.click("[data-model='intents'] button[data-export='onnx-int8']")
