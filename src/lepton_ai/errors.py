@@ -506,6 +506,12 @@ class E(Enum):
         "ids must name each document once: got {ids} ids for {documents} documents. Pass "
         "one id per document, or leave ids out (documents are then named by position).",
     )
+    E727 = (
+        Kind.INVALID,
+        "Explaining sentiment, labels= maps a trained model's labels to positive, "
+        "negative or neutral (e.g. {{\"pos\": \"positive\", \"neg\": \"negative\"}}); got "
+        "{got}. Labels to choose from are for task='classify'.",
+    )
     # --- serving: 8xx
     E801 = (
         Kind.BUSY,

@@ -72,7 +72,8 @@ def test_html_escapes_the_text():
 @pytest.mark.parametrize(
     ("args", "kwargs", "code"),
     [(("",), {}, "LAI-E209"), ((["fine", " "],), {}, "LAI-E209"), (("fine", "parse"), {}, "LAI-E717"),
-     (("fine", "classify"), {}, "LAI-E707")],
+     (("fine", "classify"), {}, "LAI-E707"),
+     (("fine",), {"labels": ["pos", "neg"]}, "LAI-E727")],
 )
 def test_bad_arguments_get_coded_errors(args, kwargs, code):
     with pytest.raises(LeptonError, match=code):
@@ -108,3 +109,6 @@ def test_served_explanations_are_the_python_ones():
         bad_task = client.post("/v1/explain", json={"input": text,
                                                     "options": {"task": "parse"}})
         assert bad_task.status_code == 422
+        listed = client.post("/v1/explain", json={"input": text,
+                                                  "options": {"labels": ["pos", "neg"]}})
+        assert listed.status_code == 422 and listed.json()["error"]["code"] == "LAI-E727"

@@ -133,6 +133,8 @@ def explain(
     """
     if task not in TASKS:
         raise LeptonError(E.E717, task=task, allowed=", ".join(TASKS))
+    if task == "sentiment" and labels is not None and not isinstance(labels, Mapping):
+        raise LeptonError(E.E727, got=f"a {type(labels).__name__}")
     items, single = as_text_list(texts)
     found = [_explain_one(text, task, model, labels, lang, domain, max_pieces)
              for text in items]
