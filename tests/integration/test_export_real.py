@@ -75,12 +75,13 @@ def test_what_cannot_be_exported_is_named(model: Path, tmp_path: Path) -> None:
 
 
 def test_the_hf_folder_gives_lai_probabilities_in_transformers(
-        model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        model: Path, tmp_path: Path) -> None:
     import numpy as np
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    monkeypatch.setenv("HF_MODULES_CACHE", str(tmp_path / "hf-modules"))
+    import lepton_ai.training.hf_classifier_model  # noqa: F401  (registers the model type)
+
     plain = tmp_path / "plain"
     lai.train(model.parent / "train.csv", method="head", ngrams=False, out=plain)
     result = CliRunner().invoke(app, ["export", str(plain), "--format", "hf", "--out",
@@ -89,8 +90,7 @@ def test_the_hf_folder_gives_lai_probabilities_in_transformers(
     with (DATA / "test.csv").open(encoding="utf-8") as handle:
         texts = [row["text"] for row in csv.DictReader(handle)
                  if row["category"] in LABELS][:50]
-    loaded = AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "hf"),
-                                                                trust_remote_code=True)
+    loaded = AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "hf"))
     tokenizer = AutoTokenizer.from_pretrained(str(tmp_path / "hf"))
     with torch.no_grad():
         logits = loaded(**tokenizer(texts, padding=True, return_tensors="pt")).logits

@@ -20,18 +20,13 @@ from .test_train_tiny import PROBES, write_topics
 TEXTS = [*PROBES, "the dog sat on the bank card", "money fell", "a cat"]
 
 
-@pytest.fixture(autouse=True)
-def hf_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """transformers copies remote code into HF_MODULES_CACHE; keep it in the test's folder."""
-    monkeypatch.setenv("HF_MODULES_CACHE", str(tmp_path / "hf-modules"))
-
-
 def _hf_classify(folder: Path, texts: list[str]) -> np.ndarray:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    model = AutoModelForSequenceClassification.from_pretrained(str(folder),
-                                                               trust_remote_code=True)
+    import lepton_ai.training.hf_classifier_model  # noqa: F401  (registers the model type)
+
+    model = AutoModelForSequenceClassification.from_pretrained(str(folder))
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
     with torch.no_grad():
         logits = model(**tokenizer(texts, padding=True, return_tensors="pt")).logits
@@ -52,12 +47,11 @@ def test_a_classifier_loads_in_transformers_and_predicts_as_lai(
     probabilities = _hf_classify(out, TEXTS)
     np.testing.assert_allclose(probabilities, model.predict_proba(TEXTS), atol=1e-4)
     assert [model.labels[i] for i in probabilities.argmax(1)] == model.predict(TEXTS)
-    assert "trust_remote_code=True" in (out / "README.md").read_text(encoding="utf-8")
-    if options.get("head") == "mlp":  # without remote code: an error, not a random classifier
-        from transformers import AutoModelForSequenceClassification
-
-        with pytest.raises(ValueError, match="trust_remote_code"):
-            AutoModelForSequenceClassification.from_pretrained(str(out))
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "import lepton_ai.training.hf_classifier_model" in readme
+    # Weights and JSON only: nothing in the folder is code that loading would execute.
+    assert "auto_map" not in config and not list(out.rglob("*.py"))
+    assert "trust_remote_code" not in readme
 
 
 def test_a_tagger_loads_as_token_classification(

@@ -18,7 +18,7 @@ from typing import Any
 
 from lepton_ai.errors import E, LeptonError
 
-#: Seconds an export may take (an int8 ONNX export of a MiniLM model takes ~20 s).
+#: Seconds an export may take before it is stopped.
 EXPORT_TIMEOUT_S = 900
 
 

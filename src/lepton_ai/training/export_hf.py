@@ -5,9 +5,10 @@
   encoder's token states; a word takes the tag of its first sub-word), so
   ``AutoModelForTokenClassification.from_pretrained(DIR)`` loads it with no extra code.
 - A **classifier** is the encoder, its pooling (mean or first token), L2
-  normalisation and a head, which no transformers class computes; the folder carries
-  ``modeling_lepton.py`` (:mod:`~lepton_ai.training.hf_classifier_model`), loaded with
-  ``AutoModelForSequenceClassification.from_pretrained(DIR, trust_remote_code=True)``.
+  normalisation and a head, which no transformers class computes; its model type is
+  registered with transformers by :mod:`~lepton_ai.training.hf_classifier_model`, so
+  after that import ``AutoModelForSequenceClassification.from_pretrained(DIR)`` loads
+  it with the installed package's code (the folder holds no code).
 
 Both hold ``model.safetensors``, ``config.json`` (labels in ``id2label``) and the
 tokenizer files. Not exported (LAI-E1601): heads that also weigh word n-grams (their
@@ -19,7 +20,6 @@ cut there, where lepton-ai averages windows.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,7 @@ from lepton_ai.models.pruned_heads import KEPT_HEADS
 from lepton_ai.models.registry import HF_ENCODER, resolve
 from lepton_ai.tasks.trained import encoder_source
 
-MODELING_FILE = "modeling_lepton.py"
-MODELING_SOURCE = Path(__file__).with_name("hf_classifier_model.py")
+REGISTERING_MODULE = "lepton_ai.training.hf_classifier_model"
 CLASSIFIER_CLASS = "LeptonForSequenceClassification"
 EXPORTABLE_HF = ("classifiers and transformer taggers on a transformer encoder (head "
                  "without n-grams, fewshot, full, lora methods)")
@@ -125,11 +124,8 @@ def _export_classifier(folder: Path, staging: Path, manifest: Manifest,
                   for name, value in head.tensors.items()})
     save_file(state, str(staging / "model.safetensors"), metadata={"format": "pt"})
     labels = list(manifest.labels)
-    module = MODELING_FILE.removesuffix(".py")
     config: dict[str, Any] = {
         "model_type": "lepton-classifier", "architectures": [CLASSIFIER_CLASS],
-        "auto_map": {"AutoConfig": f"{module}.LeptonClassifierConfig",
-                     "AutoModelForSequenceClassification": f"{module}.{CLASSIFIER_CLASS}"},
         "encoder": encoder.config.to_dict(), "head_kind": head.kind,
         "pooling": inspect_folder(encoder_folder).pooling,
         "id2label": {str(i): label for i, label in enumerate(labels)},
@@ -140,7 +136,6 @@ def _export_classifier(folder: Path, staging: Path, manifest: Manifest,
     }
     (staging / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False)
                                          + "\n", encoding="utf-8")
-    shutil.copyfile(MODELING_SOURCE, staging / MODELING_FILE)
 
 
 def readme(folder: Path, manifest: Manifest) -> str:
@@ -151,9 +146,10 @@ def readme(folder: Path, manifest: Manifest) -> str:
         note = ("A word takes the tag of its first sub-word (the pipeline's "
                 "aggregation_strategy=\"first\").")
     else:
-        loading = ("from transformers import AutoModelForSequenceClassification, AutoTokenizer\n"
-                   "    model = AutoModelForSequenceClassification.from_pretrained(\n"
-                   "        DIR, trust_remote_code=True)  # modeling_lepton.py: pooling + head")
+        loading = (f"import {REGISTERING_MODULE}  # registers the lepton-classifier type\n"
+                   "    from transformers import (AutoModelForSequenceClassification,\n"
+                   "                              AutoTokenizer)\n"
+                   "    model = AutoModelForSequenceClassification.from_pretrained(DIR)")
         note = ("Logits as lepton-ai's head gives them: softmax for one label, a sigmoid per "
                 "label when config.problem_type is multi_label_classification.")
     return f"""# {folder.name}: exported by lepton-ai (`lai export --format hf`)

@@ -1,22 +1,29 @@
-"""A lepton-ai text classifier as a transformers model (the ``modeling_lepton.py`` of
-``lai export --format hf``).
+"""A lepton-ai text classifier as a transformers model (``lai export --format hf``).
 
-This file is copied into the exported folder, where transformers loads it with
-``AutoModelForSequenceClassification.from_pretrained(FOLDER, trust_remote_code=True)``.
-It imports only torch and transformers. The classifier is the encoder, its pooling
-(mean over tokens, or the first token), L2 normalisation, and the head (a linear
-layer, or a hidden ReLU layer and then one): the same steps lepton-ai runs.
+Importing this module registers the ``lepton-classifier`` model type with
+transformers' Auto classes, so ``AutoModelForSequenceClassification.from_pretrained``
+loads an exported folder with code from this installed package: the folder holds
+weights and JSON only, and nothing in it is ever executed (no remote code).
+The classifier is the encoder, its pooling (mean over tokens, or the first token), L2
+normalisation, and the head (a linear layer, or a hidden ReLU layer and then one): the
+same steps lepton-ai runs.
 
-The configuration has its own model type, so loading without ``trust_remote_code``
-stops with transformers' error instead of building the encoder family's own
-sequence classifier (a pooler and a random classifier) around these weights.
+Without the import, the configuration's own model type stops transformers with its
+error instead of building the encoder family's own sequence classifier (a pooler and
+a random classifier) around these weights.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
+from transformers import (
+    AutoConfig,
+    AutoModel,
+    AutoModelForSequenceClassification,
+    PretrainedConfig,
+    PreTrainedModel,
+)
 from transformers.modeling_outputs import SequenceClassifierOutput
 
 
@@ -79,3 +86,8 @@ class LeptonForSequenceClassification(PreTrainedModel):
             pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
         vectors = nn.functional.normalize(pooled, dim=-1)
         return SequenceClassifierOutput(logits=self.head(vectors))
+
+
+AutoConfig.register(LeptonClassifierConfig.model_type, LeptonClassifierConfig, exist_ok=True)
+AutoModelForSequenceClassification.register(LeptonClassifierConfig,
+                                            LeptonForSequenceClassification, exist_ok=True)
