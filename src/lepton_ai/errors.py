@@ -988,6 +988,14 @@ class E(Enum):
         "The static tier needs model2vec: pip install {requirement} (the 'compress' extra; "
         "make installs it)."
     )
+    E1709 = (
+        Kind.INVALID,
+        "lai compress was given nothing to do (--quantize {quantize} alone keeps the model "
+        "as it is). Give a method: --distil --layers N (a shallower student), "
+        "--prune-heads FRACTION, --prune-layers N, --static (static token vectors), or "
+        "--quantize int8 on its own (the same model at int8: about a quarter of the size "
+        "on disk)."
+    )
 
 
 class W(Enum):

@@ -24,7 +24,7 @@ def test_a_served_classifier_is_compressed_as_a_job(tmp_path: Path) -> None:
     with running_server(f"tickets@1={model}", "--data-dir", str(tmp_path / "data")) as base, \
             httpx.Client(base_url=base, timeout=60) as client:
         choices = client.get("/v1/train/compressions").json()
-        assert set(choices) == {"prune-layers", "prune-heads", "distil", "static"}
+        assert set(choices) == {"prune-layers", "prune-heads", "distil", "static", "quantize"}
         wrong = client.post("/v1/train/compress", json={"model": "tickets", "method": "zip"})
         assert wrong.status_code == 422
         started = client.post("/v1/train/compress", json={"model": "tickets"}).json()

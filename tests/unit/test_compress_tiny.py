@@ -98,6 +98,32 @@ def test_int8_is_recorded_and_used_when_the_model_is_loaded(
     assert lai.load(out).encoder.backend == "onnx-int8"
 
 
+def test_quantize_alone_writes_the_teacher_at_int8_as_onnx_only(
+    teacher: Path, tmp_path: Path
+) -> None:
+    from lepton_ai.compression.measurement import size_mb
+    from lepton_ai.training.export import export
+
+    out = tmp_path / "int8-only"
+    result = compress(teacher, out, quantize="int8", max_drop=100)
+    assert result.chosen.precision == "int8" and result.chosen.model == "student"
+    # the same weights, less the pooler that sentence vectors never use
+    assert 0.9 < result.chosen.parameters / result.teacher_row.parameters <= 1
+    assert not list((out / "encoder").glob("*.safetensors"))
+    assert (out / "encoder" / "model.onnx").is_file()
+    assert size_mb(out) < size_mb(teacher)  # (a quarter for MiniLM: docs/benchmarks.md)
+    model = lai.load(out)
+    assert model.manifest.method == "quantize" and model.encoder.backend == "onnx-int8"
+    texts = ["cat on the mat", "bank card password", "stocks fell"]
+    assert model.predict(texts) == lai.load(teacher, precision="int8").predict(texts)
+    assert "--quantize int8" in (out / "README.md").read_text()
+    bundle = export(out, tmp_path / "bundle")  # the ONNX bundle takes it; HF cannot
+    assert (bundle / "model.onnx").is_file()
+    with pytest.raises(LeptonError) as hf:
+        export(out, tmp_path / "hf", format="hf")
+    assert hf.value.code == "LAI-E1601" and "ONNX only" in str(hf.value)
+
+
 def test_the_gate_refuses_a_large_drop_and_force_resume_writes_it(
     teacher: Path, tmp_path: Path
 ) -> None:
@@ -127,7 +153,8 @@ def test_bad_input_is_coded(teacher: Path, tmp_path: Path,
     assert code(layers=2) == "LAI-E1702"  # not fewer than the teacher's 2
     assert code(prune_heads=1.5) == "LAI-E1702"
     assert code(prune_heads=0.5, static=True) == "LAI-E1702"
-    assert code() == "LAI-E1702"  # no method
+    assert code() == "LAI-E1709"  # no method
+    assert code(quantize="fp32") == "LAI-E1709"  # fp32 alone changes nothing
     assert code(layers=1, quantize="int4") == "LAI-E1702"
     assert code(layers=1, temperature_x=2) == "LAI-E1702"  # unknown setting
     assert code(layers=1, unlabelled=["银行卡密码怎么重置", "股票下跌了很多"] * 10) == "LAI-E1705"
@@ -203,6 +230,13 @@ def test_an_encoder_compresses_into_a_smaller_encoder(
         compress(tiny_encoder_dir, tmp_path / "x", layers=1, unlabelled=texts[:5],
                  eval_data=pairs)
     assert too_few.value.code == "LAI-E1702"
+    int8 = compress(tiny_encoder_dir, tmp_path / "int8-encoder", quantize="int8",
+                    eval_data=pairs, max_drop=100)
+    assert 0.9 < int8.chosen.parameters / int8.rows[0].parameters <= 1
+    assert int8.chosen.size_mb < int8.rows[0].size_mb
+    assert np.allclose(lai.embed(["cat sat on the mat"], model=str(tmp_path / "int8-encoder")),
+                       lai.embed(["cat sat on the mat"], model=str(tiny_encoder_dir),
+                                 precision="int8"), atol=1e-5)
 
 
 def test_a_tagger_compresses_into_a_smaller_tagger(
@@ -230,3 +264,10 @@ def test_a_tagger_compresses_into_a_smaller_tagger(
     with pytest.raises(LeptonError) as static:
         compress(teacher_dir, tmp_path / "x", static=True)
     assert static.value.code == "LAI-E1702"
+    quantized = compress(teacher_dir, tmp_path / "int8-tagger", quantize="int8", max_drop=100)
+    assert quantized.chosen.precision == "int8"
+    assert (tmp_path / "int8-tagger" / "encoder" / "model.onnx").is_file()
+    int8_tagger = lai.load(tmp_path / "int8-tagger")
+    assert int8_tagger.manifest.method == "quantize"
+    assert int8_tagger.predict("mary sat on the bank") == lai.load(
+        teacher_dir, precision="int8").predict("mary sat on the bank")

@@ -36,7 +36,8 @@ def write_card(staging: Path, manifest: Manifest, target: Path, rows: list[Row],
             f"--prune-heads {plan['prune_heads']}" if plan["prune_heads"] is not None else "",
             f"--prune-layers {plan['prune_layers']}" if plan["prune_layers"] is not None
             else "",
-            "--static" if plan["static"] else "") if part)
+            "--static" if plan["static"] else "",
+            f"--quantize {plan['quantize']}" if plan["quantize"] != "auto" else "") if part)
     drop_note = (f"**Written with --force: it loses {record['drop']} points, more than "
                  f"--max-drop {record['max_drop']}.**\n\n" if record["forced"] else "")
     section = (

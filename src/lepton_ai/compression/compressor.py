@@ -164,11 +164,14 @@ def compress(
     teacher = Teacher.open(model)
     check_output_folder(target)
     gathered = CompressionData.gather(teacher, data=data, eval_data=eval_data,
-                                      unlabelled=unlabelled, text=text, label=label)
+                                      unlabelled=unlabelled, text=text, label=label,
+                                      need_train=not plan.quantize_only)
     _check_memory(teacher, len(gathered.train) + len(gathered.unlabelled))
     with staged(target, resume=resume) as staging:
         if plan.static:
             manifest = _static_student(teacher, gathered, staging)
+        elif plan.quantize_only:
+            manifest = _quantized_student(teacher, gathered, plan, staging)
         else:
             manifest = _transformer_student(teacher, gathered, plan, staging, resume)
         write_labelled_jsonl(staging / EVAL_FILE, gathered.evaluation)
@@ -276,6 +279,17 @@ def _static_student(teacher: Teacher, gathered: CompressionData, staging: Path) 
     head.save(staging / HEAD_FILE)
     return _student_manifest(teacher, CompressionPlan(static=True), gathered, "static",
                              [{"head_validation": score}], {})
+
+
+def _quantized_student(teacher: Teacher, gathered: CompressionData, plan: CompressionPlan,
+                       staging: Path) -> Manifest:
+    from lepton_ai.artifacts.head_weights import NGRAM_FILE
+    from lepton_ai.compression.quantized import copy_files, write_onnx_only_encoder
+
+    say(f"Writing {teacher.manifest.base_model}'s encoder as int8 ONNX")
+    write_onnx_only_encoder(teacher.encoder_folder(), staging / "encoder", plan.quantize)
+    copy_files(teacher.folder, staging, (HEAD_FILE, NGRAM_FILE))
+    return _student_manifest(teacher, plan, gathered, "encoder", [], {})
 
 
 def _student_manifest(teacher: Teacher, plan: CompressionPlan, gathered: CompressionData,

@@ -49,7 +49,7 @@ def compress_encoder(name: str | Path, target: Path, plan: CompressionPlan, *,
                           "pairs", fix="Give a file with sentence1, sentence2 and score "
                           "columns (STS-B's dev split, or your own pairs).")
     evaluation = pairs if isinstance(pairs, PairSet) else read_pairs(pairs)
-    if not plan.static and len(unlabelled) < MIN_TEXTS:
+    if not (plan.static or plan.quantize_only) and len(unlabelled) < MIN_TEXTS:
         raise LeptonError(E.E1702, option="--unlabelled", value=len(unlabelled),
                           problem=f"texts are too few (an encoder student learns from "
                           f"unlabelled text; give at least {MIN_TEXTS}, ideally 100,000)",
@@ -61,6 +61,11 @@ def compress_encoder(name: str | Path, target: Path, plan: CompressionPlan, *,
 
             distil_static(teacher_folder, staging)
             chosen_cut: dict[str, Any] = {}
+        elif plan.quantize_only:
+            from lepton_ai.compression.quantized import write_onnx_only_encoder
+
+            write_onnx_only_encoder(teacher_folder, staging, plan.quantize)
+            chosen_cut = {}
         else:
             chosen_cut = _train_student(teacher_folder, staging, plan, unlabelled, evaluation,
                                         resume)

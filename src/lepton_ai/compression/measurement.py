@@ -117,7 +117,7 @@ def parameter_count(folder: Path) -> int:
     """Numbers in a classifier's weights (encoder, head, static vectors), from headers."""
     encoder = encoder_folder_of(encoder_source(folder, Manifest.read(folder)))
     heads = [folder / name for name in (HEAD_FILE, TAGGER_FILE) if (folder / name).is_file()]
-    return _numbers([*heads, *sorted(encoder.glob("*.safetensors"))])
+    return _numbers([*heads, *sorted(encoder.glob("*.safetensors"))]) + _onnx_numbers(encoder)
 
 
 def encoder_folder_of(name: str | Path) -> Path:
@@ -129,13 +129,14 @@ def encoder_folder_of(name: str | Path) -> Path:
 
 def encoder_parameters(name: str | Path) -> int:
     """Numbers in an encoder's weights."""
-    return _numbers(sorted(encoder_folder_of(name).glob("*.safetensors")))
+    folder = encoder_folder_of(name)
+    return _numbers(sorted(folder.glob("*.safetensors"))) + _onnx_numbers(folder)
 
 
 def encoder_mb(name: str | Path) -> float:
     """Megabytes of an encoder's weights and tokenizer."""
     folder = encoder_folder_of(name)
-    files = [*folder.glob("*.safetensors"), folder / "tokenizer.json"]
+    files = [*folder.glob("*.safetensors"), folder / "model.onnx", folder / "tokenizer.json"]
     return sum(f.stat().st_size for f in files if f.is_file()) / 1e6
 
 
@@ -150,6 +151,27 @@ def _numbers(files: list[Path]) -> int:
                 for size in handle.get_slice(key).get_shape():
                     count *= int(size)
                 total += count
+    return total
+
+
+def _onnx_numbers(encoder: Path) -> int:
+    """Numbers in the weights of an ONNX-only encoder (``lai compress --quantize int8``
+    alone): its initializers, int8 or float, counted the same; 0 when it has float
+    weights (those are counted instead)."""
+    onnx_file = encoder / "model.onnx"
+    if any(encoder.glob("*.safetensors")) or not onnx_file.is_file():
+        return 0
+    import onnx
+
+    graph = onnx.load(str(onnx_file), load_external_data=False).graph
+    total = 0
+    for tensor in graph.initializer:
+        if tensor.name.endswith(("_scale", "_zero_point")):  # the quantizer's, not weights
+            continue
+        count = 1
+        for size in tensor.dims:
+            count *= int(size)
+        total += count
     return total
 
 

@@ -28,17 +28,25 @@ class CompressionPlan:
     def method(self) -> str:
         if self.static:
             return "static"
-        return "distil" if self.layers is not None else "prune"
+        if self.layers is not None:
+            return "distil"
+        return "prune" if self.prunes else "quantize"
+
+    @property
+    def prunes(self) -> bool:
+        return self.prune_heads is not None or self.prune_layers is not None
+
+    @property
+    def quantize_only(self) -> bool:
+        """Whether the student is the teacher at int8 (no distillation or pruning)."""
+        return self.method == "quantize"
 
     def check(self, teacher_layers: int | None) -> None:
         """LAI-E1702 for a plan that cannot apply to a teacher of ``teacher_layers``."""
         steps = [self.layers is not None, self.prune_heads is not None,
                  self.prune_layers is not None, self.static]
-        if not any(steps):
-            raise LeptonError(E.E1702, option="the method", value=None,
-                              problem="is missing",
-                              fix="Give --distil --layers N, --prune-heads FRACTION, "
-                              "--prune-layers N or --static.")
+        if not any(steps) and self.quantize != "int8":
+            raise LeptonError(E.E1709, quantize=self.quantize)
         if self.static and sum(steps) > 1:
             raise LeptonError(E.E1702, option="--static", value=True,
                               problem="replaces the transformer, so it does not combine "
@@ -68,6 +76,8 @@ class CompressionPlan:
 
 
 def advice(plan: CompressionPlan) -> str:
+    if plan.quantize_only:
+        return "fp32 (leave --quantize out), or a distilled student (--distil --layers 3)"
     if plan.static:
         return "a transformer student instead (--distil --layers 3)"
     tips = []

@@ -40,9 +40,11 @@ class TaggerTeacher:
 
     @classmethod
     def open(cls, folder: Path, data: str | Path | list[TaggedSentence] | None,
-             eval_data: str | Path | list[TaggedSentence] | None) -> TaggerTeacher:
+             eval_data: str | Path | list[TaggedSentence] | None,
+             need_train: bool = True) -> TaggerTeacher:
         """Open the tagger and its data: the given files, or the file it records split as
-        training split it (LAI-E1701 for a character CRF, E1704 without training data)."""
+        training split it (LAI-E1701 for a character CRF, E1704 without training data;
+        ``need_train=False``: only the evaluation data is needed, when given)."""
         from lepton_ai.tasks.tagger import TransformerTagger, load_tagger
 
         model = load_tagger(folder)
@@ -51,6 +53,9 @@ class TaggerTeacher:
                               hint="transformer taggers (lai train --task ner --method full) "
                               "can be compressed; the CRF is already small.")
         manifest = model.manifest
+        if not need_train and eval_data is not None:
+            evaluation = eval_data if isinstance(eval_data, list) else read_tagged(eval_data)
+            return cls(folder, model, [], evaluation, "given evaluation data")
         source = data if data is not None else manifest.data.get("source")
         if isinstance(source, str | Path) and not Path(source).is_file():
             raise LeptonError(E.E1704, model=folder, source=str(source))
@@ -189,6 +194,25 @@ def tagger_student(teacher: TaggerTeacher, plan: CompressionPlan, staging: Path,
         history=state.history)
 
 
+def quantized_tagger(teacher: TaggerTeacher, plan: CompressionPlan, staging: Path) -> Manifest:
+    """The teacher itself with its encoder as an ONNX-only int8 folder
+    (:mod:`~lepton_ai.compression.quantized`); its manifest."""
+    from lepton_ai.artifacts.tagger_weights import TAGGER_FILE
+    from lepton_ai.compression.quantized import copy_files, write_onnx_only_encoder
+
+    source = teacher.model.manifest
+    say(f"Writing {source.base_model}'s encoder as int8 ONNX")
+    write_onnx_only_encoder(teacher.model.info.path, staging / "encoder", plan.quantize)
+    copy_files(teacher.folder, staging, (TAGGER_FILE,))
+    return Manifest(
+        task="ner", labels=list(teacher.model.tags), method=plan.method,
+        base_model=source.base_model, base_checksum=None, encoder="encoder",
+        head=source.head, config={**source.config, "compress": plan_record(plan)},
+        data={**{k: v for k, v in source.data.items() if k != "compression"},
+              "eval_sentences": len(teacher.evaluation)},
+        history=source.history)
+
+
 def _aligned(backbone: Any, sentences: list[TaggedSentence], tag_index: dict[str, int]
              ) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
     """Sub-word ids, the position of each word's first sub-word, and its gold tag (from
@@ -245,9 +269,12 @@ def compress_tagger(folder: Path, target: Path, plan: CompressionPlan, *,
         raise LeptonError(E.E1702, option="--static", value=True,
                           problem="gives sentence vectors, not token tags",
                           fix="Compress a tagger with --distil --layers N or --prune-heads.")
-    teacher = TaggerTeacher.open(folder, data, eval_data)
+    teacher = TaggerTeacher.open(folder, data, eval_data, need_train=not plan.quantize_only)
     with staged(target, resume=resume) as staging:
-        manifest = tagger_student(teacher, plan, staging, resume)
+        if plan.quantize_only:
+            manifest = quantized_tagger(teacher, plan, staging)
+        else:
+            manifest = tagger_student(teacher, plan, staging, resume)
         manifest.write(staging)
         evaluation = staging / "eval.conll"
         write_conll(teacher.evaluation, evaluation)

@@ -32,6 +32,11 @@ class FolderInfo:
     onnx_file: Path | None
     pooling: str  # "mean" | "cls"
     max_seq_length: int
+    onnx_precision: str = "fp32"  # of an ONNX-only folder's model.onnx
+
+
+#: config.json key naming the precision of an ONNX-only folder's model.onnx.
+ONNX_PRECISION = "lepton_onnx_precision"
 
 
 def inspect_folder(path: Path) -> FolderInfo:
@@ -79,6 +84,7 @@ def inspect_folder(path: Path) -> FolderInfo:
         onnx_file=onnx_file,
         pooling=pooling,
         max_seq_length=min(max_seq, positions),
+        onnx_precision=str(config.get(ONNX_PRECISION, "fp32")),
     )
 
 

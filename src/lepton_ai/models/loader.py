@@ -130,7 +130,8 @@ def _build_transformer(spec: ModelSpec, backend: str, precision: str) -> Transfo
         return TransformerEncoder(spec, info, TorchRuntime(info.path, settings.threads))
     if info.weights_file is None:  # an ONNX-only folder
         assert info.onnx_file is not None
-        return TransformerEncoder(spec, info, OnnxRuntime(info.onnx_file, settings.threads))
+        return TransformerEncoder(spec, info, OnnxRuntime(
+            info.onnx_file, settings.threads, name=f"onnx-{info.onnx_precision}"))
     wanted = _effective_precision(precision)
     checked = onnx_cache.cached(info, settings.cache_dir, wanted)
     if checked is None and exports_in_child() and prepare_in_child(info.path):

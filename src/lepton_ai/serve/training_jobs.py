@@ -51,6 +51,8 @@ COMPRESSIONS = {
                "the strongest compression of the three; up to ~20 minutes."),
     "static": (["--static"], "A static-embedding student (model2vec) with the head retrained: "
                "the cheapest machines; a few minutes."),
+    "quantize": (["--quantize", "int8"], "The same model with its encoder stored as int8 "
+                 "ONNX: a quarter of the size on disk, no training; under a minute."),
 }
 #: Training and compression processes run at once.
 MAX_RUNNING = 1

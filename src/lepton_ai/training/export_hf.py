@@ -69,6 +69,11 @@ def _encoder_folder(folder: Path, manifest: Manifest) -> Path:
             raise LeptonError(E.E1601, model=folder, reason=f"its encoder {spec.name} is "
                               f"not a transformer ({spec.kind})", exportable=EXPORTABLE_HF)
         source = spec.path()
+    if not any(Path(source).glob("*.safetensors")):
+        raise LeptonError(E.E1601, model=folder, reason="its encoder is ONNX only (lai "
+                          "compress --quantize int8 keeps no float weights)",
+                          exportable=f"--format onnx for it; --format hf for the model it "
+                          f"was compressed from, or for {EXPORTABLE_HF}")
     config = json.loads((Path(source) / "config.json").read_text(encoding="utf-8"))
     if config.get(KEPT_HEADS):
         raise LeptonError(E.E1601, model=folder, reason="its encoder's attention heads were "
