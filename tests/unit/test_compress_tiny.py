@@ -77,15 +77,25 @@ def test_layers_are_pruned_by_measured_importance(teacher: Path, tmp_path: Path)
     assert chosen["layers"] == [layer for layer in (0, 1) if layer != dropped]
 
 
-def test_the_static_tier_is_a_model2vec_student_with_a_new_head(
+def test_the_static_tier_is_a_model2vec_student_distilled_from_the_teacher(
     teacher: Path, tmp_path: Path
 ) -> None:
+    from lepton_ai.compression.static_backbone import StaticBackbone
+
     out = tmp_path / "static"
-    result = compress(teacher, out, static=True, max_drop=100)
+    result = compress(teacher, out, static=True, epochs=3, max_drop=100)
     model = lai.load(out)
     assert model.encoder.backend == "static" and model.manifest.encoder == "static"
     assert result.rows[-1].precision == "static"
-    assert len(model.predict(["cat on the mat"])) == 1
+    assert model.head.ngrams is None  # no n-grams at inference: the tier is for speed
+    history = model.manifest.history
+    assert len(history) == 3 and all("validation" in epoch for epoch in history)
+    assert model.manifest.config["compress"]["settings"]["lr"] == 6e-3  # the static default
+    texts = ["cat on the mat", "reset my bank card password", "", "stocks fell sharply"]
+    # what was trained in torch is what model2vec runs
+    assert np.allclose(StaticBackbone(out / "static").encode(texts),
+                       model.encoder.encode(texts), atol=1e-5)
+    assert model.predict(["cat on the mat", "bank card password"]) == ["pets", "bank"]
 
 
 def test_int8_is_recorded_and_used_when_the_model_is_loaded(
@@ -173,6 +183,23 @@ def test_missing_training_data_names_the_option(teacher: Path, tmp_path: Path) -
     with pytest.raises(LeptonError) as error:
         compress(teacher, tmp_path / "out", layers=1)
     assert error.value.code == "LAI-E1704" and "--data FILE" in str(error.value)
+
+
+def test_the_teachers_columns_are_read_without_being_named_again(
+    quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
+) -> None:
+    lines = write_topics(tmp_path / "topics.csv", per_label=20).read_text().splitlines()
+    assert lines[0] == "text,label"
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("\n".join(["sentence,topic", *lines[1:]]) + "\n")
+    teacher_dir = tmp_path / "renamed-teacher"
+    train(renamed, text="sentence", label="topic", base=str(tiny_encoder_dir),
+          out=teacher_dir, method="head")
+    recorded = lai.load(teacher_dir).manifest.data["columns"]
+    assert recorded == {"text": "sentence", "label": "topic", "label_sep": None}
+    result = compress(teacher_dir, tmp_path / "renamed-int8", quantize="int8", max_drop=100)
+    assert result.chosen.precision == "int8"
+    compress(teacher_dir, tmp_path / "renamed-static", static=True, epochs=1, max_drop=100)
 
 
 def test_student_layers_are_spread_and_every_layer_keeps_a_head() -> None:

@@ -41,8 +41,10 @@ def compress_command(
     unlabelled: Annotated[Path | None, typer.Option(
         "--unlabelled", help="More in-domain texts (one per line, or a table's text "
         "column) the teacher labels.")] = None,
-    text: Annotated[str, typer.Option("--text", help="Column with the text.")] = "text",
-    label: Annotated[str, typer.Option("--label", help="Column with the label.")] = "label",
+    text: Annotated[str | None, typer.Option(
+        "--text", help="Column with the text (default: the model's, else text).")] = None,
+    label: Annotated[str | None, typer.Option(
+        "--label", help="Column with the label (default: the model's, else label).")] = None,
     max_drop: Annotated[float, typer.Option(
         "--max-drop", help="Most accuracy points the result may lose.")] = 1.0,
     force: Annotated[bool, typer.Option(

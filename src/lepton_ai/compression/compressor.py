@@ -78,8 +78,8 @@ def compress(
     data: str | Path | LabelledSet | None = None,
     eval_data: str | Path | LabelledSet | None = None,
     unlabelled: str | Path | list[str] | None = None,
-    text: str = "text",
-    label: str = "label",
+    text: str | None = None,
+    label: str | None = None,
     max_drop: float = 1.0,
     force: bool = False,
     resume: bool = False,
@@ -104,6 +104,8 @@ def compress(
             split); for an encoder, scored sentence pairs.
         unlabelled: more in-domain texts (a file or a list) the teacher labels; what an
             encoder's student learns from.
+        text, label: the data's columns (default: the ones the teacher was trained from,
+            else ``text`` and ``label``).
         max_drop: most accuracy points the result may lose (LAI-E1707 otherwise).
         force: write a result that loses more, with the drop in its card.
         resume: continue an interrupted run from its last checkpoint.
@@ -119,6 +121,10 @@ def compress(
     epochs_given = "epochs" in settings
     if prune_heads is not None or prune_layers is not None:
         settings.setdefault("epochs", 2)  # pruning: a short recovery run
+    if static:
+        from lepton_ai.compression.static_tier import STATIC_SETTINGS
+
+        settings = {**STATIC_SETTINGS, **settings}
     if distil and layers is None:
         raise LeptonError(E.E1702, option="--layers", value=None,
                           problem="is missing: distillation needs the student's depth",
@@ -134,7 +140,7 @@ def compress(
         from lepton_ai.models.loader import load_encoder
 
         check_output_folder(target, ours=(REPORT_JSON,))
-        texts = read_texts(unlabelled, text)
+        texts = read_texts(unlabelled, text or "text")
         pairs = None if isinstance(eval_data, LabelledSet) else eval_data
         folder, rows, chosen, teacher_row, drop = compress_encoder(
             model, target, plan, unlabelled=texts, pairs=pairs, resume=resume)
@@ -169,7 +175,7 @@ def compress(
     _check_memory(teacher, len(gathered.train) + len(gathered.unlabelled))
     with staged(target, resume=resume) as staging:
         if plan.static:
-            manifest = _static_student(teacher, gathered, staging)
+            manifest = _static_student(teacher, gathered, plan, staging, resume)
         elif plan.quantize_only:
             manifest = _quantized_student(teacher, gathered, plan, staging)
         else:
@@ -252,16 +258,9 @@ def _transformer_student(teacher: Teacher, gathered: CompressionData, plan: Comp
                                         teacher.manifest.multi_label),
         plan, len(distil_set.texts), staging, resume)
 
-    def validate(student: Any, weights: HeadWeights) -> float:
-        vectors = student.encode(gathered.evaluation.texts)
-        predicted = weights.probabilities(vectors, gathered.evaluation.texts).argmax(1)
-        truth = [labels[0] for labels in gathered.evaluation.labels]
-        names = teacher.manifest.labels
-        return float(np.mean([names[p] == t for p, t in zip(predicted, truth, strict=True)]))
-
     head_weights, history = distil(
         backbone, head, teacher.model.head, distil_set, plan.settings, staging / CHECKPOINTS,
-        validate=None if teacher.manifest.multi_label else validate, resume=resume,
+        validate=_validation(teacher, gathered), resume=resume,
         description=f"{plan.method} student")
     backbone.save(staging / "encoder")
     head_weights.save(staging / HEAD_FILE)
@@ -270,15 +269,43 @@ def _transformer_student(teacher: Teacher, gathered: CompressionData, plan: Comp
                               "layer_importance": cuts.get("layer_importance")})
 
 
-def _static_student(teacher: Teacher, gathered: CompressionData, staging: Path) -> Manifest:
-    from lepton_ai.compression.static_tier import STATIC_FOLDER, distil_static, fit_static_head
+def _static_student(teacher: Teacher, gathered: CompressionData, plan: CompressionPlan,
+                    staging: Path, resume: bool) -> Manifest:
+    from lepton_ai.compression.distillation import vector_part
+    from lepton_ai.compression.static_backbone import StaticBackbone
+    from lepton_ai.compression.static_tier import STATIC_FOLDER, distil_static
 
-    say(f"Distilling static token vectors from {teacher.manifest.base_model}")
-    folder = distil_static(teacher.encoder_folder(), staging / STATIC_FOLDER)
-    head, score = fit_static_head(teacher, gathered, folder)
-    head.save(staging / HEAD_FILE)
-    return _student_manifest(teacher, CompressionPlan(static=True), gathered, "static",
-                             [{"head_validation": score}], {})
+    folder = staging / STATIC_FOLDER
+    if not (resume and (folder / "config.json").is_file()):
+        say(f"Distilling static token vectors from {teacher.manifest.base_model}")
+        distil_static(teacher.encoder_folder(), folder, dims=None)
+    # The student learns the teacher's whole score (its n-gram part included) from token
+    # vectors alone: no n-grams at inference, which would cost more than the lookup.
+    distil_set = _distil_set(teacher, gathered, whole_scores=True)
+    backbone = StaticBackbone(folder)
+    teacher_head = vector_part(teacher.model.head)
+    head_weights, history = distil(
+        backbone, student_head(teacher_head), teacher_head, distil_set,
+        plan.settings, staging / CHECKPOINTS,
+        validate=_validation(teacher, gathered), resume=resume, description="static student")
+    backbone.save(folder)
+    head_weights.save(staging / HEAD_FILE)
+    return _student_manifest(teacher, plan, gathered, "static", history, {})
+
+
+def _validation(teacher: Teacher, gathered: CompressionData) -> Any:
+    """Accuracy of a student on the held-out split (None for a multi-label teacher)."""
+    if teacher.manifest.multi_label:
+        return None
+
+    def validate(student: Any, weights: HeadWeights) -> float:
+        vectors = student.encode(gathered.evaluation.texts)
+        predicted = weights.probabilities(vectors, gathered.evaluation.texts).argmax(1)
+        truth = [labels[0] for labels in gathered.evaluation.labels]
+        names = teacher.manifest.labels
+        return float(np.mean([names[p] == t for p, t in zip(predicted, truth, strict=True)]))
+
+    return validate
 
 
 def _quantized_student(teacher: Teacher, gathered: CompressionData, plan: CompressionPlan,
@@ -308,7 +335,10 @@ def _student_manifest(teacher: Teacher, plan: CompressionPlan, gathered: Compres
         history=history)
 
 
-def _distil_set(teacher: Teacher, gathered: CompressionData) -> DistilSet:
+def _distil_set(teacher: Teacher, gathered: CompressionData, *,
+                whole_scores: bool = False) -> DistilSet:
+    """The texts a student learns from, with the teacher's scores (``whole_scores``: the
+    student has no n-gram part, so it learns the score n-grams included)."""
     texts = gathered.train.texts + gathered.unlabelled
     labels = LabelMap(tuple(teacher.manifest.labels))
     targets = np.full(len(texts), -1, dtype=np.int64)
@@ -316,7 +346,10 @@ def _distil_set(teacher: Teacher, gathered: CompressionData) -> DistilSet:
         for row, names in enumerate(gathered.train.labels):
             targets[row] = labels.index(names[0])
     say(f"Teacher scores on {len(texts)} texts")
-    return DistilSet(texts, targets, teacher.scores(texts))
+    scores = teacher.scores(texts)
+    if whole_scores:
+        scores = replace(scores, ngram_logits=None)
+    return DistilSet(texts, targets, scores)
 
 
 def _measure(teacher: Teacher, student: Path, plan: CompressionPlan) -> tuple[

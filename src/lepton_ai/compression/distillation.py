@@ -53,13 +53,17 @@ class DistilSet:
     teacher: TeacherScores
 
 
+def vector_part(teacher_head: HeadWeights) -> HeadWeights:
+    """The teacher's head without its n-gram weights (the part that reads vectors)."""
+    tensors = {k: v for k, v in teacher_head.tensors.items() if k != NGRAM_WEIGHT}
+    return HeadWeights(teacher_head.kind, tensors, teacher_head.multi_label)
+
+
 def student_head(teacher_head: HeadWeights) -> Any:
     """The trainable (vector) part of the teacher's head, as a torch module."""
     from lepton_ai.training.head_fitting import head_from_weights
 
-    vector_part = {k: v for k, v in teacher_head.tensors.items() if k != NGRAM_WEIGHT}
-    return head_from_weights(HeadWeights(teacher_head.kind, vector_part,
-                                         teacher_head.multi_label), dropout=0.1)
+    return head_from_weights(vector_part(teacher_head), dropout=0.1)
 
 
 def with_teacher_ngrams(trained: HeadWeights, teacher_head: HeadWeights) -> HeadWeights:

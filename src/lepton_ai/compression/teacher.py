@@ -106,21 +106,26 @@ class CompressionData:
         data: str | Path | LabelledSet | None = None,
         eval_data: str | Path | LabelledSet | None = None,
         unlabelled: str | Path | Sequence[str] | None = None,
-        text: str = "text",
-        label: str = "label",
+        text: str | None = None,
+        label: str | None = None,
         need_train: bool = True,
     ) -> CompressionData:
         """Read the data (LAI-E1703 no held-out split, E1704 no training texts, E1705
-        unlabelled text in another language)."""
-        evaluation, evaluated_on = _evaluation(teacher, eval_data, text, label)
-        train = _training(teacher, data, text, label) if need_train else None
+        unlabelled text in another language). ``text``/``label``: the columns; default
+        the ones the teacher was trained from (else ``text`` and ``label``)."""
+        recorded = teacher.manifest.data.get("columns") or {}
+        columns = Columns(text or recorded.get("text") or "text",
+                          label or recorded.get("label") or "label",
+                          recorded.get("label_sep"))
+        evaluation, evaluated_on = _evaluation(teacher, eval_data, columns)
+        train = _training(teacher, data, columns) if need_train else None
         if train is not None:  # never train on what the table is measured on, nor on
             # labels the teacher has no output for
             held, known = set(evaluation.texts), set(teacher.manifest.labels)
             train = train.subset([i for i, (t, labels) in enumerate(zip(
                 train.texts, train.labels, strict=True))
                 if t not in held and set(labels) <= known])
-        extra = read_texts(unlabelled, text)
+        extra = read_texts(unlabelled, columns.text)
         if extra and train is not None:
             _check_language(teacher, train.texts, extra, unlabelled if isinstance(
                 unlabelled, str | Path) else "the unlabelled texts")
@@ -128,27 +133,35 @@ class CompressionData:
         return cls(train if train is not None else empty, evaluation, evaluated_on, extra)
 
 
-def _evaluation(teacher: Teacher, given: str | Path | LabelledSet | None, text: str,
-                label: str) -> tuple[LabelledSet, str]:
+@dataclass(frozen=True)
+class Columns:
+    """Where a table keeps the text and the label (and what splits several labels)."""
+
+    text: str
+    label: str
+    label_sep: str | None = None
+
+
+def _evaluation(teacher: Teacher, given: str | Path | LabelledSet | None,
+                columns: Columns) -> tuple[LabelledSet, str]:
     if isinstance(given, LabelledSet):
         return given, "given evaluation data"
     if given is not None:
-        return read_labelled(given, text, label), f"evaluation file {Path(given).name}"
+        return (read_labelled(given, columns.text, columns.label, columns.label_sep),
+                f"evaluation file {Path(given).name}")
     kept = teacher.folder / EVAL_FILE
     if kept.is_file() and kept.stat().st_size:
         return read_labelled(kept, "text", "label"), "the model's held-out split"
     raise LeptonError(E.E1703, model=teacher.folder)
 
 
-def _training(teacher: Teacher, given: str | Path | LabelledSet | None, text: str,
-              label: str) -> LabelledSet:
+def _training(teacher: Teacher, given: str | Path | LabelledSet | None,
+              columns: Columns) -> LabelledSet:
     if isinstance(given, LabelledSet):
         return given
-    if given is not None:
-        return read_labelled(given, text, label)
-    source = str(teacher.manifest.data.get("source") or "")
-    if source and Path(source).is_file():
-        return read_labelled(source, text, label)
+    source = given if given is not None else str(teacher.manifest.data.get("source") or "")
+    if given is not None or (source and Path(source).is_file()):
+        return read_labelled(source, columns.text, columns.label, columns.label_sep)
     raise LeptonError(E.E1704, model=teacher.folder, source=source or "unrecorded data")
 
 

@@ -26,6 +26,8 @@ class LabelledSet:
     labels: list[list[str]]
     source: str = "<memory>"
     rows: list[int] = field(default_factory=list)  # 1-based source rows, for messages
+    #: The columns read from the source ({"text": …, "label": …, "label_sep": …}).
+    columns: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -50,6 +52,7 @@ class LabelledSet:
             [self.labels[i] for i in indices],
             self.source,
             [self.rows[i] for i in indices],
+            self.columns,
         )
 
     def __add__(self, other: LabelledSet) -> LabelledSet:
@@ -82,7 +85,7 @@ def with_descriptions(data: LabelledSet, descriptions: Mapping[str, str]) -> Lab
     """
     return LabelledSet(data.texts + list(descriptions.values()),
                        data.labels + [[label] for label in descriptions], data.source,
-                       data.rows + [0] * len(descriptions))
+                       data.rows + [0] * len(descriptions), data.columns)
 
 
 def read_descriptions(path: str | Path) -> dict[str, str]:
@@ -165,7 +168,8 @@ def _from_rows(
         raise LeptonError(
             E.E504, path=source, column=label, count=len(bad_label), rows=_row_list(bad_label)
         )
-    return LabelledSet(texts, labels, source)
+    return LabelledSet(texts, labels, source,
+                       columns={"text": text, "label": label, "label_sep": label_sep})
 
 
 def _row_list(rows: list[int], shown: int = 10) -> str:

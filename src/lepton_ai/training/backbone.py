@@ -29,6 +29,18 @@ from lepton_ai.settings import settings
 LENGTH_GROUP = 8
 
 
+def pad_id_lists(batch: Sequence[Sequence[int]], pad_id: int, mask_dtype: torch.dtype = torch.long
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids padded with ``pad_id`` to the longest list (at least 1), and the mask."""
+    length = max(1, max(len(ids) for ids in batch))
+    input_ids = torch.full((len(batch), length), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), length), dtype=mask_dtype)
+    for row, ids in enumerate(batch):
+        input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+        mask[row, : len(ids)] = 1
+    return input_ids, mask
+
+
 class SentenceBackbone(nn.Module):
     """A Hugging Face encoder plus pooling and L2 normalisation, trainable in torch."""
 
@@ -64,13 +76,7 @@ class SentenceBackbone(nn.Module):
 
     def pad(self, batch: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         """Pad a batch of id lists to its longest member."""
-        length = max(len(ids) for ids in batch)
-        input_ids = torch.full((len(batch), length), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), length), dtype=torch.long)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-            mask[row, : len(ids)] = 1
-        return input_ids, mask
+        return pad_id_lists(batch, self.pad_id)
 
     def token_states(self, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Last hidden states, ``(batch, length, dim)``."""

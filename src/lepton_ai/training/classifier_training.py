@@ -259,6 +259,7 @@ def train_one(
             "train_examples": len(train_set), "eval_examples": len(evaluation),
             "label_counts": dict(train_set.label_counts()),
             "length_counts": length_counts(train_set.texts), "source": train_set.source,
+            **({"columns": train_set.columns} if train_set.columns else {}),
             "train_seconds": round(seconds, 1), "trainable_parameters": result.trainable_parameters,
             "peak_rss_mb": peak_rss_mb(), "chosen": result.chosen,
             "encoder_method": (previous.encoder_method if previous is not None
