@@ -62,3 +62,17 @@ def test_a_three_layer_student_keeps_the_teachers_answers(teacher: Path,
                                         "--precision", "int8"])
     assert exported.exit_code == 0, exported.output
     assert sum(p.stat().st_size for p in (tmp_path / "b").iterdir()) < 25e6
+
+
+def test_quantize_alone_keeps_the_answers_in_a_quarter_of_the_bytes(teacher: Path,
+                                                                   tmp_path: Path) -> None:
+    from lepton_ai.compression.measurement import size_mb
+
+    out = tmp_path / "int8"
+    done = CliRunner().invoke(app, ["compress", str(teacher), "--out", str(out),
+                                    "--quantize", "int8"])
+    assert done.exit_code == 0, done.output
+    assert size_mb(out) < 0.35 * size_mb(teacher)  # MiniLM: 91 MB of weights → 23 MB
+    texts = [text for text, _ in _rows("test", 20)]
+    assert lai.load(out).predict(texts) == lai.load(teacher, precision="int8").predict(texts)
+    assert lai.load(out).manifest.method == "quantize"

@@ -79,7 +79,8 @@ def advice(plan: CompressionPlan) -> str:
     if plan.quantize_only:
         return "fp32 (leave --quantize out), or a distilled student (--distil --layers 3)"
     if plan.static:
-        return "a transformer student instead (--distil --layers 3)"
+        return (f"more epochs (--epochs {plan.settings.epochs + 4}), unlabelled in-domain "
+                "text (--unlabelled FILE), or a transformer student (--distil --layers 3)")
     tips = []
     if plan.layers is not None:
         tips.append(f"more layers (--layers {plan.layers + 1})")
