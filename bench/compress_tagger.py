@@ -4,6 +4,11 @@
                                                                   # bench/results/anem-tagger-e8)
     .venv/bin/python bench/compress_tagger.py --teacher bench/results/anem-tagger-e8 \
         --test ../shared/data/anem/CONLL-format/data/AnEM.test --layers 3
+    .venv/bin/python bench/train_ner.py conll --method full --epochs 2    # CoNLL teacher
+    .venv/bin/python bench/compress_tagger.py \
+        --teacher bench/results/models/ner-conll-full-s42 \
+        --data ../shared/data/conll2003/eng.train --eval ../shared/data/conll2003/eng.testa \
+        --test ../shared/data/conll2003/eng.testb --layers 3
 
 The student trains on the teacher's training file minus the split `lai train` held out
 (same seed and share). It learns the teacher's token scores and the gold tags, its
@@ -37,6 +42,11 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=None,
+                        help="the teacher's training file (default: the one it records)")
+    parser.add_argument("--eval", type=Path, default=None,
+                        help="the split the teacher was validated on (default: the split "
+                        "lai train held out); the student is chosen and gated on it")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--measure-only", action="store_true",
                         help="re-measure a student compressed before (a quiet machine)")
@@ -48,7 +58,8 @@ def main() -> None:
     if not args.measure_only:
         with LoadMeter([os.getpid()]) as meter:
             started = time.perf_counter()
-            result = compress(args.teacher, out, max_drop=100, resume=args.resume, **options)
+            result = compress(args.teacher, out, data=args.data, eval_data=args.eval,
+                              max_drop=100, resume=args.resume, **options)
             seconds = time.perf_counter() - started
         compress_load = meter.foreign_cores
     rounds = []

@@ -27,11 +27,11 @@ def compress_command(
     prune_layers: Annotated[int | None, typer.Option(
         "--prune-layers", help="Layers to remove, least important first.")] = None,
     static: Annotated[bool, typer.Option(
-        "--static", help="A static-embedding student (model2vec) with a new head: the "
-        "cheapest machines.")] = False,
+        "--static", help="A static-embedding student (model2vec) trained on the "
+        "teacher: the cheapest machines.")] = False,
     quantize: Annotated[str, typer.Option(
         "--quantize", help="int8, fp32, or auto: the faster one here that keeps "
-        "accuracy.")] = "auto",
+        "accuracy. int8 alone: the same model stored as int8 ONNX.")] = "auto",
     data: Annotated[Path | None, typer.Option(
         "--data", help="The labelled training file (default: the one the model "
         "records).")] = None,
