@@ -36,6 +36,30 @@ def test_estimates_grow_with_the_work_each_method_does() -> None:
             > estimate_seconds("head", config, PACE, train=100, valid=0))
 
 
+def test_a_head_estimate_counts_the_ngram_fit_the_data_turns_on() -> None:
+    from lepton_ai.data.labelled import LabelledSet
+    from lepton_ai.models.registry import resolve
+
+    def chooser(per_label: int, **options: object) -> method_choice.MethodChooser:
+        labels = [label for label in ("a", "b", "c") for _ in range(per_label)]
+        data = LabelledSet.from_lists([f"text {i}" for i in range(len(labels))], labels)
+        size = method_choice.RunSize.of(data, valid=30)
+        found = method_choice.MethodChooser(TrainConfig.from_options(**options),
+                                            resolve("all-MiniLM-L6-v2"), size)
+        found._pace = PACE
+        return found
+
+    assert method_choice.RunSize.of(LabelledSet.from_lists(["x"] * 60, ["a"] * 60), 0
+                                    ).ngrams_by_data
+    big = chooser(100)  # ≥ NGRAM_MIN_PER_LABEL per label: `head` fits n-grams too
+    assert big.size.ngrams_by_data
+    assert big.seconds("head") > chooser(100, ngrams=False).seconds("head")
+    assert big.seconds("head") == pytest.approx(chooser(100, ngrams=True).seconds("head"))
+    small = chooser(5)
+    assert not small.size.ngrams_by_data
+    assert small.seconds("head") == pytest.approx(chooser(5, ngrams=False).seconds("head"))
+
+
 def test_time_is_said_in_words_with_the_quickest_method_when_it_is_long() -> None:
     assert spoken(3) == "about 5 s" and spoken(41) == "about 45 s"
     assert spoken(600) == "about 10 minutes" and spoken(9000) == "about 2.5 hours"
