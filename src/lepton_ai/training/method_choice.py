@@ -46,15 +46,18 @@ class RunSize:
     ngrams_by_data: bool = False
 
     @classmethod
-    def of(cls, train_set: LabelledSet, valid: int, old_eval: int = 0) -> RunSize:
-        """The size of a run on ``train_set``."""
+    def of(cls, train_set: LabelledSet, valid: int, old_eval: int = 0,
+           ngrams: bool | None = None) -> RunSize:
+        """The size of a run on ``train_set`` (``ngrams``: whether the head it refits
+        weighs n-grams, for an update; None: as the data decides)."""
         texts = list(train_set.texts)
         if len(texts) > LENGTH_SAMPLE:
             texts = random.Random(0).sample(texts, LENGTH_SAMPLE)
         counts = list(train_set.label_counts().values())
         by_data = (not train_set.multi_label and bool(counts)
                    and median(counts) >= NGRAM_MIN_PER_LABEL)
-        return cls(len(train_set), valid, old_eval, texts, by_data)
+        return cls(len(train_set), valid, old_eval, texts,
+                   by_data if ngrams is None else ngrams)
 
 
 @dataclass(frozen=True)
