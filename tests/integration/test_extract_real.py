@@ -59,3 +59,29 @@ def test_the_command_reads_a_folder_with_a_scan(tmp_path: Path) -> None:
     assert [v["value"] for v in first["fields"]["parties"]] == ["张伟", "李娜"]
     assert second["fields"]["court"]["value"] == "上海市浦东新区人民法院"
     assert second["fields"]["court"]["page"] == 1 and second["fields"]["court"]["box"]
+
+
+def test_a_relation_between_fields_is_classified_by_examples() -> None:
+    schema = {"fields": {
+        "person": {"type": "dictionary", "terms": ["马云", "马化腾"], "many": True},
+        "company": {"type": "dictionary", "terms": ["阿里巴巴", "腾讯"], "many": True},
+        "city": {"type": "dictionary", "terms": ["杭州", "深圳"], "many": True},
+    }, "relations": {
+        "founded": {"head": "person", "tail": "company", "label": "founded", "threshold": 0,
+                    "examples": {
+                        "founded": ["<e1>雷军</e1>创办了<e2>小米</e2>",
+                                    "<e1>李彦宏</e1>创立了<e2>百度</e2>"],
+                        "located": ["<e1>小米</e1>位于<e2>北京</e2>",
+                                    "<e1>百度</e1>总部在<e2>北京</e2>"]}},
+        "based_in": {"head": "company", "tail": "city", "label": "located", "threshold": 0,
+                     "examples": {
+                         "founded": ["<e1>雷军</e1>创办了<e2>小米</e2>"],
+                         "located": ["<e1>小米</e1>位于<e2>北京</e2>",
+                                     "<e1>百度</e1>总部在<e2>北京</e2>"]}},
+    }}
+    result = lai.extract("马云创办了阿里巴巴。阿里巴巴位于杭州。", schema)
+    founded = [(r.head.value, r.tail.value) for r in result.relations["founded"]]
+    assert founded == [("马云", "阿里巴巴")]
+    based = [(r.head.value, r.tail.value, r.relation) for r in result.relations["based_in"]]
+    assert based == [("阿里巴巴", "杭州", "located")]
+    assert 0 < result.relations["founded"][0].score <= 1

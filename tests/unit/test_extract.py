@@ -70,6 +70,33 @@ def empty_folder(tmp_path: Path) -> Path:
     return empty
 
 
+CONTRACT = {"fields": {
+    "party": {"type": "dictionary", "terms": ["Acme Corp", "Beta LLC", "Gamma Inc"],
+              "many": True},
+    "amount": {"type": "pattern", "pattern": r"\$[\d,]+", "many": True},
+    "drug": {"type": "dictionary", "terms": ["metformin"]},
+    "dose": {"type": "pattern", "pattern": r"\d+(?:\.\d+)? ?(?:mg|g)\b"},
+}, "relations": {
+    "owes": {"head": "party", "tail": "amount"},
+    "dose_of": {"head": "drug", "tail": "dose", "label": "dose"},
+}}
+
+
+def test_relations_pair_each_head_with_its_value_in_the_sentence() -> None:
+    text = ("Acme Corp shall pay $5,000 and Beta LLC shall pay $7,000. Gamma Inc owes "
+            "nothing.\nTake 0.5 g of metformin daily.")
+    result = extract(text, CONTRACT)
+    owes = [(r.head.value, r.tail.value, r.relation) for r in result.relations["owes"]]
+    # the first amount after each party, never one from another sentence
+    assert owes == [("Acme Corp", "$5,000", "party→amount"),
+                    ("Beta LLC", "$7,000", "party→amount")]
+    dose = result.relations["dose_of"]
+    assert [(r.head.value, r.tail.value, r.relation) for r in dose] == [
+        ("metformin", "0.5 g", "dose")]  # no dose after the drug: the closest before it
+    assert all(r.score == 1.0 for r in result.relations["owes"])  # rules are certain
+    assert extract("Gamma Inc owes nothing.", CONTRACT).relations["owes"] == []
+
+
 @pytest.mark.parametrize(("schema", "message"), [
     ({"fields": {"x": {"type": "entiy", "label": "DATE"}}}, "Did you mean 'entity'"),
     ({"fields": {"x": {"type": "pattern", "patern": "a"}}}, "Did you mean 'pattern'"),
@@ -77,6 +104,10 @@ def empty_folder(tmp_path: Path) -> Path:
     ({"fields": {"x": {"type": "dictionary"}}}, "needs terms or terms_file"),
     ({"fields": {}}, "fields"),
     (["not", "a", "mapping"], "not a mapping"),
+    ({"fields": {"party": {"type": "pattern", "pattern": "x"}},
+      "relations": {"r": {"head": "partyy", "tail": "party"}}}, "Did you mean 'party'"),
+    ({"fields": {"a": {"type": "pattern", "pattern": "x"}},
+      "relations": {"r": {"head": "a", "tail": "a", "treshold": 0.2}}}, "Did you mean 'threshold'"),
 ])
 def test_schema_mistakes_are_named(schema: object, message: str) -> None:
     with pytest.raises(LeptonError, match="LAI-E1501") as raised:

@@ -11,12 +11,16 @@ A schema (YAML or a dict) lists the fields wanted and how each is found:
 
 ``lai.extract(text | Document | path, schema)`` gives one :class:`Extraction` per
 document: each field's value(s) with offsets, the sentence that holds it (evidence),
-a confidence, and for OCR'd documents the page and box.
+a confidence, and for OCR'd documents the page and box. A schema's ``relations`` say
+which value of one field goes with which of another (the amount a party owes, the
+dose of a drug): classified by a relation model or examples, or the nearest value in
+the sentence (:mod:`~lepton_ai.solutions.extract.linking`).
 """
 
 from __future__ import annotations
 
-from lepton_ai.solutions.extract.extractor import Extraction, FieldValue, extract
+from lepton_ai.solutions.extract.extractor import Extraction, extract
 from lepton_ai.solutions.extract.schema import Schema, load_schema
+from lepton_ai.solutions.extract.values import FieldValue, RelationValue
 
-__all__ = ["Extraction", "FieldValue", "Schema", "extract", "load_schema"]
+__all__ = ["Extraction", "FieldValue", "RelationValue", "Schema", "extract", "load_schema"]

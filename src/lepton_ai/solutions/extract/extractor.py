@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lepton_ai.documents import DOCUMENT_SUFFIXES, Document, ocr
 from lepton_ai.errors import E, LeptonError
+from lepton_ai.solutions.extract.linking import link
 from lepton_ai.solutions.extract.schema import FieldSpec, Schema, load_schema
+from lepton_ai.solutions.extract.values import FieldValue, RelationValue
 from lepton_ai.tasks.ner import ner
 from lepton_ai.text.sentences import sentence_spans
 
@@ -26,25 +28,13 @@ MAX_VALUE_CHARS = 120
 
 
 @dataclass(frozen=True)
-class FieldValue:
-    """One value: ``text[start:end]``, the sentence that holds it, how sure, and for a
-    scanned document its page and box."""
-
-    value: str
-    start: int
-    end: int
-    confidence: float
-    evidence: str
-    page: int | None = None
-    box: tuple[float, float, float, float] | None = None
-
-
-@dataclass(frozen=True)
 class Extraction:
-    """The fields of one document: a value, a list (``many``) or None when not found."""
+    """The fields of one document: a value, a list (``many``) or None when not found;
+    and the schema's relations between them (each a list)."""
 
     document: str
     fields: dict[str, FieldValue | list[FieldValue] | None]
+    relations: dict[str, list[RelationValue]] = field(default_factory=dict)
 
 
 Found = list[tuple[int, int, float]]
@@ -72,14 +62,22 @@ def extract(documents: str | Path | Document | Sequence[str | Path | Document],
         if spec.type != "entity":
             rule = RuleField.of(spec, chosen)
             found[field_name] = [rule.find(text) if rule else [] for text in texts]
+    sentences = [sentence_spans(text) or [(0, len(text))] for text in texts]
+    values = {field_name: [[_value(text, span, spans) for span in sorted(found[field_name][i])]
+                           for i, (text, spans) in enumerate(zip(texts, sentences,
+                                                                 strict=True))]
+              for field_name in chosen.fields}
+    linked = {name: link(spec, texts, values[spec.head], values[spec.tail], sentences,
+                         chosen.base_dir) for name, spec in chosen.relations.items()}
     results = []
-    for index, (name, text) in enumerate(zip(names, texts, strict=True)):
-        sentences = sentence_spans(text) or [(0, len(text))]
+    for index, name in enumerate(names):
         fields: dict[str, FieldValue | list[FieldValue] | None] = {}
         for field_name, spec in chosen.fields.items():
-            values = [_value(text, span, sentences) for span in sorted(found[field_name][index])]
-            fields[field_name] = values if spec.many else (values[0] if values else None)
-        results.append(Extraction(name, fields))
+            found_values = values[field_name][index]
+            fields[field_name] = found_values if spec.many else (
+                found_values[0] if found_values else None)
+        results.append(Extraction(name, fields, {relation: found_links[index] for relation,
+                                                 found_links in linked.items()}))
     return results[0] if single else results
 
 

@@ -52,13 +52,35 @@ _NEEDS = {"entity": ("label",), "pattern": ("pattern",), "dictionary": ("terms",
           "key_value": ("keys",)}
 
 
+class RelationSpec(BaseModel):
+    """Which value of one field goes with which value of another (``head`` → ``tail``).
+
+    With ``model`` (a relation model from ``lai train --task relations``) or
+    ``examples`` (marked sentences per relation type, as ``lai.relations`` takes them),
+    each head–tail pair in a sentence is classified and kept when its relation is
+    ``label`` (any relation when ``label`` is empty). With neither, each head value is
+    paired with the first tail value after it in its sentence, else the closest before.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    head: str
+    tail: str
+    description: str = ""
+    label: str | None = None
+    model: str | None = None
+    examples: dict[str, list[str]] | None = None
+    threshold: float = Field(0.5, ge=0.0, le=1.0)
+
+
 class Schema(BaseModel):
-    """A named set of fields."""
+    """A named set of fields, and the relations between them."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = "extraction"
     fields: dict[str, FieldSpec] = Field(min_length=1)
+    relations: dict[str, RelationSpec] = Field(default_factory=dict)
     base_dir: Path | None = Field(None, exclude=True)
 
     def terms(self, spec: FieldSpec) -> list[str]:
@@ -108,12 +130,22 @@ def load_schema(source: str | Path | dict[str, Any] | Schema) -> Schema:
             raise LeptonError(E.E1501, where=where,
                               problem=f"fields.{name} (type {spec.type}) needs "
                               + " or ".join(_NEEDS[spec.type]), hint="")
+    for name, relation in schema.relations.items():
+        for end in ("head", "tail"):
+            field_name = getattr(relation, end)
+            if field_name not in schema.fields:
+                close = difflib.get_close_matches(field_name, list(schema.fields), n=1)
+                raise LeptonError(E.E1501, where=where,
+                                  problem=f"relations.{name}.{end}: {field_name!r} is not "
+                                  f"one of the schema's fields ({', '.join(schema.fields)})",
+                                  hint=f" Did you mean {close[0]!r}?" if close else "")
     return schema
 
 
 def _closest(problem: Any) -> str:
     given = str(problem["loc"][-1]) if problem["type"] == "extra_forbidden" else \
         str(problem.get("input", ""))
-    allowed = list(FieldSpec.model_fields) + list(FIELD_TYPES) + ["name", "fields"]
+    allowed = (list(FieldSpec.model_fields) + list(RelationSpec.model_fields)
+               + list(FIELD_TYPES) + ["name", "fields", "relations"])
     close = difflib.get_close_matches(given, allowed, n=1)
     return f" Did you mean {close[0]!r}?" if close else ""
