@@ -97,6 +97,45 @@ def test_relations_pair_each_head_with_its_value_in_the_sentence() -> None:
     assert extract("Gamma Inc owes nothing.", CONTRACT).relations["owes"] == []
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2023年9月18日", "2023-09-18"), ("二〇二三年九月十八日", "2023-09-18"),
+    ("September 18, 2023", "2023-09-18"), ("2023年9月", "2023-09"), ("2023年", "2023"),
+    ("yesterday", None),  # relative to a date the record does not give
+    ("18 September", None),  # no year
+])
+def test_dates_are_normalized_to_iso(value: str, expected: str | None) -> None:
+    from lepton_ai.solutions.extract.normalize import normalized_date
+
+    assert normalized_date(value) == expected
+
+
+@pytest.mark.parametrize(("value", "amount", "currency"), [
+    ("人民币12,000元", 12000, "CNY"), ("1.2万元", 12000, "CNY"), ("人民币壹万贰仟元整", 12000, "CNY"),
+    ("3亿美元", 3e8, "USD"), ("$3.5 million", 3.5e6, "USD"), ("€1.234,56", 1234.56, "EUR"),
+    ("HK$ 1,000", 1000, "HKD"), ("1,000", 1000, None),
+])
+def test_amounts_are_normalized_with_their_currency(value: str, amount: float,
+                                                    currency: str | None) -> None:
+    from lepton_ai.solutions.extract.normalize import normalized_amount
+
+    assert normalized_amount(value) == {"amount": pytest.approx(amount), "currency": currency}
+    assert normalized_amount("five dollars") is None
+
+
+def test_a_field_with_normalize_carries_both_forms() -> None:
+    text = "本院于二〇二三年九月十八日判决被告支付货款人民币壹万贰仟元。"
+    result = extract(text, {"fields": {
+        "date": {"type": "pattern", "pattern": r"[〇零一二三四五六七八九\d]{4}年[^日]{1,3}月[^日]{1,3}日",
+                 "normalize": "date"},
+        "amount": {"type": "pattern", "pattern": r"人民币[\d,.壹贰叁肆伍陆柒捌玖拾佰仟万]+元",
+                   "normalize": "amount"},
+        "court": {"type": "pattern", "pattern": "本院"}}})
+    assert result.fields["date"].normalized == "2023-09-18"
+    assert result.fields["amount"].value == "人民币壹万贰仟元"
+    assert result.fields["amount"].normalized == {"amount": 12000.0, "currency": "CNY"}
+    assert result.fields["court"].normalized is None
+
+
 @pytest.mark.parametrize(("schema", "message"), [
     ({"fields": {"x": {"type": "entiy", "label": "DATE"}}}, "Did you mean 'entity'"),
     ({"fields": {"x": {"type": "pattern", "patern": "a"}}}, "Did you mean 'pattern'"),
@@ -108,6 +147,7 @@ def test_relations_pair_each_head_with_its_value_in_the_sentence() -> None:
       "relations": {"r": {"head": "partyy", "tail": "party"}}}, "Did you mean 'party'"),
     ({"fields": {"a": {"type": "pattern", "pattern": "x"}},
       "relations": {"r": {"head": "a", "tail": "a", "treshold": 0.2}}}, "Did you mean 'threshold'"),
+    ({"fields": {"a": {"type": "pattern", "pattern": "x", "normalize": "dates"}}}, "'date'"),
 ])
 def test_schema_mistakes_are_named(schema: object, message: str) -> None:
     with pytest.raises(LeptonError, match="LAI-E1501") as raised:

@@ -11,6 +11,7 @@ from typing import Any
 from lepton_ai.documents import DOCUMENT_SUFFIXES, Document, ocr
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.solutions.extract.linking import link
+from lepton_ai.solutions.extract.normalize import normalize
 from lepton_ai.solutions.extract.schema import FieldSpec, Schema, load_schema
 from lepton_ai.solutions.extract.values import FieldValue, RelationValue
 from lepton_ai.tasks.ner import ner
@@ -63,10 +64,11 @@ def extract(documents: str | Path | Document | Sequence[str | Path | Document],
             rule = RuleField.of(spec, chosen)
             found[field_name] = [rule.find(text) if rule else [] for text in texts]
     sentences = [sentence_spans(text) or [(0, len(text))] for text in texts]
-    values = {field_name: [[_value(text, span, spans) for span in sorted(found[field_name][i])]
+    values = {field_name: [[_value(text, span, spans, spec.normalize)
+                            for span in sorted(found[field_name][i])]
                            for i, (text, spans) in enumerate(zip(texts, sentences,
                                                                  strict=True))]
-              for field_name in chosen.fields}
+              for field_name, spec in chosen.fields.items()}
     linked = {name: link(spec, texts, values[spec.head], values[spec.tail], sentences,
                          chosen.base_dir) for name, spec in chosen.relations.items()}
     results = []
@@ -171,8 +173,8 @@ class RuleField:
         return found
 
 
-def _value(text: str, span: tuple[int, int, float],
-           sentences: list[tuple[int, int]]) -> FieldValue:
+def _value(text: str, span: tuple[int, int, float], sentences: list[tuple[int, int]],
+           normalize_as: str | None = None) -> FieldValue:
     start, end, confidence = span
     evidence = next((text[s:e] for s, e in sentences if s <= start < e), text[start:end])
     page = box = None
@@ -180,5 +182,6 @@ def _value(text: str, span: tuple[int, int, float],
         lines = text.locate(start, end)
         if lines:
             page, box = lines[0].page, lines[0].box
-    return FieldValue(text[start:end], start, end, round(float(confidence), 4),
-                      evidence.strip(), page, box)
+    value = text[start:end]
+    return FieldValue(value, start, end, round(float(confidence), 4), evidence.strip(), page,
+                      box, normalize(normalize_as, value) if normalize_as else None)

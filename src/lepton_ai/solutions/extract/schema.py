@@ -23,6 +23,8 @@ class FieldSpec(BaseModel):
     type: Literal["entity", "pattern", "dictionary", "key_value"]
     description: str = ""
     many: bool = Field(False, description="Every value (a list), not only the first.")
+    normalize: Literal["date", "amount"] | None = Field(
+        None, description="Also give the value as an ISO date or as an amount and currency.")
     # entity
     label: str | None = None
     model: str | None = None

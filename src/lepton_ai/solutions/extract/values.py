@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class FieldValue:
     evidence: str
     page: int | None = None
     box: tuple[float, float, float, float] | None = None
+    #: With the field's ``normalize``: an ISO date ("2023-09-18", "2023-09", "2023") or
+    #: ``{"amount", "currency"}``; None when the value does not read as one.
+    normalized: Any = None
 
 
 @dataclass(frozen=True)
