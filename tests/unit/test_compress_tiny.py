@@ -197,6 +197,7 @@ def test_the_teachers_columns_are_read_without_being_named_again(
           out=teacher_dir, method="head")
     recorded = lai.load(teacher_dir).manifest.data["columns"]
     assert recorded == {"text": "sentence", "label": "topic", "label_sep": None}
+    assert "--text sentence --label topic" in (teacher_dir / "README.md").read_text()
     result = compress(teacher_dir, tmp_path / "renamed-int8", quantize="int8", max_drop=100)
     assert result.chosen.precision == "int8"
     compress(teacher_dir, tmp_path / "renamed-static", static=True, epochs=1, max_drop=100)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
+from typing import Any
 
 from lepton_ai.artifacts.manifest import Manifest
 
@@ -76,8 +78,8 @@ def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = N
         "## Reproduce",
         "",
         "```",
-        f"lai train {data.get('source')} --method {manifest.method} "
-        f"--base {manifest.base_model} {options}".rstrip()
+        f"lai train {data.get('source')}{_column_options(data.get('columns') or {})} "
+        f"--method {manifest.method} --base {manifest.base_model} {options}".rstrip()
         + (" --label-descriptions FILE" if data.get("label_descriptions") else ""),
         "```",
         "",
@@ -91,3 +93,12 @@ def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = N
             "or train with `--no-keep-data` if the data must not travel with the model."
         )
     card.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _column_options(columns: dict[str, Any]) -> str:
+    """``--text``/``--label``/``--label-sep`` where training read other columns than the
+    defaults."""
+    parts = [f" --{flag} {shlex.quote(str(columns[key]))}" for key, flag, default in (
+        ("text", "text", "text"), ("label", "label", "label"), ("label_sep", "label-sep", None))
+        if columns.get(key) not in (None, default)]
+    return "".join(parts)
