@@ -993,8 +993,8 @@ class E(Enum):
         "lai compress was given nothing to do (--quantize {quantize} alone keeps the model "
         "as it is). Give a method: --distil --layers N (a shallower student), "
         "--prune-heads FRACTION, --prune-layers N, --static (static token vectors), or "
-        "--quantize int8 on its own (the same model at int8: about a quarter of the size "
-        "on disk)."
+        "--quantize int8 on its own (the same model, its encoder at int8: about a quarter of "
+        "its size on disk)."
     )
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.serve.responses import JSONBytes
 from lepton_ai.serve.security import require_api_key
+from lepton_ai.serve.training_jobs import COMPRESSIONS
 
 router = APIRouter(prefix="/v1/train", dependencies=[Depends(require_api_key)],
                    tags=["training"])
@@ -22,6 +23,8 @@ router = APIRouter(prefix="/v1/train", dependencies=[Depends(require_api_key)],
 #: How often the event stream looks for new lines of a running job.
 POLL_S = 0.25
 Method = Literal["auto", "head", "fewshot", "lora", "full"]
+#: A key of COMPRESSIONS (one list, so the console's choices and the route agree).
+CompressionName = Literal[tuple(COMPRESSIONS)]  # type: ignore[valid-type]
 
 
 class Columns(BaseModel):
@@ -61,13 +64,11 @@ class StartCompression(BaseModel):
 
     model: str = Field(..., min_length=1, max_length=200)
     version: str | None = Field(None, max_length=64, description="Default: the current one.")
-    method: Literal["prune-layers", "prune-heads", "distil", "static"] = "prune-layers"
+    method: CompressionName = "prune-layers"  # type: ignore[valid-type]
 
 
 @router.get("/compressions", summary="Compressions, each with a one-line explanation")
 async def compressions() -> Any:
-    from lepton_ai.serve.training_jobs import COMPRESSIONS
-
     return JSONBytes({name: explained for name, (_, explained) in COMPRESSIONS.items()})
 
 

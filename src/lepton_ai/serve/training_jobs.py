@@ -49,10 +49,10 @@ COMPRESSIONS = {
                     "importance, then recover: minutes."),
     "distil": (["--distil", "--layers", "3"], "Train a 3-layer student on the model's outputs: "
                "the strongest compression of the three; up to ~20 minutes."),
-    "static": (["--static"], "A static-embedding student (model2vec) with the head retrained: "
-               "the cheapest machines; a few minutes."),
+    "static": (["--static"], "A static-embedding student (model2vec) trained on the "
+               "model's outputs: the cheapest machines; a few minutes."),
     "quantize": (["--quantize", "int8"], "The same model with its encoder stored as int8 "
-                 "ONNX: a quarter of the size on disk, no training; under a minute."),
+                 "ONNX (a quarter of its float size), no training; under a minute."),
 }
 #: Training and compression processes run at once.
 MAX_RUNNING = 1
@@ -262,15 +262,7 @@ class TrainingJobs:
         settings = {"text": text, "label": label, "method": method}
         if from_model is not None:
             settings["from"] = str(from_model)
-        with self._lock:
-            running = [job for job in self._jobs.values() if job.status == "running"]
-            for job in running:
-                if job.upload == upload_id and job.settings == settings:
-                    raise LeptonError(E.E820, upload=upload_id, job=job.id)
-            if len(running) >= MAX_RUNNING:
-                raise LeptonError(E.E821, running=len(running))
-            job = self._new_job(upload_id, settings, upload)
-        return job
+        return self._start(upload_id, settings, upload, shown=upload_id)
 
     def resume(self, job_id: str) -> Job:
         """Continue a cancelled or failed run from its last checkpoint, in its folder
@@ -297,23 +289,25 @@ class TrainingJobs:
         """Start ``lai compress`` on a served model's folder (``method``: a key of
         :data:`COMPRESSIONS`); the same limits as training (LAI-E820, LAI-E821)."""
         settings = {"compress": method, "model": served, "path": str(model)}
+        return self._start("", settings, None, shown=served)
+
+    def _start(self, upload_id: str, settings: dict[str, str], upload: Upload | None, *,
+               shown: str) -> Job:
+        """A new run, unless the same one runs (LAI-E820, naming ``shown``) or
+        ``MAX_RUNNING`` do (LAI-E821)."""
         with self._lock:
             running = [job for job in self._jobs.values() if job.status == "running"]
             for job in running:
-                if job.settings == settings:
-                    raise LeptonError(E.E820, upload=served, job=job.id)
+                if job.upload == upload_id and job.settings == settings:
+                    raise LeptonError(E.E820, upload=shown, job=job.id)
             if len(running) >= MAX_RUNNING:
                 raise LeptonError(E.E821, running=len(running))
-            job = self._new_job("", settings, None)
-        return job
-
-    def _new_job(self, upload_id: str, settings: dict[str, str], upload: Upload | None) -> Job:
-        job_id = f"j-{uuid.uuid4().hex[:12]}"
-        folder = self.folder / "jobs" / job_id
-        folder.mkdir(parents=True)
-        job = Job(job_id, upload_id, settings, folder,
-                  self._launch(self._command(settings, folder, upload), folder))
-        self._jobs[job_id] = job
+            job_id = f"j-{uuid.uuid4().hex[:12]}"
+            folder = self.folder / "jobs" / job_id
+            folder.mkdir(parents=True)
+            job = Job(job_id, upload_id, settings, folder,
+                      self._launch(self._command(settings, folder, upload), folder))
+            self._jobs[job_id] = job
         return job
 
     @staticmethod

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from lepton_ai.artifacts.head_weights import HEAD_FILE, NGRAM_FILE, HeadWeights
+from lepton_ai.artifacts.head_weights import HEAD_FILE, HeadWeights
 from lepton_ai.artifacts.manifest import Manifest, check_output_folder
 from lepton_ai.artifacts.staging import CHECKPOINTS, staged
 from lepton_ai.data.labelled import (
@@ -224,7 +224,7 @@ def train_one(
     old_eval_size = len(previous.old_eval) if previous and previous.old_eval else 0
     # an update that refits the head on the previous encoder keeps the previous head's
     # n-grams, or their absence (_continue_from); otherwise the data decides
-    kept_ngrams = ((previous.folder / NGRAM_FILE).is_file()
+    kept_ngrams = (previous.model.head.ngrams is not None
                    if previous is not None and previous.manifest.encoder != "base" else None)
     choice = MethodChooser(config, spec, RunSize.of(train_set, len(evaluation), old_eval_size,
                                                     ngrams=kept_ngrams)

@@ -17,7 +17,7 @@ from statistics import median
 
 from lepton_ai.data.labelled import LabelledSet
 from lepton_ai.models.registry import HF_ENCODER, ModelSpec
-from lepton_ai.training.train_config import FEWSHOT_MAX_PER_LABEL, NGRAM_MIN_PER_LABEL, TrainConfig
+from lepton_ai.training.train_config import FEWSHOT_MAX_PER_LABEL, TrainConfig, ngrams_by_data
 
 #: An update of at most this many new examples may take the fast path (head only).
 SMALL_UPDATE_EXAMPLES = 50
@@ -53,9 +53,8 @@ class RunSize:
         texts = list(train_set.texts)
         if len(texts) > LENGTH_SAMPLE:
             texts = random.Random(0).sample(texts, LENGTH_SAMPLE)
-        counts = list(train_set.label_counts().values())
-        by_data = (not train_set.multi_label and bool(counts)
-                   and median(counts) >= NGRAM_MIN_PER_LABEL)
+        by_data = ngrams_by_data(list(train_set.label_counts().values()),
+                                 train_set.multi_label)
         return cls(len(train_set), valid, old_eval, texts,
                    by_data if ngrams is None else ngrams)
 

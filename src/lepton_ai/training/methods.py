@@ -25,7 +25,7 @@ from lepton_ai.models.encoders import Encoder
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.training.method_catalog import training_method
 from lepton_ai.training.outcome import Outcome
-from lepton_ai.training.train_config import NGRAM_MIN_PER_LABEL, TrainConfig
+from lepton_ai.training.train_config import TrainConfig, ngrams_by_data
 
 L2_GRID = (1e-4, 1e-3, 1e-2)
 #: Inverse L2 strength of the vectors + n-grams logistic regression (scikit-learn's C).
@@ -181,10 +181,10 @@ def wants_ngrams(job: Job) -> bool:
     """The ``ngrams`` option, or (``None``) whether the data is large enough to use them."""
     if job.config.ngrams is not None:
         return job.config.ngrams
-    if job.multi_label or job.config.head != "linear":
+    if job.multi_label or job.config.head != "linear":  # (multi-label targets are 2-D)
         return False
     counts = np.bincount(job.targets(job.train), minlength=len(job.labels))
-    return float(np.median(counts)) >= NGRAM_MIN_PER_LABEL
+    return ngrams_by_data(counts.tolist(), multi_label=False)
 
 
 def fit_best_lexical_head(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
+from statistics import median
 from typing import Any
 
 from lepton_ai.errors import E, LeptonError
@@ -17,6 +19,13 @@ ENCODER_METHODS = encoder_methods()
 FEWSHOT_MAX_PER_LABEL = 32
 #: ``ngrams=None`` turns n-gram features on when the median label has this many examples.
 NGRAM_MIN_PER_LABEL = 20
+
+
+def ngrams_by_data(label_counts: Sequence[int], multi_label: bool) -> bool:
+    """Whether ``ngrams=None`` turns n-gram features on for a linear head: single-label
+    data whose median label has at least :data:`NGRAM_MIN_PER_LABEL` examples."""
+    return (not multi_label and len(label_counts) > 0
+            and median(label_counts) >= NGRAM_MIN_PER_LABEL)
 
 
 @dataclass

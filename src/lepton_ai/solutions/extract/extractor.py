@@ -64,11 +64,11 @@ def extract(documents: str | Path | Document | Sequence[str | Path | Document],
             rule = RuleField.of(spec, chosen)
             found[field_name] = [rule.find(text) if rule else [] for text in texts]
     sentences = [sentence_spans(text) or [(0, len(text))] for text in texts]
-    values = {field_name: [[_value(text, span, spans, spec.normalize)
-                            for span in sorted(found[field_name][i])]
-                           for i, (text, spans) in enumerate(zip(texts, sentences,
-                                                                 strict=True))]
-              for field_name, spec in chosen.fields.items()}
+    values: dict[str, list[list[FieldValue]]] = {}
+    for field_name, spec in chosen.fields.items():
+        values[field_name] = [
+            [_value(text, span, spans, spec.normalize) for span in sorted(spans_found)]
+            for text, spans, spans_found in zip(texts, sentences, found[field_name], strict=True)]
     linked = {name: link(spec, texts, values[spec.head], values[spec.tail], sentences,
                          chosen.base_dir) for name, spec in chosen.relations.items()}
     results = []

@@ -9,6 +9,7 @@ relation); without, each head value takes the first tail value after it in its s
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 from lepton_ai.solutions.extract.schema import RelationSpec
@@ -51,12 +52,14 @@ def link(spec: RelationSpec, texts: list[str], heads: list[list[FieldValue]],
 
 def _same_sentence(heads: list[FieldValue], tails: list[FieldValue],
                    sentences: list[tuple[int, int]]) -> list[Pair]:
-    def sentence_of(value: FieldValue) -> int:
-        return next((i for i, (start, end) in enumerate(sentences)
-                     if start <= value.start < end), -1)
+    starts = [start for start, _ in sentences]
 
-    return [(h, t) for h in heads for t in tails
-            if sentence_of(h) == sentence_of(t) and (h.end <= t.start or t.end <= h.start)]
+    def sentence_of(value: FieldValue) -> int:  # sentences are in order and cover the text
+        return bisect_right(starts, value.start) - 1
+
+    tail_sentences = [sentence_of(t) for t in tails]
+    return [(h, t) for h in heads for t, sentence in zip(tails, tail_sentences, strict=True)
+            if sentence == sentence_of(h) and (h.end <= t.start or t.end <= h.start)]
 
 
 def _nearest(spec: RelationSpec, pairs: list[Pair]) -> list[RelationValue]:
