@@ -247,3 +247,36 @@ def test_runs_over_many_tokens_hand_their_arena_memory_back(tiny_encoder_dir, tm
     assert seen[0] is None
     assert seen[1] is not None
     assert seen[1].get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
+
+
+def test_the_onnx_file_leaves_the_slow_fusions_out(tiny_encoder_dir, tmp_cache):
+    import onnx
+
+    from lepton_ai.models import onnx_cache
+
+    encoder = load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32")
+    model_file = encoder.runtime.model_file  # type: ignore[attr-defined]
+    ops = {node.op_type for node in onnx.load(str(model_file)).graph.node}
+    assert "LayerNormalization" in ops  # the residual layer norms stay plain operators
+    assert not ops & {"SkipLayerNormalization", "BiasGelu"}
+    assert onnx_cache.SLOW_FUSIONS == ("SkipLayerNormFusion", "BiasGeluFusion")
+
+
+def test_a_long_list_is_tokenized_a_slice_ahead_with_the_same_vectors(
+        tiny_encoder_dir, tmp_cache, monkeypatch):
+    from lepton_ai.tasks import embed as embed_task
+
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    monkeypatch.setattr(embed_task, "SLICE", 3)
+    threads: list[str] = []
+    prepare = encoder.prepare
+
+    def watched(texts, *, role="query"):
+        threads.append(threading.current_thread().name)
+        return prepare(texts, role=role)
+
+    monkeypatch.setattr(encoder, "prepare", watched)
+    texts = [f"{text} {n}" for n in range(2) for text in TEXTS]  # 8 texts: 3 slices
+    vectors = embed_task.encode_texts(encoder, texts, show_progress=False)
+    np.testing.assert_allclose(vectors, encoder.encode(texts), atol=1e-6)
+    assert len(threads) == 3 and all(name.startswith("lepton-tokenize") for name in threads)

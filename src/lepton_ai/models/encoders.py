@@ -63,6 +63,26 @@ class Encoder(ABC):
         symmetric models ignore it.
         """
 
+    def prepare(self, texts: Sequence[str], *, role: Role = "query") -> PreparedTexts:
+        """The work :meth:`encode` does before running the model (tokenizing), done
+        now: a long job prepares its next slice while the model runs this one. The
+        default prepares nothing ahead."""
+        return PreparedTexts(list(texts), role)
+
+    def encode_prepared(self, prepared: PreparedTexts) -> np.ndarray:
+        """:meth:`encode` of texts :meth:`prepare` took."""
+        return self.encode(prepared.texts, role=prepared.role)
+
+
+@dataclass(frozen=True)
+class PreparedTexts:
+    """Texts ready to encode: with the tokenized windows where the encoder makes them."""
+
+    texts: list[str]
+    role: Role
+    pieces: list[_Piece] | None = None
+    chunked: int = 0
+
 
 @dataclass(frozen=True)
 class _Piece:
@@ -157,6 +177,15 @@ class TransformerEncoder(Encoder):
 
     def encode(self, texts: Sequence[str], *, role: Role = "query") -> np.ndarray:
         return self._encode_windows(*self.pieces(texts), len(texts))
+
+    def prepare(self, texts: Sequence[str], *, role: Role = "query") -> PreparedTexts:
+        pieces, chunked = self.pieces(texts)
+        return PreparedTexts(list(texts), role, pieces, chunked)
+
+    def encode_prepared(self, prepared: PreparedTexts) -> np.ndarray:
+        if prepared.pieces is None:
+            return self.encode(prepared.texts, role=prepared.role)
+        return self._encode_windows(prepared.pieces, prepared.chunked, len(prepared.texts))
 
     def encode_counted(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
         """Vectors of ``texts`` and each text's token count (special tokens included),

@@ -79,7 +79,13 @@ class CheckedModel:
 #: Bumped whenever the export, fusion or quantization recipe changes: files an older
 #: recipe built for the same weights are then built again, not reused (a pruned encoder
 #: once stayed unfused that way, served from a cache built before the fusion fix).
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3
+
+#: ONNX Runtime fusions left out, in the file and when a session loads it: its fused
+#: ``SkipLayerNormalization`` and ``BiasGelu`` CPU kernels took 33% of an int8 MiniLM
+#: batch, the plain ``Add`` + ``LayerNormalization`` + ``Gelu`` they replace 14%
+#: (int8 batches 1.20× faster, fp32 1.03×; docs/benchmarks.md, "Fusions left out").
+SLOW_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
 
 
 def cache_folder(info: FolderInfo, cache_dir: Path) -> Path:
@@ -235,7 +241,8 @@ _BERT_LIKE = ("bert", "roberta", "xlm-roberta", "distilbert")
 
 
 def _optimize(raw: Path, info: FolderInfo, out: Path) -> None:
-    """Fuse attention, layer norms and GELU with ONNX Runtime's BERT optimizer."""
+    """Fuse attention, embeddings and GELU with ONNX Runtime's BERT optimizer (not the
+    residual layer norms nor the bias into GELU: :data:`SLOW_FUSIONS`)."""
     import json as _json
 
     from onnxruntime.transformers.fusion_options import FusionOptions
@@ -252,13 +259,17 @@ def _optimize(raw: Path, info: FolderInfo, out: Path) -> None:
     level = fusion_log.level
     if kept:  # it warns that a layer's heads × head size is not the hidden size: intended
         fusion_log.setLevel(logging.ERROR)
+    fusions = FusionOptions(model_type)
+    fusions.enable_skip_layer_norm = False
+    fusions.enable_bias_skip_layer_norm = False
+    fusions.enable_bias_gelu = False
     try:
         optimized = optimize_model(
             str(raw),
             model_type=model_type,
             num_heads=0 if kept else int(config.get("num_attention_heads", 0)),
             hidden_size=0 if kept else int(config.get("hidden_size", 0)),
-            optimization_options=FusionOptions(model_type),
+            optimization_options=fusions,
         )
     finally:
         fusion_log.setLevel(level)

@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from lepton_ai.dependencies import require
+from lepton_ai.models.onnx_cache import SLOW_FUSIONS
 from lepton_ai.settings import settings
 
 #: With ``settings.release_arena`` (servers), a run over more tokens than this (batch ×
@@ -92,7 +93,8 @@ class OnnxRuntime:
         options.log_severity_level = 3
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         return ort.InferenceSession(
-            str(self._model_file), options, providers=["CPUExecutionProvider"]
+            str(self._model_file), options, providers=["CPUExecutionProvider"],
+            disabled_optimizers=list(SLOW_FUSIONS),
         )
 
     def _session_for(self, alone: bool):  # type: ignore[no-untyped-def]

@@ -100,8 +100,11 @@ def main():
     tokenizer = Tokenizer.from_file(str(HERE / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    session = onnxruntime.InferenceSession(str(HERE / "model.onnx"),
-                                           providers=["CPUExecutionProvider"])
+    # The fusions lai leaves out too (lepton_ai.models.onnx_cache.SLOW_FUSIONS): their
+    # CPU kernels are slower than the plain operators they replace.
+    session = onnxruntime.InferenceSession(
+        str(HERE / "model.onnx"), providers=["CPUExecutionProvider"],
+        disabled_optimizers=["SkipLayerNormFusion", "BiasGeluFusion"])
     head = dict(np.load(HERE / "head.npz", allow_pickle=False))
     ngrams = None
     if CONFIG.get("ngram_weight"):
