@@ -304,8 +304,8 @@ def test_a_tagger_compresses_into_a_smaller_tagger(
 def test_a_static_model_looks_its_words_up_and_gives_model2vecs_vectors(
     teacher: Path, tmp_path: Path
 ) -> None:
+    from lepton_ai.models.chunk_token_ids import ChunkTokenIds
     from lepton_ai.models.encoders import l2_normalize
-    from lepton_ai.models.static_tokens import ChunkTokenIds
 
     out = tmp_path / "static-lookup"
     compress(teacher, out, static=True, epochs=1, max_drop=100)

@@ -280,3 +280,27 @@ def test_a_long_list_is_tokenized_a_slice_ahead_with_the_same_vectors(
     vectors = embed_task.encode_texts(encoder, texts, show_progress=False)
     np.testing.assert_allclose(vectors, encoder.encode(texts), atol=1e-6)
     assert len(threads) == 3 and all(name.startswith("lepton-tokenize") for name in threads)
+
+
+def test_token_ids_come_chunk_by_chunk_from_a_cache_and_equal_the_tokenizers(
+        tiny_encoder_dir, tmp_cache):
+    from lepton_ai.models.chunk_token_ids import ChunkTokenIds
+
+    encoder = load_encoder(tiny_encoder_dir, backend="torch")
+    assert isinstance(encoder, TransformerEncoder) and encoder._chunk_ids is not None
+    texts = [*TEXTS, "", "  \t ", "Café, DÉJÀ-vu!", "stocks\x0bfell", "bank\u00a0card\u3000mat",
+             "银行card", "x" * (ChunkTokenIds.MAX_CHUNK_CHARS + 5), "the cat " * 50]
+    plain = [e.ids for e in encoder.tokenizer.encode_batch(texts, add_special_tokens=False)]
+    for _ in range(2):  # the cache empty, then holding the chunks
+        assert encoder._token_ids(texts) == plain
+    held = encoder._chunk_ids._ids
+    assert "cat" in held and not any(len(chunk) > ChunkTokenIds.MAX_CHUNK_CHARS for chunk in held)
+    assert not ChunkTokenIds.fits(_metaspace_tokenizer())
+
+
+def _metaspace_tokenizer():  # a SentencePiece-style pipeline: "▁" starts words, not chunks
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    tokenizer = Tokenizer(models.Unigram([("<unk>", 0.0), ("▁a", -1.0)], 0))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    return tokenizer

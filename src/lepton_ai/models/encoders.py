@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from lepton_ai.errors import W, warn
 from lepton_ai.models.batching import plan_batches, run_batches
+from lepton_ai.models.chunk_token_ids import ChunkTokenIds
 from lepton_ai.models.folder import FolderInfo
 from lepton_ai.models.registry import ModelSpec
 from lepton_ai.models.runtimes import Runtime
@@ -118,6 +119,8 @@ class TransformerEncoder(Encoder):
         # per batch and chunk instead.
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
+        self._chunk_ids = ChunkTokenIds(self.tokenizer) if ChunkTokenIds.fits(
+            self.tokenizer) else None
         self._prefix, self._suffix = self._special_tokens()
         pad = self.tokenizer.token_to_id("[PAD]")
         if pad is None:
@@ -147,6 +150,8 @@ class TransformerEncoder(Encoder):
         return self._windows(self._token_ids(texts))
 
     def _token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        if self._chunk_ids is not None:
+            return self._chunk_ids(texts)
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return [encoding.ids for encoding in encodings]
 
@@ -329,21 +334,18 @@ class StaticEncoder(Encoder):
             from model2vec import StaticModel
         except ImportError:
             raise LeptonError(E.E1708, requirement=spec.requirement or "model2vec") from None
-        from lepton_ai.models.static_tokens import ChunkTokenIds
-
         self.spec = spec
         self._model = StaticModel.from_pretrained(str(spec.path()))
-        #: model2vec's ids, word by word from a cache (1.7-2.4x the texts/s of
-        #: ``StaticModel.encode`` on BANKING77); None for tokenizers it does not fit.
-        self._token_ids = ChunkTokenIds.for_model(self._model)
+        #: model2vec's ids, chunk by chunk from a cache (1.7-2.4x the texts/s of
+        #: ``StaticModel.encode`` on BANKING77); None where that would not give
+        #: model2vec's vectors.
+        self._token_ids = _model2vec_ids(self._model)
 
     @property
     def dim(self) -> int:
         return int(self._model.dim)
 
     def encode(self, texts: Sequence[str], *, role: Role = "query") -> np.ndarray:
-        from lepton_ai.models.static_tokens import summed_rows
-
         items = list(texts)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -351,3 +353,31 @@ class StaticEncoder(Encoder):
             return l2_normalize(summed_rows(self._model.embedding, self._token_ids(items)))
         vectors = self._model.encode(items, show_progress_bar=False, use_multiprocessing=False)
         return l2_normalize(np.asarray(vectors, dtype=np.float32))
+
+
+def _model2vec_ids(model: Any) -> ChunkTokenIds | None:
+    """Cached ids for a model2vec ``StaticModel`` (its truncation and dropped unknown
+    token), or None for another tokenizer, token weights, a token mapping or a
+    quantized table."""
+    if (not ChunkTokenIds.fits(model.tokenizer) or model.weights is not None
+            or model.token_mapping is not None
+            or model.embedding.dtype not in (np.float32, np.float16)):
+        return None
+    max_tokens = model.max_length
+    return ChunkTokenIds(
+        model.tokenizer, max_tokens=max_tokens, dropped_id=model.unk_token_id,
+        max_chars=max_tokens * model.median_token_length if max_tokens is not None else None)
+
+
+def summed_rows(table: np.ndarray, ids: list[list[int]]) -> np.ndarray:
+    """Each id list's sum of ``table`` rows (zeros for an empty list), float32: the
+    direction of the mean, which normalising makes the same vector."""
+    lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
+    out = np.zeros((len(ids), table.shape[1]), dtype=np.float32)
+    filled = lengths > 0
+    if not filled.any():
+        return out
+    flat = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum()))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+    out[filled] = np.add.reduceat(table[flat].astype(np.float32, copy=False), starts, axis=0)
+    return out
