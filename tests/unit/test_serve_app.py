@@ -77,7 +77,10 @@ def test_predict_matches_the_python_api(client: TestClient,
     for result, row in zip(body["data"], expected, strict=True):
         assert list(result["scores"].values()) == pytest.approx(row.tolist(), abs=1e-5)
     single = client.post("/v1/models/topics/predict", json={"input": texts[0]}, headers=auth())
-    assert single.json()["data"] == body["data"][0]
+    alone, batched = single.json()["data"], body["data"][0]
+    assert (alone["label"], alone["labels"]) == (batched["label"], batched["labels"])
+    # a lone text runs on the multi-threaded session: sums may differ in the last bit
+    assert alone["scores"] == pytest.approx(batched["scores"], abs=2e-6)
 
 
 def test_limits_answer_413_with_the_flag_that_raises_them(client: TestClient) -> None:
