@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from _common import LoadMeter, code_version, record, stsb_sentences
+from lepton_ai.compression.probe import peak_rss_mb
 from lepton_ai.solutions.recommend import Recommender, build_recommender
 
 
@@ -77,11 +78,7 @@ def serve(folder: Path) -> None:
     recommender = Recommender(folder / "rec")
     for history in histories:
         recommender.recommend(history=history, k=10)
-    # VmHWM, not ru_maxrss: Linux keeps a process's ru_maxrss across fork and exec, so
-    # a child started by this large process would report the parent's peak.
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            print(round(int(line.split()[1]) / 1024))
+    print(round(peak_rss_mb()))  # VmHWM: ru_maxrss would report the parent's peak
 
 
 def main() -> None:

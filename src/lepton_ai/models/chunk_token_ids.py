@@ -28,7 +28,7 @@ class ChunkTokenIds:
     then tokens); ``dropped_id`` (model2vec drops the unknown token) is left out.
     """
 
-    #: Distinct chunks kept (~150 bytes each); the cache starts again empty past this.
+    #: Distinct chunks kept (a bound on memory); the cache starts again empty past this.
     MAX_CHUNKS = 100_000
     #: Longer chunks (URLs, hashes, runs without spaces) are tokenized but not kept.
     MAX_CHUNK_CHARS = 48

@@ -188,8 +188,7 @@ class TransformerEncoder(Encoder):
         return PreparedTexts(list(texts), role, pieces, chunked)
 
     def encode_prepared(self, prepared: PreparedTexts) -> np.ndarray:
-        if prepared.pieces is None:
-            return self.encode(prepared.texts, role=prepared.role)
+        assert prepared.pieces is not None  # this encoder's prepare always tokenizes
         return self._encode_windows(prepared.pieces, prepared.chunked, len(prepared.texts))
 
     def encode_counted(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:

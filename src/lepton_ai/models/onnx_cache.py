@@ -82,9 +82,10 @@ class CheckedModel:
 RECIPE_VERSION = 3
 
 #: ONNX Runtime fusions left out, in the file and when a session loads it: its fused
-#: ``SkipLayerNormalization`` and ``BiasGelu`` CPU kernels took 33% of an int8 MiniLM
-#: batch, the plain ``Add`` + ``LayerNormalization`` + ``Gelu`` they replace 14%
-#: (int8 batches 1.20× faster, fp32 1.03×; docs/benchmarks.md, "Fusions left out").
+#: ``SkipLayerNormalization`` and ``BiasGelu`` CPU kernels took 32% of an int8 MiniLM
+#: batch, the plain ``Add`` + ``LayerNormalization`` + ``Gelu`` they replace 15%
+#: (int8 batches 1.19-1.40× faster, fp32 1.06-1.14×: ``bench/ort_fusions.py``,
+#: docs/benchmarks.md, "Fusions left out").
 SLOW_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
 
 
