@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/extract_anem.py                    # train, evaluate, time
     .venv/bin/python bench/extract_anem.py --model models/anem --no-train
+    .venv/bin/python bench/extract_anem.py --method charcrf --model bench/results/anem-crf
 
 AnEM (../shared/data/anem, CC BY-SA 3.0; 11 anatomical types in PubMed abstracts and
 PMC extracts). The tagger is trained with ``lai.train(..., task="ner")`` on
@@ -51,13 +52,16 @@ def main() -> None:
     parser.add_argument("--model", default="bench/results/anem-tagger")
     parser.add_argument("--no-train", action="store_true")
     parser.add_argument("--epochs", type=int, default=None, help="default: the method's")
+    parser.add_argument("--method", default="auto",
+                        help="the tagger's training method (charcrf: the word BiLSTM-CRF)")
     args = parser.parse_args()
     with LoadMeter([os.getpid()]) as meter:
         started = time.perf_counter()
         if args.no_train:
             model = lai.load(args.model)
         else:
-            options = {"epochs": args.epochs} if args.epochs else {}
+            options: dict = {"epochs": args.epochs} if args.epochs else {}
+            options["method"] = args.method
             model = lai.train(DATA / "AnEM.train", task="ner", out=args.model, **options)
         train_seconds = time.perf_counter() - started
         scores = model.evaluate(DATA / "AnEM.test")
@@ -85,7 +89,7 @@ def main() -> None:
     found = sum(len(values or []) for result in results for name, values in result.fields.items()
                 if name in {kind.lower() for kind in TYPES})
     record("extract_anem", {
-        "code": code_version(), "epochs": args.epochs or "default",
+        "code": code_version(), "method": model.manifest.method, "epochs": args.epochs or "default",
         "train_seconds": round(train_seconds, 1),
         "test": {key: scores.get(key) for key in ("f1", "precision", "recall", "micro_f1")
                  if key in scores},

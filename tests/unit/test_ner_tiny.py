@@ -127,6 +127,53 @@ def test_char_crf_tagger_learns_chinese_entities(quiet: Path, tmp_path: Path) ->
     assert {"text": "王五", "label": "NAME", "start": 0, "end": 2} in again.predict(text)
 
 
+def _english_names(path: Path, names: list[str]) -> Path:
+    lines = []
+    for index, name in enumerate(names):
+        place = ["Paris", "Rome", "Oslo"][index % 3]
+        lines += [f"{name} B-PER", "flew O", "to O", f"{place} B-LOC", ". O", ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def test_word_crf_tagger_tags_english_names_it_never_saw(quiet: Path, tmp_path: Path) -> None:
+    """English text through charcrf: a word BiLSTM-CRF. Each training name is seen
+    once; an unseen capitalised word before "flew" must still be a name, from its
+    shape and the unknown-word row its once-seen words trained."""
+    rng = random.Random(0)
+    names = ["".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+             .capitalize() for _ in range(120)]
+    out = tmp_path / "en-crf"
+    tagger = train_tagger(_english_names(tmp_path / "en.conll", names), out=out,
+                          method="charcrf", epochs=6)
+    vocab = json.loads((out / "vocab.json").read_text())
+    assert vocab["units"] == "words" and "Xx" in vocab["features"]
+    assert "paris" in vocab["chars"] and "Paris" not in vocab["chars"]
+    found = lai.load(out).predict("Quorbex flew to Rome .")
+    assert {"text": "Quorbex", "label": "PER", "start": 0, "end": 7} in found
+    assert {"text": "Rome", "label": "LOC", "start": 16, "end": 20} in found
+    assert tagger.metrics["f1"] >= 0.9
+
+
+@pytest.mark.parametrize(("word", "shape"), [("IL-2", "X-d"), ("Lung", "Xx"), ("cells", "x"),
+                                             ("3.5mg", "d.dx"), ("p53", "xd")])
+def test_word_shapes(word: str, shape: str) -> None:
+    from lepton_ai.models.char_network import word_shape
+
+    assert word_shape(word) == shape
+
+
+def test_word_vocabulary_lowercases_and_zeroes_digits() -> None:
+    from lepton_ai.models.char_network import CharVocab
+
+    vocab = CharVocab.build([["The", "p53", "gene"], ["the", "P54", "gene"]], ["O"],
+                            units="words", min_bigram=1)
+    assert vocab.chars == ["<pad>", "<unk>", "gene", "p00", "the"]
+    words, suffixes, shapes = vocab.encode(["THE", "p99", "lung"])
+    assert words == [4, 3, 1] and suffixes[2] == 1  # "ung" never seen
+    assert [vocab.features[i] for i in shapes] == ["<unk>", "xd", "x"]  # "X": never seen
+
+
 def test_transformer_tagger_trains_and_reloads(
     quiet: Path, tiny_encoder_dir: Path, tmp_path: Path
 ) -> None:

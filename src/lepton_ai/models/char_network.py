@@ -4,12 +4,22 @@ that only tags (a server), and the same answers as the torch module that trains 
 
 Also here, because both sides need them: the vocabulary (:class:`CharVocab`) and the
 CRF's Viterbi decoding.
+
+The network reads three keys per token. For Chinese, a token is a character: the
+character, the character with its successor (bigram) and its jieba word hint. For
+other languages, a token is a word (``units="words"``): the word lower-cased with its
+digits as 0, its last three letters (suffix) and its shape (``Xx``, ``x-x``, ``d``),
+which carry a word the training data never had (Lample et al., 2016, use characters
+for the same reason).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -21,56 +31,91 @@ MAX_BIGRAMS = 6000
 
 @dataclass
 class CharVocab:
-    """Characters, bigrams and tags, with their indices (saved as JSON)."""
+    """Characters, bigrams and tags, with their indices (saved as JSON).
+
+    With ``units="words"`` the same three tables hold words, suffixes and word shapes
+    (see the module docstring)."""
 
     chars: list[str]
     bigrams: list[str]
     tags: list[str]
-    #: Word hints (``"B-ns"``...); empty for taggers trained without them.
+    #: Word hints (``"B-ns"``...) or word shapes; empty for taggers trained without them.
     features: list[str] = field(default_factory=list)
+    #: ``"chars"`` (Chinese) or ``"words"``.
+    units: str = "chars"
 
     @classmethod
     def build(
         cls, sentences: Sequence[Sequence[str]], tags: list[str], min_bigram: int = 2,
-        features: Sequence[Sequence[str]] = (), max_bigrams: int = MAX_BIGRAMS,
+        hints: bool = False, max_bigrams: int = MAX_BIGRAMS, units: str = "chars",
     ) -> CharVocab:
-        """Every training character and word hint; the ``max_bigrams`` most frequent
-        bigrams seen at least ``min_bigram`` times."""
+        """Every training character (word) and hint; the ``max_bigrams`` most frequent
+        bigrams (suffixes) seen at least ``min_bigram`` times."""
         from collections import Counter
 
-        chars = sorted({c for s in sentences for c in s})
-        counts = Counter(b for s in sentences for b in bigrams_of(s))
+        keyed = [token_keys(s, units, hints or units == "words") for s in sentences]
+        chars = sorted({c for first, _, _ in keyed for c in first})
+        counts = Counter(b for _, second, _ in keyed for b in second)
         common = [b for b, n in counts.most_common(max_bigrams) if n >= min_bigram]
         frequent = sorted(common)
-        hints = sorted({f for row in features for f in row})
+        found = sorted({f for _, _, third in keyed for f in third})
         return cls([PAD, UNK, *chars], [PAD, UNK, *frequent], list(tags),
-                   [PAD, UNK, *hints] if hints else [])
+                   [PAD, UNK, *found] if found else [], units)
 
-    def to_dict(self) -> dict[str, list[str]]:
+    def to_dict(self) -> dict[str, Any]:
         """For ``vocab.json``."""
         return asdict(self)
 
     def encode(self, tokens: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
-        """Character, bigram and word-hint indices of one sentence (no hints: [])."""
+        """Character (word), bigram (suffix) and hint (shape) indices of one sentence
+        (no hints: [])."""
+        first, second, third = token_keys(tokens, self.units, bool(self.features))
         char_index = self._index("chars")
         bigram_index = self._index("bigrams")
-        hints: list[int] = []
-        if self.features:
-            from lepton_ai.text.zh_words import word_features
-
-            hint_index = self._index("features")
-            hints = [hint_index.get(f, 1) for f in word_features(tokens)]
-        return (
-            [char_index.get(c, 1) for c in tokens],
-            [bigram_index.get(b, 1) for b in bigrams_of(tokens)],
-            hints,
-        )
+        hint_index = self._index("features")
+        return ([char_index.get(c, 1) for c in first], [bigram_index.get(b, 1) for b in second],
+                [hint_index.get(f, 1) for f in third])
 
     def _index(self, name: str) -> dict[str, int]:
         cache = self.__dict__.setdefault("_cache", {})
         if name not in cache:
             cache[name] = {item: i for i, item in enumerate(getattr(self, name))}
         return cache[name]
+
+
+def token_keys(tokens: Sequence[str], units: str,
+               hints: bool) -> tuple[list[str], list[str], list[str]]:
+    """The three keys of each token: character, bigram, jieba hint (``"chars"``); or
+    normalized word, suffix, shape (``"words"``). ``hints=False`` leaves the third empty."""
+    if units == "words":
+        keys = [_word_keys(token) for token in tokens]
+        return [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]
+    if units != "chars":
+        raise ValueError(f"units must be 'chars' or 'words', not {units!r}")
+    third: list[str] = []
+    if hints:
+        from lepton_ai.text.zh_words import word_features
+
+        third = word_features(tokens)
+    return list(tokens), bigrams_of(tokens), third
+
+
+_DIGIT = re.compile(r"\d")
+_SHAPE_RUNS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)  # a page repeats its words; this was a quarter of tagging
+def _word_keys(token: str) -> tuple[str, str, str]:
+    word = _DIGIT.sub("0", token.lower())
+    return word, word[-3:], word_shape(token)
+
+
+def word_shape(token: str) -> str:
+    """``X`` upper, ``x`` lower, ``d`` digit, other characters as they are, runs
+    collapsed: ``"IL-2"`` → ``"X-d"``, ``"Lung"`` → ``"Xx"``."""
+    shape = "".join("X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c
+                    for c in token)
+    return _SHAPE_RUNS.sub(r"\1", shape)
 
 
 def bigrams_of(tokens: Sequence[str]) -> list[str]:

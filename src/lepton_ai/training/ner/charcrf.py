@@ -1,4 +1,5 @@
-"""Training the character BiLSTM-CRF tagger (Chinese entity recognition)."""
+"""Training the BiLSTM-CRF tagger from scratch: over characters for Chinese, over words
+for other languages (``models.char_network`` says what it reads)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from lepton_ai.training.train_config import TrainConfig
 #: For a network trained from scratch: patience over many cheap epochs, small batches.
 #: Its epochs and learning rate are declared in training/method_catalog.py.
 PATIENCE, BATCH = 5, 16
+#: Share of a words-mode tagger's once-seen words read as unknown at each step.
+WORD_DROPOUT = 0.5
 
 
 def train_charcrf(
@@ -27,13 +30,12 @@ def train_charcrf(
     config: TrainConfig,
     out: Path,
     resume: bool,
+    units: str = "chars",
 ) -> Outcome:
-    """Train, keep the epoch with the best validation F1, save weights + vocabulary."""
+    """Train, keep the epoch with the best validation F1, save weights + vocabulary.
+    ``units``: ``"chars"`` (Chinese) or ``"words"``."""
     set_seed(config.seed)
-    from lepton_ai.text.zh_words import word_features
-
-    vocab = CharVocab.build([s.tokens for s in train], tags,
-                            features=[word_features(s.tokens) for s in train])
+    vocab = CharVocab.build([s.tokens for s in train], tags, hints=True, units=units)
     model = CharBiLSTMCRF(len(vocab.chars), len(vocab.bigrams), len(tags),
                           n_features=len(vocab.features))
     tag_index = {t: i for i, t in enumerate(tags)}
@@ -49,8 +51,15 @@ def train_charcrf(
         description="BiLSTM-CRF tagger",
     )
 
+    rare = _rare_units(encoded) if vocab.units == "words" else set()
+    generator = torch.Generator().manual_seed(config.seed)
+
     def step_loss(batch: list[int]) -> torch.Tensor:
         chars, bigrams, hints = batch_tensors([encoded[i] for i in batch])
+        if rare:  # the unknown-word row learns from words seen once (Lample et al., 2016)
+            singles = torch.isin(chars, torch.tensor(sorted(rare)))
+            dropped = singles & (torch.rand(chars.shape, generator=generator) < WORD_DROPOUT)
+            chars = torch.where(dropped, torch.ones_like(chars), chars)
         return model.loss(chars, bigrams, pad_batch([gold[i] for i in batch]), hints)
 
     def validate() -> float:
@@ -73,3 +82,11 @@ def train_charcrf(
     return Outcome(trainable_parameters=sum(p.numel() for p in model.parameters()),
                    history=state.history,
                    chosen={"epochs": epochs, "lr": config.lr, "batch_size": batch_size})
+
+
+def _rare_units(encoded: list[tuple[list[int], list[int], list[int]]]) -> set[int]:
+    """Indices of the words seen once in training."""
+    from collections import Counter
+
+    counts = Counter(index for row in encoded for index in row[0])
+    return {index for index, count in counts.items() if count == 1 and index > 1}
