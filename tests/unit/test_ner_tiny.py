@@ -153,6 +153,9 @@ def test_word_crf_tagger_tags_english_names_it_never_saw(quiet: Path, tmp_path: 
     assert {"text": "Quorbex", "label": "PER", "start": 0, "end": 7} in found
     assert {"text": "Rome", "label": "LOC", "start": 16, "end": 20} in found
     assert tagger.metrics["f1"] >= 0.9
+    card = (out / "README.md").read_text()
+    assert "--task ner --method charcrf --epochs 6" in card  # no --base, no --head
+    assert "--base" not in card.split("## Reproduce")[1] and "--head" not in card
 
 
 @pytest.mark.parametrize(("word", "shape"), [("IL-2", "X-d"), ("Lung", "Xx"), ("cells", "x"),

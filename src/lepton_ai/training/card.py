@@ -21,10 +21,15 @@ def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = N
     data = manifest.data
     metrics = manifest.metrics
     config = manifest.config
+    # --head is a classifier's option; a tagger trained from scratch has no --base.
+    shown_options = ("epochs", "lr", "batch_size", "seed",
+                     *(("head",) if manifest.task == "classify" else ()))
     options = " ".join(
         f"--{k.replace('_', '-')} {v}" for k, v in config.items()
-        if k in ("epochs", "lr", "batch_size", "seed", "head") and v not in (None, 0, 0.0)
+        if k in shown_options and v not in (None, 0, 0.0)
     )
+    task = f" --task {manifest.task}" if manifest.task != "classify" else ""
+    base = f" --base {manifest.base_model}" if manifest.encoder != "none" else ""
     lines = [
         f"# {folder.name}",
         "",
@@ -78,8 +83,8 @@ def write_model_card(folder: Path, manifest: Manifest, shown_as: Path | None = N
         "## Reproduce",
         "",
         "```",
-        f"lai train {data.get('source')}{_column_options(data.get('columns') or {})} "
-        f"--method {manifest.method} --base {manifest.base_model} {options}".rstrip()
+        f"lai train {data.get('source')}{_column_options(data.get('columns') or {})}{task} "
+        f"--method {manifest.method}{base} {options}".rstrip()
         + (" --label-descriptions FILE" if data.get("label_descriptions") else ""),
         "```",
         "",
