@@ -249,6 +249,29 @@ def test_runs_over_many_tokens_hand_their_arena_memory_back(tiny_encoder_dir, tm
     assert seen[1].get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
 
 
+def test_only_lone_calls_worth_a_second_thread_get_the_threaded_session(
+        tiny_encoder_dir, tmp_cache, monkeypatch):
+    """At int8, waking a second thread costs more than a short call gains (and a session
+    of its own: ~28 MB for MiniLM); fp32 calls and long int8 calls still get it."""
+    from lepton_ai.models import runtimes
+
+    ids = np.ones((1, 8), dtype=np.int64)
+    runtime = load_encoder(tiny_encoder_dir, backend="onnx", precision="int8").runtime
+    assert runtime.name == "onnx-int8"
+    monkeypatch.setattr(runtime, "workers", 2)
+    single = [runtime.forward(ids, ids, alone=True) for _ in range(3)][-1]
+    assert runtime._lone_session is None  # a tiny model: microseconds on one thread
+    runtime._ms_per_token = runtimes.LONE_THREADS_FROM_MS["int8"]  # as slow as 1 ms/token
+    threaded = runtime.forward(ids, ids, alone=True)
+    assert runtime._lone_session is not None
+    np.testing.assert_allclose(threaded, single, atol=1e-5)
+
+    fp32 = load_encoder(tiny_encoder_dir, backend="onnx", precision="fp32").runtime
+    monkeypatch.setattr(fp32, "workers", 2)
+    fp32.forward(ids, ids, alone=True)
+    assert fp32._lone_session is not None
+
+
 def test_the_onnx_file_leaves_the_slow_fusions_out(tiny_encoder_dir, tmp_cache):
     import onnx
 

@@ -8,6 +8,7 @@ as NumPy arrays. Tokenization, batching and pooling live in
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,14 @@ from lepton_ai.settings import settings
 #: (``bench/ort_arena_shrink.py``), which is why batch jobs, whose process ends
 #: anyway, leave it off.
 SHRINK_AFTER_TOKENS = 1024
+#: A lone call goes to the multi-threaded session only when one thread would take at
+#: least this long (by precision). Below it, handing half of each operator to a second
+#: thread costs more than it saves, and the second session (~28 MB for int8 MiniLM) is
+#: never built. MiniLM on a 2-core Xeon with VNNI, one thread vs two
+#: (``bench/lone_threads.py``): int8 1 x 16 tokens 1.17 vs 1.57 ms, 1 x 64 3.5 vs 3.9,
+#: 1 x 128 7.6 vs 7.1, 1 x 256 18.6 vs 14.1; fp32 gains at every size (1 x 16: 3.5 vs
+#: 2.8 ms): int8's per-operator quantization of the activations does not split.
+LONE_THREADS_FROM_MS = {"int8": 6.0, "fp32": 0.0}
 
 
 class Runtime(Protocol):
@@ -52,10 +61,12 @@ class OnnxRuntime:
     Throughput: one session with single-threaded kernels is shared by ``workers``
     threads (``InferenceSession.run`` is thread-safe), each running whole batches,
     so no thread barrier sits between operators and a busy core slows one worker
-    only. Lone requests (a call that is one batch): a second session, created on
-    first use, spreads each operator over ``workers`` threads with spinning off —
-    measured faster than one thread both on a quiet and on a busy machine, where
-    spinning threads made it slower (docs/benchmarks.md).
+    only. Lone requests (a call that is one batch) long enough to gain from it (one
+    thread would take ``LONE_THREADS_FROM_MS`` or more, at the pace this runtime's
+    single-threaded runs have shown; any fp32 call): a second session, created on first use, spreads
+    each operator over ``workers`` threads with spinning off — measured faster than
+    one thread both on a quiet and on a busy machine, where spinning threads made it
+    slower (docs/benchmarks.md).
     """
 
     def __init__(self, model_file: Path, workers: int, name: str = "onnx-fp32") -> None:
@@ -67,6 +78,10 @@ class OnnxRuntime:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lone_session: object | None = None
         self._lock = threading.Lock()
+        #: Milliseconds per token of the single-threaded session (0.0: none run yet).
+        self._ms_per_token = 0.0
+        # The names say the precision: onnx-int8, onnx-int8-weights, onnx-fp32.
+        self._lone_from_ms = LONE_THREADS_FROM_MS["int8" if "int8" in name else "fp32"]
         import onnxruntime as ort
 
         self._shrink = ort.RunOptions()
@@ -97,8 +112,9 @@ class OnnxRuntime:
             disabled_optimizers=list(SLOW_FUSIONS),
         )
 
-    def _session_for(self, alone: bool):  # type: ignore[no-untyped-def]
-        if not alone or self.workers == 1:
+    def _session_for(self, alone: bool, tokens: int):  # type: ignore[no-untyped-def]
+        if (not alone or self.workers == 1
+                or self._ms_per_token * tokens < self._lone_from_ms):
             return self._session
         if self._lone_session is None:
             with self._lock:
@@ -112,9 +128,23 @@ class OnnxRuntime:
         feed = {"input_ids": input_ids, "attention_mask": attention_mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(input_ids)
-        release = settings.release_arena and input_ids.size > SHRINK_AFTER_TOKENS
-        options = self._shrink if release else None
-        return self._session_for(alone).run(None, feed, options)[0]
+        tokens = int(input_ids.size)
+        options = self._shrink if settings.release_arena and tokens > SHRINK_AFTER_TOKENS \
+            else None
+        session = self._session_for(alone, tokens)
+        if session is not self._session:
+            return session.run(None, feed, options)[0]
+        started = time.perf_counter()
+        hidden = session.run(None, feed, options)[0]
+        self._observe(tokens, time.perf_counter() - started)
+        return hidden
+
+    def _observe(self, tokens: int, seconds: float) -> None:
+        """Follow the single-threaded pace (a moving average: a busy spell passes).
+        Threads race on it harmlessly: any recent pace will do."""
+        pace = 1000 * seconds / tokens
+        self._ms_per_token = pace if not self._ms_per_token else \
+            0.8 * self._ms_per_token + 0.2 * pace
 
 
 class TorchRuntime:
