@@ -37,6 +37,7 @@ import numpy as np
 from _common import SHARED_DATA, LoadMeter, code_version, record
 from lepton_ai.solutions.assistant import Assistant, KnowledgeBase, build_knowledge_base
 from lepton_ai.solutions.assistant.calibration import confidence
+from lepton_ai.solutions.assistant.dialogue import Policy
 from lepton_ai.solutions.assistant.retrieval import HybridRetriever
 
 DATA = SHARED_DATA / "banking77"
@@ -192,9 +193,11 @@ def _plot(scores: dict[str, list[tuple[float, bool]]], path: Path) -> None:
     axis.plot(thresholds, [100 * np.mean(outside < t) for t in thresholds],
               label="unanswerable questions declined")
     axis.plot(thresholds, [100 * np.mean(inside < t) for t in thresholds],
-              label="answerable questions declined")
+              label="answerable questions not answered at once (clarified or declined)")
     axis.plot(thresholds, [100 * np.mean((inside >= t) & ~right) for t in thresholds],
               label="answerable questions answered wrongly")
+    axis.axvline(Policy().answer_at, color="grey", linestyle="--",
+                 label=f"default answer threshold ({Policy().answer_at})")
     axis.set_xlabel("answer threshold (calibrated confidence)")
     axis.set_ylabel("% of questions")
     axis.set_title("BANKING77, 10 intents removed from the knowledge base")
