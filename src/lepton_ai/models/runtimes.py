@@ -63,10 +63,10 @@ class OnnxRuntime:
     so no thread barrier sits between operators and a busy core slows one worker
     only. Lone requests (a call that is one batch) long enough to gain from it (one
     thread would take ``LONE_THREADS_FROM_MS`` or more, at the pace this runtime's
-    single-threaded runs have shown; any fp32 call): a second session, created on first use, spreads
-    each operator over ``workers`` threads with spinning off — measured faster than
-    one thread both on a quiet and on a busy machine, where spinning threads made it
-    slower (docs/benchmarks.md).
+    single-threaded runs have shown; any fp32 call): a second session, created on
+    first use, spreads each operator over ``workers`` threads with spinning off —
+    measured faster than one thread both on a quiet and on a busy machine, where
+    spinning threads made it slower (docs/benchmarks.md).
     """
 
     def __init__(self, model_file: Path, workers: int, name: str = "onnx-fp32") -> None:
@@ -142,6 +142,8 @@ class OnnxRuntime:
     def _observe(self, tokens: int, seconds: float) -> None:
         """Follow the single-threaded pace (a moving average: a busy spell passes).
         Threads race on it harmlessly: any recent pace will do."""
+        if tokens <= 0:
+            return
         pace = 1000 * seconds / tokens
         self._ms_per_token = pace if not self._ms_per_token else \
             0.8 * self._ms_per_token + 0.2 * pace

@@ -51,13 +51,14 @@ def train_charcrf(
         description="BiLSTM-CRF tagger",
     )
 
-    rare = _rare_units(encoded) if vocab.units == "words" else set()
+    rare = torch.tensor(sorted(_rare_units(encoded))) if vocab.units == "words" \
+        else torch.tensor([], dtype=torch.long)
     generator = torch.Generator().manual_seed(config.seed)
 
     def step_loss(batch: list[int]) -> torch.Tensor:
         chars, bigrams, hints = batch_tensors([encoded[i] for i in batch])
-        if rare:  # the unknown-word row learns from words seen once (Lample et al., 2016)
-            singles = torch.isin(chars, torch.tensor(sorted(rare)))
+        if len(rare):  # the unknown-word row learns from words seen once (Lample et al., 2016)
+            singles = torch.isin(chars, rare)
             dropped = singles & (torch.rand(chars.shape, generator=generator) < WORD_DROPOUT)
             chars = torch.where(dropped, torch.ones_like(chars), chars)
         return model.loss(chars, bigrams, pad_batch([gold[i] for i in batch]), hints)
