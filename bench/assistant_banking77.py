@@ -13,6 +13,7 @@ sent as first turns. Reported, in one run on the same bases:
   wrongly declined; the curve over the answer threshold goes to a PNG.
 
     .venv/bin/python bench/assistant_banking77.py [--k 5 --k 0] [--plot PATH] [--intent-model]
+    .venv/bin/python bench/assistant_banking77.py --policy 0.5,0.15 --policy 0.6,0.10
 
 With --intent-model, an intent classifier (`lai train`: head, or fewshot with few
 examples) is trained on the same training questions as the base and the
@@ -145,9 +146,10 @@ def with_matcher(faq: Path, test: list[tuple[str, str]], scratch: Path,
 
 
 def unanswerable(kb_dir: Path, test: list[tuple[str, str]], held: set[str],
-                 plot: Path | None) -> dict[str, float]:
-    """Decline rates with the default policy, and the curve over the answer threshold."""
-    bot = Assistant(kb_dir, log=False, sentiment=False)
+                 plot: Path | None, policy: Policy | None = None) -> dict[str, float]:
+    """Decline rates with ``policy`` (default: the assistant's), and the curve over the
+    answer threshold."""
+    bot = Assistant(kb_dir, log=False, sentiment=False, policy=policy)
     inside = [(t, i) for t, i in test if i not in held]
     outside = [(t, i) for t, i in test if i in held]
     calibration = bot.kb.calibration("en")
@@ -217,6 +219,9 @@ def main() -> None:
                         help="also train an intent classifier and measure with it")
     parser.add_argument("--matcher", action="store_true",
                         help="also train a question matcher on pairs and measure with it")
+    parser.add_argument("--policy", action="append", metavar="ANSWER_AT,CLARIFY_AT",
+                        help="also measure the unanswerable questions with these "
+                        "thresholds (repeatable), e.g. 0.5,0.15")
     args = parser.parse_args()
     test = _read(DATA / "test.csv")
     intents = sorted({intent for _, intent in test})
@@ -244,6 +249,10 @@ def main() -> None:
             result["unanswerable"] = unanswerable(
                 root / "kb_held", test, held,
                 args.plot.with_name(f"{args.plot.stem}_k{k or 'all'}{args.plot.suffix}"))
+            for pair in args.policy or []:
+                answer_at, clarify_at = (float(x) for x in pair.split(","))
+                result[f"unanswerable_at_{pair}"] = unanswerable(
+                    root / "kb_held", test, held, None, Policy(answer_at, clarify_at))
             record("assistant_banking77", result)
     print(f"foreign CPU load during the run: {load.foreign_cores:.2f} cores")
 

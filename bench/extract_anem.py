@@ -60,9 +60,9 @@ def main() -> None:
         if args.no_train:
             model = lai.load(args.model)
         else:
-            options: dict = {"epochs": args.epochs} if args.epochs else {}
-            options["method"] = args.method
-            model = lai.train(DATA / "AnEM.train", task="ner", out=args.model, **options)
+            epochs = {"epochs": args.epochs} if args.epochs else {}
+            model = lai.train(DATA / "AnEM.train", task="ner", out=args.model,
+                              method=args.method, **epochs)
         train_seconds = time.perf_counter() - started
         scores = model.evaluate(DATA / "AnEM.test")
         test = read_tagged(DATA / "AnEM.test")

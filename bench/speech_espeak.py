@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/speech_espeak.py            # 50 English sentences
     .venv/bin/python bench/speech_espeak.py --n 100
+    .venv/bin/python bench/speech_espeak.py --beam-size 1   # greedy decoding
 
 Sentences: the first STS-B test sentences (../shared/data/stsb) without digits (espeak
 reads "12" as "twelve", Whisper writes "12"), 6–25 words, spoken by Debian's espeak-ng
@@ -59,6 +60,7 @@ def join(paths: list[Path], out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50)
+    parser.add_argument("--beam-size", type=int, default=5, help="lai.transcribe's beam_size")
     args = parser.parse_args()
     sentences = [s for s in stsb_sentences(2000)
                  if not re.search(r"\d", s) and 6 <= len(s.split()) <= 25][:args.n]
@@ -72,13 +74,13 @@ def main() -> None:
         errors = total = 0
         started = time.perf_counter()
         for path, sentence in zip(paths, sentences, strict=True):
-            heard = lai.transcribe(path, language="en").text
+            heard = lai.transcribe(path, language="en", beam_size=args.beam_size).text
             errors += edit_distance(words(sentence), words(heard))
             total += len(words(sentence))
         each = time.perf_counter() - started
         join(paths, folder / "all.wav")
         started = time.perf_counter()
-        long_text = lai.transcribe(folder / "all.wav", language="en").text
+        long_text = lai.transcribe(folder / "all.wav", language="en", beam_size=args.beam_size).text
         joined = time.perf_counter() - started
         long_wer = edit_distance(words(" ".join(sentences)), words(long_text)) / total
         zh_errors = zh_total = 0
@@ -90,7 +92,7 @@ def main() -> None:
             zh_errors += edit_distance(reference, re.sub(r"[^\w]", "", heard))
             zh_total += len(reference)
     record("speech_espeak", {
-        "code": code_version(), "sentences": len(sentences),
+        "code": code_version(), "sentences": len(sentences), "beam_size": args.beam_size,
         "audio_seconds": round(seconds_of_audio, 1), "wer": round(errors / total, 4),
         "rtf_per_sentence": round(each / seconds_of_audio, 3),
         "long_recording": {"seconds": round(seconds_of_audio, 1), "wer": round(long_wer, 4),

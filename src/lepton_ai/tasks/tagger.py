@@ -26,7 +26,8 @@ from lepton_ai.text.bio import spans, tokenize
 
 BATCH = 32
 #: The BiLSTM steps through a batch position by position: wider batches take fewer
-#: steps, but pad more (AnEM pages: 64 and 128 read 1.1-1.2x faster than 32 and 256).
+#: steps, but pad more (AnEM pages, tagging only: 32 → 119, 64 → 125, 128 → 114 pages/s;
+#: ``bench/crf_batch.py``).
 CRF_BATCH = 64
 
 

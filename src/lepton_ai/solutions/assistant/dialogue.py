@@ -98,11 +98,7 @@ class Policy:
 
     A wrong answer costs a customer more than a clarifying question, so the assistant
     answers only when about two to one sure; below ``clarify_at`` it says it does not
-    know. On BANKING77 (bench/assistant_banking77.py, 10 intents left out of the base),
-    0.5 / 0.15 declined 77.8% of the unanswerable questions with every phrasing in the
-    base (88.5% with 5), and wrongly declined 5.9% of answerable ones with 5; 0.65 / 0.12:
-    87.0% and 93.0% declined, 2.9% and 4.0% wrongly declined, wrong answers 2.8% → 1.7%
-    and 1.0%; the price is more clarifying questions (docs/assistant.md).
+    know. docs/benchmarks.md ("Default thresholds moved") has the sweep that chose them.
     """
 
     answer_at: float = 0.65

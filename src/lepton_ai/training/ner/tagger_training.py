@@ -73,7 +73,7 @@ def train_tagger(
          + (f"; {_time_note(method, config, spec, train_set, len(evaluation))}" if spec else ""))
     with staged(final, resume=resume) as out:
         _train_into(out, final, method, spec, train_set, evaluation, tags, config, resume,
-                    data, chinese)
+                    data, units="chars" if chinese else "words")
     tagger = load_tagger(final)
     say(f"Saved to {final}: entity F1 {tagger.metrics['f1']:.4f} on {len(evaluation)} "
          "sentences")
@@ -97,14 +97,13 @@ def _time_note(method: str, config: TrainConfig, spec: ModelSpec,
 def _train_into(out: Path, final: Path, method: str, spec: ModelSpec | None,
                 train_set: list[TaggedSentence], evaluation: list[TaggedSentence],
                 tags: list[str], config: TrainConfig, resume: bool, data: Any,
-                chinese: bool) -> None:
+                units: str) -> None:
     """Train, evaluate and describe the tagger in ``out`` (bound for ``final``)."""
     started = time.perf_counter()
     if method == "charcrf":
         from lepton_ai.training.ner.charcrf import train_charcrf
 
-        result = train_charcrf(train_set, evaluation, tags, config, out, resume,
-                               units="chars" if chinese else "words")
+        result = train_charcrf(train_set, evaluation, tags, config, out, resume, units)
     else:
         from lepton_ai.training.ner.transformer import train_token_classifier
 
