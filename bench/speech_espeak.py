@@ -3,13 +3,15 @@
     .venv/bin/python bench/speech_espeak.py            # 50 English sentences
     .venv/bin/python bench/speech_espeak.py --n 100
     .venv/bin/python bench/speech_espeak.py --beam-size 1   # greedy decoding
+    .venv/bin/python bench/speech_espeak.py --full-window   # Whisper's 30 s every call
 
 Sentences: the first STS-B test sentences (../shared/data/stsb) without digits (espeak
 reads "12" as "twelve", Whisper writes "12"), 6–25 words, spoken by Debian's espeak-ng
 (voice en-us, 160 words/min) into 22 kHz WAV files. WER = word edit distance / reference
 words, after lower-casing and removing punctuation, over all sentences. Real-time
-factor (RTF) = transcription seconds / audio seconds: per sentence (each call pays
-Whisper's 30-second window), and for one long recording of every sentence joined.
+factor (RTF) = transcription seconds / audio seconds: per sentence (each call encodes
+a window fitted to the clip, or with --full-window Whisper's 30 s), and for one long
+recording of every sentence joined.
 
 Chinese: the same with a few Chinese sentences and espeak-ng's Mandarin voice (cmn),
 scored by character error rate. espeak-ng's Mandarin is far from natural speech, so
@@ -61,6 +63,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--beam-size", type=int, default=5, help="lai.transcribe's beam_size")
+    parser.add_argument("--full-window", action="store_true",
+                        help="lai.transcribe(fit_window=False): encode all 30 s each call")
     args = parser.parse_args()
     sentences = [s for s in stsb_sentences(2000)
                  if not re.search(r"\d", s) and 6 <= len(s.split()) <= 25][:args.n]
@@ -74,25 +78,28 @@ def main() -> None:
         errors = total = 0
         started = time.perf_counter()
         for path, sentence in zip(paths, sentences, strict=True):
-            heard = lai.transcribe(path, language="en", beam_size=args.beam_size).text
+            heard = lai.transcribe(path, language="en", beam_size=args.beam_size,
+                                   fit_window=not args.full_window).text
             errors += edit_distance(words(sentence), words(heard))
             total += len(words(sentence))
         each = time.perf_counter() - started
         join(paths, folder / "all.wav")
         started = time.perf_counter()
-        long_text = lai.transcribe(folder / "all.wav", language="en", beam_size=args.beam_size).text
+        long_text = lai.transcribe(folder / "all.wav", language="en", beam_size=args.beam_size,
+                                   fit_window=not args.full_window).text
         joined = time.perf_counter() - started
         long_wer = edit_distance(words(" ".join(sentences)), words(long_text)) / total
         zh_errors = zh_total = 0
         for index, sentence in enumerate(CHINESE):
             path = folder / f"zh{index}.wav"
             speak(sentence, "cmn", path)
-            heard = lai.transcribe(path, language="zh").text
+            heard = lai.transcribe(path, language="zh", fit_window=not args.full_window).text
             reference = re.sub(r"[^\w]", "", sentence)
             zh_errors += edit_distance(reference, re.sub(r"[^\w]", "", heard))
             zh_total += len(reference)
     record("speech_espeak", {
         "code": code_version(), "sentences": len(sentences), "beam_size": args.beam_size,
+        "fit_window": not args.full_window,
         "audio_seconds": round(seconds_of_audio, 1), "wer": round(errors / total, 4),
         "rtf_per_sentence": round(each / seconds_of_audio, 3),
         "long_recording": {"seconds": round(seconds_of_audio, 1), "wer": round(long_wer, 4),

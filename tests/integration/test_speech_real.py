@@ -43,6 +43,28 @@ def test_a_spoken_sentence_comes_back_with_timestamps(spoken: Path) -> None:
     assert "-->" in transcript.subtitles("srt") and transcript.subtitles("vtt").startswith("WEBVTT")
 
 
+def test_a_short_clip_encodes_a_fitted_window(spoken: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from faster_whisper import WhisperModel
+
+    widths: list[int] = []
+    encode = WhisperModel.encode
+
+    def spy(model: WhisperModel, features: object) -> object:
+        widths.append(features.shape[-1])  # type: ignore[attr-defined]
+        return encode(model, features)
+
+    monkeypatch.setattr(WhisperModel, "encode", spy)
+    fitted = lai.transcribe(spoken, language="en")
+    (width,) = set(widths)  # a ~4 s sentence: a ~12 s window, not Whisper's 30 s
+    assert width % 100 == 0 and 3 * fitted.duration * 100 <= width + 1 < 1600
+    widths.clear()
+    full = lai.transcribe(spoken, language="en", fit_window=False)
+    assert widths and set(widths) == {3000}
+    said = set(words(SENTENCE))
+    assert len(said & set(words(fitted.text))) >= len(said & set(words(full.text))) - 1
+
+
 def test_refusals(tmp_path: Path) -> None:
     junk = tmp_path / "junk.wav"
     junk.write_bytes(b"RIFF not really audio")
@@ -61,6 +83,8 @@ def test_command_and_openai_route(spoken: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["transcribe", str(spoken), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("1\n00:00:00,000 --> ")
+    result = CliRunner().invoke(app, ["transcribe", str(spoken), "--full-window"])
+    assert result.exit_code == 0 and "invoice" in result.output.lower(), result.output
     with TestClient(build_app(ServeConfig(warm=False))) as client:
         answer = client.post("/v1/audio/transcriptions",
                              files={"file": ("invoice.wav", spoken.read_bytes(), "audio/wav")},

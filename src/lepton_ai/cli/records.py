@@ -80,11 +80,15 @@ def transcribe(
         "subtitles; default: print the text.")] = None,
     language: Annotated[str | None, typer.Option(
         help="ISO 639-1 code (en, zh, ...); default: detected.")] = None,
+    full_window: Annotated[bool, typer.Option(
+        "--full-window", help="Encode Whisper's whole 30-second window for every call, "
+        "as it was trained (slower on short clips); default: a window fitted to the audio."
+    )] = False,
 ) -> None:
     """Speech to text with timestamps (Whisper base, offline)."""
     from lepton_ai.speech import transcribe as transcribe_fn
 
-    transcript = transcribe_fn(file, language=language)
+    transcript = transcribe_fn(file, language=language, fit_window=not full_window)
     if out is None:
         typer.echo(transcript.text)
         return

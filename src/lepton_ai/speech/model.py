@@ -68,14 +68,15 @@ def model_folder() -> Path:
 
 
 def whisper_model() -> Any:
-    """The loaded model (int8 on CPU, ``lai.settings.threads`` threads), kept once."""
+    """The loaded model (int8 on CPU, ``lai.settings.threads`` threads, its encoder window
+    set by :func:`~lepton_ai.speech.window.encoder_window`), kept once."""
     require("faster_whisper", "speech to text", RUNTIME_REQUIREMENT)
     folder = model_folder()
 
     def build() -> Any:
-        from faster_whisper import WhisperModel
+        from lepton_ai.speech.windowed_whisper import WindowedWhisper
 
-        return WhisperModel(str(folder), device="cpu", compute_type="int8",
-                            cpu_threads=settings.threads)
+        return WindowedWhisper(str(folder), device="cpu", compute_type="int8",
+                               cpu_threads=settings.threads)
 
     return LOADED.load(("speech", str(folder)), build, size_mb=160)

@@ -9,6 +9,7 @@ from typing import Any
 
 from lepton_ai.errors import E, LeptonError
 from lepton_ai.speech.model import NAME, whisper_model
+from lepton_ai.speech.window import FULL_WINDOW_FRAMES, encoder_window, fitted_frames
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg", ".opus", ".m4a", ".webm")
 #: Whisper's language codes are ISO 639-1 (plus a few); these were verified here.
@@ -51,11 +52,15 @@ class Transcript:
 
 
 def transcribe(audio: str | Path | bytes | Any, *, language: str | None = None,
-               beam_size: int = 5) -> Transcript:
+               beam_size: int = 5, fit_window: bool = True) -> Transcript:
     """The text of a recording (a path, its bytes, or 16 kHz mono float samples).
 
     ``language``: an ISO 639-1 code to skip detection (``"en"``, ``"zh"``); the model
     knows Whisper's 99 languages, of which English was verified here (docs/speech.md).
+    ``fit_window``: encode three times the speech of Whisper's 30-second window, at least
+    10 s (:mod:`~lepton_ai.speech.window`): about 2× faster on short clips, with no more
+    words misheard on the sentences measured; ``False`` encodes the full window, as
+    Whisper was trained.
     """
     if not 1 <= beam_size <= 10:
         raise LeptonError(E.E1407, language=f"beam_size={beam_size}",
@@ -66,9 +71,12 @@ def transcribe(audio: str | Path | bytes | Any, *, language: str | None = None,
         raise LeptonError(E.E1407, language=language,
                           examples="en, zh, ja, de, fr, es (ISO 639-1)")
     try:
-        pieces, info = model.transcribe(source, language=language, beam_size=beam_size)
-        segments = [Segment(round(float(piece.start), 2), round(float(piece.end), 2),
-                            piece.text.strip()) for piece in pieces]
+        samples = _samples(source)
+        frames = fitted_frames(len(samples)) if fit_window else FULL_WINDOW_FRAMES
+        with encoder_window(frames):
+            pieces, info = model.transcribe(samples, language=language, beam_size=beam_size)
+            segments = [Segment(round(float(piece.start), 2), round(float(piece.end), 2),
+                                piece.text.strip()) for piece in pieces]
     except LeptonError:
         raise
     except Exception as error:  # PyAV's decoding errors have no common base worth naming
@@ -79,6 +87,15 @@ def transcribe(audio: str | Path | bytes | Any, *, language: str | None = None,
     text = " ".join(segment.text for segment in segments if segment.text).strip()
     return Transcript(text, segments, info.language, round(float(info.language_probability), 4),
                       round(float(info.duration), 2))
+
+
+def _samples(source: Any) -> Any:
+    """16 kHz mono float samples: decoded (and resampled) by PyAV unless given so."""
+    if isinstance(source, (str, io.BytesIO)):
+        from faster_whisper.audio import decode_audio
+
+        return decode_audio(source)
+    return source
 
 
 def _source(audio: str | Path | bytes | Any) -> Any:
