@@ -6,7 +6,7 @@ A 2-second clip thus spends most of its time encoding silence. CTranslate2's enc
 takes a shorter window (the positions it keeps are the window's first ones), so
 :func:`fitted_frames` sizes the window to the audio: three times the speech, never
 under 10 s (docs/benchmarks.md, "Speech"). Under 10 s words began to slip; windows
-the speech filled more of (the speech plus 2–10 s) misheard 1–2.5 points more words
+the speech filled more of (the speech plus 2–10 s) misheard 1.4–2.6 points more words
 on four-sentence clips, for little speed (decoding dominates there). Audio of 10 s
 and more keeps the full window.
 
