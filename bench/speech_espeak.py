@@ -43,6 +43,13 @@ def words(text: str) -> list[str]:
     return re.sub(r"[^\w\s']", " ", text.lower()).split()
 
 
+def spoken_sentences(n: int) -> list[str]:
+    """The first ``n`` STS-B sentences espeak-ng and Whisper agree on how to write: no
+    digits, 6–25 words."""
+    return [s for s in stsb_sentences(4000)
+            if not re.search(r"\d", s) and 6 <= len(s.split()) <= 25][:n]
+
+
 def speak(text: str, voice: str, path: Path) -> float:
     subprocess.run(["espeak-ng", "-v", voice, "-s", "160", "-w", str(path), text], check=True)
     with wave.open(str(path)) as audio:
@@ -66,8 +73,7 @@ def main() -> None:
     parser.add_argument("--full-window", action="store_true",
                         help="lai.transcribe(fit_window=False): encode all 30 s each call")
     args = parser.parse_args()
-    sentences = [s for s in stsb_sentences(2000)
-                 if not re.search(r"\d", s) and 6 <= len(s.split()) <= 25][:args.n]
+    sentences = spoken_sentences(args.n)
     folder = Path(tempfile.mkdtemp(prefix="lai-speech-"))
     paths, seconds_of_audio = [], 0.0
     for index, sentence in enumerate(sentences):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
@@ -26,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lepton_ai as lai
-from _common import LoadMeter, code_version, edit_distance, record, stsb_sentences
+from _common import LoadMeter, code_version, edit_distance, record
 from lepton_ai.speech import window
 from lepton_ai.speech.window import FULL_WINDOW_FRAMES
-from speech_espeak import speak, words
+from speech_espeak import speak, spoken_sentences, words
 
 
 def main() -> None:
@@ -42,8 +41,7 @@ def main() -> None:
     parser.add_argument("--detect", action="store_true", help="detect the language")
     args = parser.parse_args()
     needed = args.per_clip * args.clips
-    sentences = [s for s in stsb_sentences(4000)
-                 if not re.search(r"\d", s) and 6 <= len(s.split()) <= 25][:needed]
+    sentences = spoken_sentences(needed)
     texts = [" ".join(sentences[i:i + args.per_clip]) for i in range(0, needed, args.per_clip)]
     folder = Path(tempfile.mkdtemp(prefix="lai-speech-window-"))
     paths = [folder / f"{index:03d}.wav" for index in range(len(texts))]
@@ -56,15 +54,16 @@ def main() -> None:
     with LoadMeter([os.getpid()]) as meter:
         for _ in range(args.passes):
             for rule in rules:
-                floor, _, per_speech = rule.partition(":")
-                window.SHORTEST_WINDOW_FRAMES = min(int(floor), FULL_WINDOW_FRAMES)
+                floor_text, _, per_speech = rule.partition(":")
+                floor = int(floor_text)
+                window.SHORTEST_WINDOW_FRAMES = min(floor, FULL_WINDOW_FRAMES)
                 window.WINDOW_PER_SPEECH = float(per_speech or shipped_per_speech)
                 errors = total = 0
                 detected: set[str] = set()
                 started = time.perf_counter()
                 for path, text in zip(paths, texts, strict=True):
                     heard = lai.transcribe(path, language=language,
-                                           fit_window=int(floor) < FULL_WINDOW_FRAMES)
+                                           fit_window=floor < FULL_WINDOW_FRAMES)
                     errors += edit_distance(words(text), words(heard.text))
                     total += len(words(text))
                     detected.add(heard.language)

@@ -1,14 +1,14 @@
 """How much of Whisper's 30-second window to encode.
 
 Whisper pads every call to 30 s (3,000 mel frames of 10 ms) and its encoder's cost grows
-faster than the window: on 2 cores, 3,000 frames take ~0.55 s, 1,000 frames ~0.09 s.
-A 2-second clip thus spends most of its time encoding silence. CTranslate2's encoder
-takes a shorter window (the positions it keeps are the window's first ones), so
-:func:`fitted_frames` sizes the window to the audio: three times the speech, never
-under 10 s (docs/benchmarks.md, "Speech"). Under 10 s words began to slip; windows
-the speech filled more of (the speech plus 2–10 s) misheard 1.4–2.6 points more words
-on four-sentence clips, for little speed (decoding dominates there). Audio of 10 s
-and more keeps the full window.
+faster than the window: on 2 cores, 3,000 frames take 0.43–0.57 s, 1,000 frames
+0.07–0.09 s (bench/speech_encoder.py). A 2-second clip thus spends most of its time
+encoding silence. CTranslate2's encoder takes a shorter window (the positions it keeps
+are the window's first ones), so :func:`fitted_frames` sizes the window to the audio:
+three times the speech, never under 10 s (docs/benchmarks.md, "Fitted encoder
+window"). A 6-s floor misheard more words; windows the speech filled more of (the
+speech plus 2–10 s) misheard 1.4–2.6 points more on four-sentence clips, for little
+speed (decoding dominates there). Audio of 10 s and more keeps the full window.
 
 :func:`encoder_window` sets the window for the calls made inside it (a context
 variable, so concurrent requests on other threads keep their own); the model class
